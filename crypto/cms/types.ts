@@ -1,0 +1,57 @@
+import type { HashName, RsaScheme, SigningIdentity } from '../keys/signer.js';
+
+/**
+ * What to sign or verify: either the content itself, or its digest computed by the caller
+ * (PAdES hashes the byte ranges as a stream and passes the digest, ETSI EN 319 142-1 §5.2).
+ */
+export type DetachedContent =
+  | { readonly content: Uint8Array }
+  | { readonly digest: Uint8Array; readonly hash: HashName };
+
+export interface SignDetachedOptions {
+  readonly identity: SigningIdentity;
+  /** Default SHA-256. */
+  readonly hash?: HashName;
+  /** Default 'pkcs1'. */
+  readonly scheme?: RsaScheme;
+  /** Adds the signing-time attribute (CAdES). PAdES B-B omits it: the time is the PDF's /M. */
+  readonly signingTime?: Date;
+  /** Default true: include identity.certificate and identity.chain in SignedData.certificates. */
+  readonly includeChain?: boolean;
+}
+
+/** Algorithm policy. Defaults: SHA-1 refused, RSA below 2048 bits refused. */
+export interface AlgorithmPolicy {
+  readonly allowSha1?: boolean;
+  readonly minRsaBits?: number;
+}
+
+export interface VerifyDetachedOptions {
+  /** Trusted roots (DER or PEM bytes). Chain checks always run; no anchors means INDETERMINATE. */
+  readonly trustAnchors: readonly Uint8Array[];
+  /** Extra intermediate certificates beyond those carried in the signature. */
+  readonly intermediates?: readonly Uint8Array[];
+  /** CRLs (DER or PEM). A certificate with a distribution point and no CRL for its issuer is INDETERMINATE/TRY_LATER. */
+  readonly crls?: readonly Uint8Array[];
+  /** DER OCSPResponse messages, when given. */
+  readonly ocspResponses?: readonly Uint8Array[];
+  /**
+   * The time to validate the chain at. Default: the claimed signing time if present, else `now`.
+   */
+  readonly at?: Date;
+  /** The verifier's clock, injected (never read inside the core). */
+  readonly now: Date;
+  readonly policy?: AlgorithmPolicy;
+  /**
+   * When given, the signer's certificate must be one of these (DER): the certificates the registry binds
+   * to the sending agency. A mismatch is INDETERMINATE/SIG_CONSTRAINTS_FAILURE with check `signer-binding`.
+   */
+  readonly expectedSigners?: readonly Uint8Array[];
+}
+
+/** What can be read from a CMS SignedData without verifying it (to know which hash to stream). */
+export interface SignedDataInfo {
+  readonly digestAlgorithm: HashName | 'SHA-1' | string;
+  readonly signerCount: number;
+  readonly certificates: readonly Uint8Array[];
+}

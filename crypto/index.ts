@@ -1,0 +1,10 @@
+/**
+ * The public face of the signing core. Everything outside crypto/ imports from here and nowhere else.
+ */
+export * from './errors.js';
+export * from './report/index.js';
+export * from './keys/index.js';
+export * from './pki/index.js';
+export * from './cms/index.js';
+export * from './pdf/index.js';
+export * from './pool/index.js';

@@ -1,0 +1,53 @@
+/** A role's part of the OpenAPI document: its paths and the components they reference. */
+export interface OpenApiFragment {
+  readonly paths: Readonly<Record<string, unknown>>;
+  readonly components?: { readonly schemas?: Readonly<Record<string, unknown>>; readonly securitySchemes?: Readonly<Record<string, unknown>> };
+}
+
+const COMMON: OpenApiFragment = {
+  paths: {
+    '/healthz': { get: { summary: 'Liveness: the process answers', responses: { '200': { description: 'alive' } } } },
+    '/readyz': { get: { summary: 'Readiness: the database answers', responses: { '200': { description: 'ready' }, '503': { $ref: '#/components/responses/Problem' } } } },
+    '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+  },
+  components: {
+    schemas: {
+      Problem: {
+        type: 'object',
+        required: ['type', 'title', 'status', 'code'],
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          code: { type: 'string', description: 'Stable error code, e.g. ERR_VALIDATION' },
+          detail: { type: 'string' },
+          details: { type: 'object' },
+        },
+      },
+    },
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+  },
+};
+
+/** Assembles the OpenAPI 3.1 document served at /openapi.json from the mounted roles' fragments. */
+export function buildOpenApiDocument(fragments: readonly OpenApiFragment[], version: string): Record<string, unknown> {
+  const all = [COMMON, ...fragments];
+  const paths: Record<string, unknown> = {};
+  const schemas: Record<string, unknown> = {};
+  const securitySchemes: Record<string, unknown> = {};
+  for (const f of all) {
+    Object.assign(paths, f.paths);
+    Object.assign(schemas, f.components?.schemas ?? {});
+    Object.assign(securitySchemes, f.components?.securitySchemes ?? {});
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'lienthong', version, description: 'Exchange of signed official documents through the national document axis (mock VDXP).' },
+    paths,
+    components: {
+      schemas,
+      securitySchemes,
+      responses: { Problem: { description: 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } },
+    },
+  };
+}
