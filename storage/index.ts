@@ -3,3 +3,4 @@ export { connectDatabase, ensureIndexes, pingDatabase } from './connect.js';
 export { startEmbeddedServer, type EmbeddedServer } from './embedded/start-embedded-server.js';
 export { createGridFsBlobStore } from './blob/gridfs-blob-store.js';
 export { translateMongoError, isDuplicateKeyError } from './mongo-errors.js';
+export { locateServer, type ServerBinary } from './embedded/locate-server.js';

@@ -23,6 +23,7 @@ export type DomainErrorCode =
   | 'ERR_XML_TOO_DEEP'
   | 'ERR_EDXML_INVALID'
   | 'ERR_ATTACHMENT_INVALID'
+  | 'ERR_ATTACHMENT_TOO_LARGE'
   // the exchange
   | 'ERR_PACKAGE_SIGNATURE_INVALID'
   | 'ERR_SENDER_MISMATCH'

@@ -6,3 +6,9 @@ export async function listen(app: Application): Promise<{ baseUrl: string; close
   const s = await startServer(app, 0);
   return { baseUrl: s.url, close: () => s.close(1000) };
 }
+
+/** The body of a response as loosely typed JSON, for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function readJson(r: Response): Promise<any> {
+  return r.json();
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { EXIT, failCli } from './exit.js';
+import { registerServeCommands } from './commands/serve.js';
+// Command groups: one import and one register call each.
+import { registerDbCommands } from './commands/db.js';
+// [commands:imports]
+
+/** Builds the `lienthong` command tree (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command('lienthong')
+    .description('Exchange signed official documents between agencies through the national document axis (mock VDXP)')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  program.configureOutput({ outputError: (str, write) => write(str) });
+  registerServeCommands(program);
+  registerDbCommands(program);
+  // [commands:register]
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exit(e.exitCode === 0 ? 0 : EXIT.usage);
+    }
+    failCli(e);
+  }
+}
+
+void main();

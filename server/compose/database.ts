@@ -1,0 +1,54 @@
+import { join, resolve } from 'node:path';
+import type mongoose from 'mongoose';
+import { connectDatabase, locateServer, startEmbeddedServer, type EmbeddedServer } from '../../storage/index.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logger.js';
+
+export interface OpenDatabase {
+  readonly connection: mongoose.Connection;
+  /** Where the database is, for the start banner (no credentials). */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/** The tools folder (FerretDB binary) is kept outside the data folder so a wiped database keeps it. */
+export function toolsDirOf(config: Config): string {
+  return resolve(process.env.LIENTHONG_TOOLS_DIR ?? join(config.dataDir, 'tools'));
+}
+
+/** MONGODB_URI when set; otherwise the embedded server (mongod or FerretDB) on `<dataDir>/db`. */
+export async function openDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
+  let embedded: EmbeddedServer | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    embedded = await startEmbeddedServer({
+      dataDir: join(config.dataDir, 'db'),
+      toolsDir: toolsDirOf(config),
+      log: (line) => logger.info(line),
+    });
+    uri = embedded.uri;
+    logger.info({ kind: embedded.kind, uri }, 'embedded database started');
+  }
+  const connection = await connectDatabase({ uri, dbName: config.dbName }).catch(async (e) => {
+    await embedded?.stop();
+    throw e;
+  });
+  return {
+    connection,
+    description: embedded ? `embedded ${embedded.kind} at ${embedded.uri} (data in ${resolve(config.dataDir, 'db')})` : 'MONGODB_URI',
+    close: async () => {
+      await connection.close().catch(() => undefined);
+      await embedded?.stop();
+    },
+  };
+}
+
+/**
+ * Makes sure a database server can be started without a manual step (CI runs this before the tests):
+ * reports mongod or FerretDB, building FerretDB 1.24 with Go when neither is there. No-op with MONGODB_URI.
+ */
+export function prepareDatabaseServer(config: Config, log: (line: string) => void): string {
+  if (config.mongodbUri) return 'MONGODB_URI is set: nothing to install';
+  const found = locateServer(toolsDirOf(config), log);
+  return `${found.kind} at ${found.path}`;
+}
