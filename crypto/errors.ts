@@ -22,7 +22,9 @@ export type CryptoErrorCode =
   | 'ERR_PDF_UNSUPPORTED'
   | 'ERR_PDF_SIGNATURE_TOO_LARGE'
   | 'ERR_IMAGE_MALFORMED'
-  | 'ERR_POOL_CLOSED';
+  | 'ERR_POOL_CLOSED'
+  | 'ERR_POOL_BUSY'
+  | 'ERR_POOL_WORKER';
 
 export class CryptoError extends Error {
   readonly code: CryptoErrorCode;

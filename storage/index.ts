@@ -4,3 +4,4 @@ export { startEmbeddedServer, type EmbeddedServer } from './embedded/start-embed
 export { createGridFsBlobStore } from './blob/gridfs-blob-store.js';
 export { translateMongoError, isDuplicateKeyError } from './mongo-errors.js';
 export { locateServer, type ServerBinary } from './embedded/locate-server.js';
+export type { Connection as DatabaseConnection } from 'mongoose';

@@ -90,9 +90,20 @@ export function contentBytes(buf: Uint8Array, t: Tlv): Uint8Array {
   return Buffer.concat(parts);
 }
 
-/** Decodes an OBJECT IDENTIFIER's contents to dotted form (X.690 §8.19). */
+const oidMemo = new Map<string, string>();
+
+/** Decodes an OBJECT IDENTIFIER's contents to dotted form (X.690 §8.19); the few OIDs CMS uses are memoized. */
 export function decodeOid(buf: Uint8Array, t: Tlv): string {
   if (t.tag !== 0x06 || t.valueEnd === t.value) throw new DerError(`expected an OBJECT IDENTIFIER at ${t.start}`);
+  const key = Buffer.from(buf.buffer, buf.byteOffset + t.value, t.valueEnd - t.value).toString('latin1');
+  const hit = oidMemo.get(key);
+  if (hit !== undefined) return hit;
+  const oid = decodeOidSlow(buf, t);
+  if (oidMemo.size < 1024) oidMemo.set(key, oid);
+  return oid;
+}
+
+function decodeOidSlow(buf: Uint8Array, t: Tlv): string {
   const parts: number[] = [];
   let v = 0;
   for (let i = t.value; i < t.valueEnd; i++) {

@@ -61,6 +61,13 @@ export interface ParsedCrl {
 
 const MAX_CACHE = 2_000;
 const cache = new Map<string, ParsedCrl>();
+// Second level: the caller's own byte array → parsed object, confirmed by a byte comparison on every hit
+// (memcmp is ~50× cheaper than SHA-256), so a reused, mutated buffer can never return a stale parse.
+const byArray = new WeakMap<Uint8Array, ParsedCrl>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
 
 function hex(view: Uint8Array): string {
   return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('hex');
@@ -138,6 +145,8 @@ function build(der: Uint8Array, sha256: string): ParsedCrl {
  */
 export function parseCrl(bytes: Uint8Array): ParsedCrl {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('CRL must be a Uint8Array');
+  const known = byArray.get(bytes);
+  if (known && sameBytes(known.der, bytes)) return known;
   let der = bytes;
   if (isPem(bytes)) {
     const block = decodePem(bytes).find((b) => b.label === 'X509 CRL');
@@ -146,8 +155,12 @@ export function parseCrl(bytes: Uint8Array): ParsedCrl {
   }
   const fp = sha256Hex(der);
   const hit = cache.get(fp);
-  if (hit) return hit;
+  if (hit) {
+    if (der === bytes) byArray.set(bytes, hit);
+    return hit;
+  }
   const parsed = build(new Uint8Array(der), fp);
+  if (der === bytes) byArray.set(bytes, parsed);
   if (cache.size >= MAX_CACHE) {
     const oldest = cache.keys().next().value;
     if (oldest !== undefined) cache.delete(oldest);

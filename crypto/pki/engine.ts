@@ -8,7 +8,7 @@ import * as pkijs from 'pkijs';
  */
 export const pkijsEngine: pkijs.CryptoEngine = new pkijs.CryptoEngine({
   name: 'node',
-  crypto: webcrypto as unknown as Crypto,
+  crypto: webcrypto as unknown as pkijs.CryptoEngineParameters['crypto'],
 });
 
 pkijs.setEngine('node', pkijsEngine);

@@ -9,8 +9,7 @@ import { REVOCATION_REASONS } from './crl.js';
 import './engine.js';
 import { sha256Hex, toArrayBuffer } from './fingerprint.js';
 import { nameKey } from './names.js';
-import type { ChainPolicy, RevocationStatus } from './revocation.js';
-import { algorithmAllowed } from './revocation.js';
+import { algorithmAllowed, type ChainPolicy, type RevocationStatus } from './policy.js';
 import { verifySignedBy } from './signature-cache.js';
 
 const OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
@@ -145,14 +144,13 @@ function responderMatches(resp: ParsedOcspResponse, cert: ParsedCertificate): bo
 }
 
 /** The certificate that signed the response: the issuer itself, or a delegated responder it issued (RFC 6960 §4.2.2.2). */
-function responderOf(resp: ParsedOcspResponse, issuer: ParsedCertificate, at: Date): ParsedCertificate | undefined {
+function responderOf(resp: ParsedOcspResponse, issuer: ParsedCertificate): ParsedCertificate | undefined {
   if (responderMatches(resp, issuer)) return issuer;
   for (const c of resp.certificates) {
     if (!responderMatches(resp, c)) continue;
     if (c.issuerKey !== issuer.subjectKey || !verifySignedBy(c, issuer, 'cert')) continue;
     if (!c.extendedKeyUsage?.includes(KP_OCSP_SIGNING)) continue;
     if (c.notBefore.getTime() > resp.producedAt.getTime() || c.notAfter.getTime() < resp.producedAt.getTime()) continue;
-    void at;
     return c;
   }
   return undefined;
@@ -176,7 +174,7 @@ export function findOcspStatus(options: {
     for (const single of resp.responses) {
       if (single.serialNumber !== cert.serialNumber) continue;
       if (single.issuerKeyHash !== keyHash(issuer, single.hash) || single.issuerNameHash !== nameHash(issuer, single.hash)) continue;
-      const responder = responderOf(resp, issuer, at);
+      const responder = responderOf(resp, issuer);
       if (!responder) {
         reason = 'OCSP responder not authorized by the issuer';
         continue;

@@ -8,12 +8,13 @@ export interface PemBlock {
 
 const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
-/** True when `bytes` look like PEM text (start with optional whitespace then `-----BEGIN`). */
+/**
+ * True when `bytes` look like PEM text: they do not start as DER (a SEQUENCE, 0x30) and contain a
+ * `-----BEGIN ` line (text before the first block, as `openssl x509 -text` writes, is allowed).
+ */
 export function isPem(bytes: Uint8Array): boolean {
-  let i = 0;
-  while (i < bytes.length && i < 64 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] === 0xef && bytes[i + 1] === 0xbb && bytes[i + 2] === 0xbf) i += 3; // UTF-8 BOM
-  return bytes[i] === 0x2d && bytes[i + 1] === 0x2d && bytes[i + 2] === 0x2d && bytes[i + 3] === 0x2d && bytes[i + 4] === 0x2d;
+  if (bytes.length === 0 || bytes[0] === 0x30) return false;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('-----BEGIN ');
 }
 
 /**

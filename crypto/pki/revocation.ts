@@ -3,30 +3,10 @@ import type { ParsedCertificate } from './certificate.js';
 import type { ParsedCrl, RevokedEntry } from './crl.js';
 import type { ParsedOcspResponse } from './ocsp.js';
 import { findOcspStatus } from './ocsp.js';
+import { algorithmAllowed, type ChainPolicy, type RevocationStatus } from './policy.js';
 import { verifySignedBy } from './signature-cache.js';
 
-/** Algorithm limits applied to certificates and to revocation data. */
-export interface ChainPolicy {
-  /** Accept SHA-1 signatures on certificates, CRLs and OCSP responses. Default false. */
-  readonly allowSha1?: boolean;
-  /** Smallest RSA modulus accepted, in bits. Default 2048. */
-  readonly minRsaBits?: number;
-}
-
-export type RevocationStatus =
-  | { readonly status: 'good'; readonly source: string }
-  | { readonly status: 'revoked'; readonly source: string; readonly entry: RevokedEntry }
-  | { readonly status: 'revoked-after'; readonly source: string; readonly entry: RevokedEntry }
-  | { readonly status: 'not-required' }
-  | { readonly status: 'unknown'; readonly reason: string };
-
-/** True when the algorithm of a signed object is acceptable under the policy. */
-export function algorithmAllowed(alg: { readonly hash?: string; readonly keyType: string }, policy: ChainPolicy): boolean {
-  if (alg.keyType === 'unknown') return false;
-  if (alg.hash === 'md5') return false;
-  if (alg.hash === 'sha1' && policy.allowSha1 !== true) return false;
-  return true;
-}
+export type { ChainPolicy, RevocationStatus } from './policy.js';
 
 /**
  * Decides whether a CRL may answer for `cert` at `at` (RFC 5280 §6.3.3, simplified to complete CRLs issued
@@ -68,16 +48,32 @@ export function revocationStatus(options: {
   const fromOcsp = findOcspStatus({ cert, issuer, responses: ocsp, at, policy });
   if (fromOcsp.status !== 'unknown') return fromOcsp;
   if (ocsp.length > 0 && fromOcsp.reason) reasons.push(fromOcsp.reason);
+  // A revocation (other than a hold) is permanent: any usable CRL that lists one decides. Holds and
+  // "good" come from the newest usable CRL (highest thisUpdate).
   let best: ParsedCrl | undefined;
+  let permanent: { crl: ParsedCrl; entry: RevokedEntry } | undefined;
   for (const crl of crls) {
     const why = crlUsable(crl, cert, issuer, at, policy);
-    if (why === undefined) {
-      if (!best || crl.thisUpdate.getTime() > best.thisUpdate.getTime()) best = crl;
-    } else if (why !== 'other issuer') reasons.push(why);
+    if (why !== undefined) {
+      if (why !== 'other issuer') reasons.push(why);
+      continue;
+    }
+    if (!best || crl.thisUpdate.getTime() > best.thisUpdate.getTime()) best = crl;
+    const entry = crl.revoked.get(cert.serialNumber);
+    if (entry && entry.reason !== 'certificateHold' && entry.reason !== 'removeFromCRL') {
+      if (!permanent || entry.revocationDate.getTime() < permanent.entry.revocationDate.getTime()) permanent = { crl, entry };
+    }
+  }
+  const describe = (crl: ParsedCrl): string => `CRL issued ${crl.thisUpdate.toISOString()} by ${crl.issuer}`;
+  if (permanent) {
+    const { crl, entry } = permanent;
+    return entry.revocationDate.getTime() <= at.getTime()
+      ? { status: 'revoked', source: describe(crl), entry }
+      : { status: 'revoked-after', source: describe(crl), entry };
   }
   if (best) {
     const entry = best.revoked.get(cert.serialNumber);
-    const source = `CRL issued ${best.thisUpdate.toISOString()} by ${best.issuer}`;
+    const source = describe(best);
     if (!entry || entry.reason === 'removeFromCRL') return { status: 'good', source };
     return entry.revocationDate.getTime() <= at.getTime()
       ? { status: 'revoked', source, entry }

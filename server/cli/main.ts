@@ -4,6 +4,7 @@ import { EXIT, failCli } from './exit.js';
 import { registerServeCommands } from './commands/serve.js';
 // Command groups: one import and one register call each.
 import { registerDbCommands } from './commands/db.js';
+import { registerAgencyCommands } from './commands/agency.js';
 // [commands:imports]
 
 /** Builds the `lienthong` command tree (exported for tests). */
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.configureOutput({ outputError: (str, write) => write(str) });
   registerServeCommands(program);
   registerDbCommands(program);
+  registerAgencyCommands(program);
   // [commands:register]
   return program;
 }

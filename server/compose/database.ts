@@ -1,11 +1,10 @@
 import { join, resolve } from 'node:path';
-import type mongoose from 'mongoose';
-import { connectDatabase, locateServer, startEmbeddedServer, type EmbeddedServer } from '../../storage/index.js';
+import { connectDatabase, locateServer, startEmbeddedServer, type DatabaseConnection, type EmbeddedServer } from '../../storage/index.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 
 export interface OpenDatabase {
-  readonly connection: mongoose.Connection;
+  readonly connection: DatabaseConnection;
   /** Where the database is, for the start banner (no credentials). */
   readonly description: string;
   close(): Promise<void>;

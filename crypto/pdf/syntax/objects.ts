@@ -16,11 +16,16 @@ export class PdfRef {
   }
 }
 
-/** A string object: its bytes, and whether it was written in hex form (kept so /Contents can be located). */
+/**
+ * A string object: its bytes, whether it was written in hex form, and, when parsed directly from the file
+ * (not from an object stream), the file offsets of its token — so a signature's /Contents can be located.
+ */
 export class PdfString {
   constructor(
     readonly bytes: Uint8Array,
     readonly hex: boolean,
+    readonly start?: number,
+    readonly end?: number,
   ) {}
 }
 
@@ -128,13 +133,17 @@ export function objectsEqual(a: PdfObject | undefined, b: PdfObject | undefined)
   if (a instanceof PdfRef) return b instanceof PdfRef && a.num === b.num && a.gen === b.gen;
   if (a instanceof PdfString) return b instanceof PdfString && bytesEqual(a.bytes, b.bytes);
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => objectsEqual(x, b[i]));
-  if (a instanceof PdfStream) return b instanceof PdfStream && objectsEqual(a.dict, b.dict) && bytesEqual(a.raw, b.raw);
-  if (a instanceof PdfDict) {
-    if (!(b instanceof PdfDict) || a.map.size !== b.map.size) return false;
-    for (const [k, v] of a.map) if (!b.map.has(k) || !objectsEqual(v, b.map.get(k))) return false;
-    return true;
-  }
+  // /Length may be written direct or indirect: the bytes decide (ISO 32000-1 §7.3.8.2).
+  if (a instanceof PdfStream) return b instanceof PdfStream && bytesEqual(a.raw, b.raw) && dictsEqual(a.dict, b.dict, 'Length');
+  if (a instanceof PdfDict) return b instanceof PdfDict && dictsEqual(a, b);
   return false;
+}
+
+function dictsEqual(a: PdfDict, b: PdfDict, ignore?: string): boolean {
+  const keys = (d: PdfDict): string[] => d.keys().filter((k) => k !== ignore);
+  const ka = keys(a);
+  if (ka.length !== keys(b).length) return false;
+  return ka.every((k) => b.has(k) && objectsEqual(a.get(k), b.get(k)));
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

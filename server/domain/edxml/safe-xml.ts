@@ -48,8 +48,21 @@ function decodeUtf8(bytes: Uint8Array): string {
   return text;
 }
 
-/** Bounds depth and element count, refuses declarations and processing instructions, without building a tree. */
-function scan(text: string, limits: XmlLimits): void {
+/** Text runs at least this long made only of base64 characters are set aside before parsing (see below). */
+const BULK_TEXT_MIN = 64 * 1024;
+const BULK_TEXT = /^[A-Za-z0-9+/=\s]*$/;
+/** U+FFFE may not appear in an XML document (XML 1.0 §2.2), so it cannot collide with real text. */
+const HOLE = '\uFFFE';
+
+/**
+ * Bounds depth and element count, refuses declarations and processing instructions, without building a tree.
+ * Returns the [start, end) spans of long base64 text runs (attachments), so they can bypass the parser,
+ * which is slow on multi-megabyte text nodes.
+ */
+function scan(text: string, limits: XmlLimits): [number, number][] {
+  if (text.includes(HOLE) || text.includes('\uFFFF')) throw malformed('non-character U+FFFE/U+FFFF');
+  const bulk: [number, number][] = [];
+  let textStart = 0;
   const m = MARKUP_DECLARATION.exec(text);
   if (m) throw forbidden((m[1] ?? '').toUpperCase());
   if (text.startsWith('<?xml')) {
@@ -63,21 +76,22 @@ function scan(text: string, limits: XmlLimits): void {
   let i = 0;
   const n = text.length;
   while ((i = text.indexOf('<', i)) !== -1) {
+    if (i - textStart >= BULK_TEXT_MIN && BULK_TEXT.test(text.slice(textStart, i))) bulk.push([textStart, i]);
     if (text.startsWith('<!--', i)) {
       const e = text.indexOf('-->', i + 4);
       if (e < 0) throw malformed('unterminated comment');
-      i = e + 3;
+      i = textStart = e + 3;
       continue;
     }
     if (text.startsWith('<![CDATA[', i)) {
       const e = text.indexOf(']]>', i + 9);
       if (e < 0) throw malformed('unterminated CDATA');
-      i = e + 3;
+      i = textStart = e + 3;
       continue;
     }
     if (text.startsWith('<?', i)) {
       if (i === 0 && text.startsWith('<?xml')) {
-        i = text.indexOf('?>') + 2;
+        i = textStart = text.indexOf('?>') + 2;
         continue;
       }
       throw forbidden('PROCESSING_INSTRUCTION');
@@ -87,7 +101,7 @@ function scan(text: string, limits: XmlLimits): void {
       depth--;
       const e = text.indexOf('>', i);
       if (e < 0) throw malformed('unterminated end tag');
-      i = e + 1;
+      i = textStart = e + 1;
       continue;
     }
     let j = i + 1;
@@ -112,8 +126,9 @@ function scan(text: string, limits: XmlLimits): void {
         throw new DomainError('ERR_XML_TOO_DEEP', 'XML nested too deeply', { details: { max: limits.maxDepth } });
       }
     }
-    i = j + 1;
+    i = textStart = j + 1;
   }
+  return bulk;
 }
 
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -139,6 +154,29 @@ function decodeEntities(s: string): string {
 
 type OrderedNode = Record<string, unknown>;
 
+function fillHoles(s: string, holes: readonly string[]): string {
+  if (!s.includes(HOLE)) return s;
+  return s.replace(/\uFFFE([0-9]+)\uFFFE/g, (_, n: string) => {
+    const h = holes[Number(n)];
+    if (h === undefined) throw malformed('internal: unknown text hole');
+    return h;
+  });
+}
+
+function punchHoles(text: string, spans: readonly [number, number][]): { text: string; holes: string[] } {
+  if (spans.length === 0) return { text, holes: [] };
+  const parts: string[] = [];
+  const holes: string[] = [];
+  let pos = 0;
+  for (const [start, end] of spans) {
+    parts.push(text.slice(pos, start), `${HOLE}${holes.length}${HOLE}`);
+    holes.push(text.slice(start, end));
+    pos = end;
+  }
+  parts.push(text.slice(pos));
+  return { text: parts.join(''), holes };
+}
+
 const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
@@ -154,7 +192,7 @@ const parser = new XMLParser({
   commentPropName: false,
 });
 
-function toElement(node: OrderedNode, scope: ReadonlyMap<string, string>): XmlElement {
+function toElement(node: OrderedNode, scope: ReadonlyMap<string, string>, holes: readonly string[]): XmlElement {
   const name = Object.keys(node).find((k) => k !== ':@');
   if (name === undefined) throw malformed('empty node');
   const rawAttrs = (node[':@'] ?? {}) as Record<string, string>;
@@ -179,10 +217,10 @@ function toElement(node: OrderedNode, scope: ReadonlyMap<string, string>): XmlEl
   const children: XmlElement[] = [];
   let text = '';
   for (const child of (node[name] ?? []) as OrderedNode[]) {
-    if ('#text' in child) text += decodeEntities(String(child['#text']));
+    if ('#text' in child) text += fillHoles(decodeEntities(String(child['#text'])), holes);
     else if ('#cdata' in child) {
       for (const c of child['#cdata'] as OrderedNode[]) text += String(c['#text'] ?? '');
-    } else children.push(toElement(child, ns));
+    } else children.push(toElement(child, ns, holes));
   }
   return Object.freeze({
     name,
@@ -210,7 +248,8 @@ export function parseXmlSafely(bytes: Uint8Array, limits: XmlLimits): XmlElement
   }
   let text = decodeUtf8(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  scan(text, limits);
+  const punched = punchHoles(text, scan(text, limits));
+  text = punched.text;
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) throw malformed(valid.err.code, valid.err);
   let ordered: OrderedNode[];
@@ -221,5 +260,5 @@ export function parseXmlSafely(bytes: Uint8Array, limits: XmlLimits): XmlElement
   }
   const roots = ordered.filter((n) => !('#text' in n) || String(n['#text']).trim() !== '');
   if (roots.length !== 1 || roots[0] === undefined || '#text' in roots[0]) throw malformed('not exactly one root element');
-  return toElement(roots[0], new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]));
+  return toElement(roots[0], new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]), punched.holes);
 }

@@ -1,0 +1,5 @@
+/** CMS (RFC 5652) / CAdES (ETSI EN 319 122-1) detached signatures. */
+export type { DetachedContent, SignDetachedOptions, VerifyDetachedOptions, AlgorithmPolicy, SignedDataInfo } from './types.js';
+export { signDetached } from './sign.js';
+export { verifyDetached } from './verify.js';
+export { inspectSignedData } from './inspect.js';

@@ -1,0 +1,21 @@
+import { CryptoError } from '../errors.js';
+import { hashFromOid } from './algorithms.js';
+import { parseSignedData } from './parse-signed-data.js';
+import type { SignedDataInfo } from './types.js';
+
+/**
+ * Reads what a SignedData declares without verifying anything: the first signer's digest algorithm (a
+ * {@link HashName}, 'SHA-1', or the dotted OID when unknown), the number of signers and the embedded
+ * certificates. PAdES uses it to pick the hash to stream over the byte ranges before calling verifyDetached.
+ * Throws ERR_CMS_MALFORMED on unparseable input.
+ */
+export function inspectSignedData(signature: Uint8Array): SignedDataInfo {
+  const parsed = parseSignedData(signature);
+  const first = parsed.signerInfos[0];
+  if (!first) throw new CryptoError('ERR_CMS_MALFORMED', 'SignedData has no SignerInfo');
+  return Object.freeze({
+    digestAlgorithm: hashFromOid(first.digestAlgorithm) ?? first.digestAlgorithm,
+    signerCount: parsed.signerInfos.length,
+    certificates: Object.freeze(parsed.certificates.map((c) => new Uint8Array(c))),
+  });
+}

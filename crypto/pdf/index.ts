@@ -1,0 +1,6 @@
+/** PAdES: sign PDFs by incremental update and verify every signature and every change made after it. */
+export { signPdf, type SignPdfOptions, type SignPdfResult } from './sign.js';
+export type { PdfAppearanceOptions, PdfSignatureRole } from './appearance/types.js';
+export { formatPdfDate, parsePdfDate, formatIsoWithOffset } from './pdf-date.js';
+export { verifyPdf, type VerifyPdfOptions } from './verify.js';
+export type { PdfReport, PdfSignatureReport, PdfChange, PdfModificationAnalysis, PdfSubIndication } from './types.js';

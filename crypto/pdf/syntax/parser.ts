@@ -1,0 +1,267 @@
+import { CryptoError } from '../../errors.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
+
+/** Resolves an indirect /Length while parsing a stream (ISO 32000-1 §7.3.8.2). */
+export type LengthResolver = (ref: PdfRef) => number | undefined;
+
+const WS = new Uint8Array(256);
+for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) WS[c] = 1;
+const DELIM = new Uint8Array(256);
+for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
+
+export function isWhite(c: number | undefined): boolean {
+  return c !== undefined && WS[c] === 1;
+}
+
+function malformed(message: string): CryptoError {
+  return new CryptoError('ERR_PDF_MALFORMED', message);
+}
+
+const MAX_DEPTH = 200;
+
+/**
+ * A recursive-descent parser of PDF objects (ISO 32000-1 §7.3) over a byte buffer. `base` is added to
+ * string offsets so that locations are absolute in the file even when `bytes` is a window of it.
+ */
+export class PdfParser {
+  pos: number;
+  constructor(
+    readonly bytes: Uint8Array,
+    pos = 0,
+    private readonly base = 0,
+    private readonly resolveLength?: LengthResolver,
+  ) {
+    this.pos = pos;
+  }
+
+  skipWhitespace(): void {
+    const b = this.bytes;
+    for (;;) {
+      const c = b[this.pos];
+      if (c === undefined) return;
+      if (WS[c] === 1) {
+        this.pos++;
+      } else if (c === 0x25 /* % */) {
+        while (this.pos < b.length && b[this.pos] !== 0x0a && b[this.pos] !== 0x0d) this.pos++;
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** Reads a regular token (keyword or number) without consuming delimiters. */
+  readToken(): string {
+    this.skipWhitespace();
+    const b = this.bytes;
+    const start = this.pos;
+    while (this.pos < b.length && WS[b[this.pos]!] !== 1 && DELIM[b[this.pos]!] !== 1) this.pos++;
+    return Buffer.from(b.buffer, b.byteOffset + start, this.pos - start).toString('latin1');
+  }
+
+  peekToken(): string {
+    const save = this.pos;
+    const t = this.readToken();
+    this.pos = save;
+    return t;
+  }
+
+  expectKeyword(k: string): void {
+    const t = this.readToken();
+    if (t !== k) throw malformed(`expected "${k}" at offset ${this.base + this.pos}, found "${t.slice(0, 20)}"`);
+  }
+
+  /** Parses "num gen obj <object> [stream…endstream] endobj" at the current position. */
+  parseIndirectObject(expectedNum?: number): { num: number; gen: number; value: PdfObject } {
+    const num = Number(this.readToken());
+    const gen = Number(this.readToken());
+    if (!Number.isSafeInteger(num) || !Number.isSafeInteger(gen)) throw malformed(`no object header at offset ${this.base + this.pos}`);
+    this.expectKeyword('obj');
+    if (expectedNum !== undefined && num !== expectedNum) throw malformed(`object ${expectedNum} expected, found ${num}`);
+    const value = this.parseObject(0);
+    this.skipWhitespace();
+    if (value instanceof PdfDict && this.startsWith('stream')) {
+      return { num, gen, value: this.parseStreamBody(value) };
+    }
+    return { num, gen, value };
+  }
+
+  private startsWith(s: string): boolean {
+    for (let i = 0; i < s.length; i++) if (this.bytes[this.pos + i] !== s.charCodeAt(i)) return false;
+    return true;
+  }
+
+  private parseStreamBody(dict: PdfDict): PdfStream {
+    this.pos += 6;
+    // "stream" is followed by CRLF or LF (§7.3.8.1); tolerate a lone CR.
+    if (this.bytes[this.pos] === 0x0d) this.pos++;
+    if (this.bytes[this.pos] === 0x0a) this.pos++;
+    const start = this.pos;
+    let length: number | undefined;
+    const l = dict.get('Length');
+    if (typeof l === 'number') length = l;
+    else if (l instanceof PdfRef && this.resolveLength) length = this.resolveLength(l);
+    if (length !== undefined && Number.isSafeInteger(length) && length >= 0 && start + length <= this.bytes.length) {
+      const save = this.pos;
+      this.pos = start + length;
+      this.skipWhitespace();
+      if (this.startsWith('endstream')) {
+        this.pos += 9;
+        return new PdfStream(dict, this.bytes.subarray(start, start + length));
+      }
+      this.pos = save;
+    }
+    // Wrong or missing /Length: fall back to the next "endstream" keyword.
+    const idx = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).indexOf('endstream', start, 'latin1');
+    if (idx < 0) throw malformed(`unterminated stream at offset ${this.base + start}`);
+    let end = idx;
+    if (this.bytes[end - 1] === 0x0a) end--;
+    if (this.bytes[end - 1] === 0x0d) end--;
+    this.pos = idx + 9;
+    return new PdfStream(dict, this.bytes.subarray(start, Math.max(start, end)));
+  }
+
+  parseObject(depth: number): PdfObject {
+    if (depth > MAX_DEPTH) throw malformed('objects nested too deeply');
+    this.skipWhitespace();
+    const b = this.bytes;
+    const c = b[this.pos];
+    if (c === undefined) throw malformed('unexpected end of data');
+    switch (c) {
+      case 0x2f /* / */:
+        return this.parseName();
+      case 0x28 /* ( */:
+        return this.parseLiteralString();
+      case 0x3c /* < */:
+        if (b[this.pos + 1] === 0x3c) return this.parseDict(depth);
+        return this.parseHexString();
+      case 0x5b /* [ */: {
+        this.pos++;
+        const arr: PdfObject[] = [];
+        for (;;) {
+          this.skipWhitespace();
+          if (b[this.pos] === 0x5d) {
+            this.pos++;
+            return arr;
+          }
+          if (this.pos >= b.length) throw malformed('unterminated array');
+          arr.push(this.parseObject(depth + 1));
+        }
+      }
+      default: {
+        const tokStart = this.pos;
+        const t = this.readToken();
+        if (t === '') throw malformed(`unexpected byte 0x${c.toString(16)} at offset ${this.base + tokStart}`);
+        if (t === 'true') return true;
+        if (t === 'false') return false;
+        if (t === 'null') return null;
+        const n = Number(t);
+        if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t) || !Number.isFinite(n)) {
+          throw malformed(`unexpected token "${t.slice(0, 20)}" at offset ${this.base + tokStart}`);
+        }
+        if (/^\d+$/.test(t)) {
+          // Look ahead for "gen R".
+          const save = this.pos;
+          const g = this.readToken();
+          if (/^\d+$/.test(g)) {
+            const r = this.readToken();
+            if (r === 'R') return new PdfRef(n, Number(g));
+          }
+          this.pos = save;
+        }
+        return n;
+      }
+    }
+  }
+
+  private parseName(): PdfName {
+    const b = this.bytes;
+    this.pos++;
+    const out: number[] = [];
+    while (this.pos < b.length && WS[b[this.pos]!] !== 1 && DELIM[b[this.pos]!] !== 1) {
+      const ch = b[this.pos]!;
+      if (ch === 0x23 /* # */ && this.pos + 2 < b.length) {
+        const hx = Buffer.from(b.subarray(this.pos + 1, this.pos + 3)).toString('latin1');
+        if (/^[0-9a-fA-F]{2}$/.test(hx)) {
+          out.push(parseInt(hx, 16));
+          this.pos += 3;
+          continue;
+        }
+      }
+      out.push(ch);
+      this.pos++;
+    }
+    return new PdfName(Buffer.from(out).toString('latin1'));
+  }
+
+  private parseDict(depth: number): PdfDict {
+    const b = this.bytes;
+    this.pos += 2;
+    const dict = new PdfDict();
+    for (;;) {
+      this.skipWhitespace();
+      if (b[this.pos] === 0x3e && b[this.pos + 1] === 0x3e) {
+        this.pos += 2;
+        return dict;
+      }
+      if (this.pos >= b.length) throw malformed('unterminated dictionary');
+      const key = this.parseObject(depth + 1);
+      if (!(key instanceof PdfName)) throw malformed(`dictionary key is not a name at offset ${this.base + this.pos}`);
+      const value = this.parseObject(depth + 1);
+      // A null value is equivalent to an absent entry (§7.3.7).
+      if (value !== null) dict.set(key.value, value);
+    }
+  }
+
+  private parseHexString(): PdfString {
+    const b = this.bytes;
+    const start = this.pos;
+    this.pos++;
+    const out: number[] = [];
+    let hi = -1;
+    for (;;) {
+      const ch = b[this.pos++];
+      if (ch === undefined) throw malformed('unterminated hex string');
+      if (ch === 0x3e) break;
+      if (WS[ch] === 1) continue;
+      const v = ch >= 0x30 && ch <= 0x39 ? ch - 0x30 : ch >= 0x41 && ch <= 0x46 ? ch - 55 : ch >= 0x61 && ch <= 0x66 ? ch - 87 : -1;
+      if (v < 0) throw malformed(`invalid hex digit at offset ${this.base + this.pos - 1}`);
+      if (hi < 0) hi = v;
+      else {
+        out.push((hi << 4) | v);
+        hi = -1;
+      }
+    }
+    if (hi >= 0) out.push(hi << 4);
+    return new PdfString(Uint8Array.from(out), true, this.base + start, this.base + this.pos);
+  }
+
+  private parseLiteralString(): PdfString {
+    const b = this.bytes;
+    const start = this.pos;
+    this.pos++;
+    const out: number[] = [];
+    let depth = 1;
+    for (;;) {
+      const ch = b[this.pos++];
+      if (ch === undefined) throw malformed('unterminated literal string');
+      if (ch === 0x5c /* \ */) {
+        const e = b[this.pos++];
+        if (e === undefined) throw malformed('unterminated literal string');
+        const simple: Record<number, number> = { 0x6e: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
+        if (simple[e] !== undefined) out.push(simple[e]!);
+        else if (e >= 0x30 && e <= 0x37) {
+          let v = e - 0x30;
+          for (let k = 0; k < 2 && b[this.pos]! >= 0x30 && b[this.pos]! <= 0x37; k++) v = v * 8 + (b[this.pos++]! - 0x30);
+          out.push(v & 0xff);
+        } else if (e === 0x0d) {
+          if (b[this.pos] === 0x0a) this.pos++;
+        } else if (e !== 0x0a) out.push(e);
+        continue;
+      }
+      if (ch === 0x28) depth++;
+      else if (ch === 0x29 && --depth === 0) break;
+      out.push(ch);
+    }
+    return new PdfString(Uint8Array.from(out), false, this.base + start, this.base + this.pos);
+  }
+}

@@ -1,0 +1,78 @@
+import type { VerifyDetachedOptions } from '../cms/index.js';
+import type { Check, Indication, SignatureReport, SubIndication } from '../report/types.js';
+
+/**
+ * A sub-indication of a PDF signature: those of ETSI EN 319 102-1 plus DISALLOWED_MODIFICATION, for a
+ * signature whose maths hold but whose document was changed afterwards in a way its signer did not permit
+ * (ISO 32000-1 §12.8.2.2; the "modification level" of pyHanko).
+ */
+export type PdfSubIndication = SubIndication | 'DISALLOWED_MODIFICATION';
+
+/** One change found in a revision appended after a signature. */
+export interface PdfChange {
+  /** 1-based revision (by file order) that made the change. */
+  readonly revision: number;
+  readonly allowed: boolean;
+  /** What changed, e.g. "content stream of page 1 (object 5)". */
+  readonly what: string;
+  readonly objectNumber?: number;
+}
+
+/** What the revisions after a signature did. */
+export interface PdfModificationAnalysis {
+  /** NONE: nothing appended; ALLOWED: only permitted changes; DISALLOWED: at least one forbidden change. */
+  readonly level: 'NONE' | 'ALLOWED' | 'DISALLOWED';
+  readonly changes: readonly PdfChange[];
+}
+
+export interface PdfSignatureReport {
+  readonly fieldName: string;
+  readonly subFilter?: string;
+  readonly byteRange?: readonly number[];
+  /** 1-based revision the signature covers. */
+  readonly revision?: number;
+  /** True when the signature covers the whole file (nothing was appended after it). */
+  readonly coversWholeDocument: boolean;
+  /** /M of the signature dictionary, ISO 8601. */
+  readonly signingTime?: string;
+  readonly reason?: string;
+  readonly location?: string;
+  /** DocMDP permission when this signature certifies the document. */
+  readonly certification?: { readonly permission: 1 | 2 | 3 };
+  readonly indication: Indication;
+  readonly subIndication?: PdfSubIndication;
+  /** Short human reason when not TOTAL_PASSED. */
+  readonly explanation?: string;
+  readonly checks: readonly Check[];
+  /** The CMS verification by the generic core, when it could run. */
+  readonly cms?: SignatureReport;
+  readonly modifications: PdfModificationAnalysis;
+}
+
+/** The report of a whole PDF. Frozen when returned. */
+export interface PdfReport {
+  /** The worst of the signatures' indications; INDETERMINATE/SIGNED_DATA_NOT_FOUND without signatures. */
+  readonly indication: Indication;
+  readonly subIndication?: PdfSubIndication;
+  readonly explanation?: string;
+  readonly revisions: number;
+  readonly signatures: readonly PdfSignatureReport[];
+  /** Document-level findings (unsigned trailing data, unreadable fields). */
+  readonly checks: readonly Check[];
+}
+
+export interface VerifyPdfOptions {
+  /** Trusted roots (DER or PEM). */
+  readonly trustAnchors: readonly Uint8Array[];
+  readonly intermediates?: readonly Uint8Array[];
+  readonly crls?: readonly Uint8Array[];
+  readonly ocspResponses?: readonly Uint8Array[];
+  /** The verifier's clock, injected. */
+  readonly now: Date;
+  readonly policy?: VerifyDetachedOptions['policy'];
+  /**
+   * Certificates (DER) the registry binds to the sending agency. Checked on the last signature, the one
+   * covering the whole document (the agency seal, Decree 30/2020 Art. 32).
+   */
+  readonly expectedSigners?: readonly Uint8Array[];
+}

@@ -1,0 +1,238 @@
+import { inspectSignedData, verifyDetached } from '../cms/index.js';
+import { CryptoError } from '../errors.js';
+import type { HashName } from '../keys/index.js';
+import type { Check, Indication, SignatureReport } from '../report/types.js';
+import { digestByteRange, type ByteRange } from './byte-range.js';
+import { analyzeChanges } from './change-analysis.js';
+import { docMdpPermissionOf } from './docmdp.js';
+import { parsePdfDate } from './pdf-date.js';
+import { PdfFile } from './pdf-file.js';
+import { listSignatureFields, type SignatureFieldInfo } from './signature-fields.js';
+import { asArray, asDict, decodeTextString, isName, objectsEqual, PdfDict, PdfRef, PdfString, type PdfObject } from './syntax/objects.js';
+import type { PdfChange, PdfModificationAnalysis, PdfSignatureReport, PdfSubIndication, VerifyPdfOptions } from './types.js';
+
+const ACCEPTED_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
+const HASHES = new Set<string>(['SHA-256', 'SHA-384', 'SHA-512']);
+
+/** The ordered checklist of one verification. */
+export class Steps {
+  readonly checks: Check[] = [];
+  pass(name: string, detail?: string): void {
+    this.checks.push(Object.freeze({ name, passed: true, ...(detail ? { detail } : {}) }));
+  }
+  fail(name: string, detail: string): void {
+    this.checks.push(Object.freeze({ name, passed: false, detail }));
+  }
+}
+
+interface Failure {
+  readonly indication: Indication;
+  readonly subIndication: PdfSubIndication;
+  readonly explanation: string;
+}
+
+function str(file: PdfFile, o: PdfObject | undefined): string | undefined {
+  const v = file.resolve(o);
+  return v instanceof PdfString ? decodeTextString(v) : undefined;
+}
+
+/** Length of a DER TLV at the start of `b` (definite lengths), so the zero padding of /Contents is dropped. */
+function derLength(b: Uint8Array): number | undefined {
+  if (b.length < 2 || b[0] !== 0x30) return undefined;
+  const l = b[1]!;
+  if (l < 0x80) return 2 + l;
+  const n = l & 0x7f;
+  if (n === 0 || n > 4 || b.length < 2 + n) return undefined;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i]!;
+  return 2 + n + len <= b.length ? 2 + n + len : undefined;
+}
+
+/** True when bytes [from, to) hold nothing but whitespace. */
+export function onlyWhitespace(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09 && c !== 0x00 && c !== 0x0c) return false;
+  }
+  return true;
+}
+
+/** The signed prefix must end with %%EOF and at most one EOL (ISO 32000-1 §7.5.5; it is a revision). */
+function endsWithEof(bytes: Uint8Array, end: number): boolean {
+  let i = end;
+  if (bytes[i - 1] === 0x0a) i--;
+  if (bytes[i - 1] === 0x0d) i--;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + i - 5, 5).toString('latin1') === '%%EOF';
+}
+
+/**
+ * Verifies one signature field in the fixed order of {@link verifyPdf}: signature dictionary, byte range,
+ * signed revision, CMS, later revisions.
+ */
+export async function verifySignatureField(
+  pdf: Uint8Array,
+  file: PdfFile,
+  revs: Array<{ offset: number; end: number }>,
+  field: SignatureFieldInfo,
+  docMdp: 1 | 2 | 3 | undefined,
+  options: VerifyPdfOptions,
+  isLast: boolean,
+): Promise<PdfSignatureReport> {
+  const steps = new Steps();
+  const base: { -readonly [K in keyof PdfSignatureReport]?: PdfSignatureReport[K] } = { fieldName: field.name, coversWholeDocument: false };
+  const none: PdfModificationAnalysis = Object.freeze({ level: 'NONE', changes: Object.freeze([]) });
+  const finish = (f: Failure | undefined, extra: Partial<PdfSignatureReport> = {}): PdfSignatureReport =>
+    Object.freeze({
+      ...base,
+      ...extra,
+      indication: f ? f.indication : 'TOTAL_PASSED',
+      ...(f ? { subIndication: f.subIndication, explanation: f.explanation } : {}),
+      checks: Object.freeze(steps.checks),
+      modifications: extra.modifications ?? base.modifications ?? none,
+    }) as PdfSignatureReport;
+  const format = (check: string, detail: string): PdfSignatureReport => {
+    steps.fail(check, detail);
+    return finish({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', explanation: detail });
+  };
+
+  // 1. The signature dictionary.
+  const sigRefObj = field.value;
+  const sig = asDict(file.resolve(sigRefObj));
+  if (!sig) return format('signature-dictionary', 'the field value is not a signature dictionary');
+  const subFilter = file.resolve(sig.get('SubFilter'));
+  base.subFilter = isName(subFilter) ? subFilter.value : undefined;
+  const m = str(file, sig.get('M'));
+  const mDate = m !== undefined ? parsePdfDate(m) : undefined;
+  if (mDate) base.signingTime = mDate.toISOString();
+  const reason = str(file, sig.get('Reason'));
+  const location = str(file, sig.get('Location'));
+  if (reason !== undefined) base.reason = reason;
+  if (location !== undefined) base.location = location;
+  const certP = docMdpPermissionOf(file, sig);
+  if (certP !== undefined) base.certification = { permission: certP };
+  if (isName(sig.get('Type'), 'DocTimeStamp') || base.subFilter === 'ETSI.RFC3161') {
+    steps.fail('signature-dictionary', 'document timestamps are not verified yet');
+    return finish({ indication: 'INDETERMINATE', subIndication: 'SIG_CONSTRAINTS_FAILURE', explanation: 'document timestamp (ETSI.RFC3161) not verified' });
+  }
+  if (!base.subFilter || !ACCEPTED_SUBFILTERS.has(base.subFilter)) {
+    return format('signature-dictionary', `unsupported /SubFilter ${base.subFilter ?? '(missing)'}`);
+  }
+  if (sig.has('Cert')) return format('signature-dictionary', '/Cert is not allowed with CMS signatures');
+  steps.pass('signature-dictionary', base.subFilter);
+
+  // 2. Byte-range sanity.
+  const brRaw = file.resolve(sig.get('ByteRange'));
+  const br = asArray(brRaw);
+  if (!br || br.length !== 4 || !br.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0)) {
+    return format('byte-range', '/ByteRange must be an array of four non-negative integers');
+  }
+  const range = br as unknown as ByteRange;
+  base.byteRange = Object.freeze([...range]);
+  const [a, b, c, d] = range;
+  const contents = sig.get('Contents');
+  if (!(contents instanceof PdfString)) return format('byte-range', '/Contents is missing or not a string');
+  if (a !== 0 || b <= 0 || c <= b || c + d > pdf.length || d < 0) {
+    return format('byte-range', `/ByteRange [${range.join(' ')}] does not start at 0 or does not fit the file`);
+  }
+  if (!contents.hex || contents.start !== b || contents.end !== c) {
+    return format('byte-range', 'the gap of /ByteRange is not exactly the /Contents hex string of this signature');
+  }
+  const signedEnd = c + d;
+  if (!endsWithEof(pdf, signedEnd)) return format('byte-range', 'the signed range does not end at the end of a revision (%%EOF)');
+  const revIndex = revs.findIndex((r) => r.end === signedEnd || (r.end > signedEnd && onlyWhitespace(pdf, signedEnd, r.end)));
+  steps.pass('byte-range');
+
+  // 3. The revision it covers.
+  let signed: PdfFile;
+  try {
+    signed = PdfFile.open(pdf, signedEnd);
+  } catch (e) {
+    return format('signed-revision', `the signed bytes are not a readable revision (${e instanceof CryptoError ? e.code : 'error'})`);
+  }
+  const inChain = file.sections.some((s) => s.offset === signed.startxref);
+  if (!inChain || revIndex < 0) {
+    steps.fail('signed-revision', 'the signed revision is not part of the document\'s revision chain');
+    return finish({ indication: 'TOTAL_FAILED', subIndication: 'DISALLOWED_MODIFICATION', explanation: 'the signed revision was detached from the document (incremental saving attack)' });
+  }
+  base.revision = revIndex + 1;
+  base.coversWholeDocument = onlyWhitespace(pdf, signedEnd, pdf.length);
+  try {
+    const signedSig = sigRefObj instanceof PdfRef ? signed.getObject(sigRefObj.num) : undefined;
+    const signedFields = listSignatureFields(signed);
+    const sameField = signedFields.some((f) => objectsEqual(f.value, sigRefObj) && f.name === field.name);
+    if (!(signedSig instanceof PdfDict) || !objectsEqual(signedSig, sig) || !sameField) {
+      steps.fail('signed-revision', 'the signature dictionary or its field differs from the one in the signed revision');
+      return finish({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', explanation: 'the signature is not the one of the revision its byte range covers (signature wrapping)' });
+    }
+  } catch (e) {
+    return format('signed-revision', `the signed revision cannot be read (${e instanceof CryptoError ? e.code : 'error'})`);
+  }
+  steps.pass('signed-revision', `revision ${base.revision} of ${revs.length}`);
+
+  // 4. The CMS, through the generic core.
+  let cmsBytes = contents.bytes;
+  const len = derLength(cmsBytes);
+  if (len !== undefined) cmsBytes = cmsBytes.subarray(0, len);
+  let hash: string;
+  try {
+    hash = inspectSignedData(cmsBytes).digestAlgorithm;
+  } catch (e) {
+    return format('cms', `/Contents is not a CMS SignedData (${e instanceof CryptoError ? e.code : 'error'})`);
+  }
+  const input = HASHES.has(hash)
+    ? { digest: digestByteRange(pdf, range, hash as HashName), hash: hash as HashName }
+    : { content: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
+  let cms: SignatureReport;
+  try {
+    cms = await verifyDetached(cmsBytes, input, {
+      trustAnchors: options.trustAnchors,
+      now: options.now,
+      ...(options.intermediates ? { intermediates: options.intermediates } : {}),
+      ...(options.crls ? { crls: options.crls } : {}),
+      ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(mDate ? { at: mDate } : {}),
+      ...(isLast && options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
+    });
+  } catch (e) {
+    return format('cms', `/Contents is not a valid CMS SignedData (${e instanceof CryptoError ? e.code : 'error'})`);
+  }
+  base.cms = cms;
+  let failure: Failure | undefined;
+  if (cms.indication !== 'TOTAL_PASSED') {
+    steps.fail('cms', cms.reason ?? `${cms.indication}/${cms.subIndication ?? ''}`);
+    failure = { indication: cms.indication, subIndication: cms.subIndication ?? 'SIG_CRYPTO_FAILURE', explanation: cms.reason ?? cms.indication };
+  } else steps.pass('cms');
+
+  // 5. Every revision appended after it.
+  const changes: PdfChange[] = [];
+  let prev = signed;
+  for (const r of revs.slice(revIndex + 1)) {
+    let next: PdfFile;
+    try {
+      next = PdfFile.open(pdf, r.end);
+    } catch {
+      changes.push({ revision: revs.indexOf(r) + 1, allowed: false, what: 'a later revision cannot be read' });
+      break;
+    }
+    for (const ch of analyzeChanges(prev, next, docMdp !== undefined ? { docMdp } : {})) {
+      changes.push(Object.freeze({ revision: revs.indexOf(r) + 1, ...ch }));
+    }
+    prev = next;
+  }
+  // Anything the last chained revision does not explain (e.g. a new xref that dropped /Prev) is compared too.
+  if (prev.startxref !== file.startxref || prev.length !== file.length) {
+    for (const ch of analyzeChanges(prev, file, docMdp !== undefined ? { docMdp } : {})) changes.push(Object.freeze({ revision: revs.length, ...ch }));
+  }
+  const disallowed = changes.filter((x) => !x.allowed);
+  const level = revIndex + 1 === revs.length ? 'NONE' : disallowed.length > 0 ? 'DISALLOWED' : 'ALLOWED';
+  const modifications: PdfModificationAnalysis = Object.freeze({ level, changes: Object.freeze(changes) });
+  if (disallowed.length > 0) {
+    const what = disallowed.slice(0, 3).map((x) => `${x.what} (revision ${x.revision})`).join('; ');
+    steps.fail('modifications', what);
+    if (!failure || failure.indication !== 'TOTAL_FAILED') {
+      failure = { indication: 'TOTAL_FAILED', subIndication: 'DISALLOWED_MODIFICATION', explanation: `changed after signing: ${what}` };
+    }
+  } else steps.pass('modifications', level === 'NONE' ? 'no later revision' : `${changes.length} permitted change(s)`);
+  return finish(failure, { modifications });
+}

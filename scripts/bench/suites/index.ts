@@ -1,0 +1,7 @@
+import type { BenchSuite } from '../harness.js';
+
+/** Benchmark suites by name; adding one is one line (`--only NAME` picks suites). */
+export const SUITES: Readonly<Record<string, () => Promise<BenchSuite>>> = {
+  cms: async () => (await import('./cms.js')).suite,
+  pdf: async () => (await import('./pdf.js')).suite,
+};

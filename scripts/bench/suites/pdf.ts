@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { createHash, createPublicKey, randomBytes, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
+import { createDevelopmentPki, signPdf, verifyPdf, type DevIdentity } from '../../../crypto/index.js';
+import type { BenchContext, BenchSuite } from '../harness.js';
+
+const SIZES = [
+  { name: '100k', bytes: 100 * 1024 },
+  { name: '1m', bytes: 1024 * 1024 },
+  { name: '10m', bytes: 10 * 1024 * 1024 },
+] as const;
+
+/** A PDF of about `bytes` bytes: text pages, each with an incompressible image-like stream on it. */
+async function makePdf(bytes: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const pages = Math.max(1, Math.round(bytes / (512 * 1024)));
+  const chunk = Math.max(1024, Math.floor(bytes / pages) - 2048);
+  for (let i = 0; i < pages; i++) {
+    const page = doc.addPage([595.28, 841.89]);
+    page.drawText(`Bench page ${i + 1}`, { x: 72, y: 760, size: 14, font });
+    const side = Math.floor(Math.sqrt(chunk / 3));
+    const img = doc.context.stream(randomBytes(side * side * 3), { Type: 'XObject', Subtype: 'Image', Width: side, Height: side, ColorSpace: 'DeviceRGB', BitsPerComponent: 8 });
+    const ref = doc.context.register(img);
+    page.node.setXObject(PDFName.of('Im0'), ref);
+    page.pushOperators();
+  }
+  return doc.save({ useObjectStreams: false });
+}
+
+const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
+
+/** Peak RSS over a baseline (input already loaded) while signing, measured in a fresh process. */
+function measurePeakRss(pdfPath: string, pki: { person: DevIdentity }): { overMiB: number; millis: number } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const cryptoIndex = pathToFileURL(join(here, '..', '..', '..', 'crypto', 'index.js')).href;
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { createPrivateKey } from 'node:crypto';
+    import { createKeySigner, signPdf } from '${cryptoIndex}';
+    const input = JSON.parse(process.argv[1]);
+    const pdf = new Uint8Array(readFileSync(input.pdf));
+    const identity = { signer: createKeySigner(createPrivateKey({ key: Buffer.from(input.key, 'base64'), format: 'der', type: 'pkcs8' })),
+      certificate: new Uint8Array(Buffer.from(input.cert, 'base64')), chain: input.chain.map((c) => new Uint8Array(Buffer.from(c, 'base64'))) };
+    globalThis.gc?.();
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 1);
+    const t0 = process.hrtime.bigint();
+    const out = await signPdf(pdf, { identity, role: 'seal', signingTime: new Date(), appearance: false });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+    process.stdout.write(JSON.stringify({ over: peak - base, ms, size: out.pdf.length}));
+  `;
+  const id = pki.person.identity;
+  const arg = JSON.stringify({
+    pdf: pdfPath,
+    key: Buffer.from(pki.person.privateKeyPkcs8).toString('base64'),
+    cert: Buffer.from(id.certificate).toString('base64'),
+    chain: id.chain.map((c) => Buffer.from(c).toString('base64')),
+  });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script, arg], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`rss probe failed: ${r.stderr}`);
+  const res = JSON.parse(r.stdout) as { over: number; ms: number };
+  return { overMiB: res.over / (1024 * 1024), millis: res.ms };
+}
+
+async function runSize(ctx: BenchContext, size: (typeof SIZES)[number], pki: { person: DevIdentity; seal: DevIdentity; root: Uint8Array; crls: Uint8Array[] }, now: Date): Promise<Uint8Array> {
+  const pdf = await makePdf(size.bytes);
+  const person = pki.person.identity;
+  const seal = pki.seal.identity;
+  const rawKey = pki.seal.privateKey;
+  const pub = createPublicKey(rawKey);
+  const is10m = size.name === '10m';
+
+  // Baseline for signing: one SHA-256 pass over the file + one raw signature (issue 3 §8).
+  if (is10m) await ctx.measure('sha256.10m', () => sha256(pdf));
+  await ctx.pair(
+    { name: `native.sha256+sign.${size.name}`, fn: () => nodeSign('sha256', sha256(pdf), rawKey) },
+    { name: `pdf.sign.${size.name}`, fn: () => signPdf(pdf, { identity: seal, role: 'seal', signingTime: now, appearance: false }), note: 'invisible' },
+    is10m ? { target: 0.5 } : {},
+  );
+
+  // Two signatures for verify: the person's, then the seal.
+  const one = (await signPdf(pdf, { identity: person, role: 'signer', signingTime: now, appearance: false })).pdf;
+  const two = (await signPdf(one, { identity: seal, role: 'seal', signingTime: now, appearance: false })).pdf;
+  const options = { trustAnchors: [pki.root], crls: pki.crls, now };
+  const check = await verifyPdf(two, options);
+  if (check.indication !== 'TOTAL_PASSED') throw new Error(`bench fixture does not verify: ${check.explanation}`);
+  const sig = nodeSign('sha256', Buffer.from('x'), rawKey);
+  // Baseline for verifying: its hashing passes (one per signature over its byte ranges) + the raw verifications.
+  await ctx.pair(
+    {
+      name: `native.2xsha256+verify.${size.name}`,
+      fn: () => {
+        sha256(two.subarray(0, one.length));
+        sha256(two);
+        nodeVerify('sha256', Buffer.from('x'), pub, sig);
+        nodeVerify('sha256', Buffer.from('x'), pub, sig);
+      },
+    },
+    { name: `pdf.verify.${size.name}`, fn: () => verifyPdf(two, options), note: 'two signatures, chain + CRL, change analysis' },
+    is10m ? { target: 1 / 3 } : {},
+  );
+  if (is10m) {
+    await ctx.measure('pdf.sign.visible.10m', () => signPdf(pdf, { identity: seal, role: 'seal', signingTime: now, appearance: { name: 'Bench agency' } }), { note: 'generated seal, standard font' });
+    await ctx.measure('pdflib.loadsave.10m', async () => (await PDFDocument.load(pdf)).save(), { baseline: 'pdf.sign.10m', note: 'for scale: what a full rewrite costs' });
+  }
+  return pdf;
+}
+
+/** PAdES sign and verify of 100 KB, 1 MB and 10 MB PDFs against their hashing + raw-signature floors (issue 3 §8). */
+export const suite: BenchSuite = {
+  name: 'pdf',
+  async run(ctx) {
+    const now = new Date();
+    const dev = await createDevelopmentPki({ now: new Date(now.getTime() - 60_000), agencies: [{ code: '000.00.00.H27', name: 'Ủy ban nhân dân tỉnh Hà Tĩnh' }] });
+    const agency = dev.agencies[0]!;
+    const pki = { person: agency.person, seal: agency.seal, root: dev.root.certificate, crls: [dev.crl, dev.rootCrl] };
+    let big: Uint8Array | undefined;
+    for (const size of SIZES) big = await runSize(ctx, size, pki, now);
+    const dir = mkdtempSync(join(tmpdir(), 'pdf-bench-'));
+    const path = join(dir, 'big.pdf');
+    writeFileSync(path, big!);
+    const rss = measurePeakRss(path, pki);
+    const fileMiB = big!.length / (1024 * 1024);
+    ctx.record({
+      name: 'pdf.sign.10m.peakRss',
+      opsPerSec: 1000 / rss.millis,
+      meanMicros: rss.millis * 1000,
+      iterations: 1,
+      ratio: fileMiB / Math.max(rss.overMiB, 1e-6),
+      target: 0.5,
+      note: `peak RSS +${rss.overMiB.toFixed(1)} MiB over baseline for a ${fileMiB.toFixed(1)} MiB file (ratio = file size / peak over baseline; ≥0.5 means ≤2× the file)`,
+    });
+  },
+};

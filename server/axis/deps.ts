@@ -1,0 +1,53 @@
+import type { AgencyCode } from '../domain/agency/index.js';
+import type { BlobStore } from '../domain/ports/blob-store.js';
+import type { Logger } from '../logger.js';
+import type { AgencyRegistry, DeliveryQueue, PackageStore, TraceLog } from '../domain/ports/axis/index.js';
+
+/** The caller of the axis API: the agency a bearer token was issued to. */
+export interface AxisPrincipal {
+  readonly agencyCode: AgencyCode;
+}
+
+export interface AxisLimits {
+  /** Largest package accepted, bytes. */
+  readonly packageBytes: number;
+  /** Largest detached signature accepted, bytes. */
+  readonly signatureBytes: number;
+}
+
+/** What the axis use cases need: ports, the clock, the trust configuration. */
+export interface AxisDeps {
+  readonly registry: AgencyRegistry;
+  readonly packages: PackageStore;
+  readonly deliveries: DeliveryQueue;
+  readonly trace: TraceLog;
+  readonly blobs: BlobStore;
+  readonly now: () => Date;
+  /** Random UUIDs for docIds (injected so tests could fix them). */
+  readonly newId: () => string;
+  /** HMAC key for bearer tokens (server/auth/token.ts). */
+  readonly tokenSecret: string;
+  readonly tokenTtlSeconds: number;
+  /** Roots the package signatures must chain to, and the CRLs to check (DER or PEM). */
+  readonly trustAnchors: readonly Uint8Array[];
+  readonly crls: readonly Uint8Array[];
+  /** Operator's explicit choice to accept SHA-1 signatures (off by default). */
+  readonly allowSha1: boolean;
+  readonly limits: AxisLimits;
+  /** Security-relevant events (accepted and refused sends), never bodies or secrets. */
+  readonly logger?: Pick<Logger, 'info' | 'warn'>;
+}
+
+/** A page request as the use cases take it (1-based page). */
+export interface PageRequest {
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+export function toSkipLimit(p: PageRequest): { skip: number; limit: number } {
+  if (!Number.isInteger(p.page) || p.page < 1) throw new TypeError('page must be an integer ≥ 1');
+  if (!Number.isInteger(p.pageSize) || p.pageSize < 1 || p.pageSize > MAX_PAGE_SIZE) throw new TypeError(`pageSize must be 1…${MAX_PAGE_SIZE}`);
+  return { skip: (p.page - 1) * p.pageSize, limit: p.pageSize };
+}

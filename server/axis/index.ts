@@ -1,0 +1,12 @@
+/** The axis use cases (mock national document axis). Each takes its dependencies as the first argument. */
+export type { AxisDeps, AxisLimits, AxisPrincipal, PageRequest } from './deps.js';
+export { MAX_PAGE_SIZE } from './deps.js';
+export { authenticateSystem, verifyAxisToken, type IssuedAxisToken } from './authenticate-system.js';
+export {
+  registerAgency, listAgencies, showAgency, bindCertificate, revokeCertificate, replaceCertificate, setSecret,
+  seedDevelopmentRegistry, type RegistryDeps, type SeedAgency, type SeedResult, type AgencyDetail,
+} from './registry.js';
+export { submitPackage, type SubmitPackageInput, type SubmitPackageResult } from './submit-package.js';
+export { listDeliveries, downloadPackage, acknowledgeDelivery, traceOfDocument, type DownloadedPackage } from './deliveries.js';
+export { appendTrace, hashTraceEntry, verifyTraceChain, GENESIS_HASH, type ChainCheck } from './trace.js';
+export { createAxisServices, type AxisServices } from './services.js';

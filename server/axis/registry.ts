@@ -1,0 +1,236 @@
+import { hashSecret, verifySecret } from '../auth/password.js';
+import { decodeCertificates, isCryptoError, parseCertificate } from '../../crypto/index.js';
+import { type AgencyCode, parentAgencyCode, parseAgencyCode } from '../domain/agency/index.js';
+import { DomainError } from '../domain/errors.js';
+import type { AgencyChanges, AgencyRecord, AgencyRegistry, BoundCertificate } from '../domain/ports/axis/index.js';
+import { toSkipLimit, type PageRequest } from './deps.js';
+
+/** What the registry use cases need (the admin CLI builds only this). */
+export interface RegistryDeps {
+  readonly registry: AgencyRegistry;
+  readonly now: () => Date;
+}
+
+const MAX_ATTEMPTS = 8;
+
+async function requireAgency(deps: RegistryDeps, code: AgencyCode): Promise<AgencyRecord> {
+  const record = await deps.registry.findByCode(code);
+  if (!record) throw new DomainError('ERR_AGENCY_UNKNOWN', `agency ${code} is not registered`, { details: { code } });
+  return record;
+}
+
+/**
+ * Read, change, write back guarded by the version (one single-document write); retried when another
+ * writer moved the version in between. `change` returns null when there is nothing to do.
+ */
+async function updateAgency(
+  deps: RegistryDeps,
+  code: AgencyCode,
+  change: (current: AgencyRecord) => Omit<AgencyChanges, 'updatedAt'> | null,
+): Promise<{ record: AgencyRecord; changed: boolean }> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await requireAgency(deps, code);
+    const changes = change(current);
+    if (changes === null) return { record: current, changed: false };
+    const updated = await deps.registry.update(code, current.version, { ...changes, updatedAt: deps.now() });
+    if (updated) return { record: updated, changed: true };
+  }
+  throw new DomainError('ERR_CONFLICT', `agency ${code} is being changed concurrently; try again`);
+}
+
+/** Registers an agency. The parent is derived from the code and must be registered first. */
+export async function registerAgency(
+  deps: RegistryDeps,
+  input: { code: string; name: string; parentCode?: string | null },
+): Promise<AgencyRecord> {
+  const code = parseAgencyCode(input.code);
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 300) throw new DomainError('ERR_VALIDATION', 'agency name must be 1…300 characters', { details: { field: 'name' } });
+  const parentCode = parentAgencyCode(code);
+  if (input.parentCode !== undefined && input.parentCode !== null && input.parentCode !== parentCode) {
+    throw new DomainError('ERR_VALIDATION', `the parent of ${code} is ${parentCode ?? 'none'} by the code rules, not ${input.parentCode}`, {
+      details: { field: 'parentCode', derived: parentCode },
+    });
+  }
+  if (parentCode && !(await deps.registry.findByCode(parentCode))) {
+    throw new DomainError('ERR_AGENCY_UNKNOWN', `parent agency ${parentCode} is not registered`, { details: { code: parentCode } });
+  }
+  return deps.registry.create({ code, name, parentCode, certificates: [], createdAt: deps.now() });
+}
+
+export async function listAgencies(
+  deps: RegistryDeps,
+  input: PageRequest & { parentCode?: string },
+): Promise<{ items: readonly AgencyRecord[]; total: number; page: number; pageSize: number }> {
+  const { skip, limit } = toSkipLimit(input);
+  const parentCode = input.parentCode === undefined ? undefined : parseAgencyCode(input.parentCode);
+  const page = await deps.registry.list({ ...(parentCode ? { parentCode } : {}), skip, limit });
+  return { items: page.items, total: page.total, page: input.page, pageSize: input.pageSize };
+}
+
+export interface AgencyDetail {
+  readonly agency: AgencyRecord;
+  readonly children: readonly { readonly code: AgencyCode; readonly name: string }[];
+}
+
+/** One agency with its direct children (at most 1000; the registry list pages beyond). */
+export async function showAgency(deps: RegistryDeps, code: string): Promise<AgencyDetail> {
+  const agency = await requireAgency(deps, parseAgencyCode(code));
+  const children = await deps.registry.list({ parentCode: agency.code, skip: 0, limit: 1000 });
+  return { agency, children: children.items.map((c) => ({ code: c.code, name: c.name })) };
+}
+
+function readCertificate(bytes: Uint8Array, now: Date): BoundCertificate {
+  let der: Uint8Array;
+  try {
+    const all = decodeCertificates(bytes);
+    if (all.length !== 1) throw new DomainError('ERR_VALIDATION', 'give exactly one certificate', { details: { count: all.length } });
+    der = all[0] as Uint8Array;
+    const c = parseCertificate(der);
+    if (c.isCa) throw new DomainError('ERR_VALIDATION', 'a CA certificate cannot be bound to an agency');
+    return Object.freeze({
+      sha256: c.sha256,
+      der: new Uint8Array(der),
+      subject: c.subject,
+      issuer: c.issuer,
+      serialNumber: c.serialNumber,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      status: 'active',
+      boundAt: now,
+    });
+  } catch (e) {
+    if (isCryptoError(e)) throw new DomainError('ERR_VALIDATION', `not a certificate: ${e.message}`, { cause: e, details: { reason: e.code } });
+    throw e;
+  }
+}
+
+/**
+ * Binds a certificate (DER or PEM) to an agency code: the axis will accept packages signed with it from that
+ * agency only. A certificate belongs to one agency; a revoked binding is final. Binding again is a no-op.
+ */
+export async function bindCertificate(deps: RegistryDeps, input: { code: string; certificate: Uint8Array }): Promise<{ record: AgencyRecord; certificate: BoundCertificate; changed: boolean }> {
+  const code = parseAgencyCode(input.code);
+  const cert = readCertificate(input.certificate, deps.now());
+  const holder = await deps.registry.findByCertificate(cert.sha256);
+  if (holder && holder.code !== code) {
+    throw new DomainError('ERR_CONFLICT', `certificate is bound to another agency (${holder.code})`, { details: { sha256: cert.sha256, boundTo: holder.code } });
+  }
+  const { record, changed } = await updateAgency(deps, code, (current) => {
+    const existing = current.certificates.find((c) => c.sha256 === cert.sha256);
+    if (existing?.status === 'active') return null;
+    if (existing) throw new DomainError('ERR_CONFLICT', 'this certificate was revoked for this agency; bind a new one', { details: { sha256: cert.sha256 } });
+    return { certificates: [...current.certificates, cert] };
+  });
+  return { record, certificate: record.certificates.find((c) => c.sha256 === cert.sha256) ?? cert, changed };
+}
+
+function normaliseFingerprint(sha256: string): string {
+  const fp = sha256.replace(/:/g, '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(fp)) throw new DomainError('ERR_VALIDATION', 'certificate fingerprint must be 64 hex digits (SHA-256)', { details: { field: 'sha256' } });
+  return fp;
+}
+
+/** Revokes a binding: packages signed with that certificate are refused from now on. Repeating it is a no-op. */
+export async function revokeCertificate(deps: RegistryDeps, input: { code: string; sha256: string }): Promise<{ record: AgencyRecord; changed: boolean }> {
+  const code = parseAgencyCode(input.code);
+  const fp = normaliseFingerprint(input.sha256);
+  const at = deps.now();
+  return updateAgency(deps, code, (current) => {
+    const existing = current.certificates.find((c) => c.sha256 === fp);
+    if (!existing) throw new DomainError('ERR_NOT_FOUND', `no certificate ${fp} is bound to ${code}`, { details: { sha256: fp } });
+    if (existing.status === 'revoked') return null;
+    return { certificates: current.certificates.map((c) => (c.sha256 === fp ? { ...c, status: 'revoked' as const, revokedAt: at } : c)) };
+  });
+}
+
+/** Revokes one binding and binds a new certificate in the same single-document write (key rollover). */
+export async function replaceCertificate(
+  deps: RegistryDeps,
+  input: { code: string; oldSha256: string; certificate: Uint8Array },
+): Promise<{ record: AgencyRecord; changed: boolean }> {
+  const code = parseAgencyCode(input.code);
+  const fp = normaliseFingerprint(input.oldSha256);
+  const at = deps.now();
+  const cert = readCertificate(input.certificate, at);
+  if (cert.sha256 === fp) throw new DomainError('ERR_VALIDATION', 'the new certificate is the one being replaced', { details: { sha256: fp } });
+  const holder = await deps.registry.findByCertificate(cert.sha256);
+  if (holder && holder.code !== code) {
+    throw new DomainError('ERR_CONFLICT', `certificate is bound to another agency (${holder.code})`, { details: { sha256: cert.sha256, boundTo: holder.code } });
+  }
+  return updateAgency(deps, code, (current) => {
+    const old = current.certificates.find((c) => c.sha256 === fp);
+    if (!old) throw new DomainError('ERR_NOT_FOUND', `no certificate ${fp} is bound to ${code}`, { details: { sha256: fp } });
+    const fresh = current.certificates.find((c) => c.sha256 === cert.sha256);
+    if (fresh?.status === 'revoked') throw new DomainError('ERR_CONFLICT', 'the new certificate was revoked for this agency', { details: { sha256: cert.sha256 } });
+    if (old.status === 'revoked' && fresh?.status === 'active') return null;
+    const revoked = current.certificates.map((c) => (c.sha256 === fp && c.status === 'active' ? { ...c, status: 'revoked' as const, revokedAt: at } : c));
+    return { certificates: fresh ? revoked : [...revoked, cert] };
+  });
+}
+
+/** Sets (or replaces) an agency's system secret; only its scrypt hash is stored. */
+export async function setSecret(deps: RegistryDeps, input: { code: string; secret: string }): Promise<AgencyRecord> {
+  const code = parseAgencyCode(input.code);
+  if (typeof input.secret !== 'string' || input.secret.length < 16 || input.secret.length > 512) {
+    throw new DomainError('ERR_VALIDATION', 'a system secret must be 16…512 characters', { details: { field: 'secret' } });
+  }
+  await requireAgency(deps, code);
+  const secretHash = await hashSecret(input.secret);
+  const { record } = await updateAgency(deps, code, () => ({ secretHash }));
+  return record;
+}
+
+export interface SeedAgency {
+  readonly code: string;
+  readonly name: string;
+  readonly parentCode?: string | null;
+  /** DER (or PEM) certificates to bind. */
+  readonly certificates: readonly Uint8Array[];
+  readonly secret?: string;
+}
+
+export interface SeedResult {
+  readonly created: number;
+  readonly certificatesBound: number;
+  readonly secretsSet: number;
+}
+
+/**
+ * Seeds the development registry idempotently: creates missing agencies (parents first), binds certificates
+ * not yet bound, sets the secret when none is set or it differs. Running it twice changes nothing.
+ */
+export async function seedDevelopmentRegistry(deps: RegistryDeps, input: { agencies: readonly SeedAgency[] }): Promise<SeedResult> {
+  let created = 0;
+  let certificatesBound = 0;
+  let secretsSet = 0;
+  const ordered = [...input.agencies].sort((a, b) => parentDepth(a.code) - parentDepth(b.code));
+  for (const a of ordered) {
+    const code = parseAgencyCode(a.code);
+    if (!(await deps.registry.findByCode(code))) {
+      try {
+        await registerAgency(deps, { code, name: a.name, parentCode: a.parentCode ?? null });
+        created++;
+      } catch (e) {
+        if (!(e instanceof DomainError && e.code === 'ERR_AGENCY_EXISTS')) throw e; // another process seeded it
+      }
+    }
+    for (const der of a.certificates) {
+      if ((await bindCertificate(deps, { code, certificate: der })).changed) certificatesBound++;
+    }
+    if (a.secret !== undefined) {
+      const current = await requireAgency(deps, code);
+      if (!current.secretHash || !(await verifySecret(a.secret, current.secretHash))) {
+        await setSecret(deps, { code, secret: a.secret });
+        secretsSet++;
+      }
+    }
+  }
+  return { created, certificatesBound, secretsSet };
+}
+
+function parentDepth(code: string): number {
+  let depth = 0;
+  for (let c = parentAgencyCode(parseAgencyCode(code)); c; c = parentAgencyCode(c)) depth++;
+  return depth;
+}

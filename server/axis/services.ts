@@ -1,0 +1,67 @@
+import { authenticateSystem, verifyAxisToken } from './authenticate-system.js';
+import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
+import type { AxisDeps } from './deps.js';
+import { bindCertificate, listAgencies, registerAgency, replaceCertificate, revokeCertificate, seedDevelopmentRegistry, setSecret, showAgency } from './registry.js';
+import { submitPackage } from './submit-package.js';
+import { verifyTraceChain } from './trace.js';
+
+type Bound<F> = F extends (deps: AxisDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
+
+/** The axis use cases with their dependencies bound: what the HTTP router and the CLI call. */
+export interface AxisServices {
+  /** Size limits the HTTP layer enforces while reading a send request. */
+  readonly limits: AxisDeps['limits'];
+  readonly authenticateSystem: Bound<typeof authenticateSystem>;
+  readonly verifyToken: Bound<typeof verifyAxisToken>;
+  readonly registerAgency: Bound<typeof registerAgency>;
+  readonly listAgencies: Bound<typeof listAgencies>;
+  readonly showAgency: Bound<typeof showAgency>;
+  readonly bindCertificate: Bound<typeof bindCertificate>;
+  readonly revokeCertificate: Bound<typeof revokeCertificate>;
+  readonly replaceCertificate: Bound<typeof replaceCertificate>;
+  readonly setSecret: Bound<typeof setSecret>;
+  readonly seedDevelopmentRegistry: Bound<typeof seedDevelopmentRegistry>;
+  readonly submitPackage: Bound<typeof submitPackage>;
+  readonly listDeliveries: Bound<typeof listDeliveries>;
+  readonly downloadPackage: Bound<typeof downloadPackage>;
+  readonly acknowledgeDelivery: Bound<typeof acknowledgeDelivery>;
+  readonly traceOfDocument: Bound<typeof traceOfDocument>;
+  /** Re-reads the whole trace and checks its hash chain (pages of 1000). */
+  readonly verifyTrace: () => Promise<{ ok: boolean; checked: number; brokenAt?: number }>;
+}
+
+export function createAxisServices(deps: AxisDeps): AxisServices {
+  const services: AxisServices = {
+    limits: deps.limits,
+    authenticateSystem: (input) => authenticateSystem(deps, input),
+    verifyToken: (token) => verifyAxisToken(deps, token),
+    registerAgency: (input) => registerAgency(deps, input),
+    listAgencies: (input) => listAgencies(deps, input),
+    showAgency: (code) => showAgency(deps, code),
+    bindCertificate: (input) => bindCertificate(deps, input),
+    revokeCertificate: (input) => revokeCertificate(deps, input),
+    replaceCertificate: (input) => replaceCertificate(deps, input),
+    setSecret: (input) => setSecret(deps, input),
+    seedDevelopmentRegistry: (input) => seedDevelopmentRegistry(deps, input),
+    submitPackage: (input) => submitPackage(deps, input),
+    listDeliveries: (input) => listDeliveries(deps, input),
+    downloadPackage: (input) => downloadPackage(deps, input),
+    acknowledgeDelivery: (input) => acknowledgeDelivery(deps, input),
+    traceOfDocument: (input) => traceOfDocument(deps, input),
+    verifyTrace: async () => {
+      let checked = 0;
+      let prevHash: string | undefined;
+      for (let from = 1; ; ) {
+        const page = await deps.trace.listFrom(from, 1000);
+        if (page.length === 0) return { ok: true, checked };
+        const r = verifyTraceChain(page, prevHash);
+        if (!r.ok) return { ok: false, checked: checked + r.checked, ...(r.brokenAt !== undefined ? { brokenAt: r.brokenAt } : {}) };
+        checked += page.length;
+        const last = page[page.length - 1]!;
+        prevHash = last.hash;
+        from = last.seq + 1;
+      }
+    },
+  };
+  return Object.freeze(services);
+}

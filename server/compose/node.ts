@@ -1,0 +1,123 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
+import type mongoose from 'mongoose';
+import { createGridFsBlobStore } from '../../storage/index.js';
+import {
+  NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
+  createSealedItemRepository, createUserRepository, ensureNodeIndexes,
+} from '../../storage/node/index.js';
+import type { Config } from '../config/config.js';
+import type { BlobStore } from '../domain/ports/blob-store.js';
+import type { AxisGateway } from '../domain/ports/node/index.js';
+import type { OpenApiFragment } from '../http/openapi/document.js';
+import { nodeOpenApi } from '../http/openapi/node.js';
+import { createNodeRouter } from '../http/routes/node/index.js';
+import type { Logger } from '../logger.js';
+import { createHttpAxisGateway } from '../node/axis-client/http-axis-gateway.js';
+import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy, type NodeDeps } from '../node/deps.js';
+import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
+import { seedDevelopmentNode } from '../node/provision.js';
+import { startNodeWorkers, type NodeWorkers } from '../node/workers.js';
+
+const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
+
+/** The font with Vietnamese glyphs for visible signatures, from node_modules (never downloaded). */
+function loadFont(logger: Logger): Uint8Array | undefined {
+  try {
+    return new Uint8Array(readFileSync(createRequire(import.meta.url).resolve(VIETNAMESE_FONT_MODULE)));
+  } catch (e) {
+    logger.warn({ err: e }, 'Vietnamese font not found: signature appearances fall back to Latin-1 text');
+    return undefined;
+  }
+}
+
+export interface ComposeNodeOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly connection: mongoose.Connection;
+  /** Trusted roots and CRLs for verifying incoming documents (the development PKI's in development). */
+  readonly trustAnchors: readonly Uint8Array[];
+  readonly crls: readonly Uint8Array[];
+  /** HMAC key for node tokens and the key store's sealing key; defaults to config.tokenSecret. */
+  readonly tokenSecret?: string;
+  /** Where the axis is; defaults to config.axisUrl (a function: for role `all`, known once listening). */
+  readonly axisUrl?: string | (() => string);
+  /** Replaces the HTTP axis client (tests of failure modes). */
+  readonly axis?: AxisGateway;
+  readonly blobStore?: BlobStore;
+  readonly now?: () => Date;
+  readonly workerId?: string;
+  readonly dispatch?: Partial<DispatchPolicy>;
+  /** How often the dispatcher looks for due messages. Default 1000 ms. */
+  readonly dispatchIntervalMs?: number;
+  /** Poll lease length. Default 60 s. */
+  readonly pollLeaseMs?: number;
+}
+
+export interface NodeRole {
+  readonly deps: NodeDeps;
+  readonly router: ReturnType<typeof createNodeRouter>;
+  readonly openapi: OpenApiFragment;
+  /** Starts the outbox dispatcher and inbox poller (idempotent). */
+  startWorkers(): NodeWorkers;
+  /** Hosts the development agencies with demo users (issue 5 §3). */
+  seedDevelopment(input: Parameters<typeof seedDevelopmentNode>[1]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the node role: repositories on `connection` (indexes created now), files in GridFS, the development
+ * key store sealed with the token secret, the HTTP axis client, the use cases and the router for `/api/v1`.
+ */
+export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole> {
+  const { config, logger, connection } = options;
+  const tokenSecret = options.tokenSecret ?? config.tokenSecret;
+  if (!tokenSecret) throw new TypeError('composeNode needs a token secret (LIENTHONG_TOKEN_SECRET or options.tokenSecret)');
+  const axisUrl = options.axisUrl ?? config.axisUrl;
+  if (!axisUrl && !options.axis) throw new TypeError('composeNode needs the axis URL (LIENTHONG_AXIS_URL or options.axisUrl)');
+  await ensureNodeIndexes(connection);
+  const now = options.now ?? (() => new Date());
+  const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), tokenSecret, now);
+  const axis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now });
+  const font = loadFont(logger);
+  const deps: NodeDeps = {
+    users: createUserRepository(connection),
+    agencies: createHostedAgencyRepository(connection),
+    documents: createDocumentRepository(connection),
+    idempotency: createIdempotencyRepository(connection),
+    counters: createCounterRepository(connection),
+    keys,
+    axis,
+    blobs: options.blobStore ?? createGridFsBlobStore(connection, NODE_COLLECTIONS.filesBucket),
+    now,
+    newId: randomUUID,
+    random: Math.random,
+    tokenSecret,
+    tokenTtlSeconds: 8 * 3600,
+    trust: { trustAnchors: options.trustAnchors, crls: options.crls },
+    ...(font ? { font } : {}),
+    allowSha1: config.allowSha1,
+    dispatch: { ...DEFAULT_DISPATCH_POLICY, ...options.dispatch },
+    pollLeaseMs: options.pollLeaseMs ?? 60_000,
+    workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    logger: logger.child({ role: 'node' }),
+    pdfBytes: config.limits.pdfBytes,
+  };
+  let workers: NodeWorkers | undefined;
+  const router = createNodeRouter({ deps, onQueued: () => workers?.kick() });
+  return {
+    deps,
+    router,
+    openapi: nodeOpenApi,
+    startWorkers() {
+      workers ??= startNodeWorkers(deps, { pollIntervalMs: config.pollIntervalMs, dispatchIntervalMs: options.dispatchIntervalMs ?? 1000 });
+      return workers;
+    },
+    seedDevelopment: (input) => seedDevelopmentNode(deps, input),
+    async stop() {
+      await workers?.stop();
+    },
+  };
+}

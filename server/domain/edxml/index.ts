@@ -1,0 +1,22 @@
+export type {
+  Attachment, Bussiness, BussinessDocType, DocumentCode, DocumentType, EdocPackage, EdxmlDate, EdxmlLimits,
+  EdxmlTimestamp, MessageHeader, Organization, OtherInfo, PackageKind, Priority, PromulgationInfo, ResponseFor,
+  SignerInfo, StaffInfo, StatusPackage, SteeringType, TraceHeader, TraceHeaderList,
+} from './types.js';
+export { DEFAULT_EDXML_LIMITS, EDXML_NAMESPACE } from './types.js';
+export { buildEdocPackage, parseEdocPackage } from './edoc-package.js';
+export { buildStatusPackage, parseStatusPackage } from './status-package.js';
+export { detectPackageKind } from './envelope.js';
+export type { DocumentIdParts } from './document-id.js';
+export { formatDocumentCode, formatDocumentId, parseDocumentId } from './document-id.js';
+export {
+  VIETNAM_OFFSET_MINUTES, edxmlTimestampToDate, formatEdxmlDate, formatEdxmlTimestamp, isEdxmlDate, isEdxmlTimestamp,
+} from './dates.js';
+export type { XmlElement, XmlLimits } from './safe-xml.js';
+export { parseXmlSafely } from './safe-xml.js';
+export type { UnwrapLimits, UnwrapResult } from './zip-wrapper.js';
+export { looksLikeZip, unwrapZip, wrapZip } from './zip-wrapper.js';
+export type { BussinessIntent } from './bussiness.js';
+export { bussinessIntentOf, isRevokePackage } from './bussiness.js';
+export type { VerifyPackageSignatureOptions } from './signature.js';
+export { signPackage, verifyPackageSignature } from './signature.js';

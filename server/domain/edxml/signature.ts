@@ -1,0 +1,70 @@
+import { isCryptoError, signDetached, verifyDetached } from '../../../crypto/index.js';
+import type { AlgorithmPolicy, SignatureReport, SigningIdentity } from '../../../crypto/index.js';
+import { DomainError } from '../errors.js';
+
+/**
+ * The package signature: a detached CMS SignedData (RFC 5652 §5, CAdES-B-B, SHA-256) over the exact bytes
+ * of the `.edxml` package, made with the sending agency's key and carried beside the package. The public
+ * samples' enveloped rsa-sha1 XML signature is not produced here (SHA-1 is broken; DOMAIN.md).
+ */
+
+/**
+ * Signs package bytes with the agency's identity. `signingTime` is the caller's clock (the core never
+ * reads one) and becomes the CAdES signing-time attribute.
+ * @returns DER CMS SignedData, content detached.
+ */
+export async function signPackage(bytes: Uint8Array, identity: SigningIdentity, signingTime: Date): Promise<Uint8Array> {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('signPackage expects package bytes');
+  if (!(signingTime instanceof Date) || Number.isNaN(signingTime.getTime())) throw new TypeError('signingTime must be a valid Date');
+  return signDetached({ content: bytes }, { identity, signingTime, hash: 'SHA-256', includeChain: true });
+}
+
+export interface VerifyPackageSignatureOptions {
+  /** Trusted roots (DER or PEM). */
+  readonly trustAnchors: readonly Uint8Array[];
+  readonly crls?: readonly Uint8Array[];
+  readonly ocspResponses?: readonly Uint8Array[];
+  readonly intermediates?: readonly Uint8Array[];
+  /** The verifier's clock. */
+  readonly now: Date;
+  /**
+   * The certificates the registry binds to the sender's agency code (DER). The signer must be one of them:
+   * certificates carry no agency code, so the registry is the binding (DOMAIN.md; X-Road's member check).
+   */
+  readonly expectedSigners?: readonly Uint8Array[];
+  /** Default: SHA-1 refused, RSA under 2048 bits refused. */
+  readonly policy?: AlgorithmPolicy;
+}
+
+/**
+ * Verifies the detached package signature and returns the crypto core's frozen {@link SignatureReport}
+ * (ETSI EN 319 102-1 indication, intact/valid/trusted, ordered checks, `signer-binding` when
+ * `expectedSigners` is given). A bad signature is a result, not an exception.
+ * @throws DomainError `ERR_PACKAGE_SIGNATURE_INVALID` only when the signature cannot be parsed at all.
+ */
+export async function verifyPackageSignature(
+  bytes: Uint8Array,
+  signature: Uint8Array,
+  options: VerifyPackageSignatureOptions,
+): Promise<SignatureReport> {
+  if (!(bytes instanceof Uint8Array) || !(signature instanceof Uint8Array)) throw new TypeError('expected Uint8Array bytes and signature');
+  try {
+    return await verifyDetached(signature, { content: bytes }, {
+      trustAnchors: options.trustAnchors,
+      now: options.now,
+      ...(options.crls ? { crls: options.crls } : {}),
+      ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
+      ...(options.intermediates ? { intermediates: options.intermediates } : {}),
+      ...(options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
+    });
+  } catch (e) {
+    if (isCryptoError(e)) {
+      throw new DomainError('ERR_PACKAGE_SIGNATURE_INVALID', 'package signature cannot be parsed', {
+        cause: e,
+        details: { reason: e.code },
+      });
+    }
+    throw e;
+  }
+}

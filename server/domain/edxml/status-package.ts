@@ -1,0 +1,77 @@
+import { isStatusCode, RESERVED_STATUS_CODES } from '../status/codes.js';
+import {
+  P, leaf, readOrganization, readResponseFor, readStaffInfo, writeOrganization, writeResponseFor, writeStaffInfo,
+} from './common-fields.js';
+import { readEnvelope, resolveLimits } from './envelope.js';
+import { compact, invalidEdxml, optionalChild, optionalText, readTimestamp, requiredChild, requiredText } from './read-helpers.js';
+import type { EdxmlLimits, StatusPackage } from './types.js';
+import { EDXML_NAMESPACE } from './types.js';
+import { firstDifference } from './first-difference.js';
+import { writeXml } from './xml-writer.js';
+
+/**
+ * Builds a status (feedback) package: the edXML envelope with `edXML:Status` (From, ResponseFor,
+ * StaffInfo, StatusCode, Description, Timestamp `yyyy/MM/dd HH:mm:ss`) where the MessageHeader would be,
+ * no attachments. Re-read with {@link parseStatusPackage} and compared with the input before it is returned.
+ * @throws DomainError `ERR_EDXML_INVALID` with `details.path` when a field is invalid.
+ */
+export function buildStatusPackage(pkg: StatusPackage): Uint8Array {
+  if (pkg === null || typeof pkg !== 'object' || !pkg.From || !pkg.ResponseFor) throw new TypeError('buildStatusPackage expects a StatusPackage');
+  const bytes = writeXml({
+    name: 'edXML',
+    attrs: { 'xmlns:edXML': EDXML_NAMESPACE },
+    children: [
+      {
+        name: `${P}edXMLEnvelope`,
+        children: [
+          {
+            name: `${P}edXMLHeader`,
+            children: [
+              {
+                name: `${P}Status`,
+                children: [
+                  writeOrganization('From', pkg.From),
+                  writeResponseFor(pkg.ResponseFor),
+                  writeStaffInfo(pkg.StaffInfo),
+                  leaf('StatusCode', pkg.StatusCode),
+                  leaf('Description', pkg.Description),
+                  leaf('Timestamp', pkg.Timestamp),
+                ],
+              },
+            ],
+          },
+          { name: `${P}edXMLBody` },
+        ],
+      },
+    ],
+  });
+  const diff = firstDifference(pkg, parseStatusPackage(bytes));
+  if (diff !== null) throw invalidEdxml(diff, 'would not read back unchanged (white space at the ends, empty or unknown value)');
+  return bytes;
+}
+
+/**
+ * Parses and validates an untrusted status package. Reserved status codes (07–12, 14) and unknown codes
+ * are refused; a status package carrying attachments is refused.
+ * @throws DomainError `ERR_XML_*`, `ERR_EDXML_INVALID` with `details.path`.
+ */
+export function parseStatusPackage(bytes: Uint8Array, limits?: Partial<EdxmlLimits>): StatusPackage {
+  const env = readEnvelope(bytes, resolveLimits(limits));
+  if (env.kind !== 'status') throw invalidEdxml('edXMLHeader.Status', 'missing (this is a document package)');
+  if (env.attachments && env.attachments.children.length > 0) throw invalidEdxml('AttachmentEncoded', 'a status package has no attachments');
+  const el = env.content;
+  const path = 'Status';
+  const code = requiredText(el, 'StatusCode', path, 8);
+  if (!isStatusCode(code)) {
+    throw invalidEdxml(`${path}.StatusCode`, RESERVED_STATUS_CODES.includes(code) ? 'reserved status code' : 'unknown status code');
+  }
+  const staffEl = optionalChild(el, 'StaffInfo', path);
+  return compact({
+    From: readOrganization(requiredChild(el, 'From', path), `${path}.From`),
+    ResponseFor: readResponseFor(requiredChild(el, 'ResponseFor', path), `${path}.ResponseFor`),
+    StaffInfo: staffEl ? readStaffInfo(staffEl, `${path}.StaffInfo`) : undefined,
+    StatusCode: code,
+    Description: optionalText(el, 'Description', path, 4096),
+    Timestamp: readTimestamp(el, 'Timestamp', path),
+  });
+}

@@ -1,0 +1,2 @@
+export type { PackageKind } from '../../edxml/index.js';
+export type { StatusCode } from '../../status/index.js';

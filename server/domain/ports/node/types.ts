@@ -1,0 +1,181 @@
+import type { AgencyCode } from '../../agency/index.js';
+import type { DocumentState, StatusCode } from '../../status/index.js';
+
+/** Roles of a node user: clerk (văn thư), leader (lãnh đạo, may sign as a person), admin, auditor (read only). */
+export type UserRole = 'clerk' | 'leader' | 'admin' | 'auditor';
+export const USER_ROLES: readonly UserRole[] = Object.freeze(['clerk', 'leader', 'admin', 'auditor']);
+
+/** A lease on a work item: held by `owner` until `until`; anyone may take it over after that. */
+export interface Lease {
+  readonly owner: string;
+  readonly until: Date;
+}
+
+export interface NodeUser {
+  readonly id: string;
+  readonly agencyCode: AgencyCode;
+  readonly username: string;
+  readonly fullName: string;
+  readonly roles: readonly UserRole[];
+  /** scrypt hash (server/auth/password.ts). Never logged, never answered. */
+  readonly passwordHash: string;
+  readonly disabled: boolean;
+  readonly createdAt: Date;
+}
+
+/** An agency hosted by this node (a tenant): the node holds its keys and polls the axis for it. */
+export interface HostedAgency {
+  readonly code: AgencyCode;
+  readonly name: string;
+  readonly pollLease: Lease | null;
+  readonly lastPolledAt: Date | null;
+  readonly createdAt: Date;
+}
+
+/** One status in a document's timeline: who sent which code, when. */
+export interface TimelineEntry {
+  readonly code: StatusCode;
+  /** The agency that sent the status. */
+  readonly from: AgencyCode;
+  readonly at: Date;
+  readonly description?: string;
+  /** The axis delivery that carried it (inbound statuses), for recognising a redelivery. */
+  readonly axisDocId?: string;
+}
+
+/** How far a party has come with the document (sender side: one per recipient; receiver side: itself). */
+export interface RecipientTrack {
+  readonly code: AgencyCode;
+  readonly name: string;
+  readonly state: DocumentState;
+  readonly timeline: readonly TimelineEntry[];
+}
+
+export type MessageState = 'pending' | 'sent' | 'failed';
+
+/**
+ * A package to hand to the axis, kept inside the document it concerns so that a state change and the message
+ * announcing it are one single-document write (the transactional-outbox pattern without transactions).
+ */
+export interface OutgoingMessage {
+  /** Unique within the document, e.g. `edoc` or `status-03-2`. */
+  readonly id: string;
+  readonly kind: 'edoc' | 'status';
+  readonly statusCode?: StatusCode;
+  /** Document packages: bytes in the blob store. */
+  readonly packageBlobId?: string;
+  readonly signatureBlobId?: string;
+  /** Status packages (a few KB): bytes inline. */
+  readonly packageBytes?: Uint8Array;
+  readonly signatureBytes?: Uint8Array;
+  readonly state: MessageState;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastError?: string;
+  readonly axisDocId?: string;
+  readonly createdAt: Date;
+  readonly sentAt?: Date;
+}
+
+/** The business metadata of a document, as the clerk API and the edXML header carry it. */
+export interface DocumentMetadata {
+  readonly subject: string;
+  readonly codeNumber: string;
+  readonly codeNotation: string;
+  /** YYYY-MM-DD. */
+  readonly promulgationDate: string;
+  readonly promulgationPlace: string;
+  readonly documentType: { readonly type: number; readonly typeDetail?: number; readonly typeName: string };
+  readonly signer: { readonly competence?: string; readonly position?: string; readonly fullName: string };
+  readonly priority: 0 | 1 | 2 | 3 | 4;
+  readonly paper: boolean;
+  readonly dueDate?: string;
+  readonly toPlaces: readonly string[];
+  readonly steeringType?: 0 | 1 | 2 | 3;
+  readonly responseFor: readonly { readonly organId: string; readonly code: string; readonly promulgationDate: string; readonly documentId: string }[];
+  /** 0 new, 1 revoke, 2 update, 3 replace (edXML `Bussiness`). */
+  readonly bussinessDocType: 0 | 1 | 2 | 3;
+  readonly targetDocumentId?: string;
+  readonly bussinessReason?: string;
+}
+
+/** A compact, JSON-safe summary of one signature's validation (the full report is kept beside it). */
+export interface SignatureFinding {
+  readonly kind: 'package' | 'pdf';
+  readonly fieldName?: string;
+  readonly indication: 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
+  readonly subIndication?: string;
+  readonly signer?: string;
+  readonly signerSha256?: string;
+  /** True when the signer's certificate is bound to the sender's code in the axis registry. */
+  readonly boundToSender?: boolean;
+  readonly signingTime?: string;
+  readonly explanation?: string;
+  readonly checks: readonly { readonly name: string; readonly passed: boolean; readonly detail?: string }[];
+}
+
+/** What the node concluded about a document's signatures. */
+export interface Verification {
+  readonly verdict: 'accepted' | 'refused';
+  /** Short machine reason when refused, e.g. `PDF_SIGNATURE_FAILED`. */
+  readonly reasonCode?: string;
+  readonly reason?: string;
+  /** `signed`: person + agency signatures valid; `sealed`: agency seal only; `unsigned`: no PDF signature. */
+  readonly signatureLevel: 'signed' | 'sealed' | 'unsigned';
+  readonly findings: readonly SignatureFinding[];
+  readonly verifiedAt: Date;
+}
+
+export type DocumentBox = 'outbox' | 'inbox';
+
+export interface StoredFile {
+  /** Null once removed (recall agreed). */
+  readonly blobId: string | null;
+  readonly name: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/**
+ * A document as one agency sees it: an outgoing document (box `outbox`, tracked per recipient) or an
+ * incoming one (box `inbox`, tracked for the agency itself in `recipients[0]`).
+ */
+export interface NodeDocument {
+  readonly id: string;
+  /** The owning agency (tenant): the sender for the outbox, the receiver for the inbox. */
+  readonly agencyCode: AgencyCode;
+  readonly box: DocumentBox;
+  /** Unique per agency: `out:<documentId>` or `in:<axisDocId>`. */
+  readonly dedupKey: string;
+  /** edXML DocumentId. */
+  readonly documentId: string;
+  readonly from: AgencyCode;
+  readonly fromName: string;
+  readonly to: readonly AgencyCode[];
+  readonly metadata: DocumentMetadata;
+  readonly file: StoredFile;
+  readonly packageBlobId: string;
+  readonly signatureBlobId: string;
+  readonly verification: Verification;
+  readonly recipients: readonly RecipientTrack[];
+  /** Inbox: the axis delivery it came with. */
+  readonly axisDocId?: string;
+  readonly recalled: boolean;
+  readonly outgoing: readonly OutgoingMessage[];
+  /** Earliest `nextAttemptAt` of a pending message; null when nothing waits. */
+  readonly dispatchDue: Date | null;
+  readonly dispatchLease: Lease | null;
+  /** Axis deliveries (status packages) already applied to this document. */
+  readonly appliedDeliveries: readonly string[];
+  /** Set once the monthly counters took this document into account. */
+  readonly counted: boolean;
+  readonly createdBy?: string;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** The fields a guarded update may replace. */
+export type DocumentChanges = Partial<
+  Pick<NodeDocument, 'recipients' | 'recalled' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'counted' | 'file'>
+> & { readonly updatedAt: Date };

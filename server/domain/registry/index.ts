@@ -1,0 +1,2 @@
+export type { RegistryAgency } from './development.js';
+export { DEVELOPMENT_REGISTRY_NOTICE, childrenOf, developmentAgencies } from './development.js';

@@ -1,0 +1,334 @@
+import type { OpenApiFragment } from './document.js';
+
+/**
+ * The axis API (mock VDXP) under `/axis/v1`: the wire format agency nodes code against.
+ *
+ * - Every route but `POST /auth/token` needs `Authorization: Bearer <accessToken>`; the token is scoped to
+ *   one agency (its code is the caller).
+ * - Sending (`POST /edocs`) is `multipart/form-data` with two file parts, `package` (the `.edxml` bytes)
+ *   and `signature` (the detached CMS SignedData over exactly those bytes, DER), and one text part `type`
+ *   (`edoc` | `status`). Multipart keeps 40 MiB packages out of the 1 MiB JSON body limit.
+ * - Downloading answers JSON with the package and signature in base64.
+ * - Errors are `application/problem+json` with a stable `code`.
+ */
+const problem = { $ref: '#/components/responses/Problem' } as const;
+const secured = [{ bearer: [] as string[] }];
+const docIdParam = {
+  name: 'docId',
+  in: 'path',
+  required: true,
+  description: 'The axis document id (UUID) answered by POST /edocs.',
+  schema: { type: 'string', format: 'uuid' },
+} as const;
+const codeParam = {
+  name: 'code',
+  in: 'path',
+  required: true,
+  description: 'Agency identification code (QCVN 102:2016), e.g. 000.00.00.G22.',
+  schema: { $ref: '#/components/schemas/AxisAgencyCode' },
+} as const;
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const schemas = {
+  AxisAgencyCode: {
+    type: 'string',
+    maxLength: 35,
+    pattern: '^[0-9A-Z]+(\\.[0-9A-Z]+)*\\.[A-Z][0-9]{2}$',
+    examples: ['000.00.00.G22', '000.00.18.G12'],
+  },
+  AxisTokenRequest: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['systemId', 'secret'],
+    properties: {
+      systemId: { $ref: '#/components/schemas/AxisAgencyCode' },
+      secret: { type: 'string', minLength: 1, maxLength: 512, writeOnly: true },
+    },
+  },
+  AxisToken: {
+    type: 'object',
+    required: ['accessToken', 'tokenType', 'expiresIn', 'agencyCode'],
+    properties: {
+      accessToken: { type: 'string' },
+      tokenType: { const: 'Bearer' },
+      expiresIn: { type: 'integer', description: 'seconds' },
+      agencyCode: { $ref: '#/components/schemas/AxisAgencyCode' },
+    },
+  },
+  AxisSendRequest: {
+    type: 'object',
+    required: ['package', 'signature', 'type'],
+    properties: {
+      package: { type: 'string', contentMediaType: 'application/xml', description: 'The .edxml package bytes (file part).' },
+      signature: {
+        type: 'string',
+        contentMediaType: 'application/pkcs7-signature',
+        description: 'Detached CMS SignedData (DER) over exactly the package bytes, by a certificate bound to the sender (file part).',
+      },
+      type: { enum: ['edoc', 'status'], description: 'Must match the package: edXML:MessageHeader → edoc, edXML:Status → status.' },
+    },
+  },
+  AxisSendResult: {
+    type: 'object',
+    required: ['docId', 'duplicate', 'type', 'recipients', 'sha256'],
+    properties: {
+      docId: { type: 'string', format: 'uuid' },
+      duplicate: { type: 'boolean', description: 'True when this package was already accepted (resend): the same docId is answered.' },
+      type: { enum: ['edoc', 'status'] },
+      recipients: { type: 'array', items: { $ref: '#/components/schemas/AxisAgencyCode' } },
+      sha256: { type: 'string', description: 'hex SHA-256 of the package bytes' },
+    },
+  },
+  AxisDeliveryState: { enum: ['pending', 'done', 'fail'] },
+  AxisDelivery: {
+    type: 'object',
+    required: ['docId', 'type', 'from', 'to', 'documentId', 'sha256', 'size', 'state', 'submittedAt'],
+    properties: {
+      docId: { type: 'string', format: 'uuid' },
+      type: { enum: ['edoc', 'status'] },
+      from: { $ref: '#/components/schemas/AxisAgencyCode' },
+      to: { $ref: '#/components/schemas/AxisAgencyCode', description: 'The caller (this delivery is addressed to it).' },
+      documentId: {
+        type: 'string',
+        description: 'edXML DocumentId of the document (edoc) or of the document the status reports on (status).',
+      },
+      statusCode: { type: 'string', description: 'Status packages only: 01…06, 13, 15, 16.' },
+      sha256: { type: 'string' },
+      size: { type: 'integer' },
+      state: { $ref: '#/components/schemas/AxisDeliveryState' },
+      submittedAt: { type: 'string', format: 'date-time' },
+      acknowledgedAt: { type: 'string', format: 'date-time' },
+      downloads: { type: 'integer' },
+    },
+  },
+  AxisDeliveryList: {
+    type: 'object',
+    required: ['items', 'total', 'page', 'pageSize'],
+    properties: {
+      items: { type: 'array', items: ref('AxisDelivery') },
+      total: { type: 'integer' },
+      page: { type: 'integer', minimum: 1 },
+      pageSize: { type: 'integer', minimum: 1, maximum: 100 },
+    },
+  },
+  AxisDownload: {
+    allOf: [
+      ref('AxisDelivery'),
+      {
+        type: 'object',
+        required: ['package', 'signature'],
+        properties: {
+          package: { type: 'string', contentEncoding: 'base64', description: 'The .edxml bytes exactly as sent.' },
+          signature: { type: 'string', contentEncoding: 'base64', description: 'The detached CMS signature exactly as sent (DER).' },
+        },
+      },
+    ],
+  },
+  AxisAckRequest: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['status'],
+    properties: {
+      status: { enum: ['done', 'fail'] },
+      reason: { type: 'string', maxLength: 1000 },
+    },
+  },
+  AxisAckResult: {
+    type: 'object',
+    required: ['docId', 'state', 'changed'],
+    properties: {
+      docId: { type: 'string', format: 'uuid' },
+      state: { $ref: '#/components/schemas/AxisDeliveryState' },
+      changed: { type: 'boolean', description: 'False when the same acknowledgement was already recorded (retry).' },
+    },
+  },
+  AxisCertificate: {
+    type: 'object',
+    required: ['sha256', 'subject', 'issuer', 'serialNumber', 'notBefore', 'notAfter', 'status', 'boundAt'],
+    properties: {
+      sha256: { type: 'string' },
+      subject: { type: 'string' },
+      issuer: { type: 'string' },
+      serialNumber: { type: 'string' },
+      notBefore: { type: 'string', format: 'date-time' },
+      notAfter: { type: 'string', format: 'date-time' },
+      status: { enum: ['active', 'revoked'] },
+      boundAt: { type: 'string', format: 'date-time' },
+      revokedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  AxisAgency: {
+    type: 'object',
+    required: ['code', 'name', 'parentCode', 'certificates'],
+    properties: {
+      code: { $ref: '#/components/schemas/AxisAgencyCode' },
+      name: { type: 'string' },
+      parentCode: { oneOf: [{ $ref: '#/components/schemas/AxisAgencyCode' }, { type: 'null' }] },
+      certificates: { type: 'array', items: ref('AxisCertificate') },
+    },
+  },
+  AxisAgencyDetail: {
+    allOf: [
+      ref('AxisAgency'),
+      {
+        type: 'object',
+        required: ['children'],
+        properties: {
+          children: {
+            type: 'array',
+            items: { type: 'object', required: ['code', 'name'], properties: { code: { $ref: '#/components/schemas/AxisAgencyCode' }, name: { type: 'string' } } },
+          },
+        },
+      },
+    ],
+  },
+  AxisAgencyList: {
+    type: 'object',
+    required: ['items', 'total', 'page', 'pageSize'],
+    properties: {
+      items: { type: 'array', items: ref('AxisAgency') },
+      total: { type: 'integer' },
+      page: { type: 'integer' },
+      pageSize: { type: 'integer' },
+    },
+  },
+  AxisTraceEntry: {
+    type: 'object',
+    required: ['seq', 'eventKey', 'at', 'event', 'actor', 'docId', 'details', 'prevHash', 'hash'],
+    properties: {
+      seq: { type: 'integer' },
+      eventKey: { type: 'string', description: 'unique per logical event, e.g. queued:{docId}:{recipient}' },
+      at: { type: 'string', format: 'date-time' },
+      event: { enum: ['submitted', 'queued', 'downloaded', 'acknowledged'] },
+      actor: { $ref: '#/components/schemas/AxisAgencyCode' },
+      docId: { type: 'string', format: 'uuid' },
+      recipient: { $ref: '#/components/schemas/AxisAgencyCode' },
+      details: { type: 'object' },
+      prevHash: { type: 'string', description: 'hex SHA-256 of the previous entry (64 zeros for the first)' },
+      hash: { type: 'string', description: 'hex SHA-256 of this entry (canonical JSON of every other field)' },
+    },
+  },
+} as const;
+
+const pageParams = [
+  { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+  { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+];
+
+export const axisOpenApi: OpenApiFragment = {
+  paths: {
+    '/axis/v1/auth/token': {
+      post: {
+        tags: ['axis'],
+        summary: 'Authenticate a connected system (agency code + secret) and get a bearer token scoped to that agency',
+        operationId: 'axisIssueToken',
+        requestBody: { required: true, content: json(ref('AxisTokenRequest')) },
+        responses: { '200': { description: 'token', content: json(ref('AxisToken')) }, '400': problem, '401': problem },
+      },
+    },
+    '/axis/v1/edocs': {
+      post: {
+        tags: ['axis'],
+        summary: 'Send a package (document or status) with its detached CMS signature',
+        description:
+          'Checks, in order: size limits; the package parses and matches `type`; the authenticated caller equals edXML `From` ' +
+          '(ERR_SENDER_MISMATCH); the signature is valid and trusted (ERR_PACKAGE_SIGNATURE_INVALID, SHA-1 refused) and its ' +
+          'certificate is bound to the sender in the registry (ERR_CERT_NOT_BOUND); every recipient is registered ' +
+          '(ERR_RECIPIENT_UNKNOWN). A status package goes to the original sender of the document it reports on (or, for a ' +
+          'recall 13 sent by that sender, to the document\'s recipients). Sending the same package again answers the same ' +
+          'docId with `duplicate: true` (200); the same DocumentId with different bytes is ERR_IDEMPOTENCY_MISMATCH.',
+        operationId: 'axisSendEdoc',
+        security: secured,
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: ref('AxisSendRequest'),
+              encoding: { package: { contentType: 'application/xml, application/octet-stream' }, signature: { contentType: 'application/pkcs7-signature, application/octet-stream' } },
+            },
+          },
+        },
+        responses: {
+          '201': { description: 'accepted and queued', content: json(ref('AxisSendResult')) },
+          '200': { description: 'already accepted (resend): the same docId', content: json(ref('AxisSendResult')) },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '409': problem,
+          '413': problem,
+          '415': problem,
+          '422': problem,
+        },
+      },
+      get: {
+        tags: ['axis'],
+        summary: "The caller's deliveries (what waits for it), oldest first",
+        operationId: 'axisListEdocs',
+        security: secured,
+        parameters: [
+          { name: 'status', in: 'query', schema: { $ref: '#/components/schemas/AxisDeliveryState', default: 'pending' } },
+          { name: 'type', in: 'query', schema: { enum: ['edoc', 'status'] }, description: 'omitted: both' },
+          ...pageParams,
+        ],
+        responses: { '200': { description: 'page of deliveries', content: json(ref('AxisDeliveryList')) }, '400': problem, '401': problem },
+      },
+    },
+    '/axis/v1/edocs/{docId}': {
+      get: {
+        tags: ['axis'],
+        summary: 'Download a package and its signature (only a recipient of it)',
+        operationId: 'axisGetEdoc',
+        security: secured,
+        parameters: [docIdParam],
+        responses: { '200': { description: 'the package', content: json(ref('AxisDownload')) }, '401': problem, '404': problem },
+      },
+    },
+    '/axis/v1/edocs/{docId}/ack': {
+      post: {
+        tags: ['axis'],
+        summary: 'Transport acknowledgement: pending → done | fail (only a recipient; repeating the same answer is harmless)',
+        operationId: 'axisAckEdoc',
+        security: secured,
+        parameters: [docIdParam],
+        requestBody: { required: true, content: json(ref('AxisAckRequest')) },
+        responses: { '200': { description: 'recorded', content: json(ref('AxisAckResult')) }, '400': problem, '401': problem, '404': problem, '409': problem },
+      },
+    },
+    '/axis/v1/edocs/{docId}/trace': {
+      get: {
+        tags: ['axis'],
+        summary: 'The hops of a package (submitted, queued, downloaded, acknowledged), for its sender and recipients',
+        operationId: 'axisTraceEdoc',
+        security: secured,
+        parameters: [docIdParam],
+        responses: {
+          '200': { description: 'trace entries, oldest first', content: json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('AxisTraceEntry') } } }) },
+          '401': problem,
+          '404': problem,
+        },
+      },
+    },
+    '/axis/v1/agencies': {
+      get: {
+        tags: ['axis'],
+        summary: 'The agency registry',
+        operationId: 'axisListAgencies',
+        security: secured,
+        parameters: [{ name: 'parentCode', in: 'query', schema: { $ref: '#/components/schemas/AxisAgencyCode' } }, ...pageParams],
+        responses: { '200': { description: 'page of agencies', content: json(ref('AxisAgencyList')) }, '400': problem, '401': problem },
+      },
+    },
+    '/axis/v1/agencies/{code}': {
+      get: {
+        tags: ['axis'],
+        summary: 'One agency with its bound certificates and its children',
+        operationId: 'axisGetAgency',
+        security: secured,
+        parameters: [codeParam],
+        responses: { '200': { description: 'the agency', content: json(ref('AxisAgencyDetail')) }, '400': problem, '401': problem, '404': problem },
+      },
+    },
+  },
+  components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+};

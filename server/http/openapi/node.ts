@@ -1,0 +1,213 @@
+import type { OpenApiFragment } from './document.js';
+
+/**
+ * The clerk API of an agency node under `/api/v1` (issue 5 §1). Every route but `POST /auth/login` needs
+ * `Authorization: Bearer <accessToken>`; a token acts for one user of one agency, and every document route
+ * sees only that agency's documents (another agency's document answers 404). Errors are
+ * `application/problem+json` with a stable `code`.
+ */
+const problem = { $ref: '#/components/responses/Problem' } as const;
+const secured = [{ bearer: [] as string[] }];
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } } as const;
+const code = { type: 'string', maxLength: 35, pattern: '^[0-9A-Z]+(\\.[0-9A-Z]+)*\\.[A-Z][0-9]{2}$' } as const;
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const statusCode = { enum: ['01', '02', '03', '04', '05', '06', '13', '15', '16'] } as const;
+
+const schemas = {
+  NodeLoginRequest: {
+    type: 'object', additionalProperties: false, required: ['agencyCode', 'username', 'password'],
+    properties: { agencyCode: code, username: { type: 'string' }, password: { type: 'string', writeOnly: true } },
+  },
+  NodeLoginResult: {
+    type: 'object', required: ['accessToken', 'tokenType', 'expiresIn', 'agencyCode', 'username', 'roles'],
+    properties: {
+      accessToken: { type: 'string' }, tokenType: { const: 'Bearer' }, expiresIn: { type: 'integer' }, agencyCode: code,
+      username: { type: 'string' }, fullName: { type: 'string' }, roles: { type: 'array', items: { enum: ['clerk', 'leader', 'admin', 'auditor'] } },
+    },
+  },
+  NodeDocumentMetadata: {
+    type: 'object', additionalProperties: false,
+    required: ['to', 'subject', 'codeNumber', 'codeNotation', 'promulgationDate', 'promulgationPlace', 'documentType', 'signer', 'priority', 'paper'],
+    properties: {
+      to: { type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: code },
+      subject: { type: 'string', maxLength: 2000 },
+      codeNumber: { type: 'string', pattern: '^[0-9]{1,10}$' },
+      codeNotation: { type: 'string', examples: ['UBND-VP'] },
+      promulgationDate: date,
+      promulgationPlace: { type: 'string' },
+      documentType: { type: 'object', additionalProperties: false, required: ['type', 'typeName'], properties: { type: { type: 'integer' }, typeDetail: { type: 'integer' }, typeName: { type: 'string' } } },
+      signer: { type: 'object', additionalProperties: false, required: ['fullName'], properties: { competence: { type: 'string' }, position: { type: 'string' }, fullName: { type: 'string' } } },
+      priority: { type: 'integer', minimum: 0, maximum: 4 },
+      paper: { type: 'boolean', description: 'true when a paper copy is also sent (edXML Paper = 1)' },
+      dueDate: date,
+      toPlaces: { type: 'array', items: { type: 'string' } },
+      steeringType: { type: 'integer', minimum: 0, maximum: 3 },
+      responseFor: {
+        type: 'array',
+        items: { type: 'object', additionalProperties: false, required: ['organId', 'code', 'promulgationDate', 'documentId'], properties: { organId: code, code: { type: 'string' }, promulgationDate: date, documentId: { type: 'string' } } },
+      },
+      personSignature: {
+        enum: ['present', 'apply', 'none'],
+        default: 'present',
+        description: 'present: the PDF already carries a valid person signature; apply: a leader has the node sign as them first; none: an unsigned informational document (no seal, counted unsigned).',
+      },
+      bussiness: {
+        type: 'object', additionalProperties: false, required: ['docType', 'targetDocumentId'],
+        description: 'Update (BussinessDocType 2) or replace (3) an earlier document.',
+        properties: { docType: { enum: ['update', 'replace'] }, targetDocumentId: { type: 'string' }, reason: { type: 'string' } },
+      },
+    },
+  },
+  NodeSendRequest: {
+    type: 'object', required: ['file', 'metadata'],
+    properties: { file: { type: 'string', contentMediaType: 'application/pdf' }, metadata: { type: 'string', contentMediaType: 'application/json', description: 'NodeDocumentMetadata as JSON text' } },
+  },
+  NodeSendResult: {
+    type: 'object', required: ['id', 'documentId', 'replayed'],
+    properties: { id: { type: 'string' }, documentId: { type: 'string', description: 'edXML DocumentId' }, replayed: { type: 'boolean', description: 'true when the Idempotency-Key was seen: nothing new was made' } },
+  },
+  NodeDocumentSummary: {
+    type: 'object', required: ['id', 'box', 'documentId', 'from', 'to', 'subject', 'verdict', 'recalled', 'recipients', 'createdAt'],
+    properties: {
+      id: { type: 'string' }, box: { enum: ['inbox', 'outbox'] }, documentId: { type: 'string' }, from: code, fromName: { type: 'string' },
+      to: { type: 'array', items: code }, subject: { type: 'string' }, codeNumber: { type: 'string' }, codeNotation: { type: 'string' },
+      promulgationDate: date, priority: { type: 'integer' }, paper: { type: 'boolean' }, verdict: { enum: ['accepted', 'refused'] },
+      signatureLevel: { enum: ['signed', 'sealed', 'unsigned'] }, recalled: { type: 'boolean' },
+      recipients: { type: 'array', items: { type: 'object', properties: { code, name: { type: 'string' }, phase: { type: 'string' }, recall: { type: 'string' }, lastStatus: { oneOf: [statusCode, { type: 'null' }] } } } },
+      delivery: { enum: ['pending', 'sent', 'failed'] }, createdAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  NodeSignatureFinding: {
+    type: 'object', required: ['kind', 'indication', 'checks'],
+    properties: {
+      kind: { enum: ['package', 'pdf'] }, fieldName: { type: 'string' },
+      indication: { enum: ['TOTAL_PASSED', 'TOTAL_FAILED', 'INDETERMINATE'], description: 'ETSI EN 319 102-1' },
+      subIndication: { type: 'string' }, signer: { type: 'string' }, signerSha256: { type: 'string' },
+      boundToSender: { type: 'boolean', description: 'the signer certificate is bound to the sender code in the axis registry' },
+      signingTime: { type: 'string' }, explanation: { type: 'string' },
+      checks: { type: 'array', items: { type: 'object', required: ['name', 'passed'], properties: { name: { type: 'string' }, passed: { type: 'boolean' }, detail: { type: 'string' } } } },
+    },
+  },
+  NodeDocumentDetail: {
+    allOf: [
+      ref('NodeDocumentSummary'),
+      {
+        type: 'object', required: ['metadata', 'file', 'recipients', 'validation', 'messages'],
+        properties: {
+          metadata: { type: 'object' },
+          file: { type: 'object', properties: { name: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, available: { type: 'boolean' } } },
+          axisDocId: { type: 'string' },
+          recipients: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                code, name: { type: 'string' }, phase: { type: 'string' }, recall: { type: 'string' },
+                delivery: { type: 'object', properties: { state: { type: 'string' }, axisDocId: { type: 'string' } } },
+                timeline: { type: 'array', items: { type: 'object', required: ['code', 'from', 'at'], properties: { code: statusCode, from: code, at: { type: 'string', format: 'date-time' }, description: { type: 'string' } } } },
+              },
+            },
+          },
+          validation: {
+            type: 'object', required: ['verdict', 'signatureLevel', 'signatures'],
+            properties: { verdict: { enum: ['accepted', 'refused'] }, reasonCode: { type: 'string' }, reason: { type: 'string' }, signatureLevel: { type: 'string' }, verifiedAt: { type: 'string' }, signatures: { type: 'array', items: ref('NodeSignatureFinding') } },
+          },
+          messages: {
+            type: 'array',
+            items: { type: 'object', properties: { id: { type: 'string' }, kind: { enum: ['edoc', 'status'] }, statusCode: statusCode, state: { enum: ['pending', 'sent', 'failed'] }, attempts: { type: 'integer' }, nextAttemptAt: { type: 'string' }, lastError: { type: 'string' }, axisDocId: { type: 'string' }, sentAt: { type: 'string' } } },
+          },
+        },
+      },
+    ],
+  },
+  NodeDocumentList: {
+    type: 'object', required: ['items', 'total', 'page'],
+    properties: { items: { type: 'array', items: ref('NodeDocumentSummary') }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } },
+  },
+  NodeStatusRequest: {
+    type: 'object', additionalProperties: false, required: ['code'],
+    properties: { code: { enum: ['02', '03', '04', '05', '06', '15', '16'] }, description: { type: 'string', maxLength: 1000 } },
+  },
+  NodeRecallRequest: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } },
+  NodeMonthlyReport: {
+    type: 'object',
+    properties: {
+      agencyCode: code, month: { type: 'string' }, outgoing: { type: 'integer' }, signed: { type: 'integer' }, fullyElectronic: { type: 'integer' },
+      unsigned: { type: 'integer' }, inbound: { type: 'integer' }, inboundVerified: { type: 'integer' }, inboundRefused: { type: 'integer' }, recalled: { type: 'integer' },
+      ratios: { type: 'object', properties: { signed: { type: ['number', 'null'] }, fullyElectronic: { type: ['number', 'null'] }, verifiedInbound: { type: ['number', 'null'] } } },
+    },
+  },
+} as const;
+
+const detail = { '200': { description: 'the document', content: json(ref('NodeDocumentDetail')) } };
+
+export const nodeOpenApi: OpenApiFragment = {
+  paths: {
+    '/api/v1/auth/login': {
+      post: {
+        tags: ['node'], summary: 'Log in a user of a hosted agency', operationId: 'nodeLogin',
+        requestBody: { required: true, content: json(ref('NodeLoginRequest')) },
+        responses: { '200': { description: 'token', content: json(ref('NodeLoginResult')) }, '400': problem, '401': problem },
+      },
+    },
+    '/api/v1/documents': {
+      post: {
+        tags: ['node'], summary: 'Send a document: check the person signature, add the agency seal, build and sign the edXML package, queue it', operationId: 'nodeSendDocument', security: secured,
+        parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'the same key with the same request answers the first result; with another request ERR_IDEMPOTENCY_MISMATCH' }],
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: ref('NodeSendRequest'), encoding: { file: { contentType: 'application/pdf' }, metadata: { contentType: 'application/json' } } } } },
+        responses: { '202': { description: 'accepted and queued', content: json(ref('NodeSendResult')) }, '400': problem, '401': problem, '403': problem, '409': problem, '413': problem, '415': problem, '422': problem, '503': problem },
+      },
+      get: {
+        tags: ['node'], summary: "The agency's documents, newest first", operationId: 'nodeListDocuments', security: secured,
+        parameters: [
+          { name: 'box', in: 'query', required: true, schema: { enum: ['inbox', 'outbox'] } },
+          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+          { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+          { name: 'counterpart', in: 'query', schema: code, description: 'sender (inbox) or recipient (outbox)' },
+          { name: 'phase', in: 'query', schema: { enum: ['sent', 'arrived', 'refused', 'accepted', 'assigned', 'processing', 'completed'] } },
+          { name: 'recalled', in: 'query', schema: { enum: ['true', 'false'] } },
+        ],
+        responses: { '200': { description: 'a page', content: json(ref('NodeDocumentList')) }, '400': problem, '401': problem, '403': problem },
+      },
+    },
+    '/api/v1/documents/{id}': {
+      get: { tags: ['node'], summary: 'A document with its recipients, status timelines and validation reports', operationId: 'nodeShowDocument', security: secured, parameters: [idParam], responses: { ...detail, '401': problem, '404': problem } },
+    },
+    '/api/v1/documents/{id}/file': {
+      get: {
+        tags: ['node'], summary: 'The signed PDF', operationId: 'nodeDocumentFile', security: secured, parameters: [idParam],
+        responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } } }, '401': problem, '404': problem },
+      },
+    },
+    '/api/v1/documents/{id}/status': {
+      post: {
+        tags: ['node'], summary: 'Receiver: 03 accepted, 04 assigned, 05 processing, 06 completed, 02 refused; 15/16 answer a recall', operationId: 'nodeChangeStatus', security: secured, parameters: [idParam],
+        requestBody: { required: true, content: json(ref('NodeStatusRequest')) },
+        responses: { ...detail, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem },
+      },
+    },
+    '/api/v1/documents/{id}/recall': {
+      post: {
+        tags: ['node'], summary: 'Sender: recall the document (status 13)', operationId: 'nodeRecallDocument', security: secured, parameters: [idParam],
+        requestBody: { required: true, content: json(ref('NodeRecallRequest')) },
+        responses: { ...detail, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem },
+      },
+    },
+    '/api/v1/documents/{id}/retry': {
+      post: {
+        tags: ['node'], summary: 'Put the failed messages of a document back in the outbox', operationId: 'nodeRetryDocument', security: secured, parameters: [idParam],
+        responses: { ...detail, '401': problem, '403': problem, '404': problem, '409': problem },
+      },
+    },
+    '/api/v1/reports/monthly': {
+      get: {
+        tags: ['node'], summary: "The agency's monthly counters and ratios", operationId: 'nodeMonthlyReport', security: secured,
+        parameters: [{ name: 'month', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }],
+        responses: { '200': { description: 'counters', content: json(ref('NodeMonthlyReport')) }, '400': problem, '401': problem },
+      },
+    },
+  },
+  components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+};

@@ -1,0 +1,1 @@
+export { createAxisRouter } from './router.js';

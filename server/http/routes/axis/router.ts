@@ -1,0 +1,78 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AxisPrincipal, AxisServices } from '../../../axis/index.js';
+import { MAX_PAGE_SIZE } from '../../../axis/index.js';
+import { bearerAuth } from '../../auth.js';
+import { parseWith } from '../../validate.js';
+import { readSendParts, sendPartsOf } from './multipart.js';
+import { agencyDetailView, agencyView, deliveryView, downloadView, sendResultView, tokenView, traceView } from './views.js';
+
+const TokenBody = z.object({ systemId: z.string().min(1).max(64), secret: z.string().min(1).max(512) }).strict();
+const page = z.coerce.number().int().min(1).max(1_000_000).default(1);
+const pageSize = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20);
+const ListQuery = z.object({ status: z.enum(['pending', 'done', 'fail']).default('pending'), type: z.enum(['edoc', 'status']).optional(), page, pageSize }).strict();
+const DocIdParams = z.object({ docId: z.uuid() });
+const AckBody = z.object({ status: z.enum(['done', 'fail']), reason: z.string().max(1000).optional() }).strict();
+const SendType = z.object({ type: z.enum(['edoc', 'status']) });
+const AgencyListQuery = z.object({ parentCode: z.string().max(35).optional(), page, pageSize }).strict();
+const CodeParams = z.object({ code: z.string().min(1).max(35) });
+
+const principalOf = (res: Response) => res.locals.principal as AxisPrincipal;
+
+/**
+ * The axis API under `/axis/v1` (issue 4 §3; wire format in server/http/openapi/axis.ts). Handlers parse,
+ * call one use case and map the result; every error is thrown and mapped by the one error handler.
+ */
+export function createAxisRouter(services: AxisServices): Router {
+  const router = Router();
+  const auth = bearerAuth((token) => services.verifyToken(token));
+
+  router.post('/auth/token', async (req: Request, res: Response) => {
+    const body = parseWith(TokenBody, req.body, 'body');
+    res.json(tokenView(await services.authenticateSystem(body)));
+  });
+
+  router.post('/edocs', auth, readSendParts(Math.max(services.limits.packageBytes, services.limits.signatureBytes)), async (req: Request, res: Response) => {
+    const parts = sendPartsOf(req);
+    const { type } = parseWith(SendType, { type: parts.type }, 'body');
+    const result = await services.submitPackage({ principal: principalOf(res), type, packageBytes: parts.packageBytes, signature: parts.signature });
+    res.status(result.duplicate ? 200 : 201).json(sendResultView(result));
+  });
+
+  router.get('/edocs', auth, async (req: Request, res: Response) => {
+    const q = parseWith(ListQuery, req.query, 'query');
+    const r = await services.listDeliveries({ principal: principalOf(res), state: q.status, ...(q.type ? { type: q.type } : {}), page: q.page, pageSize: q.pageSize });
+    res.json({ items: r.items.map(deliveryView), total: r.total, page: r.page, pageSize: r.pageSize });
+  });
+
+  router.get('/edocs/:docId', auth, async (req: Request, res: Response) => {
+    const { docId } = parseWith(DocIdParams, req.params, 'params');
+    res.json(downloadView(await services.downloadPackage({ principal: principalOf(res), docId })));
+  });
+
+  router.post('/edocs/:docId/ack', auth, async (req: Request, res: Response) => {
+    const { docId } = parseWith(DocIdParams, req.params, 'params');
+    const body = parseWith(AckBody, req.body, 'body');
+    const r = await services.acknowledgeDelivery({ principal: principalOf(res), docId, status: body.status, ...(body.reason ? { reason: body.reason } : {}) });
+    res.json({ docId, state: r.delivery.state, changed: r.changed });
+  });
+
+  router.get('/edocs/:docId/trace', auth, async (req: Request, res: Response) => {
+    const { docId } = parseWith(DocIdParams, req.params, 'params');
+    const entries = await services.traceOfDocument({ principal: principalOf(res), docId });
+    res.json({ items: entries.map(traceView) });
+  });
+
+  router.get('/agencies', auth, async (req: Request, res: Response) => {
+    const q = parseWith(AgencyListQuery, req.query, 'query');
+    const r = await services.listAgencies({ page: q.page, pageSize: q.pageSize, ...(q.parentCode ? { parentCode: q.parentCode } : {}) });
+    res.json({ items: r.items.map(agencyView), total: r.total, page: r.page, pageSize: r.pageSize });
+  });
+
+  router.get('/agencies/:code', auth, async (req: Request, res: Response) => {
+    const { code } = parseWith(CodeParams, req.params, 'params');
+    res.json(agencyDetailView(await services.showAgency(code)));
+  });
+
+  return router;
+}

@@ -1,0 +1,142 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import { isAgencyCode } from '../../../domain/agency/index.js';
+import { DomainError } from '../../../domain/errors.js';
+import { monthOf } from '../../../node/counting.js';
+import type { NodeDeps, NodePrincipal } from '../../../node/deps.js';
+import { retryFailedMessages } from '../../../node/dispatch-outbox.js';
+import { changeStatus, recallDocument } from '../../../node/change-status.js';
+import { login } from '../../../node/login.js';
+import { authenticateNodeToken, READING_ROLES, requireRole } from '../../../node/principal.js';
+import { findOwnDocument, listDocuments, readDocumentFile } from '../../../node/queries.js';
+import { sendDocument } from '../../../node/send-document.js';
+import { documentDetailView, documentSummaryView } from '../../../node/views.js';
+import { bearerAuth } from '../../auth.js';
+import { parseWith } from '../../validate.js';
+
+export interface NodeServices {
+  readonly deps: NodeDeps;
+  /** Called after a change that queued a message, so the dispatcher runs now rather than at its next tick. */
+  readonly onQueued?: () => void;
+}
+
+const LoginBody = z.object({ agencyCode: z.string().min(1).max(35), username: z.string().min(1).max(100), password: z.string().min(1).max(200) }).strict();
+const StatusBody = z.object({ code: z.string().regex(/^\d{2}$/, 'two digits'), description: z.string().max(1000).optional() }).strict();
+const RecallBody = z.object({ reason: z.string().trim().min(1, 'a recall needs a reason').max(1000) }).strict();
+const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
+const ListQuery = z
+  .object({
+    box: z.enum(['inbox', 'outbox']),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20),
+    counterpart: z.string().refine((s) => isAgencyCode(s), 'not an agency code').optional(),
+    phase: z.enum(['sent', 'arrived', 'refused', 'accepted', 'assigned', 'processing', 'completed']).optional(),
+    recalled: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
+  })
+  .strict();
+const ReportQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional() }).strict();
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+const principalOf = (res: Response) => res.locals.principal as NodePrincipal;
+
+/** Multipart upload with limits; multer's errors become coded domain errors. */
+function upload(pdfBytes: number) {
+  const m = multer({ storage: multer.memoryStorage(), limits: { fileSize: pdfBytes, files: 1, fields: 2, fieldSize: 256 * 1024, parts: 4, headerPairs: 100 } }).single('file');
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is('multipart/form-data')) {
+      next(new DomainError('ERR_UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data with a `file` (PDF) and a `metadata` (JSON) part'));
+      return;
+    }
+    m(req, res, (err: unknown) => {
+      if (!err) return next();
+      const e = err as { code?: string; field?: string; message?: string };
+      if (e.code === 'LIMIT_FILE_SIZE' || e.code === 'LIMIT_FIELD_VALUE' || e.code === 'LIMIT_PART_COUNT') {
+        next(new DomainError('ERR_PAYLOAD_TOO_LARGE', `upload too large (${e.code})`, { details: { limit: e.code, ...(e.code === 'LIMIT_FILE_SIZE' ? { maxBytes: pdfBytes } : {}) } }));
+      } else if (e.code?.startsWith('LIMIT_')) {
+        next(new DomainError('ERR_VALIDATION', `unexpected multipart content (${e.code}${e.field ? ` ${e.field}` : ''})`, { details: { issues: [{ path: e.field ?? 'body', message: e.code }] } }));
+      } else {
+        next(new DomainError('ERR_VALIDATION', 'malformed multipart body', { cause: err }));
+      }
+    });
+  };
+}
+
+/** The clerk API under /api/v1 (issue 5 §1). Handlers parse, call one use case, map the result. */
+export function createNodeRouter(services: NodeServices): Router {
+  const { deps } = services;
+  const router = express.Router();
+  const auth = bearerAuth((token) => authenticateNodeToken(deps, token));
+
+  router.post('/auth/login', async (req, res) => {
+    const body = parseWith(LoginBody, req.body, 'body');
+    res.json(await login(deps, body));
+  });
+
+  router.post('/documents', auth, upload(deps.pdfBytes), async (req, res) => {
+    const key = req.get('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new DomainError('ERR_VALIDATION', 'Idempotency-Key must be 1–200 visible ASCII characters', { details: { issues: [{ path: 'headers.idempotency-key', message: 'invalid' }] } });
+    const body = req.body as Record<string, unknown> | undefined;
+    const file = req.file;
+    if (!file) throw new DomainError('ERR_VALIDATION', 'the `file` part (PDF) is missing', { details: { issues: [{ path: 'file', message: 'required' }] } });
+    if (typeof body?.metadata !== 'string') throw new DomainError('ERR_VALIDATION', 'the `metadata` part (JSON) is missing', { details: { issues: [{ path: 'metadata', message: 'required' }] } });
+    const name = (file.originalname || 'document.pdf').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200);
+    const r = await sendDocument(deps, principalOf(res), { metadata: body.metadata, file: { bytes: new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength), name }, ...(key !== undefined ? { idempotencyKey: key } : {}) });
+    services.onQueued?.();
+    res.status(202).location(`${req.baseUrl}/documents/${r.id}`).json({ id: r.id, documentId: r.documentId, replayed: r.replayed });
+  });
+
+  router.get('/documents', auth, async (req, res) => {
+    const q = parseWith(ListQuery, req.query, 'query');
+    const page = await listDocuments(deps, principalOf(res), q);
+    res.json({ items: page.items.map(documentSummaryView), total: page.total, page: page.page, pageSize: page.pageSize });
+  });
+
+  router.get('/documents/:id', auth, async (req, res) => {
+    const { id } = parseWith(IdParams, req.params, 'params');
+    res.json(documentDetailView(await findOwnDocument(deps, principalOf(res), id)));
+  });
+
+  router.get('/documents/:id/file', auth, async (req, res) => {
+    const { id } = parseWith(IdParams, req.params, 'params');
+    const f = await readDocumentFile(deps, principalOf(res), id);
+    res.type('application/pdf').attachment(f.name).send(Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength));
+  });
+
+  router.post('/documents/:id/status', auth, async (req, res) => {
+    const { id } = parseWith(IdParams, req.params, 'params');
+    const body = parseWith(StatusBody, req.body, 'body');
+    const doc = await changeStatus(deps, principalOf(res), id, { code: body.code, ...(body.description ? { description: body.description } : {}) });
+    services.onQueued?.();
+    res.json(documentDetailView(doc));
+  });
+
+  router.post('/documents/:id/recall', auth, async (req, res) => {
+    const { id } = parseWith(IdParams, req.params, 'params');
+    const body = parseWith(RecallBody, req.body, 'body');
+    const doc = await recallDocument(deps, principalOf(res), id, body);
+    services.onQueued?.();
+    res.json(documentDetailView(doc));
+  });
+
+  router.post('/documents/:id/retry', auth, async (req, res) => {
+    const { id } = parseWith(IdParams, req.params, 'params');
+    const p = principalOf(res);
+    requireRole(p, ['clerk', 'leader', 'admin']);
+    const doc = await retryFailedMessages(deps, await findOwnDocument(deps, p, id));
+    services.onQueued?.();
+    res.json(documentDetailView(doc));
+  });
+
+  router.get('/reports/monthly', auth, async (req, res) => {
+    const q = parseWith(ReportQuery, req.query, 'query');
+    const p = principalOf(res);
+    requireRole(p, READING_ROLES);
+    const c = await deps.counters.get(p.agencyCode, q.month ?? monthOf(deps.now()));
+    const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 10_000) / 10_000);
+    const registered = c.outgoing - c.recalled;
+    res.json({ ...c, ratios: { signed: ratio(c.signed, c.outgoing), fullyElectronic: ratio(c.fullyElectronic, c.outgoing), verifiedInbound: ratio(c.inboundVerified, c.inbound) }, registered });
+  });
+
+  return router;
+}

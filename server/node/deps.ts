@@ -1,0 +1,61 @@
+import type { AgencyCode } from '../domain/agency/index.js';
+import type { BlobStore } from '../domain/ports/blob-store.js';
+import type {
+  AxisGateway, CounterRepository, DocumentRepository, HostedAgencyRepository, IdempotencyRepository, KeyStore, UserRepository,
+} from '../domain/ports/node/index.js';
+import type { Logger } from '../logger.js';
+
+/** Retry policy of the outbox: exponential backoff with full jitter inside a bounded number of attempts. */
+export interface DispatchPolicy {
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** After this many failed attempts the message is `failed` (visible, a clerk may retry it). */
+  readonly maxAttempts: number;
+  /** How long a worker holds a document while it sends its messages. */
+  readonly leaseMs: number;
+}
+
+export const DEFAULT_DISPATCH_POLICY: DispatchPolicy = Object.freeze({ baseDelayMs: 1000, maxDelayMs: 5 * 60_000, maxAttempts: 12, leaseMs: 60_000 });
+
+/** Where verification starts from: the trusted roots and the revocation data the node knows. */
+export interface TrustConfig {
+  readonly trustAnchors: readonly Uint8Array[];
+  readonly intermediates?: readonly Uint8Array[];
+  readonly crls: readonly Uint8Array[];
+}
+
+/** What the node's use cases need: ports, the clock, ids, trust, policies. */
+export interface NodeDeps {
+  readonly users: UserRepository;
+  readonly agencies: HostedAgencyRepository;
+  readonly documents: DocumentRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly counters: CounterRepository;
+  readonly keys: KeyStore;
+  readonly axis: AxisGateway;
+  readonly blobs: BlobStore;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  /** Random in [0, 1) for backoff jitter (injected so tests can pin it). */
+  readonly random: () => number;
+  readonly tokenSecret: string;
+  readonly tokenTtlSeconds: number;
+  readonly trust: TrustConfig;
+  /** A font with Vietnamese glyphs for the visible signatures. */
+  readonly font?: Uint8Array;
+  readonly allowSha1: boolean;
+  readonly dispatch: DispatchPolicy;
+  readonly pollLeaseMs: number;
+  /** Identifies this process in leases. */
+  readonly workerId: string;
+  readonly logger: Logger;
+  /** Largest PDF accepted, bytes. */
+  readonly pdfBytes: number;
+}
+
+/** The caller of the clerk API, from a node bearer token. */
+export interface NodePrincipal {
+  readonly userId: string;
+  readonly agencyCode: AgencyCode;
+  readonly roles: readonly string[];
+}

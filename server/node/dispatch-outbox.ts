@@ -1,0 +1,87 @@
+import { DomainError, isDomainError } from '../domain/errors.js';
+import type { NodeDocument, OutgoingMessage } from '../domain/ports/node/index.js';
+import type { NodeDeps } from './deps.js';
+import { mutateDocument } from './mutate.js';
+import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
+
+/** Failures worth another attempt later: the axis or our own storage or keys are temporarily unavailable. */
+function isTransient(e: unknown): boolean {
+  return isDomainError(e) ? ['ERR_AXIS_UNAVAILABLE', 'ERR_DATABASE_UNAVAILABLE', 'ERR_STORAGE_UNAVAILABLE', 'ERR_KEY_UNAVAILABLE', 'ERR_UNAUTHENTICATED'].includes(e.code) : true;
+}
+
+function replaceMessage(doc: NodeDocument, id: string, change: (m: OutgoingMessage) => OutgoingMessage) {
+  const outgoing = doc.outgoing.map((m) => (m.id === id ? change(m) : m));
+  return { outgoing, dispatchDue: dispatchDueOf(outgoing) };
+}
+
+async function packageOf(deps: NodeDeps, m: OutgoingMessage): Promise<{ packageBytes: Uint8Array; signature: Uint8Array }> {
+  if (m.packageBytes && m.signatureBytes) return { packageBytes: m.packageBytes, signature: m.signatureBytes };
+  if (!m.packageBlobId || !m.signatureBlobId) throw new DomainError('ERR_CONFLICT', `message ${m.id} has no package`);
+  const [packageBytes, signature] = await Promise.all([deps.blobs.get(m.packageBlobId), deps.blobs.get(m.signatureBlobId)]);
+  return { packageBytes, signature };
+}
+
+/**
+ * Sends the due messages of one leased document, in order (a status never overtakes the document it is
+ * about). Success records the axis docId; a transient failure schedules the next attempt with backoff and
+ * jitter; a refusal by the axis, or the last allowed attempt, leaves the message `failed` (visible, a clerk
+ * may retry). The axis recognises a resent package, so a lease that expired mid-send duplicates nothing.
+ */
+async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<number> {
+  let doc = leased;
+  let sent = 0;
+  for (;;) {
+    const m = doc.outgoing.find((x) => x.state !== 'sent');
+    if (!m || m.state === 'failed' || m.nextAttemptAt.getTime() > deps.now().getTime()) return sent;
+    try {
+      const { packageBytes, signature } = await packageOf(deps, m);
+      const r = await deps.axis.send(doc.agencyCode, { type: m.kind, packageBytes, signature });
+      const at = deps.now();
+      doc = await mutateDocument(deps, doc.id, (d) => replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 })));
+      sent++;
+      deps.logger.info({ document: doc.id, message: m.id, axisDocId: r.docId, duplicate: r.duplicate }, 'sent to the axis');
+    } catch (e) {
+      const attempts = m.attempts + 1;
+      const give = !isTransient(e) || attempts >= deps.dispatch.maxAttempts;
+      const lastError = isDomainError(e) ? `${e.code}: ${e.message}` : 'unexpected error';
+      const next = new Date(deps.now().getTime() + backoffDelayMs(attempts, deps.dispatch, deps.random()));
+      doc = await mutateDocument(deps, doc.id, (d) =>
+        replaceMessage(d, m.id, (x) => ({ ...x, attempts, lastError, ...(give ? { state: 'failed' as const } : { nextAttemptAt: next }) })),
+      );
+      (give ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger))({ document: doc.id, message: m.id, attempts, code: isDomainError(e) ? e.code : undefined }, give ? 'message failed' : 'send failed, will retry');
+      if (!isDomainError(e)) deps.logger.error({ err: e }, 'unexpected send error');
+      return sent;
+    }
+  }
+}
+
+/**
+ * One pass of the outbox dispatcher: leases due documents one at a time (a lease with expiry, so several node
+ * processes share the work and a crashed one's documents are taken over) until none is due or `max` were
+ * handled. Returns the number of messages sent.
+ */
+export async function dispatchOutboxOnce(deps: NodeDeps, max = 100): Promise<number> {
+  let sent = 0;
+  for (let i = 0; i < max; i++) {
+    const doc = await deps.documents.claimDue(deps.now(), deps.workerId, deps.dispatch.leaseMs);
+    if (!doc) break;
+    try {
+      sent += await sendDueMessages(deps, doc);
+    } finally {
+      await mutateDocument(deps, doc.id, (d) => (d.dispatchLease?.owner === deps.workerId ? { dispatchLease: null } : null)).catch((e) =>
+        deps.logger.warn({ err: e, document: doc.id }, 'could not release the dispatch lease (it expires by itself)'),
+      );
+    }
+  }
+  return sent;
+}
+
+/** A clerk puts the failed messages of a document back in the queue (attempts start again). */
+export async function retryFailedMessages(deps: NodeDeps, doc: NodeDocument): Promise<NodeDocument> {
+  const now = deps.now();
+  return mutateDocument(deps, doc.id, (d) => {
+    if (!d.outgoing.some((m) => m.state === 'failed')) throw new DomainError('ERR_CONFLICT', 'no failed message to retry', { details: { reason: 'NOTHING_TO_RETRY' } });
+    const outgoing = d.outgoing.map((m) => (m.state === 'failed' ? { ...m, state: 'pending' as const, attempts: 0, nextAttemptAt: now } : m));
+    return { outgoing, dispatchDue: dispatchDueOf(outgoing) };
+  });
+}

@@ -1,0 +1,41 @@
+import { hashSecret, verifySecret } from '../auth/password.js';
+import { issueToken } from '../auth/token.js';
+import { parseAgencyCode } from '../domain/agency/index.js';
+import { DomainError } from '../domain/errors.js';
+import type { NodeDeps } from './deps.js';
+
+export interface LoginResult {
+  readonly accessToken: string;
+  readonly tokenType: 'Bearer';
+  readonly expiresIn: number;
+  readonly agencyCode: string;
+  readonly username: string;
+  readonly fullName: string;
+  readonly roles: readonly string[];
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks a user's password and issues a node token. Unknown agency, unknown user, disabled user and wrong
+ * password all answer the same ERR_UNAUTHENTICATED after the same scrypt work (no user enumeration).
+ */
+export async function login(deps: Pick<NodeDeps, 'users' | 'tokenSecret' | 'tokenTtlSeconds' | 'now'>, input: { agencyCode: string; username: string; password: string }): Promise<LoginResult> {
+  const refuse = () => new DomainError('ERR_UNAUTHENTICATED', 'wrong agency code, username or password');
+  let code;
+  try {
+    code = parseAgencyCode(input.agencyCode);
+  } catch {
+    throw refuse();
+  }
+  const user = await deps.users.findByUsername(code, input.username);
+  dummyHash ??= hashSecret('lienthong-dummy-password');
+  const ok = await verifySecret(input.password, user?.passwordHash ?? (await dummyHash));
+  if (!user || !ok || user.disabled) throw refuse();
+  const accessToken = issueToken(
+    { subject: user.id, agencyCode: user.agencyCode, scope: 'node', roles: user.roles, ttlSeconds: deps.tokenTtlSeconds },
+    deps.tokenSecret,
+    deps.now(),
+  );
+  return { accessToken, tokenType: 'Bearer', expiresIn: deps.tokenTtlSeconds, agencyCode: user.agencyCode, username: user.username, fullName: user.fullName, roles: user.roles };
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { exportPkcs12, type DevIdentity } from '../../crypto/index.js';
+import { hashSecret } from '../auth/password.js';
+import type { AgencyCode } from '../domain/agency/index.js';
+import { isDomainError } from '../domain/errors.js';
+import type { UserRole } from '../domain/ports/node/index.js';
+import type { NodeDeps } from './deps.js';
+
+export interface ProvisionUser {
+  readonly username: string;
+  readonly fullName: string;
+  readonly roles: readonly UserRole[];
+  readonly password: string;
+  /** A person key (leaders): PKCS#12 and its password. */
+  readonly person?: { readonly pkcs12: Uint8Array; readonly password: string };
+}
+
+export interface ProvisionAgencyInput {
+  readonly code: AgencyCode;
+  readonly name: string;
+  readonly seal: { readonly pkcs12: Uint8Array; readonly password: string };
+  /** The agency's system secret at the axis. */
+  readonly axisSecret: string;
+  readonly users: readonly ProvisionUser[];
+  /** Reset the password of users that exist already. Default false. */
+  readonly resetPasswords?: boolean;
+}
+
+/** Hosts an agency on this node (idempotent): its record, seal key, axis secret and users with their keys. */
+export async function provisionHostedAgency(deps: Pick<NodeDeps, 'agencies' | 'keys' | 'users' | 'now' | 'newId'>, input: ProvisionAgencyInput): Promise<void> {
+  await deps.agencies.upsert({ code: input.code, name: input.name, now: deps.now() });
+  await deps.keys.putPkcs12({ agencyCode: input.code, kind: 'seal' }, input.seal.pkcs12, input.seal.password);
+  await deps.keys.putSecret(`axis-secret:${input.code}`, input.axisSecret);
+  for (const u of input.users) {
+    let user = await deps.users.findByUsername(input.code, u.username);
+    if (!user) {
+      try {
+        user = await deps.users.create({ id: deps.newId(), agencyCode: input.code, username: u.username, fullName: u.fullName, roles: u.roles, passwordHash: await hashSecret(u.password), createdAt: deps.now() });
+      } catch (e) {
+        if (!isDomainError(e, 'ERR_DUPLICATE_KEY')) throw e;
+        user = await deps.users.findByUsername(input.code, u.username);
+      }
+    } else if (input.resetPasswords) {
+      await deps.users.setPasswordHash(user.id, await hashSecret(u.password));
+    }
+    if (user && u.person) await deps.keys.putPkcs12({ agencyCode: input.code, kind: 'person', userId: user.id }, u.person.pkcs12, u.person.password);
+  }
+}
+
+/** A development identity as PKCS#12 with a random password (what a real deployment would import). */
+export function devIdentityToPkcs12(dev: DevIdentity, friendlyName: string): { pkcs12: Uint8Array; password: string } {
+  const password = randomBytes(18).toString('base64url');
+  return { pkcs12: exportPkcs12({ privateKeyPkcs8: dev.privateKeyPkcs8, certificate: dev.identity.certificate, chain: dev.identity.chain, password, friendlyName }), password };
+}
+
+/**
+ * Hosts development agencies with the demo users of issue 5 §3: a clerk `vanthu` and a leader `lanhdao`
+ * (who holds the agency's development person key) per agency, both with `demoPassword`.
+ */
+export async function seedDevelopmentNode(
+  deps: Pick<NodeDeps, 'agencies' | 'keys' | 'users' | 'now' | 'newId'>,
+  input: {
+    readonly agencies: readonly { readonly code: AgencyCode; readonly name: string; readonly seal: DevIdentity; readonly person: DevIdentity; readonly axisSecret: string }[];
+    readonly demoPassword: string;
+  },
+): Promise<void> {
+  for (const a of input.agencies) {
+    await provisionHostedAgency(deps, {
+      code: a.code,
+      name: a.name,
+      seal: devIdentityToPkcs12(a.seal, `seal ${a.code}`),
+      axisSecret: a.axisSecret,
+      resetPasswords: true,
+      users: [
+        { username: 'vanthu', fullName: `Văn thư (DEV) ${a.code}`, roles: ['clerk'], password: input.demoPassword },
+        { username: 'lanhdao', fullName: `Lãnh đạo (DEV) ${a.code}`, roles: ['leader'], password: input.demoPassword, person: devIdentityToPkcs12(a.person, `person ${a.code}`) },
+      ],
+    });
+  }
+}

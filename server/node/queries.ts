@@ -1,0 +1,46 @@
+import { parseAgencyCode } from '../domain/agency/index.js';
+import { DomainError } from '../domain/errors.js';
+import type { DocumentBox, NodeDocument } from '../domain/ports/node/index.js';
+import type { NodeDeps, NodePrincipal } from './deps.js';
+import { READING_ROLES, requireRole } from './principal.js';
+
+/**
+ * A document of the caller's agency. Another agency's document answers ERR_NOT_FOUND, exactly like a
+ * missing one (no existence oracle across tenants).
+ */
+export async function findOwnDocument(deps: Pick<NodeDeps, 'documents'>, principal: NodePrincipal, id: string): Promise<NodeDocument> {
+  requireRole(principal, READING_ROLES);
+  const doc = typeof id === 'string' && id.length <= 64 ? await deps.documents.findById(id) : null;
+  if (!doc || doc.agencyCode !== principal.agencyCode) throw new DomainError('ERR_NOT_FOUND', 'document not found');
+  return doc;
+}
+
+export interface ListDocumentsInput {
+  readonly box: DocumentBox;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly counterpart?: string;
+  readonly phase?: string;
+  readonly recalled?: boolean;
+}
+
+export async function listDocuments(deps: Pick<NodeDeps, 'documents'>, principal: NodePrincipal, q: ListDocumentsInput) {
+  requireRole(principal, READING_ROLES);
+  const page = await deps.documents.list({
+    agencyCode: principal.agencyCode,
+    box: q.box,
+    ...(q.counterpart ? { counterpart: parseAgencyCode(q.counterpart) } : {}),
+    ...(q.phase ? { phase: q.phase } : {}),
+    ...(q.recalled !== undefined ? { recalled: q.recalled } : {}),
+    skip: (q.page - 1) * q.pageSize,
+    limit: q.pageSize,
+  });
+  return { items: page.items, total: page.total, page: q.page, pageSize: q.pageSize };
+}
+
+/** The signed PDF of a document; ERR_NOT_FOUND once removed by an agreed recall. */
+export async function readDocumentFile(deps: Pick<NodeDeps, 'documents' | 'blobs'>, principal: NodePrincipal, id: string): Promise<{ bytes: Uint8Array; name: string }> {
+  const doc = await findOwnDocument(deps, principal, id);
+  if (!doc.file.blobId) throw new DomainError('ERR_NOT_FOUND', doc.recalled ? 'the file was removed after the recall' : 'the document has no file', { details: { recalled: doc.recalled } });
+  return { bytes: await deps.blobs.get(doc.file.blobId), name: doc.file.name };
+}

@@ -1,0 +1,44 @@
+import { isDomainError } from '../../domain/errors.js';
+import type { HostedAgency } from '../../domain/ports/node/index.js';
+import type { NodeDeps } from '../deps.js';
+import { receiveDelivery } from './receive-delivery.js';
+
+const PAGE_SIZE = 50;
+
+/**
+ * Polls the axis for one hosted agency under a lease (several node processes share the polling; a crashed
+ * poller's lease expires and another takes over). Handles each waiting delivery, renewing the lease as it
+ * goes. Returns how many deliveries were handled.
+ */
+export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Promise<number> {
+  if (!(await deps.agencies.claimPoll(agency.code, deps.workerId, deps.now(), deps.pollLeaseMs))) return 0;
+  let handled = 0;
+  try {
+    const page = await deps.axis.listPending(agency.code, { page: 1, pageSize: PAGE_SIZE });
+    // statuses after documents, so a recall never arrives before the document it recalls
+    const items = [...page.items].sort((a, b) => (a.type === b.type ? a.submittedAt.getTime() - b.submittedAt.getTime() : a.type === 'edoc' ? -1 : 1));
+    for (const item of items) {
+      if (!(await deps.agencies.claimPoll(agency.code, deps.workerId, deps.now(), deps.pollLeaseMs))) break; // lease lost
+      try {
+        await receiveDelivery(deps, agency.code, agency.name, item);
+        handled++;
+      } catch (e) {
+        if (isDomainError(e, 'ERR_AXIS_UNAVAILABLE') || isDomainError(e, 'ERR_DATABASE_UNAVAILABLE')) throw e;
+        deps.logger.error({ err: e, agency: agency.code, axisDocId: item.docId }, 'delivery not handled; retried at the next poll');
+      }
+    }
+  } catch (e) {
+    if (isDomainError(e, 'ERR_AXIS_UNAVAILABLE')) deps.logger.info({ agency: agency.code }, 'axis unavailable; polling again later');
+    else throw e;
+  } finally {
+    await deps.agencies.releasePoll(agency.code, deps.workerId, deps.now());
+  }
+  return handled;
+}
+
+/** One poll of every hosted agency. */
+export async function pollInboxOnce(deps: NodeDeps): Promise<number> {
+  let handled = 0;
+  for (const agency of await deps.agencies.list()) handled += await pollAgencyOnce(deps, agency);
+  return handled;
+}

@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { signPdf, verifyPdf, type PdfReport } from '../../crypto/index.js';
+import type { AgencyCode } from '../domain/agency/index.js';
+import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, type EdocPackage } from '../domain/edxml/index.js';
+import { DomainError, isDomainError } from '../domain/errors.js';
+import type { DocumentMetadata, NodeDocument, OutgoingMessage, Verification } from '../domain/ports/node/index.js';
+import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
+import { countDocumentOnce, monthOf, outgoingCounts } from './counting.js';
+import type { NodeDeps, NodePrincipal } from './deps.js';
+import { pdfFindings } from './findings.js';
+import { parseDocumentMetadata } from './metadata.js';
+import { dispatchDueOf, sealIdentityOf } from './outgoing.js';
+import { ACTING_ROLES, requireRole } from './principal.js';
+
+export interface SendDocumentInput {
+  /** The metadata JSON text (or an already parsed value). */
+  readonly metadata: unknown;
+  readonly file: { readonly bytes: Uint8Array; readonly name: string };
+  readonly idempotencyKey?: string;
+}
+
+export interface SendDocumentResult {
+  readonly id: string;
+  readonly documentId: string;
+  /** True when the same request (same Idempotency-Key) was already accepted: nothing new was made. */
+  readonly replayed: boolean;
+}
+
+const STALE_MS = 2 * 60_000;
+const ymd = (iso: string) => iso.replace(/-/g, '/');
+const sha256Hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+function checkPdfBytes(bytes: Uint8Array): void {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  if (!head.includes('%PDF-')) throw new DomainError('ERR_UNSUPPORTED_MEDIA_TYPE', 'the file is not a PDF', { details: { field: 'file' } });
+}
+
+/** Every signature must pass; the failing ones are named in the error. */
+function requireValidSignatures(report: PdfReport, personSignature: 'present' | 'apply'): void {
+  if (report.signatures.length === 0) {
+    if (personSignature === 'present') {
+      throw new DomainError('ERR_DOCUMENT_UNSIGNED', 'the PDF carries no person signature: sign it first, ask a leader to apply one ("personSignature": "apply"), or mark it an unsigned informational document ("personSignature": "none")', {
+        details: { reason: 'NO_PERSON_SIGNATURE' },
+      });
+    }
+    return;
+  }
+  const bad = report.signatures.filter((s) => s.indication !== 'TOTAL_PASSED');
+  if (bad.length > 0) {
+    throw new DomainError('ERR_SIGNATURE_INVALID', `the PDF carries a signature that does not validate: ${bad.map((s) => `${s.fieldName} ${s.indication}/${s.subIndication ?? '-'}`).join(', ')}`, {
+      details: { reason: 'PERSON_SIGNATURE_INVALID', signatures: bad.map((s) => ({ fieldName: s.fieldName, indication: s.indication, subIndication: s.subIndication, explanation: s.explanation })) },
+    });
+  }
+}
+
+/** Recipient names from the axis registry (cached); ERR_RECIPIENT_UNKNOWN for an unregistered code. */
+async function recipientNames(deps: NodeDeps, self: AgencyCode, to: readonly AgencyCode[]): Promise<Map<AgencyCode, string>> {
+  const names = new Map<AgencyCode, string>();
+  const unknown: string[] = [];
+  for (const code of to) {
+    try {
+      const a = await deps.axis.getAgency(self, code);
+      if (!a) unknown.push(code);
+      else names.set(code, a.name);
+    } catch (e) {
+      // The axis being down must not stop a clerk: the outbox carries the document when it returns, and the
+      // axis itself refuses unknown recipients then (the message fails visibly).
+      if (isDomainError(e, 'ERR_AXIS_UNAVAILABLE')) names.set(code, code);
+      else throw e;
+    }
+  }
+  if (unknown.length) throw new DomainError('ERR_RECIPIENT_UNKNOWN', `not registered at the axis: ${unknown.join(', ')}`, { details: { recipients: unknown } });
+  return names;
+}
+
+function edocPackageOf(input: { self: AgencyCode; selfName: string; to: readonly AgencyCode[]; names: Map<AgencyCode, string>; metadata: DocumentMetadata; documentId: string; pdf: Uint8Array; fileName: string; now: Date }): EdocPackage {
+  const m = input.metadata;
+  return {
+    MessageHeader: {
+      From: { OrganId: input.self, OrganName: input.selfName },
+      To: input.to.map((code) => ({ OrganId: code, OrganName: input.names.get(code) ?? code })),
+      DocumentId: input.documentId,
+      Code: { CodeNumber: m.codeNumber, CodeNotation: m.codeNotation },
+      PromulgationInfo: { Place: m.promulgationPlace, PromulgationDate: ymd(m.promulgationDate) },
+      DocumentType: { Type: m.documentType.type, TypeName: m.documentType.typeName, ...(m.documentType.typeDetail !== undefined ? { TypeDetail: m.documentType.typeDetail } : {}) },
+      Subject: m.subject,
+      SignerInfo: { FullName: m.signer.fullName, ...(m.signer.competence ? { Competence: m.signer.competence } : {}), ...(m.signer.position ? { Position: m.signer.position } : {}) },
+      ...(m.dueDate ? { DueDate: ymd(m.dueDate) } : {}),
+      ToPlaces: m.toPlaces,
+      OtherInfo: { Priority: m.priority },
+      ResponseFor: m.responseFor.map((r) => ({ OrganId: r.organId as AgencyCode, Code: r.code, PromulgationDate: ymd(r.promulgationDate), DocumentId: r.documentId })),
+      ...(m.steeringType !== undefined ? { SteeringType: m.steeringType } : {}),
+    },
+    TraceHeaderList: {
+      TraceHeader: [{ OrganId: input.self, Timestamp: formatEdxmlTimestamp(input.now) }],
+      Bussiness: {
+        BussinessDocType: m.bussinessDocType,
+        ...(m.bussinessReason ? { BussinessDocReason: m.bussinessReason } : {}),
+        ...(m.targetDocumentId ? { DocumentId: m.targetDocumentId } : {}),
+        Paper: m.paper ? 1 : 0,
+      },
+    },
+    Attachments: [{ ContentId: 'cid:document-1', AttachmentName: input.fileName, ContentType: 'application/pdf', Description: m.subject, Content: input.pdf, Zipped: false }],
+  };
+}
+
+/**
+ * A clerk (or leader) sends a document (issue 5 §1): validates the metadata, checks the person signature
+ * already on the PDF (or applies the leader's, Decree 30/2020 Art. 32 order: person first), adds the agency
+ * seal (PAdES incremental update), builds and signs the edXML package, stores it, and queues it — the
+ * document and its outbox message are one insert. With an Idempotency-Key a repeated request answers the
+ * first result and makes nothing new.
+ */
+export async function sendDocument(deps: NodeDeps, principal: NodePrincipal, input: SendDocumentInput): Promise<SendDocumentResult> {
+  requireRole(principal, ACTING_ROLES);
+  const self = principal.agencyCode;
+  const { metadata, to, personSignature } = parseDocumentMetadata(input.metadata);
+  if (to.includes(self)) throw new DomainError('ERR_VALIDATION', 'an agency does not send to itself', { details: { issues: [{ path: 'metadata.to', message: 'contains the sender' }] } });
+  if (personSignature === 'apply' && !principal.roles.includes('leader')) throw new DomainError('ERR_FORBIDDEN', 'only a leader may have the node apply a person signature');
+  checkPdfBytes(input.file.bytes);
+  const hosted = await deps.agencies.find(self);
+  if (!hosted) throw new DomainError('ERR_FORBIDDEN', 'this node does not host the agency');
+
+  const documentId = formatDocumentId({ organId: self, promulgationDate: ymd(metadata.promulgationDate), codeNumber: metadata.codeNumber, codeNotation: metadata.codeNotation });
+  let id = deps.newId();
+  let scopeKey: string | undefined;
+  if (input.idempotencyKey !== undefined) {
+    scopeKey = `${self}|${principal.userId}|${input.idempotencyKey}`;
+    const requestHash = sha256Hex(`${JSON.stringify(metadata)}|${JSON.stringify(to)}|${personSignature}|${sha256Hex(input.file.bytes)}|${input.file.name}`);
+    const begun = await deps.idempotency.begin({ scopeKey, requestHash, documentId: id, createdAt: deps.now() });
+    if (!begun.created) {
+      const rec = begun.record;
+      if (rec.requestHash !== requestHash) throw new DomainError('ERR_IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used for another request');
+      const existing = await deps.documents.findById(rec.documentId);
+      if (existing) return { id: existing.id, documentId: existing.documentId, replayed: true };
+      const staleBefore = new Date(deps.now().getTime() - STALE_MS);
+      if (!(await deps.idempotency.takeOver(scopeKey, staleBefore, deps.now()))) {
+        throw new DomainError('ERR_CONFLICT', 'the same request is being processed; retry in a moment', { details: { reason: 'IN_PROGRESS' } });
+      }
+      id = rec.documentId;
+    }
+  }
+
+  const names = await recipientNames(deps, self, to);
+  const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}) };
+  let pdf = input.file.bytes;
+  if (personSignature === 'apply') {
+    const user = await deps.users.findById(principal.userId);
+    const person = await deps.keys.getIdentity({ agencyCode: self, kind: 'person', userId: principal.userId });
+    if (!person || !user) throw new DomainError('ERR_KEY_UNAVAILABLE', 'no person key is stored for this leader');
+    requireValidSignatures(await verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'apply');
+    pdf = (await signPdf(pdf, {
+      identity: person,
+      role: 'signer',
+      signingTime: deps.now(),
+      reason: 'Ký số văn bản',
+      appearance: { name: user.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(deps.font ? { font: deps.font } : {}) },
+    })).pdf;
+  } else if (personSignature === 'present') {
+    requireValidSignatures(await verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'present');
+  }
+  const seal = await sealIdentityOf(deps, self);
+  if (personSignature !== 'none') {
+    pdf = (await signPdf(pdf, { identity: seal, role: 'seal', signingTime: deps.now(), reason: 'Ký số của cơ quan, tổ chức', appearance: { name: hosted.name, ...(deps.font ? { font: deps.font } : {}) } })).pdf;
+  }
+  const finalReport = await verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
+  const findings = pdfFindings(finalReport, () => undefined);
+  if (personSignature !== 'none' && (finalReport.indication !== 'TOTAL_PASSED' || finalReport.signatures.length < 2)) {
+    throw new DomainError('ERR_SIGNATURE_INVALID', 'the sealed PDF does not validate (check the agency key and trust configuration)', { details: { reason: 'SEALED_PDF_INVALID', indication: finalReport.indication } });
+  }
+  const verification: Verification = {
+    verdict: 'accepted',
+    signatureLevel: personSignature === 'none' ? 'unsigned' : 'signed',
+    findings,
+    verifiedAt: deps.now(),
+  };
+
+  const now = deps.now();
+  const packageBytes = buildEdocPackage(edocPackageOf({ self, selfName: hosted.name, to, names, metadata, documentId, pdf, fileName: input.file.name, now }));
+  const signature = await signPackage(packageBytes, seal, now);
+  const [fileBlobId, packageBlobId, signatureBlobId] = await Promise.all([
+    deps.blobs.put(pdf, { contentType: 'application/pdf', filename: input.file.name, owner: self }),
+    deps.blobs.put(packageBytes, { contentType: 'application/xml', filename: `${id}.edxml`, owner: self }),
+    deps.blobs.put(signature, { contentType: 'application/pkcs7-signature', filename: `${id}.p7s`, owner: self }),
+  ]);
+  const message: OutgoingMessage = { id: 'edoc', kind: 'edoc', packageBlobId, signatureBlobId, state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now };
+  const doc: NodeDocument = {
+    id,
+    agencyCode: self,
+    box: 'outbox',
+    dedupKey: `out:${documentId}`,
+    documentId,
+    from: self,
+    fromName: hosted.name,
+    to,
+    metadata,
+    file: { blobId: fileBlobId, name: input.file.name, size: pdf.length, sha256: sha256Hex(pdf) },
+    packageBlobId,
+    signatureBlobId,
+    verification,
+    recipients: to.map((code) => ({ code, name: names.get(code) ?? code, state: INITIAL_DOCUMENT_STATE, timeline: [] })),
+    recalled: false,
+    outgoing: [message],
+    dispatchDue: dispatchDueOf([message]),
+    dispatchLease: null,
+    appliedDeliveries: [],
+    counted: false,
+    createdBy: principal.userId,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const outcome = await deps.documents.insert(doc);
+  if (outcome === 'duplicate') {
+    await Promise.all([deps.blobs.delete(fileBlobId), deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]);
+    const raced = await deps.documents.findById(id);
+    if (!raced) {
+      throw new DomainError('ERR_CONFLICT', `the number ${metadata.codeNumber}/${metadata.codeNotation} of ${metadata.promulgationDate} was already sent by this agency`, { details: { reason: 'DOCUMENT_ID_TAKEN', documentId } });
+    }
+    if (scopeKey) await deps.idempotency.complete(scopeKey, deps.now());
+    return { id, documentId, replayed: true };
+  }
+  if (scopeKey) await deps.idempotency.complete(scopeKey, deps.now());
+  await countDocumentOnce(deps, doc, monthOf(metadata.promulgationDate), outgoingCounts(doc));
+  return { id, documentId, replayed: false };
+}

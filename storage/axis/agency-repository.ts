@@ -1,0 +1,110 @@
+import type mongoose from 'mongoose';
+import type { AgencyCode } from '../../server/domain/agency/index.js';
+import { DomainError } from '../../server/domain/errors.js';
+import type { AgencyChanges, AgencyPage, AgencyRecord, AgencyRegistry, BoundCertificate, NewAgency } from '../../server/domain/ports/axis/index.js';
+import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
+import { toBuffer, toBytes } from './bytes.js';
+import { axisModels } from './models.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Raw = Record<string, any>;
+
+function toCertificate(c: Raw): BoundCertificate {
+  return Object.freeze({
+    sha256: String(c.sha256),
+    der: toBytes(c.der),
+    subject: String(c.subject),
+    issuer: String(c.issuer),
+    serialNumber: String(c.serialNumber),
+    notBefore: new Date(c.notBefore),
+    notAfter: new Date(c.notAfter),
+    status: c.status === 'revoked' ? 'revoked' : 'active',
+    boundAt: new Date(c.boundAt),
+    ...(c.revokedAt ? { revokedAt: new Date(c.revokedAt) } : {}),
+  });
+}
+
+function toRecord(d: Raw): AgencyRecord {
+  return Object.freeze({
+    code: d.code as AgencyCode,
+    name: String(d.name),
+    parentCode: (d.parentCode ?? null) as AgencyCode | null,
+    certificates: Object.freeze(((d.certificates ?? []) as Raw[]).map(toCertificate)),
+    ...(typeof d.secretHash === 'string' ? { secretHash: d.secretHash } : {}),
+    version: Number(d.version),
+    createdAt: new Date(d.createdAt),
+    updatedAt: new Date(d.updatedAt),
+  });
+}
+
+const certificateDoc = (c: BoundCertificate) => ({ ...c, der: toBuffer(c.der) });
+
+/** The agency registry in MongoDB (collection axis_agencies). */
+export function createAgencyRepository(connection: mongoose.Connection): AgencyRegistry {
+  const { Agency } = axisModels(connection);
+  return {
+    async create(agency: NewAgency): Promise<AgencyRecord> {
+      const doc = {
+        code: agency.code,
+        name: agency.name,
+        parentCode: agency.parentCode,
+        certificates: agency.certificates.map(certificateDoc),
+        ...(agency.secretHash ? { secretHash: agency.secretHash } : {}),
+        version: 1,
+        createdAt: agency.createdAt,
+        updatedAt: agency.createdAt,
+      };
+      try {
+        await Agency.collection.insertOne({ ...doc });
+      } catch (e) {
+        if (isDuplicateKeyError(e)) throw new DomainError('ERR_AGENCY_EXISTS', `agency ${agency.code} is already registered`, { cause: e, details: { code: agency.code } });
+        translateMongoError(e, 'agency');
+      }
+      return toRecord(doc);
+    },
+
+    async findByCode(code: AgencyCode): Promise<AgencyRecord | null> {
+      const d = await Agency.findOne({ code }).lean<Raw>().catch((e) => translateMongoError(e));
+      return d ? toRecord(d) : null;
+    },
+
+    async existingCodes(codes: readonly AgencyCode[]): Promise<readonly AgencyCode[]> {
+      if (codes.length === 0) return [];
+      const found = await Agency.find({ code: { $in: [...codes] } }, { code: 1 }).lean<Raw[]>().catch((e) => translateMongoError(e));
+      return found.map((d) => d.code as AgencyCode);
+    },
+
+    async list(query): Promise<AgencyPage> {
+      const filter = query.parentCode === undefined ? {} : { parentCode: query.parentCode };
+      try {
+        const [items, total] = await Promise.all([
+          Agency.find(filter).sort({ code: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>(),
+          Agency.countDocuments(filter),
+        ]);
+        return { items: items.map(toRecord), total };
+      } catch (e) {
+        return translateMongoError(e);
+      }
+    },
+
+    async findByCertificate(sha256: string): Promise<AgencyRecord | null> {
+      const d = await Agency.findOne({ 'certificates.sha256': sha256 }).lean<Raw>().catch((e) => translateMongoError(e));
+      return d ? toRecord(d) : null;
+    },
+
+    async update(code: AgencyCode, expectedVersion: number, changes: AgencyChanges): Promise<AgencyRecord | null> {
+      const set: Raw = { updatedAt: changes.updatedAt };
+      if (changes.name !== undefined) set.name = changes.name;
+      if (changes.certificates !== undefined) set.certificates = changes.certificates.map(certificateDoc);
+      if (changes.secretHash !== undefined) set.secretHash = changes.secretHash;
+      try {
+        const r = await Agency.collection.updateOne({ code, version: expectedVersion }, { $set: set, $inc: { version: 1 } });
+        if (r.matchedCount === 0) return null;
+      } catch (e) {
+        translateMongoError(e, 'agency');
+      }
+      const d = await Agency.findOne({ code }).lean<Raw>().catch((e) => translateMongoError(e));
+      return d ? toRecord(d) : null;
+    },
+  };
+}

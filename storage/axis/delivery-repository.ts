@@ -1,0 +1,85 @@
+import type mongoose from 'mongoose';
+import type { AgencyCode } from '../../server/domain/agency/index.js';
+import type { DeliveryPage, DeliveryQueue, DeliveryRecord, NewDelivery, StatusCode } from '../../server/domain/ports/axis/index.js';
+import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
+import { axisModels } from './models.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Raw = Record<string, any>;
+
+function toRecord(d: Raw): DeliveryRecord {
+  return Object.freeze({
+    docId: String(d.docId),
+    recipient: d.recipient as AgencyCode,
+    sender: d.sender as AgencyCode,
+    type: d.type === 'status' ? 'status' : 'edoc',
+    documentId: String(d.documentId),
+    ...(d.statusCode ? { statusCode: d.statusCode as StatusCode } : {}),
+    sha256: String(d.sha256),
+    size: Number(d.size),
+    state: d.state,
+    version: Number(d.version),
+    downloads: Number(d.downloads),
+    submittedAt: new Date(d.submittedAt),
+    ...(d.lastDownloadedAt ? { lastDownloadedAt: new Date(d.lastDownloadedAt) } : {}),
+    ...(d.acknowledgedAt ? { acknowledgedAt: new Date(d.acknowledgedAt) } : {}),
+    ...(typeof d.ackReason === 'string' ? { ackReason: d.ackReason } : {}),
+  });
+}
+
+/** One delivery per (recipient, docId) in collection axis_deliveries; the recipient is the shard key. */
+export function createDeliveryRepository(connection: mongoose.Connection): DeliveryQueue {
+  const { Delivery } = axisModels(connection);
+  const after = { returnDocument: 'after' as const, includeResultMetadata: false };
+  return {
+    async ensure(deliveries: readonly NewDelivery[]): Promise<void> {
+      for (const d of deliveries) {
+        try {
+          await Delivery.collection.insertOne({ ...d, state: 'pending', version: 1, downloads: 0 });
+        } catch (e) {
+          if (isDuplicateKeyError(e)) continue; // already queued (a repaired resend)
+          translateMongoError(e, 'delivery');
+        }
+      }
+    },
+
+    async list(query): Promise<DeliveryPage> {
+      const filter: Raw = { recipient: query.recipient, state: query.state };
+      if (query.type) filter.type = query.type;
+      try {
+        const [items, total] = await Promise.all([
+          Delivery.find(filter).sort({ submittedAt: 1, docId: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>(),
+          Delivery.countDocuments(filter),
+        ]);
+        return { items: items.map(toRecord), total };
+      } catch (e) {
+        return translateMongoError(e);
+      }
+    },
+
+    async find(docId: string, recipient: AgencyCode): Promise<DeliveryRecord | null> {
+      const d = await Delivery.findOne({ recipient, docId }).lean<Raw>().catch((e) => translateMongoError(e));
+      return d ? toRecord(d) : null;
+    },
+
+    async recordDownload(docId: string, recipient: AgencyCode, at: Date): Promise<DeliveryRecord | null> {
+      try {
+        const d = await Delivery.collection.findOneAndUpdate({ recipient, docId }, { $inc: { downloads: 1 }, $set: { lastDownloadedAt: at } }, after);
+        return d ? toRecord(d) : null;
+      } catch (e) {
+        return translateMongoError(e);
+      }
+    },
+
+    async acknowledge(docId: string, recipient: AgencyCode, to: 'done' | 'fail', at: Date, reason?: string): Promise<DeliveryRecord | null> {
+      const set: Raw = { state: to, acknowledgedAt: at };
+      if (reason !== undefined) set.ackReason = reason;
+      try {
+        const d = await Delivery.collection.findOneAndUpdate({ recipient, docId, state: 'pending' }, { $set: set, $inc: { version: 1 } }, after);
+        return d ? toRecord(d) : null;
+      } catch (e) {
+        return translateMongoError(e);
+      }
+    },
+  };
+}

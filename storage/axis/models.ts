@@ -1,0 +1,134 @@
+import mongoose from 'mongoose';
+
+/**
+ * The axis's collections. Indexes are declared here and created at start (`ensureAxisIndexes`):
+ * unique agency code, unique axis docId, unique (sender, packageKey) so a resend is recognised, unique
+ * (docId, recipient) per delivery with the recipient first (the shard key), unique trace seq and eventKey.
+ */
+const certificateSchema = new mongoose.Schema(
+  {
+    sha256: { type: String, required: true },
+    der: { type: Buffer, required: true },
+    subject: { type: String, required: true },
+    issuer: { type: String, required: true },
+    serialNumber: { type: String, required: true },
+    notBefore: { type: Date, required: true },
+    notAfter: { type: Date, required: true },
+    status: { type: String, enum: ['active', 'revoked'], required: true },
+    boundAt: { type: Date, required: true },
+    revokedAt: { type: Date },
+  },
+  { _id: false },
+);
+
+const agencySchema = new mongoose.Schema(
+  {
+    code: { type: String, required: true },
+    name: { type: String, required: true },
+    parentCode: { type: String, default: null },
+    certificates: { type: [certificateSchema], default: [] },
+    secretHash: { type: String },
+    version: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, strict: 'throw' },
+);
+agencySchema.index({ code: 1 }, { unique: true });
+agencySchema.index({ parentCode: 1, code: 1 });
+agencySchema.index({ 'certificates.sha256': 1 });
+
+const submissionSchema = new mongoose.Schema(
+  {
+    docId: { type: String, required: true },
+    type: { type: String, enum: ['edoc', 'status'], required: true },
+    sender: { type: String, required: true },
+    packageKey: { type: String, required: true },
+    documentId: { type: String, required: true },
+    statusCode: { type: String },
+    recipients: { type: [String], required: true },
+    sha256: { type: String, required: true },
+    size: { type: Number, required: true },
+    blobId: { type: String, required: true },
+    signature: { type: Buffer, required: true },
+    signer: { sha256: { type: String, required: true }, subject: { type: String, required: true } },
+    state: { type: String, enum: ['accepted', 'queued'], required: true },
+    submittedAt: { type: Date, required: true },
+  },
+  { versionKey: false, strict: 'throw' },
+);
+submissionSchema.index({ docId: 1 }, { unique: true });
+submissionSchema.index({ sender: 1, packageKey: 1 }, { unique: true });
+submissionSchema.index({ sender: 1, documentId: 1 });
+
+const deliverySchema = new mongoose.Schema(
+  {
+    recipient: { type: String, required: true },
+    docId: { type: String, required: true },
+    sender: { type: String, required: true },
+    type: { type: String, enum: ['edoc', 'status'], required: true },
+    documentId: { type: String, required: true },
+    statusCode: { type: String },
+    sha256: { type: String, required: true },
+    size: { type: Number, required: true },
+    state: { type: String, enum: ['pending', 'done', 'fail'], required: true },
+    version: { type: Number, required: true },
+    downloads: { type: Number, required: true },
+    submittedAt: { type: Date, required: true },
+    lastDownloadedAt: { type: Date },
+    acknowledgedAt: { type: Date },
+    ackReason: { type: String },
+  },
+  { versionKey: false, strict: 'throw' },
+);
+deliverySchema.index({ recipient: 1, docId: 1 }, { unique: true });
+deliverySchema.index({ recipient: 1, state: 1, type: 1, submittedAt: 1 });
+
+const traceSchema = new mongoose.Schema(
+  {
+    seq: { type: Number, required: true },
+    eventKey: { type: String, required: true },
+    at: { type: Date, required: true },
+    event: { type: String, enum: ['submitted', 'queued', 'downloaded', 'acknowledged'], required: true },
+    actor: { type: String, required: true },
+    docId: { type: String, required: true },
+    recipient: { type: String },
+    details: { type: mongoose.Schema.Types.Mixed, default: {} },
+    prevHash: { type: String, required: true },
+    hash: { type: String, required: true },
+  },
+  { versionKey: false, strict: 'throw', minimize: false },
+);
+traceSchema.index({ seq: 1 }, { unique: true });
+traceSchema.index({ eventKey: 1 }, { unique: true });
+traceSchema.index({ docId: 1, seq: 1 });
+
+export const AXIS_COLLECTIONS = {
+  agencies: 'axis_agencies',
+  submissions: 'axis_submissions',
+  deliveries: 'axis_deliveries',
+  trace: 'axis_trace',
+  packagesBucket: 'axis_packages',
+} as const;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModel = mongoose.Model<any>;
+
+function modelOf(connection: mongoose.Connection, name: string, schema: mongoose.Schema, collection: string): AnyModel {
+  return (connection.models[name] as AnyModel | undefined) ?? (connection.model(name, schema, collection) as AnyModel);
+}
+
+/** The axis models registered on one connection (never the global default connection). */
+export function axisModels(connection: mongoose.Connection) {
+  return {
+    Agency: modelOf(connection, 'AxisAgency', agencySchema, AXIS_COLLECTIONS.agencies),
+    Submission: modelOf(connection, 'AxisSubmission', submissionSchema, AXIS_COLLECTIONS.submissions),
+    Delivery: modelOf(connection, 'AxisDelivery', deliverySchema, AXIS_COLLECTIONS.deliveries),
+    Trace: modelOf(connection, 'AxisTrace', traceSchema, AXIS_COLLECTIONS.trace),
+  };
+}
+
+/** Creates the axis's declared indexes (idempotent; at start). */
+export async function ensureAxisIndexes(connection: mongoose.Connection): Promise<void> {
+  for (const model of Object.values(axisModels(connection))) await model.createIndexes();
+}

@@ -1,0 +1,62 @@
+import mongoose from 'mongoose';
+
+/**
+ * The agency node's collections. Writes go through the native collection with plain objects (the ports'
+ * shapes); the schemas are here to declare indexes, created at start by `ensureNodeIndexes`.
+ * Shard keys (ARCHITECTURE.md): documents by agencyCode + _id, users by agencyCode.
+ */
+const loose = { versionKey: false, strict: false, minimize: false } as const;
+
+const userSchema = new mongoose.Schema({ _id: String, agencyCode: String, username: String }, loose);
+userSchema.index({ agencyCode: 1, username: 1 }, { unique: true });
+
+const hostedAgencySchema = new mongoose.Schema({ _id: String }, loose);
+
+const documentSchema = new mongoose.Schema({ _id: String, agencyCode: String, box: String, dedupKey: String }, loose);
+documentSchema.index({ agencyCode: 1, dedupKey: 1 }, { unique: true });
+documentSchema.index({ agencyCode: 1, box: 1, createdAt: -1 });
+documentSchema.index({ agencyCode: 1, box: 1, documentId: 1 });
+documentSchema.index({ dispatchDue: 1 });
+
+const idempotencySchema = new mongoose.Schema({ _id: String }, loose);
+idempotencySchema.index({ createdAt: 1 });
+
+const counterSchema = new mongoose.Schema({ _id: String, agencyCode: String, month: String }, loose);
+counterSchema.index({ agencyCode: 1, month: 1 });
+
+const sealedSchema = new mongoose.Schema({ _id: String }, loose);
+
+export const NODE_COLLECTIONS = {
+  users: 'node_users',
+  hostedAgencies: 'node_hosted_agencies',
+  documents: 'node_documents',
+  idempotency: 'node_idempotency_keys',
+  counters: 'node_monthly_counters',
+  sealed: 'node_sealed_items',
+  locks: 'node_record_locks',
+  filesBucket: 'node_files',
+} as const;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModel = mongoose.Model<any>;
+
+function modelOf(connection: mongoose.Connection, name: string, schema: mongoose.Schema, collection: string): AnyModel {
+  return (connection.models[name] as AnyModel | undefined) ?? (connection.model(name, schema, collection) as AnyModel);
+}
+
+/** The node models registered on one connection (never the global default connection). */
+export function nodeModels(connection: mongoose.Connection) {
+  return {
+    User: modelOf(connection, 'NodeUser', userSchema, NODE_COLLECTIONS.users),
+    HostedAgency: modelOf(connection, 'NodeHostedAgency', hostedAgencySchema, NODE_COLLECTIONS.hostedAgencies),
+    Document: modelOf(connection, 'NodeDocument', documentSchema, NODE_COLLECTIONS.documents),
+    Idempotency: modelOf(connection, 'NodeIdempotencyKey', idempotencySchema, NODE_COLLECTIONS.idempotency),
+    Counter: modelOf(connection, 'NodeMonthlyCounter', counterSchema, NODE_COLLECTIONS.counters),
+    Sealed: modelOf(connection, 'NodeSealedItem', sealedSchema, NODE_COLLECTIONS.sealed),
+  };
+}
+
+/** Creates the node's declared indexes (idempotent; at start). */
+export async function ensureNodeIndexes(connection: mongoose.Connection): Promise<void> {
+  for (const model of Object.values(nodeModels(connection))) await model.createIndexes();
+}

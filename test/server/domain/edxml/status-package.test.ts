@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { isDomainError } from '../../../../server/domain/errors.js';
+import {
+  buildEdocPackage, buildStatusPackage, detectPackageKind, edxmlTimestampToDate, formatEdxmlTimestamp, parseEdocPackage,
+  parseStatusPackage,
+} from '../../../../server/domain/edxml/index.js';
+import type { StatusPackage } from '../../../../server/domain/edxml/index.js';
+import { minimalPackage, statusPackage } from './fixtures.js';
+
+function errorOf(fn: () => unknown): { code?: string; path?: unknown } {
+  try {
+    fn();
+  } catch (e) {
+    if (isDomainError(e)) return { code: e.code, path: e.details?.['path'] };
+    return { code: `not a DomainError: ${String(e)}` };
+  }
+  return {};
+}
+const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+describe('edXML status package', () => {
+  it('when a status package is built and parsed, then it comes back equal', () => {
+    const pkg = statusPackage();
+    expect(parseStatusPackage(buildStatusPackage(pkg))).to.deep.equal(pkg);
+  });
+  for (const code of ['01', '02', '03', '04', '05', '06', '13', '15', '16'] as const) {
+    it(`when status ${code} is built, then it parses back with that code`, () => {
+      const pkg: StatusPackage = { ...statusPackage(), StatusCode: code };
+      expect(parseStatusPackage(buildStatusPackage(pkg)).StatusCode).to.equal(code);
+    });
+  }
+  it('when built, then edXML:Status sits in the header with the standard element names', () => {
+    const xml = text(buildStatusPackage(statusPackage()));
+    expect(xml).to.match(/<edXML:edXMLHeader>\s*<edXML:Status>/);
+    expect(xml).to.contain('<edXML:StatusCode>03</edXML:StatusCode>');
+    expect(xml).to.contain('<edXML:Timestamp>2024/05/02 10:30:00</edXML:Timestamp>');
+    expect(xml).to.contain('xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016"');
+  });
+  it('when kinds are detected, then status and document packages are told apart', () => {
+    expect(detectPackageKind(buildStatusPackage(statusPackage()))).to.equal('status');
+    expect(detectPackageKind(buildEdocPackage(minimalPackage()))).to.equal('edoc');
+  });
+  it('when a document package is given to the status parser, then ERR_EDXML_INVALID', () => {
+    expect(errorOf(() => parseStatusPackage(buildEdocPackage(minimalPackage()))).code).to.equal('ERR_EDXML_INVALID');
+    expect(errorOf(() => parseEdocPackage(buildStatusPackage(statusPackage()))).code).to.equal('ERR_EDXML_INVALID');
+  });
+  for (const reserved of ['07', '08', '12', '14', '00', '1', '99']) {
+    it(`when the status code is ${reserved}, then ERR_EDXML_INVALID at Status.StatusCode`, () => {
+      const s = text(buildStatusPackage(statusPackage())).replace('<edXML:StatusCode>03<', `<edXML:StatusCode>${reserved}<`);
+      expect(errorOf(() => parseStatusPackage(bytes(s)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'Status.StatusCode' });
+    });
+  }
+  const mutations: [string, (s: string) => string, string][] = [
+    ['no From', (s) => s.replace(/<edXML:From>[\s\S]*?<\/edXML:From>/, ''), 'Status.From'],
+    ['an impossible timestamp', (s) => s.replace('2024/05/02 10:30:00', '2024/13/02 10:30:00'), 'Status.Timestamp'],
+    ['a date-only timestamp', (s) => s.replace('2024/05/02 10:30:00', '2024/05/02'), 'Status.Timestamp'],
+    ['a ResponseFor DocumentId inconsistent with its code', (s) => s.replace('<edXML:Code>123/VPCP-KSTT', '<edXML:Code>124/VPCP-KSTT'), 'Status.ResponseFor.DocumentId'],
+    ['a bad reporter code', (s) => s.replace('<edXML:OrganId>000.00.00.G12', '<edXML:OrganId>000.00.00.G12 '), 'Status.From.OrganId'],
+  ];
+  for (const [why, mutate, path] of mutations) {
+    it(`when the status package has ${why}, then ERR_EDXML_INVALID at ${path}`, () => {
+      const good = text(buildStatusPackage(statusPackage()));
+      const changed = mutate(good);
+      expect(changed).to.not.equal(good);
+      expect(errorOf(() => parseStatusPackage(bytes(changed)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path });
+    });
+  }
+  it('when an instant is written as an edXML timestamp, then it is Vietnam time and reads back to the same instant', () => {
+    const t = new Date('2024-05-02T02:15:07Z');
+    expect(formatEdxmlTimestamp(t)).to.equal('2024/05/02 09:15:07');
+    expect(edxmlTimestampToDate(formatEdxmlTimestamp(t)).toISOString()).to.equal(t.toISOString());
+    expect(formatEdxmlTimestamp(new Date('2024-12-31T17:30:00Z'))).to.equal('2025/01/01 00:30:00');
+  });
+});

@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import { parseAgencyCode } from '../../../server/domain/agency/index.js';
+import { isDomainError } from '../../../server/domain/errors.js';
+import type { SubmissionRecord } from '../../../server/domain/ports/axis/index.js';
+import {
+  AXIS_COLLECTIONS, createAgencyRepository, createDeliveryRepository, createSubmissionRepository, createTraceRepository, ensureAxisIndexes,
+} from '../../../storage/axis/index.js';
+import { useDatabase } from '../../support/database.js';
+
+const A = parseAgencyCode('000.00.00.G22');
+const B = parseAgencyCode('000.00.00.G12');
+const C = parseAgencyCode('000.00.00.H27');
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return isDomainError(e) ? e.code : `uncoded: ${String(e)}`;
+  }
+  return undefined;
+}
+
+function submission(over: Partial<SubmissionRecord> = {}): SubmissionRecord {
+  return {
+    docId: 'd-1', type: 'edoc', sender: A, packageKey: 'edoc:X', documentId: 'X', recipients: [B, C], sha256: 'ab'.repeat(32), size: 10,
+    blobId: 'blob', signature: new Uint8Array([0x30, 0x82, 0, 1, 2, 255]), signer: { sha256: 'cd'.repeat(32), subject: 'CN=x' },
+    state: 'accepted', submittedAt: new Date('2026-11-23T10:00:00Z'), ...over,
+  };
+}
+
+describe('storage/axis repositories @db', () => {
+  const db = useDatabase();
+  before(async () => ensureAxisIndexes(db.connection()));
+
+  it('when the indexes are created, then agency code, docId, (sender, packageKey), (recipient, docId), trace seq and eventKey are unique', async () => {
+    const uniques = async (collection: string) =>
+      (await db.connection().collection(collection).listIndexes().toArray()).filter((i) => i.unique).map((i) => Object.keys(i.key).join('+')).sort();
+    expect(await uniques(AXIS_COLLECTIONS.agencies)).to.deep.equal(['code']);
+    expect(await uniques(AXIS_COLLECTIONS.submissions)).to.deep.equal(['docId', 'sender+packageKey']);
+    expect(await uniques(AXIS_COLLECTIONS.deliveries)).to.deep.equal(['recipient+docId']);
+    expect(await uniques(AXIS_COLLECTIONS.trace)).to.deep.equal(['eventKey', 'seq']);
+  });
+
+  it('when an agency code is registered twice, then the second is ERR_AGENCY_EXISTS and the first is unchanged', async () => {
+    const repo = createAgencyRepository(db.connection());
+    await repo.create({ code: A, name: 'first', parentCode: null, certificates: [], createdAt: new Date() });
+    expect(await codeOf(repo.create({ code: A, name: 'second', parentCode: null, certificates: [], createdAt: new Date() }))).to.equal('ERR_AGENCY_EXISTS');
+    expect((await repo.findByCode(A))?.name).to.equal('first');
+  });
+
+  it('when an update carries a stale version, then nothing changes (guarded single-document write)', async () => {
+    const repo = createAgencyRepository(db.connection());
+    await repo.create({ code: B, name: 'v1', parentCode: null, certificates: [], createdAt: new Date() });
+    const der = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00, 0xff]);
+    const cert = { sha256: 'ef'.repeat(32), der, subject: 'CN=s', issuer: 'CN=i', serialNumber: '01', notBefore: new Date(0), notAfter: new Date(1e12), status: 'active' as const, boundAt: new Date() };
+    const first = await repo.update(B, 1, { name: 'v2', certificates: [cert], updatedAt: new Date() });
+    expect(first?.version).to.equal(2);
+    expect(await repo.update(B, 1, { name: 'stale', updatedAt: new Date() })).to.equal(null);
+    const back = await repo.findByCode(B);
+    expect(back?.name).to.equal('v2');
+    expect(Buffer.from(back!.certificates[0]!.der).equals(Buffer.from(der))).to.equal(true);
+    expect((await repo.findByCertificate('ef'.repeat(32)))?.code).to.equal(B);
+    expect(await repo.existingCodes([A, B, C])).to.have.members([A, B]);
+  });
+
+  it('when the same (sender, packageKey) or docId is inserted again, then ERR_DUPLICATE_KEY and one record stays', async () => {
+    const repo = createSubmissionRepository(db.connection());
+    await repo.insert(submission());
+    expect(await codeOf(repo.insert(submission({ docId: 'd-2' })))).to.equal('ERR_DUPLICATE_KEY');
+    expect(await codeOf(repo.insert(submission({ packageKey: 'edoc:Y' })))).to.equal('ERR_DUPLICATE_KEY');
+    const back = await repo.findByPackageKey(A, 'edoc:X');
+    expect(back?.docId).to.equal('d-1');
+    expect(Buffer.from(back!.signature).equals(Buffer.from([0x30, 0x82, 0, 1, 2, 255]))).to.equal(true);
+    expect(await repo.markQueued('d-1')).to.equal(true);
+    expect(await repo.markQueued('d-1')).to.equal(false);
+    expect((await repo.findByDocId('d-1'))?.state).to.equal('queued');
+  });
+
+  it('when deliveries are ensured twice and acknowledged twice, then one delivery each and only the first ack changes it', async () => {
+    const repo = createDeliveryRepository(db.connection());
+    const base = { docId: 'd-1', sender: A, type: 'edoc' as const, documentId: 'X', sha256: 'ab'.repeat(32), size: 10, submittedAt: new Date() };
+    await repo.ensure([{ ...base, recipient: B }, { ...base, recipient: C }]);
+    await repo.ensure([{ ...base, recipient: B }]);
+    expect((await repo.list({ recipient: B, state: 'pending', skip: 0, limit: 10 })).total).to.equal(1);
+    expect((await repo.list({ recipient: A, state: 'pending', skip: 0, limit: 10 })).total).to.equal(0);
+    const acked = await repo.acknowledge('d-1', B, 'done', new Date());
+    expect(acked?.state).to.equal('done');
+    expect(acked?.version).to.equal(2);
+    expect(await repo.acknowledge('d-1', B, 'fail', new Date())).to.equal(null);
+    expect((await repo.find('d-1', B))?.state).to.equal('done');
+    expect((await repo.find('d-1', C))?.state).to.equal('pending');
+    expect((await repo.recordDownload('d-1', C, new Date()))?.downloads).to.equal(1);
+  });
+
+  it('when two trace entries claim the same seq or eventKey, then the second is ERR_DUPLICATE_KEY', async () => {
+    const repo = createTraceRepository(db.connection());
+    const e = { seq: 1, eventKey: 'k1', at: new Date(), event: 'submitted' as const, actor: A, docId: 'd', details: { n: 1 }, prevHash: '0'.repeat(64), hash: 'h1' };
+    await repo.insert(e);
+    expect(await codeOf(repo.insert({ ...e, eventKey: 'k2' }))).to.equal('ERR_DUPLICATE_KEY');
+    expect(await codeOf(repo.insert({ ...e, seq: 2 }))).to.equal('ERR_DUPLICATE_KEY');
+    expect((await repo.last())?.seq).to.equal(1);
+    expect((await repo.listByDocId('d')).map((x) => x.details)).to.deep.equal([{ n: 1 }]);
+  });
+});

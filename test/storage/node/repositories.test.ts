@@ -1,0 +1,151 @@
+import { expect } from 'chai';
+import { parseAgencyCode } from '../../../server/domain/agency/index.js';
+import type { NodeDocument } from '../../../server/domain/ports/node/index.js';
+import { INITIAL_DOCUMENT_STATE } from '../../../server/domain/status/index.js';
+import {
+  createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository, createSealedItemRepository,
+  createUserRepository, ensureNodeIndexes,
+} from '../../../storage/node/index.js';
+import { useDatabase } from '../../support/database.js';
+
+const G22 = parseAgencyCode('000.00.00.G22');
+const H27 = parseAgencyCode('000.00.00.H27');
+const T0 = new Date('2026-03-01T00:00:00Z');
+const later = (ms: number) => new Date(T0.getTime() + ms);
+
+function sampleDocument(id: string, over: Partial<NodeDocument> = {}): NodeDocument {
+  return {
+    id, agencyCode: G22, box: 'outbox', dedupKey: `out:${id}`, documentId: `000.00.00.G22,2026/03/01,${id}/VPCP`, from: G22, fromName: 'VPCP', to: [H27],
+    metadata: {
+      subject: 's', codeNumber: '1', codeNotation: 'VPCP', promulgationDate: '2026-03-01', promulgationPlace: 'Hà Nội', documentType: { type: 1, typeName: 'Công văn' },
+      signer: { fullName: 'A' }, priority: 0, paper: false, toPlaces: [], responseFor: [], bussinessDocType: 0,
+    },
+    file: { blobId: 'b1', name: 'a.pdf', size: 1, sha256: 'x' }, packageBlobId: 'p1', signatureBlobId: 's1',
+    verification: { verdict: 'accepted', signatureLevel: 'signed', findings: [], verifiedAt: T0 },
+    recipients: [{ code: H27, name: 'H27', state: INITIAL_DOCUMENT_STATE, timeline: [] }],
+    recalled: false,
+    outgoing: [{ id: 'status-01-1', kind: 'status', statusCode: '01', packageBytes: new Uint8Array([1, 2, 3]), signatureBytes: new Uint8Array([4, 5]), state: 'pending', attempts: 0, nextAttemptAt: T0, createdAt: T0 }],
+    dispatchDue: T0, dispatchLease: null, appliedDeliveries: [], counted: false, version: 1, createdAt: T0, updatedAt: T0,
+    ...over,
+  };
+}
+
+describe('storage/node repositories @db', () => {
+  const db = useDatabase();
+  before(async () => ensureNodeIndexes(db.connection()));
+
+  it('when a document is inserted twice (same id or same dedup key), then the second insert is a duplicate and bytes read back equal', async () => {
+    const docs = createDocumentRepository(db.connection());
+    expect(await docs.insert(sampleDocument('d1'))).to.equal('inserted');
+    expect(await docs.insert(sampleDocument('d1'))).to.equal('duplicate');
+    expect(await docs.insert(sampleDocument('d1-other', { dedupKey: 'out:d1' }))).to.equal('duplicate');
+    const back = await docs.findById('d1');
+    expect(Array.from(back!.outgoing[0]!.packageBytes!)).to.deep.equal([1, 2, 3]);
+    expect(back!.outgoing[0]!.nextAttemptAt.getTime()).to.equal(T0.getTime());
+    expect(back!.recipients[0]!.state).to.deep.equal(INITIAL_DOCUMENT_STATE);
+  });
+
+  it('when two writers update with the same version, then only the first write lands', async () => {
+    const docs = createDocumentRepository(db.connection());
+    await docs.insert(sampleDocument('d2'));
+    const first = await docs.update('d2', 1, { recalled: true, updatedAt: later(1) });
+    const second = await docs.update('d2', 1, { counted: true, updatedAt: later(2) });
+    expect(first?.version).to.equal(2);
+    expect(second).to.equal(null);
+    const back = await docs.findById('d2');
+    expect(back!.recalled).to.equal(true);
+    expect(back!.counted).to.equal(false);
+  });
+
+  it('when twenty writers race with the same version, then exactly one write lands (FerretDB 1.24 needs the record lock)', async () => {
+    const docs = createDocumentRepository(db.connection());
+    await docs.insert(sampleDocument('race'));
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => docs.update('race', 1, { appliedDeliveries: [`w${i}`], updatedAt: later(i) })));
+    const winners = results.filter((r) => r !== null);
+    expect(winners).to.have.length(1);
+    const back = await docs.findById('race');
+    expect(back!.version).to.equal(2);
+    expect(back!.appliedDeliveries).to.deep.equal(winners[0]!.appliedDeliveries);
+  });
+
+  it('when a due document is leased, then another worker cannot claim it until the lease expires', async () => {
+    const docs = createDocumentRepository(db.connection());
+    await docs.insert(sampleDocument('d3', { dispatchDue: later(-1000), createdAt: later(-1000) }));
+    const a = await docs.claimDue(T0, 'worker-a', 10_000);
+    expect(a?.id).to.be.a('string');
+    const claimed = new Set([a!.id]);
+    for (let b = await docs.claimDue(T0, 'worker-b', 10_000); b; b = await docs.claimDue(T0, 'worker-b', 10_000)) {
+      expect(claimed.has(b.id)).to.equal(false);
+      claimed.add(b.id);
+    }
+    const takeover = await docs.claimDue(later(20_000), 'worker-b', 10_000);
+    expect(takeover?.dispatchLease?.owner).to.equal('worker-b');
+  });
+
+  it('when documents are listed, then only the agency and box asked for come back, newest first, with the total', async () => {
+    const docs = createDocumentRepository(db.connection());
+    await docs.insert(sampleDocument('l1', { agencyCode: H27, box: 'inbox', dedupKey: 'in:l1', createdAt: later(1) }));
+    await docs.insert(sampleDocument('l2', { agencyCode: H27, box: 'inbox', dedupKey: 'in:l2', createdAt: later(2) }));
+    const page = await docs.list({ agencyCode: H27, box: 'inbox', skip: 0, limit: 1 });
+    expect(page.total).to.equal(2);
+    expect(page.items.map((d) => d.id)).to.deep.equal(['l2']);
+    expect((await docs.list({ agencyCode: H27, box: 'outbox', skip: 0, limit: 10 })).total).to.equal(0);
+  });
+
+  it('when the same idempotency key begins twice, then the second sees the first record', async () => {
+    const repo = createIdempotencyRepository(db.connection());
+    const a = await repo.begin({ scopeKey: 'k1', requestHash: 'h', documentId: 'doc-a', createdAt: T0 });
+    const b = await repo.begin({ scopeKey: 'k1', requestHash: 'h2', documentId: 'doc-b', createdAt: T0 });
+    expect(a.created).to.equal(true);
+    expect(b.created).to.equal(false);
+    expect(b.record.documentId).to.equal('doc-a');
+    expect(b.record.requestHash).to.equal('h');
+    expect(await repo.takeOver('k1', later(-1), later(1))).to.equal(false);
+    expect(await repo.takeOver('k1', later(1), later(2))).to.equal(true);
+    await repo.complete('k1', later(3));
+    expect((await repo.begin({ scopeKey: 'k1', requestHash: 'h', documentId: 'x', createdAt: T0 })).record.state).to.equal('completed');
+  });
+
+  it('when counters are incremented concurrently, then no increment is lost', async () => {
+    const repo = createCounterRepository(db.connection());
+    await Promise.all(Array.from({ length: 20 }, () => repo.increment(G22, '2026-03', { outgoing: 1, signed: 1 })));
+    const c = await repo.get(G22, '2026-03');
+    expect(c.outgoing).to.equal(20);
+    expect(c.signed).to.equal(20);
+    expect(c.inbound).to.equal(0);
+  });
+
+  it('when two workers claim the poll lease of an agency, then one holds it until release or expiry', async () => {
+    const repo = createHostedAgencyRepository(db.connection());
+    await repo.upsert({ code: H27, name: 'UBND Hà Tĩnh', now: T0 });
+    expect(await repo.claimPoll(H27, 'a', T0, 5000)).to.equal(true);
+    expect(await repo.claimPoll(H27, 'b', T0, 5000)).to.equal(false);
+    expect(await repo.claimPoll(H27, 'b', later(6000), 5000)).to.equal(true);
+    await repo.releasePoll(H27, 'a', later(6000)); // not the holder: no effect
+    expect(await repo.claimPoll(H27, 'a', later(6001), 5000)).to.equal(false);
+    await repo.releasePoll(H27, 'b', later(6001));
+    expect(await repo.claimPoll(H27, 'a', later(6002), 5000)).to.equal(true);
+  });
+
+  it('when a username is taken in an agency, then creating it again is ERR_DUPLICATE_KEY but other agencies may use it', async () => {
+    const users = createUserRepository(db.connection());
+    const base = { username: 'vanthu', fullName: 'V', roles: ['clerk' as const], passwordHash: 'scrypt$x', createdAt: T0 };
+    await users.create({ ...base, id: 'u1', agencyCode: G22 });
+    await users.create({ ...base, id: 'u2', agencyCode: H27 });
+    let code: string | undefined;
+    try {
+      await users.create({ ...base, id: 'u3', agencyCode: G22 });
+    } catch (e) {
+      code = (e as { code?: string }).code;
+    }
+    expect(code).to.equal('ERR_DUPLICATE_KEY');
+    expect((await users.findByUsername(H27, 'vanthu'))?.id).to.equal('u2');
+  });
+
+  it('when a sealed item is stored, then it reads back byte for byte', async () => {
+    const repo = createSealedItemRepository(db.connection());
+    await repo.put('key:x', new Uint8Array([9, 8, 7]), T0);
+    expect(Array.from((await repo.get('key:x'))!)).to.deep.equal([9, 8, 7]);
+    expect(await repo.get('key:none')).to.equal(null);
+  });
+});
