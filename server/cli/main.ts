@@ -1,10 +1,14 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT, failCli } from './exit.js';
 import { registerServeCommands } from './commands/serve.js';
 // Command groups: one import and one register call each.
 import { registerDbCommands } from './commands/db.js';
 import { registerAgencyCommands } from './commands/agency.js';
+import { registerPkiCommands } from './commands/pki.js';
+import { registerCmsCommands } from './commands/cms.js';
 // [commands:imports]
 
 /** Builds the `lienthong` command tree (exported for tests). */
@@ -18,6 +22,8 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerDbCommands(program);
   registerAgencyCommands(program);
+  registerPkiCommands(program);
+  registerCmsCommands(program);
   // [commands:register]
   return program;
 }
@@ -33,4 +39,12 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+function isEntryPoint(): boolean {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void main();

@@ -41,7 +41,7 @@ export async function startExchange(db: TestDatabase, options: { dispatch?: { ba
   const now = new Date();
   const pki = await createDevelopmentPki({ now: new Date(now.getTime() - 60_000), agencies: [G22, H27, H49, G12].map((code) => ({ code, name: NAMES[code]! })) });
   const config = loadConfig({ LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: '150' });
-  const logger = createLogger({ level: 'silent' });
+  const logger = createLogger({ level: process.env.TEST_NODE_LOG_LEVEL ?? 'silent' });
   const connection = db.connection();
   const trust = { trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl] };
   const axis = await composeAxis({ config, logger, connection, ...trust });

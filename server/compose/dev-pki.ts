@@ -1,0 +1,115 @@
+import { createCipheriv, createDecipheriv, createPrivateKey, hkdfSync, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createDevelopmentPki,
+  createKeySigner,
+  issueCrl,
+  type DevAgency,
+  type DevCertificateAuthority,
+  type DevIdentity,
+  type DevelopmentPki,
+} from '../../crypto/index.js';
+import type { Logger } from '../logger.js';
+
+const FILE = 'development-pki.sealed';
+const FORMAT = 'lienthong-dev-pki/1';
+const DAY = 86_400_000;
+
+interface StoredKeyPair {
+  certificate: string;
+  key: string;
+}
+interface StoredPki {
+  format: typeof FORMAT;
+  root: StoredKeyPair;
+  issuingCa: StoredKeyPair;
+  agencies: { code: string; name: string; parentName?: string; seal: StoredKeyPair; person: StoredKeyPair }[];
+}
+
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+
+function sealingKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'lienthong', 'development pki at rest', 32));
+}
+
+function seal(plain: Buffer, secret: string): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret), iv);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+function unseal(sealed: Buffer, secret: string): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret), sealed.subarray(0, 12));
+  decipher.setAuthTag(sealed.subarray(12, 28));
+  return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+}
+
+function toStored(pki: DevelopmentPki): StoredPki {
+  const pair = (p: { certificate: Uint8Array; privateKeyPkcs8: Uint8Array }) => ({ certificate: b64(p.certificate), key: b64(p.privateKeyPkcs8) });
+  const idPair = (d: DevIdentity) => ({ certificate: b64(d.identity.certificate), key: b64(d.privateKeyPkcs8) });
+  return {
+    format: FORMAT,
+    root: pair(pki.root),
+    issuingCa: pair(pki.issuingCa),
+    agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, ...(a.parentName ? { parentName: a.parentName } : {}), seal: idPair(a.seal), person: idPair(a.person) })),
+  };
+}
+
+/** Rebuilds the PKI from storage, with CRLs issued afresh so they are never stale after a long pause. */
+function fromStored(s: StoredPki, now: Date): DevelopmentPki {
+  const ca = (p: StoredKeyPair): DevCertificateAuthority => {
+    const pkcs8 = unb64(p.key);
+    return { certificate: unb64(p.certificate), privateKeyPkcs8: pkcs8, privateKey: createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }) };
+  };
+  const root = ca(s.root);
+  const issuingCa = ca(s.issuingCa);
+  const chain = Object.freeze([issuingCa.certificate, root.certificate]);
+  const identity = (p: StoredKeyPair): DevIdentity => {
+    const k = ca(p);
+    return { identity: Object.freeze({ signer: createKeySigner(k.privateKey), certificate: k.certificate, chain }), privateKey: k.privateKey, privateKeyPkcs8: k.privateKeyPkcs8 };
+  };
+  const agencies: DevAgency[] = s.agencies.map((a) => ({ code: a.code, name: a.name, ...(a.parentName ? { parentName: a.parentName } : {}), seal: identity(a.seal), person: identity(a.person) }));
+  const thisUpdate = new Date(now.getTime() - 3_600_000);
+  return {
+    root,
+    issuingCa,
+    crl: issueCrl({ issuer: issuingCa, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 30 * DAY) }),
+    rootCrl: issueCrl({ issuer: root, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 365 * DAY) }),
+    agencies,
+  };
+}
+
+/**
+ * The development PKI of a data folder: created on first start for the given agencies and kept in
+ * `<dataDir>/pki/development-pki.sealed` (AES-256-GCM under a key derived from the token secret, mode 0600,
+ * written atomically), so restarts keep the keys bound in the registry. Created anew when the agency list
+ * changed or the file cannot be opened with this secret.
+ */
+export async function loadOrCreateDevelopmentPki(options: {
+  dataDir: string;
+  secret: string;
+  agencies: readonly { code: string; name: string; parentName?: string }[];
+  now: Date;
+  logger: Logger;
+}): Promise<DevelopmentPki> {
+  const dir = join(options.dataDir, 'pki');
+  const file = join(dir, FILE);
+  const wanted = options.agencies.map((a) => a.code).sort().join(',');
+  try {
+    const stored = JSON.parse(unseal(readFileSync(file), options.secret).toString('utf8')) as StoredPki;
+    if (stored.format === FORMAT && stored.agencies.map((a) => a.code).sort().join(',') === wanted) return fromStored(stored, options.now);
+    options.logger.warn('development PKI does not match the registry: creating a new one');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') options.logger.warn({ err: e }, 'development PKI unreadable: creating a new one');
+  }
+  options.logger.info({ agencies: options.agencies.length }, 'creating the development PKI (first start)');
+  const pki = await createDevelopmentPki({ now: options.now, agencies: options.agencies });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, seal(Buffer.from(JSON.stringify(toStored(pki))), options.secret), { mode: 0o600 });
+  renameSync(tmp, file);
+  return pki;
+}
