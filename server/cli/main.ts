@@ -9,6 +9,7 @@ import { registerDbCommands } from './commands/db.js';
 import { registerAgencyCommands } from './commands/agency.js';
 import { registerPkiCommands } from './commands/pki.js';
 import { registerCmsCommands } from './commands/cms.js';
+import { registerPdfCommands } from './commands/pdf.js';
 // [commands:imports]
 
 /** Builds the `lienthong` command tree (exported for tests). */
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerAgencyCommands(program);
   registerPkiCommands(program);
   registerCmsCommands(program);
+  registerPdfCommands(program);
   // [commands:register]
   return program;
 }

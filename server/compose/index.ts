@@ -1,10 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Router } from 'express';
 import { ensureIndexes, pingDatabase } from '../../storage/index.js';
 import type { Config } from '../config/config.js';
 import { parseAgencyCode } from '../domain/agency/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
-import { createApp } from '../http/create-app.js';
+import { createApp, type AppDeps } from '../http/create-app.js';
 import { startServer } from '../http/listen.js';
 import type { OpenApiFragment } from '../http/openapi/document.js';
 import type { Logger } from '../logger.js';
@@ -44,8 +43,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const stops: Array<() => Promise<void>> = [() => db.close()];
   try {
     const openapi: OpenApiFragment[] = [];
-    let axisRouter: Router | undefined;
-    let nodeRouter: Router | undefined;
+    let axisRouter: AppDeps['axisRouter'];
+    let nodeRouter: AppDeps['nodeRouter'];
     let node: NodeRole | undefined;
     let axisUrl = config.axisUrl;
 

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import type mongoose from 'mongoose';
 import { createGridFsBlobStore } from '../../storage/index.js';
 import {
   NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
@@ -36,7 +35,8 @@ function loadFont(logger: Logger): Uint8Array | undefined {
 export interface ComposeNodeOptions {
   readonly config: Config;
   readonly logger: Logger;
-  readonly connection: mongoose.Connection;
+  /** The database connection (storage/connect.ts). */
+  readonly connection: Parameters<typeof createDocumentRepository>[0];
   /** Trusted roots and CRLs for verifying incoming documents (the development PKI's in development). */
   readonly trustAnchors: readonly Uint8Array[];
   readonly crls: readonly Uint8Array[];
