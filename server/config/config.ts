@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   LIENTHONG_JSON_BODY_BYTES: int(1 * MiB),
   LIENTHONG_PACKAGE_BYTES: int(40 * MiB),
   LIENTHONG_PDF_BYTES: int(30 * MiB),
+  LIENTHONG_LEASE_MS: int(60_000),
   LIENTHONG_ALLOW_SHA1: z.enum(['0', '1', 'true', 'false']).default('0'),
 });
 
@@ -48,6 +49,8 @@ export interface Config {
   readonly limits: Limits;
   /** Accept legacy SHA-1 packages on input (operator's explicit choice; off by default). */
   readonly allowSha1: boolean;
+  /** How long a node process holds a work item (outbox document, agency poll, request) before another may take it over. */
+  readonly leaseMs: number;
 }
 
 /**
@@ -81,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pdfBytes: e.LIENTHONG_PDF_BYTES,
     }),
     allowSha1: e.LIENTHONG_ALLOW_SHA1 === '1' || e.LIENTHONG_ALLOW_SHA1 === 'true',
+    leaseMs: e.LIENTHONG_LEASE_MS,
   });
 }

@@ -46,6 +46,8 @@ export interface NodeDeps {
   readonly allowSha1: boolean;
   readonly dispatch: DispatchPolicy;
   readonly pollLeaseMs: number;
+  /** An unfinished request with an Idempotency-Key may be taken over by a retry after this long. */
+  readonly requestLeaseMs: number;
   /** Identifies this process in leases. */
   readonly workerId: string;
   readonly logger: Logger;

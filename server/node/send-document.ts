@@ -26,7 +26,6 @@ export interface SendDocumentResult {
   readonly replayed: boolean;
 }
 
-const STALE_MS = 2 * 60_000;
 const ymd = (iso: string) => iso.replace(/-/g, '/');
 const sha256Hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
@@ -133,7 +132,7 @@ export async function sendDocument(deps: NodeDeps, principal: NodePrincipal, inp
       if (rec.requestHash !== requestHash) throw new DomainError('ERR_IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used for another request');
       const existing = await deps.documents.findById(rec.documentId);
       if (existing) return { id: existing.id, documentId: existing.documentId, replayed: true };
-      const staleBefore = new Date(deps.now().getTime() - STALE_MS);
+      const staleBefore = new Date(deps.now().getTime() - deps.requestLeaseMs);
       if (!(await deps.idempotency.takeOver(scopeKey, staleBefore, deps.now()))) {
         throw new DomainError('ERR_CONFLICT', 'the same request is being processed; retry in a moment', { details: { reason: 'IN_PROGRESS' } });
       }
@@ -141,6 +140,30 @@ export async function sendDocument(deps: NodeDeps, principal: NodePrincipal, inp
     }
   }
 
+  try {
+    return await prepareAndStore(deps, principal, { self, hosted, metadata, to, personSignature, documentId, id, scopeKey, file: input.file });
+  } catch (e) {
+    // a refused request leaves nothing behind: the key may be used again for a corrected request
+    if (scopeKey && !(await deps.documents.findById(id).catch(() => null))) await deps.idempotency.abandon(scopeKey).catch(() => undefined);
+    throw e;
+  }
+}
+
+interface Prepared {
+  readonly self: AgencyCode;
+  readonly hosted: { readonly name: string };
+  readonly metadata: DocumentMetadata;
+  readonly to: AgencyCode[];
+  readonly personSignature: 'present' | 'apply' | 'none';
+  readonly documentId: string;
+  readonly id: string;
+  readonly scopeKey: string | undefined;
+  readonly file: { readonly bytes: Uint8Array; readonly name: string };
+}
+
+async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prepared): Promise<SendDocumentResult> {
+  const { self, hosted, metadata, to, personSignature, documentId, id, scopeKey } = p;
+  const input = { file: p.file };
   const names = await recipientNames(deps, self, to);
   const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}) };
   let pdf = input.file.bytes;

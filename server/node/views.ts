@@ -48,6 +48,7 @@ export function documentDetailView(d: NodeDocument) {
     metadata: d.metadata,
     file: { name: d.file.name, size: d.file.size, sha256: d.file.sha256, available: d.file.blobId !== null },
     ...(d.axisDocId ? { axisDocId: d.axisDocId } : {}),
+    ...(d.supersededBy ? { supersededBy: { documentId: d.supersededBy.documentId, kind: d.supersededBy.kind, at: new Date(d.supersededBy.at).toISOString() } } : {}),
     recipients: d.recipients.map((r) => ({
       code: r.code,
       name: r.name,

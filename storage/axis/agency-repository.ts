@@ -4,6 +4,7 @@ import { DomainError } from '../../server/domain/errors.js';
 import type { AgencyChanges, AgencyPage, AgencyRecord, AgencyRegistry, BoundCertificate, NewAgency } from '../../server/domain/ports/axis/index.js';
 import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
 import { toBuffer, toBytes } from './bytes.js';
+import { createRecordLock } from '../record-lock.js';
 import { axisModels } from './models.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,6 +43,7 @@ const certificateDoc = (c: BoundCertificate) => ({ ...c, der: toBuffer(c.der) })
 /** The agency registry in MongoDB (collection axis_agencies). */
 export function createAgencyRepository(connection: mongoose.Connection): AgencyRegistry {
   const { Agency } = axisModels(connection);
+  const withLock = createRecordLock(connection, 'axis_record_locks');
   return {
     async create(agency: NewAgency): Promise<AgencyRecord> {
       const doc = {
@@ -98,7 +100,7 @@ export function createAgencyRepository(connection: mongoose.Connection): AgencyR
       if (changes.certificates !== undefined) set.certificates = changes.certificates.map(certificateDoc);
       if (changes.secretHash !== undefined) set.secretHash = changes.secretHash;
       try {
-        const r = await Agency.collection.updateOne({ code, version: expectedVersion }, { $set: set, $inc: { version: 1 } });
+        const r = await withLock(`agency:${code}`, () => Agency.collection.updateOne({ code, version: expectedVersion }, { $set: set, $inc: { version: 1 } }));
         if (r.matchedCount === 0) return null;
       } catch (e) {
         translateMongoError(e, 'agency');

@@ -2,6 +2,7 @@ import type mongoose from 'mongoose';
 import type { AgencyCode } from '../../server/domain/agency/index.js';
 import type { DeliveryPage, DeliveryQueue, DeliveryRecord, NewDelivery, StatusCode } from '../../server/domain/ports/axis/index.js';
 import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
+import { createRecordLock } from '../record-lock.js';
 import { axisModels } from './models.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,6 +31,7 @@ function toRecord(d: Raw): DeliveryRecord {
 /** One delivery per (recipient, docId) in collection axis_deliveries; the recipient is the shard key. */
 export function createDeliveryRepository(connection: mongoose.Connection): DeliveryQueue {
   const { Delivery } = axisModels(connection);
+  const withLock = createRecordLock(connection, 'axis_record_locks');
   const after = { returnDocument: 'after' as const, includeResultMetadata: false };
   return {
     async ensure(deliveries: readonly NewDelivery[]): Promise<void> {
@@ -64,7 +66,9 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
 
     async recordDownload(docId: string, recipient: AgencyCode, at: Date): Promise<DeliveryRecord | null> {
       try {
-        const d = await Delivery.collection.findOneAndUpdate({ recipient, docId }, { $inc: { downloads: 1 }, $set: { lastDownloadedAt: at } }, after);
+        const d = await withLock(`delivery:${recipient}:${docId}`, () =>
+          Delivery.collection.findOneAndUpdate({ recipient, docId }, { $inc: { downloads: 1 }, $set: { lastDownloadedAt: at } }, after),
+        );
         return d ? toRecord(d) : null;
       } catch (e) {
         return translateMongoError(e);
@@ -75,7 +79,10 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
       const set: Raw = { state: to, acknowledgedAt: at };
       if (reason !== undefined) set.ackReason = reason;
       try {
-        const d = await Delivery.collection.findOneAndUpdate({ recipient, docId, state: 'pending' }, { $set: set, $inc: { version: 1 } }, after);
+        // FerretDB 1.24 runs findAndModify as read-then-write: the lock keeps the pending guard exact.
+        const d = await withLock(`delivery:${recipient}:${docId}`, () =>
+          Delivery.collection.findOneAndUpdate({ recipient, docId, state: 'pending' }, { $set: set, $inc: { version: 1 } }, after),
+        );
         return d ? toRecord(d) : null;
       } catch (e) {
         return translateMongoError(e);

@@ -36,6 +36,9 @@ export function createIdempotencyRepository(connection: mongoose.Connection): Id
     async complete(scopeKey: string, now: Date): Promise<void> {
       await M.collection.updateOne({ _id: scopeKey } as Raw, { $set: { state: 'completed', updatedAt: now } }).catch((e) => translateMongoError(e));
     },
+    async abandon(scopeKey: string): Promise<void> {
+      await withLock(`idempotency:${scopeKey}`, () => M.collection.deleteOne({ _id: scopeKey, state: 'started' } as Raw)).catch((e) => translateMongoError(e));
+    },
     async takeOver(scopeKey: string, staleBefore: Date, now: Date): Promise<boolean> {
       const r = await withLock(`idempotency:${scopeKey}`, () =>
         M.collection.updateOne({ _id: scopeKey, state: 'started', updatedAt: { $lt: staleBefore } } as Raw, { $set: { updatedAt: now } }),

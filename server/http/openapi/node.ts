@@ -99,6 +99,7 @@ const schemas = {
           metadata: { type: 'object' },
           file: { type: 'object', properties: { name: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, available: { type: 'boolean' } } },
           axisDocId: { type: 'string' },
+          supersededBy: { type: 'object', description: 'a later update (BussinessDocType 2) or replacement (3) from the same sender', properties: { documentId: { type: 'string' }, kind: { enum: ['update', 'replace'] }, at: { type: 'string', format: 'date-time' } } },
           recipients: {
             type: 'array',
             items: {

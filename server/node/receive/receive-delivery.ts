@@ -120,6 +120,12 @@ async function receiveDocument(deps: NodeDeps, self: AgencyCode, selfName: strin
   }
   await deps.axis.ack(self, info.docId, 'done');
   if (outcome === 'inserted') await countDocumentOnce(deps, doc, monthOf(now), inboundCounts(doc));
+  const b = check.pkg?.TraceHeaderList.Bussiness;
+  if (accepted && b && (b.BussinessDocType === 2 || b.BussinessDocType === 3) && b.DocumentId) {
+    const target = await deps.documents.findByDocumentId(self, 'inbox', b.DocumentId, info.from);
+    const kind = b.BussinessDocType === 2 ? 'update' : 'replace';
+    if (target) await mutateDocument(deps, target.id, (d) => (d.supersededBy ? null : { supersededBy: { documentId, kind, at: now } }));
+  }
   deps.logger.info({ agency: self, axisDocId: info.docId, verdict: check.verification.verdict, reason: check.verification.reasonCode }, 'document received');
   return outcome === 'inserted' ? 'stored' : 'already-stored';
 }

@@ -16,6 +16,8 @@ export interface IdempotencyRepository {
   begin(record: Omit<IdempotencyRecord, 'state' | 'updatedAt'>): Promise<{ readonly created: boolean; readonly record: IdempotencyRecord }>;
   /** Marks a started record completed (idempotent). */
   complete(scopeKey: string, now: Date): Promise<void>;
+  /** Forgets a started record whose request failed, so a retry runs it again (idempotent). */
+  abandon(scopeKey: string): Promise<void>;
   /** Takes over a started record whose owner stalled (updatedAt older than `staleBefore`). True when taken. */
   takeOver(scopeKey: string, staleBefore: Date, now: Date): Promise<boolean>;
 }

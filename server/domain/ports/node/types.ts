@@ -161,6 +161,8 @@ export interface NodeDocument {
   /** Inbox: the axis delivery it came with. */
   readonly axisDocId?: string;
   readonly recalled: boolean;
+  /** Inbox: a later package from the same sender updated (BussinessDocType 2) or replaced (3) this document. */
+  readonly supersededBy?: { readonly documentId: string; readonly kind: 'update' | 'replace'; readonly at: Date };
   readonly outgoing: readonly OutgoingMessage[];
   /** Earliest `nextAttemptAt` of a pending message; null when nothing waits. */
   readonly dispatchDue: Date | null;
@@ -177,5 +179,5 @@ export interface NodeDocument {
 
 /** The fields a guarded update may replace. */
 export type DocumentChanges = Partial<
-  Pick<NodeDocument, 'recipients' | 'recalled' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'counted' | 'file'>
+  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'counted' | 'file'>
 > & { readonly updatedAt: Date };

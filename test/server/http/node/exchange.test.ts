@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { signPdf, verifyPdf } from '../../../../crypto/index.js';
 import { buildEdocPackage, signPackage } from '../../../../server/domain/edxml/index.js';
+import { devIdentityToPkcs12 } from '../../../../server/node/provision.js';
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
 import { listOpenApiOperations, listRoutes } from '../../../support/routes.js';
@@ -105,6 +106,20 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
     expect(pdfSigs[0].signerSha256).to.not.equal(pdfSigs[1].signerSha256);
   });
 
+  it('when a sender replaces a document (BussinessDocType 3), then the receiver marks the earlier one superseded', async () => {
+    const pdf = await personSignedPdf(ex.agency(G22));
+    const first = await readJson(await postDocument(ex.baseUrl, g22, pdf, metadataFor([H27])));
+    const earlier = await inboxDocument(ex.baseUrl, h27, first.documentId);
+    const r = await postDocument(ex.baseUrl, g22, pdf, metadataFor([H27], { bussiness: { docType: 'replace', targetDocumentId: first.documentId, reason: 'Thay thế do sai sót' } }));
+    const second = await readJson(r);
+    expect(r.status, JSON.stringify(second)).to.equal(202);
+    const replacement = await inboxDocument(ex.baseUrl, h27, second.documentId);
+    expect(replacement.metadata.bussinessDocType).to.equal(3);
+    expect(replacement.metadata.targetDocumentId).to.equal(first.documentId);
+    const marked = await readJson(await api(ex.baseUrl, h27, 'GET', `/documents/${earlier.id}`));
+    expect(marked.supersededBy).to.include({ documentId: second.documentId, kind: 'replace' });
+  });
+
   it('when a clerk sends an unsigned PDF, then ERR_DOCUMENT_UNSIGNED, unless marked informational; a clerk may not ask for "apply"', async () => {
     const refused = await postDocument(ex.baseUrl, g22, UNSIGNED_PDF, metadataFor([H27]));
     expect(refused.status).to.equal(422);
@@ -148,6 +163,14 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
     const other = await postDocument(ex.baseUrl, g22, pdf, { ...meta, subject: 'khác' }, key);
     expect(other.status).to.equal(409);
     expect((await readJson(other)).code).to.equal('ERR_IDEMPOTENCY_MISMATCH');
+    // a refused request leaves the key free for the corrected one
+    const key2 = `idem-refused-${Date.now()}`;
+    const meta2 = metadataFor([H49]);
+    const refused = await postDocument(ex.baseUrl, g22, UNSIGNED_PDF, meta2, key2);
+    expect((await readJson(refused)).code).to.equal('ERR_DOCUMENT_UNSIGNED');
+    const corrected = await postDocument(ex.baseUrl, g22, pdf, meta2, key2);
+    expect(corrected.status).to.equal(202);
+    expect((await readJson(corrected)).replayed).to.equal(false);
   });
 
   it('when a PDF is altered after signing, then the receiver refuses it with 02 and the reason, and the 02 reaches the sender through the axis', async () => {
@@ -187,6 +210,23 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
     });
     expect(status.statusCode).to.equal('02');
     expect(status.from).to.equal(H27);
+  });
+
+  it('when the node signs with a certificate not bound to the sender, then the axis refuses the package and the message fails at once, visibly', async () => {
+    const wrong = devIdentityToPkcs12(ex.agency(G12).seal, 'wrong seal');
+    const right = devIdentityToPkcs12(ex.agency(G22).seal, 'seal');
+    await ex.node.deps.keys.putPkcs12({ agencyCode: G22, kind: 'seal' }, wrong.pkcs12, wrong.password);
+    try {
+      const created = await readJson(await postDocument(ex.baseUrl, g22, await personSignedPdf(ex.agency(G22)), metadataFor([H27])));
+      const failed = await eventually('failed', async () => {
+        const d = await outboxDoc(created.id);
+        return d.messages[0].state === 'failed' ? d : undefined;
+      });
+      expect(failed.messages[0].attempts).to.equal(1); // a refusal is not retried
+      expect(failed.messages[0].lastError).to.match(/^ERR_CERT_NOT_BOUND/);
+    } finally {
+      await ex.node.deps.keys.putPkcs12({ agencyCode: G22, kind: 'seal' }, right.pkcs12, right.password);
+    }
   });
 
   it('when one agency tries to read, act on or recall another agency\'s documents, then every attempt is denied', async () => {

@@ -80,7 +80,7 @@ describe('node workers: axis down, failed messages, several node processes @db',
     });
   });
 
-  describe('with three node processes on one database @db', () => {
+  describe('with three node processes on one database @db @slow', () => {
     const db = useDatabase();
     let ex: Exchange;
     before(async () => {
