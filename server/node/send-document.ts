@@ -45,6 +45,11 @@ function requireValidSignatures(report: PdfReport, personSignature: 'present' | 
     return;
   }
   const bad = report.signatures.filter((s) => s.indication !== 'TOTAL_PASSED');
+  if (bad.length === 0 && report.indication !== 'TOTAL_PASSED') {
+    throw new DomainError('ERR_SIGNATURE_INVALID', `the PDF does not validate as a whole: ${report.indication}/${report.subIndication ?? '-'}${report.explanation ? `: ${report.explanation}` : ''}`, {
+      details: { reason: 'DOCUMENT_INVALID', indication: report.indication, subIndication: report.subIndication },
+    });
+  }
   if (bad.length > 0) {
     throw new DomainError('ERR_SIGNATURE_INVALID', `the PDF carries a signature that does not validate: ${bad.map((s) => `${s.fieldName} ${s.indication}/${s.subIndication ?? '-'}`).join(', ')}`, {
       details: { reason: 'PERSON_SIGNATURE_INVALID', signatures: bad.map((s) => ({ fieldName: s.fieldName, indication: s.indication, subIndication: s.subIndication, explanation: s.explanation })) },

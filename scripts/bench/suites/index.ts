@@ -4,4 +4,5 @@ import type { BenchSuite } from '../harness.js';
 export const SUITES: Readonly<Record<string, () => Promise<BenchSuite>>> = {
   cms: async () => (await import('./cms.js')).suite,
   pdf: async () => (await import('./pdf.js')).suite,
+  exchange: async () => (await import('./exchange.js')).suite,
 };

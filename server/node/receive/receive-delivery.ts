@@ -114,18 +114,20 @@ async function receiveDocument(deps: NodeDeps, self: AgencyCode, selfName: strin
     createdAt: now,
     updatedAt: now,
   };
-  const outcome = await deps.documents.insert(doc);
-  if (outcome === 'duplicate') {
-    await Promise.all([fileBlobId ? deps.blobs.delete(fileBlobId) : undefined, deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]);
-  }
-  await deps.axis.ack(self, info.docId, 'done');
-  if (outcome === 'inserted') await countDocumentOnce(deps, doc, monthOf(now), inboundCounts(doc));
+  // Mark the earlier document first (idempotent): once the replacement is visible, the mark is too, and a
+  // crash before the insert leaves the package unacknowledged, so it is delivered and applied again.
   const b = check.pkg?.TraceHeaderList.Bussiness;
   if (accepted && b && (b.BussinessDocType === 2 || b.BussinessDocType === 3) && b.DocumentId) {
     const target = await deps.documents.findByDocumentId(self, 'inbox', b.DocumentId, info.from);
     const kind = b.BussinessDocType === 2 ? 'update' : 'replace';
     if (target) await mutateDocument(deps, target.id, (d) => (d.supersededBy ? null : { supersededBy: { documentId, kind, at: now } }));
   }
+  const outcome = await deps.documents.insert(doc);
+  if (outcome === 'duplicate') {
+    await Promise.all([fileBlobId ? deps.blobs.delete(fileBlobId) : undefined, deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]);
+  }
+  await deps.axis.ack(self, info.docId, 'done');
+  if (outcome === 'inserted') await countDocumentOnce(deps, doc, monthOf(now), inboundCounts(doc));
   deps.logger.info({ agency: self, axisDocId: info.docId, verdict: check.verification.verdict, reason: check.verification.reasonCode }, 'document received');
   return outcome === 'inserted' ? 'stored' : 'already-stored';
 }

@@ -90,6 +90,10 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     if (bad) {
       return refuse('PDF_SIGNATURE_FAILED', `${a.AttachmentName}: signature ${bad.fieldName} ${bad.indication}/${bad.subIndication ?? '-'}${bad.explanation ? `: ${bad.explanation}` : ''}`, { pkg, pdf });
     }
+    if (report.signatures.length > 0 && report.indication !== 'TOTAL_PASSED') {
+      // Each signature may pass while the document fails (a removed signature field, data after the last revision).
+      return refuse('PDF_DOCUMENT_FAILED', `${a.AttachmentName}: ${report.indication}/${report.subIndication ?? '-'}${report.explanation ? `: ${report.explanation}` : ''}`, { pkg, pdf });
+    }
     if (report.signatures.length > 0 && !boundAt(registry, lastSha, last?.signingTime ? new Date(last.signingTime) : now)) {
       return refuse('SEAL_NOT_BOUND', `${a.AttachmentName}: the last signature (the agency seal) is not by a certificate bound to ${from}`, { pkg, pdf });
     }

@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDevelopmentPki, signPdf, verifyPdf } from '../../../crypto/index.js';
+import { startService, type RunningService } from '../../../server/compose/index.js';
+import { loadConfig } from '../../../server/config/config.js';
+import { buildEdocPackage, formatEdxmlTimestamp, signPackage, verifyPackageSignature, type EdocPackage } from '../../../server/domain/edxml/index.js';
+import { createLogger } from '../../../server/logger.js';
+import { getDocument, listBox, login, sendDocument, type Session } from '../exchange/clerk-client.js';
+import { benchMetadata, makePdf, mean, percentile } from '../exchange/fixture.js';
+import type { BenchContext, BenchSuite } from '../harness.js';
+
+const SENDER = '000.00.00.G22';
+const RECEIVER = '000.00.00.H27';
+const PDF_BYTES = 100 * 1024;
+const envInt = (name: string, fallback: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+};
+/** Documents measured, documents of warm-up, requests in flight (override with BENCH_EXCHANGE_*). */
+const DOCS = envInt('BENCH_EXCHANGE_DOCS', 30);
+const WARMUP = envInt('BENCH_EXCHANGE_WARMUP', 3);
+const IN_FLIGHT = envInt('BENCH_EXCHANGE_CONCURRENCY', 4);
+const POLL_MS = envInt('BENCH_EXCHANGE_POLL_INTERVAL_MS', 200);
+const WATCH_MS = 50;
+/** BENCH_EXCHANGE_VERBOSE=1 prints each document's progress on stderr. */
+const VERBOSE = process.env.BENCH_EXCHANGE_VERBOSE === '1';
+const BATCH_TIMEOUT_MS = 90_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+interface Sent {
+  readonly n: number;
+  readonly startedAt: number;
+  readonly postMs: number;
+  readonly id: string;
+  readonly documentId: string;
+}
+
+interface Arrived {
+  readonly inboxId: string;
+  /** Server clock (same process): when the receiver stored the verified document. */
+  readonly storedAt: number;
+  /** Client clock: when the receiver's clerk first saw it in the inbox listing. */
+  readonly seenAt: number;
+}
+
+interface Batch {
+  readonly sent: Sent[];
+  readonly arrived: Map<string, Arrived>;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+/** Sends `count` documents with at most IN_FLIGHT requests at once while the receiver's clerk watches the inbox. */
+async function runBatch(input: { leader: Session; receiver: Session; pdf: Uint8Array; firstN: number; count: number; date: string; notation: string; runId: string }): Promise<Batch> {
+  const sent: Sent[] = [];
+  const arrived = new Map<string, Arrived>();
+  const startedAt = Date.now();
+  let next = 0;
+  let failure: unknown;
+  const sender = async (): Promise<void> => {
+    while (next < input.count && failure === undefined) {
+      const n = input.firstN + next++;
+      const t0 = Date.now();
+      const h0 = process.hrtime.bigint();
+      try {
+        const r = await sendDocument(input.leader, {
+          pdf: input.pdf,
+          fileName: `bench-${n}.pdf`,
+          metadata: benchMetadata({ to: RECEIVER, n, date: input.date, notation: input.notation, personSignature: 'apply' }),
+          idempotencyKey: `bench-${input.runId}-${n}`,
+        });
+        sent.push({ n, startedAt: t0, postMs: Number(process.hrtime.bigint() - h0) / 1e6, id: r.id, documentId: r.documentId });
+        if (VERBOSE) process.stderr.write(`exchange: +${Date.now() - startedAt} ms posted #${n} (${(Number(process.hrtime.bigint() - h0) / 1e6).toFixed(0)} ms)\n`);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  const senders = Promise.all(Array.from({ length: Math.min(IN_FLIGHT, input.count) }, sender));
+  let sendersDone = false;
+  void senders.then(() => (sendersDone = true));
+  const deadline = startedAt + BATCH_TIMEOUT_MS;
+  for (;;) {
+    if (failure !== undefined) throw failure;
+    const items = await listBox(input.receiver, 'inbox');
+    const now = Date.now();
+    const wanted = new Map(sent.map((s) => [s.documentId, s]));
+    for (const it of items) {
+      if (!wanted.has(it.documentId) || arrived.has(it.documentId)) continue;
+      if (it.verdict !== 'accepted' || it.signatureLevel !== 'signed') {
+        const d = await getDocument(input.receiver, it.id);
+        throw new Error(`exchange: the receiver refused ${it.documentId}: verdict ${it.verdict}, level ${it.signatureLevel}, ${d.validation.reasonCode ?? ''} ${d.validation.reason ?? ''}`);
+      }
+      arrived.set(it.documentId, { inboxId: it.id, storedAt: Date.parse(it.createdAt), seenAt: now });
+      if (VERBOSE) process.stderr.write(`exchange: +${now - startedAt} ms in inbox ${it.documentId} (stored +${Date.parse(it.createdAt) - startedAt} ms)\n`);
+    }
+    if (sendersDone && arrived.size === input.count) break;
+    if (now > deadline) {
+      const missing = sent.filter((s) => !arrived.has(s.documentId));
+      const states = await Promise.all(missing.slice(0, 3).map(async (s) => {
+        const d = await getDocument(input.leader, s.id);
+        return `${s.documentId}: ${d.messages.map((m) => `${m.kind} ${m.state}${m.lastError ? ` ${JSON.stringify(m.lastError)}` : ''}`).join(', ')}`;
+      }));
+      throw new Error(`exchange: ${missing.length} of ${input.count} documents not in the receiver's inbox after ${BATCH_TIMEOUT_MS} ms; sender side: ${states.join('; ')}`);
+    }
+    await sleep(WATCH_MS);
+  }
+  await senders;
+  const endedAt = Math.max(...[...arrived.values()].map((a) => a.storedAt));
+  return { sent, arrived, startedAt, endedAt };
+}
+
+interface Phase {
+  readonly name: string;
+  readonly values: number[];
+  readonly what: string;
+}
+
+/** Splits each document's latency by the node's own timestamps (one process, one clock). */
+async function phasesOf(batch: Batch, leader: Session, receiver: Session): Promise<Phase[]> {
+  const post: number[] = [];
+  const queued: number[] = [];
+  const transport: number[] = [];
+  const verify: number[] = [];
+  const visible: number[] = [];
+  for (const s of batch.sent) {
+    const a = batch.arrived.get(s.documentId)!;
+    const out = await getDocument(leader, s.id);
+    const inb = await getDocument(receiver, a.inboxId);
+    const edoc = out.messages.find((m) => m.kind === 'edoc');
+    if (!edoc?.sentAt) throw new Error(`exchange: ${s.documentId} has no sentAt on its edoc message`);
+    const posted = s.startedAt + s.postMs;
+    const sentAt = Date.parse(edoc.sentAt);
+    const verifyStart = Date.parse(inb.validation.verifiedAt);
+    post.push(s.postMs);
+    queued.push(sentAt - posted);
+    transport.push(verifyStart - sentAt);
+    verify.push(a.storedAt - verifyStart);
+    visible.push(a.seenAt - a.storedAt);
+  }
+  return [
+    { name: 'post', values: post, what: 'POST /documents: verify, person sign, seal, verify, edXML build+sign, store (HTTP + DB)' },
+    { name: 'queued', values: queued, what: 'answered → outbox dispatched to the axis (dispatcher wait + axis submit, which verifies the package)' },
+    { name: 'transport', values: transport, what: 'accepted by the axis → downloaded by the receiver (poll wait + list + download)' },
+    { name: 'inbound', values: verify, what: 'receiver: package + PDF verification, status 01 prepared' },
+    { name: 'watch', values: visible, what: 'stored → seen by the benchmark\'s inbox listing (its own 50 ms polling; not in the e2e figure)' },
+  ];
+}
+
+/** The crypto steps of one exchange, timed alone on the same 100 KB file with the same kind of keys. */
+async function measureSteps(ctx: BenchContext, pdf: Uint8Array, font: Uint8Array | undefined): Promise<Map<string, number>> {
+  const now = new Date();
+  const dev = await createDevelopmentPki({ now: new Date(now.getTime() - 60_000), agencies: [{ code: SENDER, name: 'Bench sender' }] });
+  const agency = dev.agencies[0]!;
+  const trust = { trustAnchors: [dev.root.certificate], crls: [dev.crl, dev.rootCrl], now };
+  const f = font ? { font } : {};
+  const personOpts = { identity: agency.person.identity, role: 'signer' as const, signingTime: now, reason: 'Ký số văn bản', appearance: { name: 'Lãnh đạo (DEV)', title: 'Chủ tịch', ...f } };
+  const one = (await signPdf(pdf, personOpts)).pdf;
+  const sealOpts = { identity: agency.seal.identity, role: 'seal' as const, signingTime: now, reason: 'Ký số của cơ quan, tổ chức', appearance: { name: 'Bench sender', ...f } };
+  const two = (await signPdf(one, sealOpts)).pdf;
+  const check = await verifyPdf(two, trust);
+  if (check.indication !== 'TOTAL_PASSED') throw new Error(`exchange: the step fixture does not verify: ${check.explanation}`);
+  const pkg: EdocPackage = {
+    MessageHeader: {
+      From: { OrganId: SENDER as never, OrganName: 'Bench sender' },
+      To: [{ OrganId: RECEIVER as never, OrganName: 'Bench receiver' }],
+      DocumentId: `${SENDER},2026/11/23,1/UBND-VP`,
+      Code: { CodeNumber: '1', CodeNotation: 'UBND-VP' },
+      PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: '2026/11/23' },
+      DocumentType: { Type: 1, TypeName: 'Công văn' },
+      Subject: 'Văn bản đo hiệu năng',
+      SignerInfo: { FullName: 'Nguyễn Văn Bench', Position: 'Chủ tịch' },
+      ToPlaces: [],
+      OtherInfo: { Priority: 0 },
+      ResponseFor: [],
+    },
+    TraceHeaderList: { TraceHeader: [{ OrganId: SENDER as never, Timestamp: formatEdxmlTimestamp(now) }], Bussiness: { BussinessDocType: 0, Paper: 0 } },
+    Attachments: [{ ContentId: 'cid:document-1', AttachmentName: 'bench.pdf', ContentType: 'application/pdf', Description: 'bench', Content: two, Zipped: false }],
+  } as EdocPackage;
+  const bytes = buildEdocPackage(pkg);
+  const sig = await signPackage(bytes, agency.seal.identity, now);
+  const pkgCheck = await verifyPackageSignature(bytes, sig, trust);
+  if (pkgCheck.indication !== 'TOTAL_PASSED') throw new Error(`exchange: the step package does not verify: ${pkgCheck.indication}`);
+
+  const steps = new Map<string, number>();
+  const step = async (name: string, fn: () => unknown, note: string) => {
+    const c = await ctx.measure(`exchange.step.${name}`, fn, { note });
+    steps.set(name, c.meanMicros / 1000);
+  };
+  await step('sign.person.100k', () => signPdf(pdf, personOpts), 'signPdf as the leader, visible, Vietnamese font');
+  await step('sign.seal.100k', () => signPdf(one, sealOpts), 'signPdf seal over the person-signed file');
+  await step('verify.2sig.100k', () => verifyPdf(two, trust), 'verifyPdf of the two-signature result');
+  await step('edxml.build+sign', async () => signPackage(buildEdocPackage(pkg), agency.seal.identity, now), `edXML ${(bytes.length / 1024).toFixed(0)} KB (base64 PDF) + CAdES`);
+  await step('edxml.verify', () => verifyPackageSignature(bytes, sig, trust), 'package signature, chain + CRL');
+  return steps;
+}
+
+function loadFont(): Uint8Array | undefined {
+  try {
+    return new Uint8Array(readFileSync(createRequire(import.meta.url).resolve('@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf')));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * End to end (issue 5 §5): `POST /api/v1/documents` by the sender's leader ("personSignature": "apply", so the
+ * node signs as the person, then seals) to the document verified in the receiver's inbox, with the whole
+ * service (`--role all`: axis + node + workers, one process) started in this process on a throw-away data
+ * folder. Then the crypto steps alone, to say where the time goes.
+ */
+export const suite: BenchSuite = {
+  name: 'exchange',
+  async run(ctx) {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const repo = resolve(here, '../../../..');
+    const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-bench-exchange-'));
+    const runId = randomBytes(4).toString('hex');
+    const password = `bench-${randomBytes(9).toString('base64url')}`;
+    const toolsBefore = process.env.LIENTHONG_TOOLS_DIR;
+    process.env.LIENTHONG_TOOLS_DIR ??= join(repo, '.data', 'tools');
+    const config = loadConfig({
+      PORT: '0',
+      LIENTHONG_ROLE: 'all',
+      LIENTHONG_DATA_DIR: dataDir,
+      LIENTHONG_POLL_INTERVAL_MS: String(POLL_MS),
+      LIENTHONG_DEMO_PASSWORD: password,
+      LIENTHONG_LOG_LEVEL: 'warn',
+      // an external database gets its own database name, never the default one
+      ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI, LIENTHONG_DB_NAME: `bench_exchange_${runId}` } : {}),
+    });
+    const logger = createLogger({ level: config.logLevel, name: 'bench-exchange' }, process.stderr);
+    const pdf = await makePdf(PDF_BYTES);
+    const font = loadFont();
+    let service: RunningService | undefined;
+    let batch: Batch;
+    let phases: Phase[];
+    let startupMs: number;
+    try {
+      const t0 = Date.now();
+      service = await startService(config, logger);
+      startupMs = Date.now() - t0;
+      const leader = await login(service.url, SENDER, 'lanhdao', password);
+      const receiver = await login(service.url, RECEIVER, 'vanthu', password);
+      const date = new Date().toISOString().slice(0, 10);
+      const notation = `BENCH-${runId.toUpperCase()}`;
+      await runBatch({ leader, receiver, pdf, firstN: 1, count: WARMUP, date, notation, runId });
+      batch = await runBatch({ leader, receiver, pdf, firstN: WARMUP + 1, count: DOCS, date, notation, runId });
+      phases = await phasesOf(batch, leader, receiver);
+    } finally {
+      await service?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      if (toolsBefore === undefined) delete process.env.LIENTHONG_TOOLS_DIR;
+    }
+
+    const latencies = batch.sent.map((s) => batch.arrived.get(s.documentId)!.storedAt - s.startedAt);
+    const windowSec = (batch.endedAt - batch.startedAt) / 1000;
+    const docsPerSec = DOCS / windowSec;
+    const p50Ms = percentile(latencies, 50);
+    const p99Ms = percentile(latencies, 99);
+    const e2e = {
+      name: 'exchange.e2e.100k',
+      opsPerSec: docsPerSec,
+      meanMicros: 1e6 / docsPerSec,
+      iterations: DOCS,
+      p50Ms,
+      p99Ms,
+      meanMs: mean(latencies),
+      maxMs: Math.max(...latencies),
+      inFlight: IN_FLIGHT,
+      pollIntervalMs: POLL_MS,
+      pdfBytes: pdf.length,
+      note: `documents/s, ${DOCS} docs ${IN_FLIGHT} in flight; latency p50 ${ms(p50Ms)} p99 ${ms(p99Ms)} (nearest rank of ${DOCS}); µs/op = 1/throughput`,
+    };
+    ctx.record(e2e);
+    for (const p of phases) {
+      const m = mean(p.values);
+      const c = { name: `exchange.e2e.100k.${p.name}`, opsPerSec: 1000 / Math.max(m, 1e-3), meanMicros: m * 1000, iterations: p.values.length, p50Ms: percentile(p.values, 50), p99Ms: percentile(p.values, 99), note: `p50 ${ms(percentile(p.values, 50))} p99 ${ms(percentile(p.values, 99))}: ${p.what}` };
+      ctx.record(c);
+    }
+
+    const steps = await measureSteps(ctx, pdf, font);
+    const s = (k: string) => steps.get(k) ?? 0;
+    // Per document: sender verifies the unsigned upload (≈0), signs twice, verifies the result, builds+signs the
+    // package; the axis verifies the package at submit; the receiver verifies the package and the PDF, and
+    // sends a status 01 package back (small: its signing and two verifications are left out here).
+    const sender = s('sign.person.100k') + s('sign.seal.100k') + s('verify.2sig.100k') + s('edxml.build+sign');
+    const axis = s('edxml.verify');
+    const inbound = s('edxml.verify') + s('verify.2sig.100k');
+    const cpu = sender + axis + inbound;
+    const post = mean(phases.find((p) => p.name === 'post')!.values);
+    const inb = mean(phases.find((p) => p.name === 'inbound')!.values);
+    process.stdout.write(
+      [
+        '',
+        `exchange: ${DOCS} × ${(pdf.length / 1024).toFixed(0)} KB PDF, ${SENDER} → ${RECEIVER}, leader "apply" (person + seal), ${IN_FLIGHT} in flight, poll ${POLL_MS} ms, database ${config.mongodbUri ? 'MONGODB_URI' : 'embedded'}, service start ${ms(startupMs!)}`,
+        `  e2e: ${docsPerSec.toFixed(2)} documents/s over ${windowSec.toFixed(1)} s; latency p50 ${ms(p50Ms)}, p99 ${ms(p99Ms)}, mean ${ms(e2e.meanMs)}`,
+        `  crypto per document, timed alone: sender ${ms(sender)} (sign person ${ms(s('sign.person.100k'))} + seal ${ms(s('sign.seal.100k'))} + verify ${ms(s('verify.2sig.100k'))} + edXML ${ms(s('edxml.build+sign'))}), axis ${ms(axis)}, receiver ${ms(inbound)}; total ${ms(cpu)} of CPU ⇒ ≤ ${(1000 / cpu).toFixed(1)} documents/s on one core`,
+        `  POST mean ${ms(post)} of which crypto alone ${ms(sender)} → HTTP + database + queueing ≈ ${ms(Math.max(0, post - sender))} (with ${IN_FLIGHT} in flight on one event loop)`,
+        `  receiver mean ${ms(inb)} of which crypto alone ${ms(inbound)}; the rest of the latency is waiting (dispatcher tick, ${POLL_MS} ms inbox poll)`,
+        '',
+      ].join('\n'),
+    );
+  },
+};
