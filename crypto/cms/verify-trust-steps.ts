@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseCertificate, validateChain, type ParsedCertificate } from '../pki/index.js';
-import type { CertificateSummary } from '../report/types.js';
+import { parseCertificate, summarizeParsedCertificate, validateChain, type ParsedCertificate } from '../pki/index.js';
 import { fail, type Step } from './verify-state.js';
 
 /** 6. Algorithm policy (ETSI TS 119 312): SHA-1 and RSA below 2048 bits refused unless allowed. */
@@ -114,23 +113,6 @@ export const checkKeyUsage: Step = (s) => {
   return undefined;
 };
 
-const summaries = new WeakMap<ParsedCertificate, CertificateSummary>();
-
 /** Report summary of a parsed certificate (cached per certificate). */
-export function summaryOf(c: ParsedCertificate): CertificateSummary {
-  let hit = summaries.get(c);
-  if (!hit) {
-    hit = Object.freeze({
-      subject: c.subject,
-      issuer: c.issuer,
-      serialNumber: c.serialNumber,
-      sha256: c.sha256,
-      notBefore: c.notBefore.toISOString(),
-      notAfter: c.notAfter.toISOString(),
-      ...(c.organizationIdentifier !== undefined ? { organizationIdentifier: c.organizationIdentifier } : {}),
-    });
-    summaries.set(c, hit);
-  }
-  return hit;
-}
+export const summaryOf = summarizeParsedCertificate;
 

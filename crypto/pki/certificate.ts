@@ -7,6 +7,7 @@ import './engine.js';
 import { sha256Hex, toArrayBuffer } from './fingerprint.js';
 import { formatName, nameAttribute, nameKey } from './names.js';
 import { decodePem, isPem } from './pem.js';
+import { hexOf, sameBytes, serialHex } from './bytes.js';
 
 /** RFC 5280 §4.2.1.3 key usage bits, by name. */
 export type KeyUsageName =
@@ -97,19 +98,8 @@ const cache = new Map<string, ParsedCertificate>();
 // (memcmp is ~50× cheaper than SHA-256), so a reused, mutated buffer can never return a stale parse.
 const byArray = new WeakMap<Uint8Array, ParsedCertificate>();
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
 
-function hexOf(view: Uint8Array): string {
-  return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('hex');
-}
 
-function serialHex(view: Uint8Array): string {
-  let i = 0;
-  while (i < view.length - 1 && view[i] === 0) i++;
-  return hexOf(view.subarray(i));
-}
 
 function keyUsageOf(bits: asn1js.BitString): Set<KeyUsageName> {
   const bytes = bits.valueBlock.valueHexView;

@@ -6,6 +6,7 @@ import './engine.js';
 import { sha256Hex, toArrayBuffer } from './fingerprint.js';
 import { formatName, nameKey } from './names.js';
 import { decodePem, isPem } from './pem.js';
+import { hexOf as hex, sameBytes, serialHex } from './bytes.js';
 
 /** RFC 5280 §5.3.1 CRLReason names. */
 export type RevocationReason =
@@ -65,19 +66,8 @@ const cache = new Map<string, ParsedCrl>();
 // (memcmp is ~50× cheaper than SHA-256), so a reused, mutated buffer can never return a stale parse.
 const byArray = new WeakMap<Uint8Array, ParsedCrl>();
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
 
-function hex(view: Uint8Array): string {
-  return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('hex');
-}
 
-function serialHex(view: Uint8Array): string {
-  let i = 0;
-  while (i < view.length - 1 && view[i] === 0) i++;
-  return hex(view.subarray(i));
-}
 
 function build(der: Uint8Array, sha256: string): ParsedCrl {
   let crl: pkijs.CertificateRevocationList;

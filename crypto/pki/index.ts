@@ -11,7 +11,7 @@ export {
 } from './certificate.js';
 export { parseCrl, decodeCrls, type ParsedCrl, type RevokedEntry, type RevocationReason } from './crl.js';
 export { parseOcspResponse, type ParsedOcspResponse } from './ocsp.js';
-export { summarizeCertificate } from './summarize.js';
+export { summarizeCertificate, summarizeParsedCertificate } from './summarize.js';
 export { validateChain, type ValidateChainOptions, type ChainValidationResult, type ChainPolicy } from './validate-chain.js';
 export type { SignatureAlgorithm } from './algorithms.js';
 export {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDevelopmentPki, signPdf, verifyPdf } from '../../../crypto/index.js';
@@ -11,6 +12,7 @@ import { buildEdocPackage, formatEdxmlTimestamp, signPackage, verifyPackageSigna
 import { createLogger } from '../../../server/logger.js';
 import { getDocument, listBox, login, sendDocument, type Session } from '../exchange/clerk-client.js';
 import { benchMetadata, makePdf, mean, percentile } from '../exchange/fixture.js';
+import { childProcessCpu, cpuSince } from '../exchange/process-cpu.js';
 import type { BenchContext, BenchSuite } from '../harness.js';
 
 const SENDER = '000.00.00.G22';
@@ -21,14 +23,15 @@ const envInt = (name: string, fallback: number): number => {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 };
 /** Documents measured, documents of warm-up, requests in flight (override with BENCH_EXCHANGE_*). */
-const DOCS = envInt('BENCH_EXCHANGE_DOCS', 30);
+const DOCS = envInt('BENCH_EXCHANGE_DOCS', 20);
 const WARMUP = envInt('BENCH_EXCHANGE_WARMUP', 3);
 const IN_FLIGHT = envInt('BENCH_EXCHANGE_CONCURRENCY', 4);
 const POLL_MS = envInt('BENCH_EXCHANGE_POLL_INTERVAL_MS', 200);
 const WATCH_MS = 50;
 /** BENCH_EXCHANGE_VERBOSE=1 prints each document's progress on stderr. */
 const VERBOSE = process.env.BENCH_EXCHANGE_VERBOSE === '1';
-const BATCH_TIMEOUT_MS = 90_000;
+/** A batch fails when its documents are not all in the inbox by then. */
+const batchTimeoutMs = (count: number) => 30_000 + 10_000 * count;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (n: number) => `${n.toFixed(0)} ms`;
@@ -57,7 +60,7 @@ interface Batch {
 }
 
 /** Sends `count` documents with at most IN_FLIGHT requests at once while the receiver's clerk watches the inbox. */
-async function runBatch(input: { leader: Session; receiver: Session; pdf: Uint8Array; firstN: number; count: number; date: string; notation: string; runId: string }): Promise<Batch> {
+async function runBatch(input: { leader: Session; receiver: Session; pdf: Uint8Array; firstN: number; count: number; inFlight: number; date: string; notation: string; runId: string }): Promise<Batch> {
   const sent: Sent[] = [];
   const arrived = new Map<string, Arrived>();
   const startedAt = Date.now();
@@ -82,10 +85,10 @@ async function runBatch(input: { leader: Session; receiver: Session; pdf: Uint8A
       }
     }
   };
-  const senders = Promise.all(Array.from({ length: Math.min(IN_FLIGHT, input.count) }, sender));
+  const senders = Promise.all(Array.from({ length: Math.min(input.inFlight, input.count) }, sender));
   let sendersDone = false;
   void senders.then(() => (sendersDone = true));
-  const deadline = startedAt + BATCH_TIMEOUT_MS;
+  const deadline = startedAt + batchTimeoutMs(input.count);
   for (;;) {
     if (failure !== undefined) throw failure;
     const items = await listBox(input.receiver, 'inbox');
@@ -107,7 +110,7 @@ async function runBatch(input: { leader: Session; receiver: Session; pdf: Uint8A
         const d = await getDocument(input.leader, s.id);
         return `${s.documentId}: ${d.messages.map((m) => `${m.kind} ${m.state}${m.lastError ? ` ${JSON.stringify(m.lastError)}` : ''}`).join(', ')}`;
       }));
-      throw new Error(`exchange: ${missing.length} of ${input.count} documents not in the receiver's inbox after ${BATCH_TIMEOUT_MS} ms; sender side: ${states.join('; ')}`);
+      throw new Error(`exchange: ${missing.length} of ${input.count} documents not in the receiver's inbox after ${batchTimeoutMs(input.count)} ms; sender side: ${states.join('; ')}`);
     }
     await sleep(WATCH_MS);
   }
@@ -242,16 +245,30 @@ export const suite: BenchSuite = {
     let batch: Batch;
     let phases: Phase[];
     let startupMs: number;
+    let database = '';
+    const idle: number[] = [];
+    let usage: { nodeMs: number; children: Map<string, number>; elu: number };
     try {
       const t0 = Date.now();
       service = await startService(config, logger);
       startupMs = Date.now() - t0;
+      database = service.banner.find((l) => l.includes('database:'))?.replace(/^\s*database:\s*/, '').replace(/ \(data in .*\)$/, '') ?? '';
       const leader = await login(service.url, SENDER, 'lanhdao', password);
       const receiver = await login(service.url, RECEIVER, 'vanthu', password);
       const date = new Date().toISOString().slice(0, 10);
       const notation = `BENCH-${runId.toUpperCase()}`;
-      await runBatch({ leader, receiver, pdf, firstN: 1, count: WARMUP, date, notation, runId });
-      batch = await runBatch({ leader, receiver, pdf, firstN: WARMUP + 1, count: DOCS, date, notation, runId });
+      const common = { leader, receiver, pdf, date, notation, runId };
+      // Warm-up one document at a time, each waited for: the later ones give the latency of an idle service.
+      for (let i = 1; i <= WARMUP; i++) {
+        const w = await runBatch({ ...common, firstN: i, count: 1, inFlight: 1 });
+        if (i > 1) idle.push(w.endedAt - w.sent[0]!.startedAt);
+      }
+      const cpu0 = process.cpuUsage();
+      const children0 = childProcessCpu();
+      const elu0 = performance.eventLoopUtilization();
+      batch = await runBatch({ ...common, firstN: WARMUP + 1, count: DOCS, inFlight: IN_FLIGHT });
+      const cpu = process.cpuUsage(cpu0);
+      usage = { nodeMs: (cpu.user + cpu.system) / 1000, children: cpuSince(children0, childProcessCpu()), elu: performance.eventLoopUtilization(elu0).utilization };
       phases = await phasesOf(batch, leader, receiver);
     } finally {
       await service?.stop();
@@ -276,6 +293,10 @@ export const suite: BenchSuite = {
       inFlight: IN_FLIGHT,
       pollIntervalMs: POLL_MS,
       pdfBytes: pdf.length,
+      idleLatencyMs: idle.length ? percentile(idle, 50) : null,
+      cpuMsPerDocument: { node: usage!.nodeMs / DOCS, ...Object.fromEntries([...usage!.children].map(([k, v]) => [k, v / DOCS])) },
+      eventLoopUtilization: usage!.elu,
+      database,
       note: `documents/s, ${DOCS} docs ${IN_FLIGHT} in flight; latency p50 ${ms(p50Ms)} p99 ${ms(p99Ms)} (nearest rank of ${DOCS}); µs/op = 1/throughput`,
     };
     ctx.record(e2e);
@@ -296,11 +317,16 @@ export const suite: BenchSuite = {
     const cpu = sender + axis + inbound;
     const post = mean(phases.find((p) => p.name === 'post')!.values);
     const inb = mean(phases.find((p) => p.name === 'inbound')!.values);
+    const window = batch.endedAt - batch.startedAt;
+    const children = [...usage!.children].filter(([, v]) => v > 0).map(([k, v]) => `${k} ${ms(v / DOCS)}`).join(', ') || 'none seen';
     process.stdout.write(
       [
         '',
-        `exchange: ${DOCS} × ${(pdf.length / 1024).toFixed(0)} KB PDF, ${SENDER} → ${RECEIVER}, leader "apply" (person + seal), ${IN_FLIGHT} in flight, poll ${POLL_MS} ms, database ${config.mongodbUri ? 'MONGODB_URI' : 'embedded'}, service start ${ms(startupMs!)}`,
-        `  e2e: ${docsPerSec.toFixed(2)} documents/s over ${windowSec.toFixed(1)} s; latency p50 ${ms(p50Ms)}, p99 ${ms(p99Ms)}, mean ${ms(e2e.meanMs)}`,
+        `exchange: ${DOCS} × ${(pdf.length / 1024).toFixed(0)} KB PDF, ${SENDER} → ${RECEIVER}, leader "apply" (person + seal), ${IN_FLIGHT} in flight, poll ${POLL_MS} ms, service start ${ms(startupMs!)}`,
+        `  database: ${database}`,
+        `  e2e: ${docsPerSec.toFixed(2)} documents/s over ${windowSec.toFixed(1)} s; latency p50 ${ms(p50Ms)}, p99 ${ms(p99Ms)}, mean ${ms(e2e.meanMs)} (a burst: later documents queue behind earlier ones)`,
+        `  idle service, one document at a time: latency ${idle.length ? `${ms(percentile(idle, 50))} (median of ${idle.length})` : 'not measured (BENCH_EXCHANGE_WARMUP < 2)'}`,
+        `  CPU during the batch, per document: this node process ${ms(usage!.nodeMs / DOCS)} (event loop busy ${(usage!.elu * 100).toFixed(0)}% of ${(window / 1000).toFixed(1)} s); child processes: ${children}`,
         `  crypto per document, timed alone: sender ${ms(sender)} (sign person ${ms(s('sign.person.100k'))} + seal ${ms(s('sign.seal.100k'))} + verify ${ms(s('verify.2sig.100k'))} + edXML ${ms(s('edxml.build+sign'))}), axis ${ms(axis)}, receiver ${ms(inbound)}; total ${ms(cpu)} of CPU ⇒ ≤ ${(1000 / cpu).toFixed(1)} documents/s on one core`,
         `  POST mean ${ms(post)} of which crypto alone ${ms(sender)} → HTTP + database + queueing ≈ ${ms(Math.max(0, post - sender))} (with ${IN_FLIGHT} in flight on one event loop)`,
         `  receiver mean ${ms(inb)} of which crypto alone ${ms(inbound)}; the rest of the latency is waiting (dispatcher tick, ${POLL_MS} ms inbox poll)`,
