@@ -137,8 +137,17 @@ const schemas = {
     properties: {
       agencyCode: code, month: { type: 'string' }, outgoing: { type: 'integer' }, signed: { type: 'integer' }, fullyElectronic: { type: 'integer' },
       unsigned: { type: 'integer' }, inbound: { type: 'integer' }, inboundVerified: { type: 'integer' }, inboundRefused: { type: 'integer' }, recalled: { type: 'integer' },
-      ratios: { type: 'object', properties: { signed: { type: ['number', 'null'] }, fullyElectronic: { type: ['number', 'null'] }, verifiedInbound: { type: ['number', 'null'] } } },
+      registered: { type: 'integer', description: 'outgoing less recalled: the denominator of the outgoing ratios' },
+      ratios: { $ref: '#/components/schemas/NodeReportRatios' },
+      rollup: {
+        type: 'object', description: 'the same figures over the agency and every hosted agency below it in the code hierarchy',
+        properties: { agencies: { type: 'array', items: code }, registered: { type: 'integer' }, ratios: { $ref: '#/components/schemas/NodeReportRatios' } },
+      },
     },
+  },
+  NodeReportRatios: {
+    type: 'object',
+    properties: { signed: { type: ['number', 'null'] }, fullyElectronic: { type: ['number', 'null'] }, verifiedInbound: { type: ['number', 'null'] } },
   },
 } as const;
 
@@ -204,7 +213,7 @@ export const nodeOpenApi: OpenApiFragment = {
     },
     '/api/v1/reports/monthly': {
       get: {
-        tags: ['node'], summary: "The agency's monthly counters and ratios", operationId: 'nodeMonthlyReport', security: secured,
+        tags: ['node'], summary: "The agency's monthly counters and ratios, rolled up the code hierarchy", operationId: 'nodeMonthlyReport', security: secured,
         parameters: [{ name: 'month', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }],
         responses: { '200': { description: 'counters', content: json(ref('NodeMonthlyReport')) }, '400': problem, '401': problem },
       },

@@ -4,7 +4,7 @@ import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSign
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import type { AxisDeliveryInfo, DocumentMetadata, NodeDocument, OutgoingMessage, RecipientTrack } from '../../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE, nextDocumentState, type StatusActor, type StatusCode } from '../../domain/status/index.js';
-import { countDocumentOnce, inboundCounts, monthOf } from '../counting.js';
+import { countDocumentOnce, inboundCounts, monthOf, outgoingCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
@@ -157,7 +157,11 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
     agreedNow = recalled;
     return { recipients, appliedDeliveries: [...d.appliedDeliveries, info.docId], ...(recalled ? { recalled: true } : {}) };
   });
-  if (agreedNow) await deps.counters.increment(self, monthOf(updated.metadata.promulgationDate), { recalled: 1 });
+  if (agreedNow) {
+    // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting).
+    const was = outgoingCounts(updated);
+    await deps.counters.increment(self, monthOf(updated.metadata.promulgationDate), { recalled: 1, signed: -(was.signed ?? 0), fullyElectronic: -(was.fullyElectronic ?? 0), unsigned: -(was.unsigned ?? 0) });
+  }
   return updated;
 }
 

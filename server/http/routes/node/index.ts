@@ -14,6 +14,7 @@ import { sendDocument } from '../../../node/send-document.js';
 import { documentDetailView, documentSummaryView } from '../../../node/views.js';
 import { bearerAuth } from '../../auth.js';
 import { parseWith } from '../../validate.js';
+import { monthlyReport } from '../../../node/report/monthly-report.js';
 
 export interface NodeServices {
   readonly deps: NodeDeps;
@@ -130,12 +131,7 @@ export function createNodeRouter(services: NodeServices): Router {
 
   router.get('/reports/monthly', auth, async (req, res) => {
     const q = parseWith(ReportQuery, req.query, 'query');
-    const p = principalOf(res);
-    requireRole(p, READING_ROLES);
-    const c = await deps.counters.get(p.agencyCode, q.month ?? monthOf(deps.now()));
-    const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 10_000) / 10_000);
-    const registered = c.outgoing - c.recalled;
-    res.json({ ...c, ratios: { signed: ratio(c.signed, c.outgoing), fullyElectronic: ratio(c.fullyElectronic, c.outgoing), verifiedInbound: ratio(c.inboundVerified, c.inbound) }, registered });
+    res.json(await monthlyReport(deps, principalOf(res), q.month));
   });
 
   return router;
