@@ -154,7 +154,7 @@ async function phasesOf(batch: Batch, leader: Session, receiver: Session): Promi
     { name: 'queued', values: queued, what: 'answered → outbox dispatched to the axis (dispatcher wait + axis submit, which verifies the package)' },
     { name: 'transport', values: transport, what: 'accepted by the axis → downloaded by the receiver (poll wait + list + download)' },
     { name: 'inbound', values: verify, what: 'receiver: package + PDF verification, status 01 prepared' },
-    { name: 'watch', values: visible, what: 'stored → seen by the benchmark\'s inbox listing (its own ${WATCH_MS} ms polling; not in the e2e figure)' },
+    { name: 'watch', values: visible, what: `stored → seen by the benchmark's inbox listing (its own ${WATCH_MS} ms polling; not in the e2e figure)` },
   ];
 }
 
