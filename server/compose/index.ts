@@ -70,7 +70,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
 
     const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(nodeRouter ? { nodeRouter } : {}) });
     const server = await startServer(app, config.port, config.host);
-    stops.unshift(() => server.close());
+    // Stop order: the node's workers (they call the axis over HTTP), then the HTTP server, then the rest.
+    stops.splice(node ? 1 : 0, 0, () => server.close());
     axisUrl ??= server.url;
     node?.startWorkers();
 
