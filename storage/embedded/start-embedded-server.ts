@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import mongoose from 'mongoose';
 import { DomainError } from '../../server/domain/errors.js';
 import { locateServer, type EmbeddedKind } from './locate-server.js';
@@ -20,6 +20,8 @@ export interface EmbeddedServerOptions {
 export interface EmbeddedServer {
   readonly kind: EmbeddedKind;
   readonly uri: string;
+  /** Undefined while the server runs; once it has exited, how it ended and the tail of its log. */
+  exitInfo(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -81,8 +83,16 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const child = spawn(binary.path, argsFor(binary.kind, dataDir, port), { cwd: dataDir, stdio: ['ignore', 'ignore', 'pipe'] });
   let errText = '';
+  // The server's own log stays beside its data, for diagnosing a server that stopped.
+  const serverLog = createWriteStream(join(dataDir, `${binary.kind}.log`), { flags: 'a' });
   child.stderr?.on('data', (d: Buffer) => {
     errText = (errText + d.toString('utf8')).slice(-4000);
+    serverLog.write(d);
+  });
+  let ended: string | undefined;
+  child.once('exit', (code, signal) => {
+    ended = `code ${code}, signal ${signal}; last output: ${errText.slice(-1500)}`;
+    serverLog.end(`[lienthong] ${binary.kind} exited (code ${code}, signal ${signal}) at ${new Date().toISOString()}\n`);
   });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -97,6 +107,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   return {
     kind: binary.kind,
     uri,
+    exitInfo: () => ended,
     stop: () =>
       new Promise<void>((done) => {
         process.removeListener('exit', killOnExit);

@@ -13,7 +13,14 @@ let server: Promise<{ uri: string; embedded?: EmbeddedServer; dataDir?: string }
 
 export const TOOLS_DIR = resolve(process.env.LIENTHONG_TOOLS_DIR ?? '.data/tools');
 
-export function testDatabaseUri(): Promise<string> {
+export async function testDatabaseUri(): Promise<string> {
+  const running = server && (await server.catch(() => undefined));
+  const ended = running?.embedded?.exitInfo();
+  if (ended !== undefined) {
+    // Say why, then give the remaining tests a new server rather than failing every one of them.
+    process.stderr.write(`[test-db] the embedded database server stopped (${ended}); starting a new one\n`);
+    server = undefined;
+  }
   server ??= (async () => {
     if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI };
     const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-testdb-'));
