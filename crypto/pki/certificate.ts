@@ -4,10 +4,11 @@ import * as pkijs from 'pkijs';
 import { CryptoError } from '../errors.js';
 import { decodeSignatureAlgorithm, type SignatureAlgorithm } from './algorithms.js';
 import './engine.js';
-import { sha256Hex, toArrayBuffer } from './fingerprint.js';
+import { toArrayBuffer } from './fingerprint.js';
 import { formatName, nameAttribute, nameKey } from './names.js';
 import { decodePem, isPem } from './pem.js';
-import { hexOf, sameBytes, serialHex } from './bytes.js';
+import { hexOf, serialHex } from './bytes.js';
+import { createParseCache } from './parse-cache.js';
 
 /** RFC 5280 §4.2.1.3 key usage bits, by name. */
 export type KeyUsageName =
@@ -92,11 +93,6 @@ export interface ParsedCertificate {
   readonly keyBits: number;
 }
 
-const MAX_CACHE = 10_000;
-const cache = new Map<string, ParsedCertificate>();
-// Second level: the caller's own byte array → parsed object, confirmed by a byte comparison on every hit
-// (memcmp is ~50× cheaper than SHA-256), so a reused, mutated buffer can never return a stale parse.
-const byArray = new WeakMap<Uint8Array, ParsedCertificate>();
 
 
 
@@ -232,6 +228,8 @@ function build(der: Uint8Array, sha256: string): ParsedCertificate {
   });
 }
 
+const cache = createParseCache<ParsedCertificate>({ pemLabels: ['CERTIFICATE', 'X509 CERTIFICATE'], maxEntries: 10_000, build });
+
 /**
  * Parses a DER certificate through the process-wide cache keyed by the SHA-256 of the DER: each distinct
  * certificate is parsed once, later calls cost one hash and one map lookup. PEM input is accepted (first block).
@@ -239,28 +237,7 @@ function build(der: Uint8Array, sha256: string): ParsedCertificate {
  */
 export function parseCertificate(bytes: Uint8Array): ParsedCertificate {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('certificate must be a Uint8Array');
-  const known = byArray.get(bytes);
-  if (known && sameBytes(known.der, bytes)) return known;
-  let der = bytes;
-  if (isPem(bytes)) {
-    const block = decodePem(bytes).find((b) => b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE');
-    if (!block) throw new CryptoError('ERR_PEM_MALFORMED', 'no CERTIFICATE block');
-    der = block.der;
-  }
-  const fp = sha256Hex(der);
-  const hit = cache.get(fp);
-  if (hit) {
-    if (der === bytes) byArray.set(bytes, hit);
-    return hit;
-  }
-  const parsed = build(new Uint8Array(der), fp);
-  if (der === bytes) byArray.set(bytes, parsed);
-  if (cache.size >= MAX_CACHE) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
-  cache.set(fp, parsed);
-  return parsed;
+  return cache.parse(bytes);
 }
 
 /** Looks a certificate up by its hex SHA-256 fingerprint, when it was parsed before. */

@@ -3,10 +3,11 @@ import * as pkijs from 'pkijs';
 import { CryptoError } from '../errors.js';
 import { decodeSignatureAlgorithm, type SignatureAlgorithm } from './algorithms.js';
 import './engine.js';
-import { sha256Hex, toArrayBuffer } from './fingerprint.js';
+import { toArrayBuffer } from './fingerprint.js';
 import { formatName, nameKey } from './names.js';
 import { decodePem, isPem } from './pem.js';
-import { hexOf as hex, sameBytes, serialHex } from './bytes.js';
+import { hexOf as hex, serialHex } from './bytes.js';
+import { createParseCache } from './parse-cache.js';
 
 /** RFC 5280 §5.3.1 CRLReason names. */
 export type RevocationReason =
@@ -60,11 +61,6 @@ export interface ParsedCrl {
   readonly signatureValue: Uint8Array;
 }
 
-const MAX_CACHE = 2_000;
-const cache = new Map<string, ParsedCrl>();
-// Second level: the caller's own byte array → parsed object, confirmed by a byte comparison on every hit
-// (memcmp is ~50× cheaper than SHA-256), so a reused, mutated buffer can never return a stale parse.
-const byArray = new WeakMap<Uint8Array, ParsedCrl>();
 
 
 
@@ -129,34 +125,15 @@ function build(der: Uint8Array, sha256: string): ParsedCrl {
   });
 }
 
+const cache = createParseCache<ParsedCrl>({ pemLabels: ['X509 CRL'], maxEntries: 2_000, build });
+
 /**
  * Parses a CRL (DER, or the first X509 CRL block of PEM) through a cache keyed by the SHA-256 of the DER.
  * Throws ERR_CRL_MALFORMED / ERR_PEM_MALFORMED.
  */
 export function parseCrl(bytes: Uint8Array): ParsedCrl {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('CRL must be a Uint8Array');
-  const known = byArray.get(bytes);
-  if (known && sameBytes(known.der, bytes)) return known;
-  let der = bytes;
-  if (isPem(bytes)) {
-    const block = decodePem(bytes).find((b) => b.label === 'X509 CRL');
-    if (!block) throw new CryptoError('ERR_PEM_MALFORMED', 'no X509 CRL block');
-    der = block.der;
-  }
-  const fp = sha256Hex(der);
-  const hit = cache.get(fp);
-  if (hit) {
-    if (der === bytes) byArray.set(bytes, hit);
-    return hit;
-  }
-  const parsed = build(new Uint8Array(der), fp);
-  if (der === bytes) byArray.set(bytes, parsed);
-  if (cache.size >= MAX_CACHE) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
-  cache.set(fp, parsed);
-  return parsed;
+  return cache.parse(bytes);
 }
 
 /** Decodes all CRLs of a PEM text (every X509 CRL block) or one DER CRL. Throws ERR_CRL_MALFORMED / ERR_PEM_MALFORMED. */
