@@ -73,7 +73,12 @@ export function createSigningPool(options: SigningPoolOptions = {}): SigningPool
   const dispatch = (): void => {
     while (queue.length > 0) {
       let best: WorkerSlot | undefined;
-      for (const s of slots) if (s.inflight < PIPELINE && (!best || s.inflight < best.inflight)) best = s;
+      // A busy worker is refilled a whole batch at a time, so under load each message (both ways) carries several
+      // requests; an idle worker takes whatever waits at once.
+      for (const s of slots) {
+        const eligible = s.inflight === 0 || PIPELINE - s.inflight >= BATCH;
+        if (eligible && (!best || s.inflight < best.inflight)) best = s;
+      }
       if (!best) return;
       // Spread a burst over the workers rather than batching it all onto one.
       const n = Math.min(BATCH, PIPELINE - best.inflight, Math.max(1, Math.ceil(queue.length / slots.length)));

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${header}\n${'-'.repeat(header.length + 8)}\n`);
   const print = (c: BenchCase): void => {
     const ratio = c.ratio !== undefined ? c.ratio.toFixed(3) : '';
-    const target = c.target !== undefined && c.ratio !== undefined ? `≥${c.target} ${c.ratio >= c.target ? 'met' : 'NOT MET'}` : '';
+    const target = c.target !== undefined && c.ratio !== undefined ? `≥${Number(c.target.toFixed(2))} ${c.ratio >= c.target ? 'met' : 'NOT MET'}` : '';
     process.stdout.write(
       `${c.name.padEnd(30)} ${(c.opsPerSec < 10 ? c.opsPerSec.toPrecision(3) : c.opsPerSec.toFixed(0)).padStart(10)} ${c.meanMicros.toFixed(1).padStart(10)} ${ratio.padStart(8)}  ${(c.baseline ?? '').padEnd(24)} ${target}${c.note ? `  (${c.note})` : ''}\n`,
     );

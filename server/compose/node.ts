@@ -113,7 +113,13 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     router,
     openapi: nodeOpenApi,
     startWorkers() {
-      workers ??= startNodeWorkers(deps, { pollIntervalMs: config.pollIntervalMs, dispatchIntervalMs: options.dispatchIntervalMs ?? 1000 });
+      workers ??= startNodeWorkers(deps, {
+        pollIntervalMs: config.pollIntervalMs,
+        dispatchIntervalMs: options.dispatchIntervalMs ?? 1000,
+        // A count left pending longer than a lease was interrupted: settle it (idempotent, so racing a live request is harmless).
+        countIntervalMs: Math.min(30_000, config.leaseMs),
+        countGraceMs: config.leaseMs,
+      });
       return workers;
     },
     seedDevelopment: (input) => seedDevelopmentNode(deps, input),

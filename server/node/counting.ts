@@ -8,23 +8,25 @@ export function monthOf(value: string | Date): string {
 }
 
 /**
- * Adds a document to the monthly counters at most once: the `counted` flag flips first (guarded write),
- * then the counters move. A crash between the two loses one count rather than counting twice.
+ * The month a document counts in: that of its promulgation date (DOMAIN.md, Reporting), or of its arrival when
+ * a refused incoming package carried no readable date.
  */
-export async function countDocumentOnce(deps: Pick<NodeDeps, 'documents' | 'counters' | 'now' | 'logger'>, doc: NodeDocument, month: string, by: Partial<Record<CounterName, number>>): Promise<void> {
-  let current: NodeDocument | null = doc;
-  for (let i = 0; i < 10 && current && !current.counted; i++) {
-    const updated = await deps.documents.update(current.id, current.version, { counted: true, updatedAt: deps.now() });
-    if (updated) {
-      await deps.counters.increment(doc.agencyCode, month, by);
-      return;
-    }
-    current = await deps.documents.findById(doc.id);
-  }
+export function reportMonthOf(doc: Pick<NodeDocument, 'metadata' | 'createdAt'>): string {
+  const date = doc.metadata.promulgationDate;
+  return /^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(date) ? monthOf(date) : monthOf(doc.createdAt);
 }
 
-/** The counters an outgoing document adds (DOMAIN.md Reporting). */
-export function outgoingCounts(doc: NodeDocument): Partial<Record<CounterName, number>> {
+type Counts = Partial<Record<CounterName, number>>;
+
+/** What a document adds to its agency's counters for the month of its promulgation date (DOMAIN.md, Reporting). */
+export interface Contribution {
+  /** Unique per document and kind: `<id>:sent`, `<id>:received`, `<id>:recalled`. */
+  readonly key: string;
+  readonly by: Counts;
+}
+
+/** The counters an outgoing document adds. */
+export function outgoingCounts(doc: NodeDocument): Counts {
   return {
     outgoing: 1,
     signed: doc.verification.signatureLevel === 'signed' ? 1 : 0,
@@ -34,7 +36,46 @@ export function outgoingCounts(doc: NodeDocument): Partial<Record<CounterName, n
 }
 
 /** The counters an incoming document adds. */
-export function inboundCounts(doc: NodeDocument): Partial<Record<CounterName, number>> {
+export function inboundCounts(doc: NodeDocument): Counts {
   const accepted = doc.verification.verdict === 'accepted';
   return { inbound: 1, inboundVerified: accepted && doc.verification.signatureLevel !== 'unsigned' ? 1 : 0, inboundRefused: accepted ? 0 : 1 };
+}
+
+/**
+ * Every contribution a document owes in its present state: what it adds when sent or received, and for an
+ * outgoing document whose recall was agreed, the move out of the outgoing ratios into `recalled`.
+ */
+export function contributionsOf(doc: NodeDocument): readonly Contribution[] {
+  if (doc.box === 'inbox') return [{ key: `${doc.id}:received`, by: inboundCounts(doc) }];
+  const sent = outgoingCounts(doc);
+  const out: Contribution[] = [{ key: `${doc.id}:sent`, by: sent }];
+  if (doc.recalled) {
+    out.push({ key: `${doc.id}:recalled`, by: { recalled: 1, signed: -(sent.signed ?? 0), fullyElectronic: -(sent.fullyElectronic ?? 0), unsigned: -(sent.unsigned ?? 0) } });
+  }
+  return out;
+}
+
+/**
+ * Applies what a document owes the monthly counters, exactly once: each contribution is applied by key (the
+ * counter ignores a key it has seen), then one guarded write records the keys and clears `countPending`.
+ * A crash anywhere in between leaves `countPending` set, and {@link settlePendingCounts} finishes the job.
+ */
+export async function settleCounts(deps: Pick<NodeDeps, 'documents' | 'counters' | 'now'>, id: string): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    const doc = await deps.documents.findById(id);
+    if (!doc || !doc.countPending) return;
+    const owed = contributionsOf(doc).filter((c) => !doc.countedKeys.includes(c.key));
+    const month = reportMonthOf(doc);
+    for (const c of owed) await deps.counters.apply(doc.agencyCode, month, c.key, c.by);
+    const updated = await deps.documents.update(doc.id, doc.version, { countPending: false, countedKeys: [...doc.countedKeys, ...owed.map((c) => c.key)], updatedAt: deps.now() });
+    if (updated) return;
+  }
+}
+
+/** Settles the documents a crash left owing the counters (those untouched for `graceMs`). Returns how many. */
+export async function settlePendingCounts(deps: Pick<NodeDeps, 'documents' | 'counters' | 'now' | 'logger'>, graceMs = 30_000, batch = 100): Promise<number> {
+  const ids = await deps.documents.findCountPending(new Date(deps.now().getTime() - graceMs), batch);
+  for (const id of ids) await settleCounts(deps, id);
+  if (ids.length > 0) deps.logger.info({ documents: ids.length }, 'monthly counters caught up after an interrupted count');
+  return ids.length;
 }

@@ -5,7 +5,7 @@ import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, 
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { DocumentMetadata, NodeDocument, OutgoingMessage, Verification } from '../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
-import { countDocumentOnce, monthOf, outgoingCounts } from './counting.js';
+import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
 import { parseDocumentMetadata } from './metadata.js';
@@ -232,7 +232,8 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
     dispatchDue: dispatchDueOf([message]),
     dispatchLease: null,
     appliedDeliveries: [],
-    counted: false,
+    countPending: true,
+    countedKeys: [],
     createdBy: principal.userId,
     version: 1,
     createdAt: now,
@@ -249,6 +250,6 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
     return { id, documentId, replayed: true };
   }
   if (scopeKey) await deps.idempotency.complete(scopeKey, deps.now());
-  await countDocumentOnce(deps, doc, monthOf(metadata.promulgationDate), outgoingCounts(doc));
+  await settleCounts(deps, doc.id);
   return { id, documentId, replayed: false };
 }

@@ -1,4 +1,5 @@
 import type { NodeDeps } from './deps.js';
+import { settlePendingCounts } from './counting.js';
 import { dispatchOutboxOnce } from './dispatch-outbox.js';
 import { pollInboxOnce } from './receive/poll-inbox.js';
 
@@ -45,16 +46,18 @@ function loop(name: string, intervalMs: number, pass: () => Promise<unknown>, de
 }
 
 /** Starts the outbox dispatcher and the inbox poller of a node process. */
-export function startNodeWorkers(deps: NodeDeps, options: { pollIntervalMs: number; dispatchIntervalMs: number }): NodeWorkers {
+export function startNodeWorkers(deps: NodeDeps, options: { pollIntervalMs: number; dispatchIntervalMs: number; countIntervalMs?: number; countGraceMs?: number }): NodeWorkers {
   const dispatcher = loop('outbox-dispatcher', options.dispatchIntervalMs, () => dispatchOutboxOnce(deps), deps);
   const poller = loop('inbox-poller', options.pollIntervalMs, () => pollInboxOnce(deps), deps);
+  // Counts a crash left unsettled; harmless when several processes run it (each contribution applies once).
+  const counts = loop('count-reconciler', options.countIntervalMs ?? 30_000, () => settlePendingCounts(deps, options.countGraceMs ?? 60_000), deps);
   return {
     kick() {
       dispatcher.kick();
       poller.kick();
     },
     async stop() {
-      await Promise.all([dispatcher.stop(), poller.stop()]);
+      await Promise.all([dispatcher.stop(), poller.stop(), counts.stop()]);
     },
   };
 }

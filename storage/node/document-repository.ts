@@ -51,6 +51,8 @@ function fromRaw(d: Raw): NodeDocument {
     dispatchDue: d.dispatchDue ? new Date(d.dispatchDue) : null,
     dispatchLease: leaseOf(d.dispatchLease),
     appliedDeliveries: d.appliedDeliveries ?? [],
+    countPending: d.countPending === true,
+    countedKeys: d.countedKeys ?? [],
     createdAt: new Date(d.createdAt),
     updatedAt: new Date(d.updatedAt),
   });
@@ -107,6 +109,15 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
           .catch((e) => translateMongoError(e));
         return d ? fromRaw(d) : null;
       });
+    },
+    async findCountPending(before: Date, limit: number): Promise<readonly string[]> {
+      const found = await c()
+        .find({ countPending: true, updatedAt: { $lt: before } }, { projection: { _id: 1 } })
+        .sort({ updatedAt: 1 })
+        .limit(limit)
+        .toArray()
+        .catch((e) => translateMongoError(e));
+      return found.map((d) => String(d._id));
     },
     async claimDue(now: Date, owner: string, leaseMs: number): Promise<NodeDocument | null> {
       const free = { dispatchDue: { $lte: now }, $or: [{ dispatchLease: null }, { 'dispatchLease.until': { $lte: now } }] };

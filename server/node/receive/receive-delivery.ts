@@ -4,7 +4,7 @@ import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSign
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import type { AxisDeliveryInfo, DocumentMetadata, NodeDocument, OutgoingMessage, RecipientTrack } from '../../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE, nextDocumentState, type StatusActor, type StatusCode } from '../../domain/status/index.js';
-import { countDocumentOnce, inboundCounts, monthOf, outgoingCounts } from '../counting.js';
+import { settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
@@ -109,7 +109,8 @@ async function receiveDocument(deps: NodeDeps, self: AgencyCode, selfName: strin
     dispatchDue: dispatchDueOf(outgoing),
     dispatchLease: null,
     appliedDeliveries: [],
-    counted: false,
+    countPending: true,
+    countedKeys: [],
     version: 1,
     createdAt: now,
     updatedAt: now,
@@ -127,7 +128,7 @@ async function receiveDocument(deps: NodeDeps, self: AgencyCode, selfName: strin
     await Promise.all([fileBlobId ? deps.blobs.delete(fileBlobId) : undefined, deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]);
   }
   await deps.axis.ack(self, info.docId, 'done');
-  if (outcome === 'inserted') await countDocumentOnce(deps, doc, monthOf(now), inboundCounts(doc));
+  if (outcome === 'inserted') await settleCounts(deps, doc.id);
   deps.logger.info({ agency: self, axisDocId: info.docId, verdict: check.verification.verdict, reason: check.verification.reasonCode }, 'document received');
   return outcome === 'inserted' ? 'stored' : 'already-stored';
 }
@@ -155,13 +156,10 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
     );
     const recalled = !toInbox && !d.recalled && recipients.every((r) => r.state.recall === 'agreed' || r.state.phase === 'refused') && recipients.some((r) => r.state.recall === 'agreed');
     agreedNow = recalled;
-    return { recipients, appliedDeliveries: [...d.appliedDeliveries, info.docId], ...(recalled ? { recalled: true } : {}) };
+    return { recipients, appliedDeliveries: [...d.appliedDeliveries, info.docId], ...(recalled ? { recalled: true, countPending: true } : {}) };
   });
-  if (agreedNow) {
-    // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting).
-    const was = outgoingCounts(updated);
-    await deps.counters.increment(self, monthOf(updated.metadata.promulgationDate), { recalled: 1, signed: -(was.signed ?? 0), fullyElectronic: -(was.fullyElectronic ?? 0), unsigned: -(was.unsigned ?? 0) });
-  }
+  // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting).
+  if (agreedNow) await settleCounts(deps, updated.id);
   return updated;
 }
 

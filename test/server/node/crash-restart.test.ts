@@ -136,5 +136,16 @@ describe('node process killed with SIGKILL while sending, then restarted @db @sl
       const detail = await readJson(await fetch(`${base()}/api/v1/documents/${d.id}`, { headers: { authorization: `Bearer ${token}` } }));
       expect(detail.recipients[0].timeline.map((t: any) => t.code), d.documentId).to.deep.equal(['01']);
     }
+    // The monthly counters are exact despite the kills: a count interrupted by one is settled after restart.
+    let sender: any;
+    let receiver: any;
+    for (;;) {
+      sender = await readJson(await fetch(`${base()}/api/v1/reports/monthly?month=2026-11`, { headers: { authorization: `Bearer ${token}` } }));
+      receiver = await readJson(await fetch(`${base()}/api/v1/reports/monthly?month=2026-11`, { headers: { authorization: `Bearer ${h27}` } }));
+      if ((sender.outgoing === N && receiver.inbound === N) || Date.now() > end) break;
+      await sleep(1000);
+    }
+    expect(sender).to.include({ outgoing: N, signed: N });
+    expect(receiver).to.include({ inbound: N, inboundVerified: N });
   });
 });

@@ -15,15 +15,17 @@ describe('server/node monthly report, rolled up the code hierarchy @db', () => {
   it('when departments under a province have counters, then the province report includes them and other provinces stay out', async () => {
     await ensureNodeIndexes(db.connection());
     const counters = createCounterRepository(db.connection());
+    let n = 0;
+    const add = (code: typeof province, month: string, by: Parameters<typeof counters.apply>[3]) => counters.apply(code, month, `doc-${++n}:sent`, by);
     const agencies = createHostedAgencyRepository(db.connection());
     for (const code of [province, department, commune, other]) await agencies.upsert({ code, name: code, now: now() });
-    await counters.increment(province, '2026-11', { outgoing: 4, signed: 3, fullyElectronic: 4, inbound: 2, inboundVerified: 2 });
-    await counters.increment(department, '2026-11', { outgoing: 6, signed: 6, fullyElectronic: 5, inbound: 2, inboundVerified: 1 });
-    await counters.increment(commune, '2026-11', { outgoing: 2, signed: 0, fullyElectronic: 1, unsigned: 2 });
-    await counters.increment(other, '2026-11', { outgoing: 100, signed: 100 });
+    await add(province, '2026-11', { outgoing: 4, signed: 3, fullyElectronic: 4, inbound: 2, inboundVerified: 2 });
+    await add(department, '2026-11', { outgoing: 6, signed: 6, fullyElectronic: 5, inbound: 2, inboundVerified: 1 });
+    await add(commune, '2026-11', { outgoing: 2, signed: 0, fullyElectronic: 1, unsigned: 2 });
+    await add(other, '2026-11', { outgoing: 100, signed: 100 });
     // an agreed recall of one of the department's signed electronic documents
-    await counters.increment(department, '2026-11', { recalled: 1, signed: -1, fullyElectronic: -1 });
-    await counters.increment(province, '2026-10', { outgoing: 50 });
+    await add(department, '2026-11', { recalled: 1, signed: -1, fullyElectronic: -1 });
+    await add(province, '2026-10', { outgoing: 50 });
 
     const r = await monthlyReport({ counters, agencies, now }, { userId: 'u', agencyCode: province, roles: ['auditor'] });
     expect(r.month).to.equal('2026-11');

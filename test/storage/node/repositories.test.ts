@@ -25,7 +25,7 @@ function sampleDocument(id: string, over: Partial<NodeDocument> = {}): NodeDocum
     recipients: [{ code: H27, name: 'H27', state: INITIAL_DOCUMENT_STATE, timeline: [] }],
     recalled: false,
     outgoing: [{ id: 'status-01-1', kind: 'status', statusCode: '01', packageBytes: new Uint8Array([1, 2, 3]), signatureBytes: new Uint8Array([4, 5]), state: 'pending', attempts: 0, nextAttemptAt: T0, createdAt: T0 }],
-    dispatchDue: T0, dispatchLease: null, appliedDeliveries: [], counted: false, version: 1, createdAt: T0, updatedAt: T0,
+    dispatchDue: T0, dispatchLease: null, appliedDeliveries: [], countPending: true, countedKeys: [], version: 1, createdAt: T0, updatedAt: T0,
     ...over,
   };
 }
@@ -49,12 +49,12 @@ describe('storage/node repositories @db', () => {
     const docs = createDocumentRepository(db.connection());
     await docs.insert(sampleDocument('d2'));
     const first = await docs.update('d2', 1, { recalled: true, updatedAt: later(1) });
-    const second = await docs.update('d2', 1, { counted: true, updatedAt: later(2) });
+    const second = await docs.update('d2', 1, { countPending: false, updatedAt: later(2) });
     expect(first?.version).to.equal(2);
     expect(second).to.equal(null);
     const back = await docs.findById('d2');
     expect(back!.recalled).to.equal(true);
-    expect(back!.counted).to.equal(false);
+    expect(back!.countPending).to.equal(true);
   });
 
   it('when twenty writers race with the same version, then exactly one write lands (FerretDB 1.24 needs the record lock)', async () => {
@@ -106,13 +106,29 @@ describe('storage/node repositories @db', () => {
     expect((await repo.begin({ scopeKey: 'k1', requestHash: 'h', documentId: 'x', createdAt: T0 })).record.state).to.equal('completed');
   });
 
-  it('when counters are incremented concurrently, then no increment is lost', async () => {
+  it('when contributions reach a counter concurrently, then none is lost and a replayed key is not counted twice', async () => {
     const repo = createCounterRepository(db.connection());
-    await Promise.all(Array.from({ length: 20 }, () => repo.increment(G22, '2026-03', { outgoing: 1, signed: 1 })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => repo.apply(G22, '2026-03', `doc-${i}:sent`, { outgoing: 1, signed: 1 })));
+    const replays = await Promise.all(Array.from({ length: 6 }, () => repo.apply(G22, '2026-03', 'doc-3:sent', { outgoing: 1, signed: 1 })));
+    expect(replays.filter(Boolean)).to.have.length(0);
+    const racing = await Promise.all(Array.from({ length: 6 }, () => repo.apply(G22, '2026-03', 'doc-99:received', { inbound: 1 })));
+    expect(racing.filter(Boolean)).to.have.length(1);
     const c = await repo.get(G22, '2026-03');
     expect(c.outgoing).to.equal(20);
     expect(c.signed).to.equal(20);
-    expect(c.inbound).to.equal(0);
+    expect(c.inbound).to.equal(1);
+    expect(await repo.apply(G22, '2026-03', 'doc-3:recalled', { recalled: 1, signed: -1 })).to.equal(true);
+    expect(await repo.get(G22, '2026-03')).to.include({ outgoing: 20, signed: 19, recalled: 1 });
+  });
+
+  it('when a document owes the counters, then findCountPending lists it once its grace period is over', async () => {
+    const docs = createDocumentRepository(db.connection());
+    await docs.insert(sampleDocument('owing', { dedupKey: 'out:owing', updatedAt: T0 }));
+    await docs.insert(sampleDocument('settled', { dedupKey: 'out:settled', countPending: false, updatedAt: T0 }));
+    expect(await docs.findCountPending(T0, 10)).to.not.include('owing');
+    const owing = await docs.findCountPending(later(1), 100);
+    expect(owing).to.include('owing');
+    expect(owing).to.not.include('settled');
   });
 
   it('when two workers claim the poll lease of an agency, then one holds it until release or expiry', async () => {

@@ -14,7 +14,18 @@ export const COUNTER_NAMES: readonly CounterName[] = Object.freeze([
 export type MonthlyCounters = Readonly<Record<CounterName, number>> & { readonly agencyCode: AgencyCode; readonly month: string };
 
 export interface CounterRepository {
-  /** Adds to the counters of (agency, month `YYYY-MM`) in one upsert with $inc. */
-  increment(agencyCode: AgencyCode, month: string, by: Partial<Record<CounterName, number>>): Promise<void>;
+  /**
+   * Adds `by` to the counters of (agency, month `YYYY-MM`) once per `key`: the counter document remembers the
+   * most recent keys it applied ({@link COUNTER_RECENT_KEYS}), so replaying a contribution after a crash does not
+   * count it twice. Returns false when the key was applied already.
+   */
+  apply(agencyCode: AgencyCode, month: string, key: string, by: Partial<Record<CounterName, number>>): Promise<boolean>;
   get(agencyCode: AgencyCode, month: string): Promise<MonthlyCounters>;
 }
+
+/**
+ * How many applied keys a counter document remembers. A contribution left pending by a crash is replayed by
+ * the reconciler within a minute; it would be counted twice only if this many other contributions reached the
+ * same agency and month in between.
+ */
+export const COUNTER_RECENT_KEYS = 1000;

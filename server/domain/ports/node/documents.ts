@@ -38,4 +38,6 @@ export interface DocumentRepository {
    * oldest due first. Returns it with the lease set, or null when nothing is due.
    */
   claimDue(now: Date, owner: string, leaseMs: number): Promise<NodeDocument | null>;
+  /** Ids of documents that still owe the counters a contribution and were last written before `before`. */
+  findCountPending(before: Date, limit: number): Promise<readonly string[]>;
 }

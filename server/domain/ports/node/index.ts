@@ -3,7 +3,7 @@ export type { NewUser, UserRepository } from './users.js';
 export type { HostedAgencyRepository } from './hosted-agencies.js';
 export type { DocumentPage, DocumentQuery, DocumentRepository } from './documents.js';
 export type { IdempotencyRecord, IdempotencyRepository } from './idempotency.js';
-export { COUNTER_NAMES } from './counters.js';
+export { COUNTER_NAMES, COUNTER_RECENT_KEYS } from './counters.js';
 export type { CounterName, CounterRepository, MonthlyCounters } from './counters.js';
 export type { KeyRef, KeyStore, SealedItemRepository } from './key-store.js';
 export type { AxisAgencyInfo, AxisCertificateInfo, AxisDeliveryInfo, AxisDownloadResult, AxisGateway } from './axis-gateway.js';

@@ -169,8 +169,14 @@ export interface NodeDocument {
   readonly dispatchLease: Lease | null;
   /** Axis deliveries (status packages) already applied to this document. */
   readonly appliedDeliveries: readonly string[];
-  /** Set once the monthly counters took this document into account. */
-  readonly counted: boolean;
+  /**
+   * The document owes the monthly counters a contribution (set with the write that creates it, and with the
+   * write that marks it recalled); cleared once every contribution is applied. The reconciler finds those a
+   * crash left behind.
+   */
+  readonly countPending: boolean;
+  /** Keys of the contributions already applied to the counters (`sent`, `received`, `recalled`). */
+  readonly countedKeys: readonly string[];
   readonly createdBy?: string;
   readonly version: number;
   readonly createdAt: Date;
@@ -179,5 +185,5 @@ export interface NodeDocument {
 
 /** The fields a guarded update may replace. */
 export type DocumentChanges = Partial<
-  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'counted' | 'file'>
+  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'countPending' | 'countedKeys' | 'file'>
 > & { readonly updatedAt: Date };
