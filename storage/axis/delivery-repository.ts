@@ -49,10 +49,9 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
       const filter: Raw = { recipient: query.recipient, state: query.state };
       if (query.type) filter.type = query.type;
       try {
-        const [items, total] = await Promise.all([
-          Delivery.find(filter).sort({ submittedAt: 1, docId: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>(),
-          Delivery.countDocuments(filter),
-        ]);
+        const items = await Delivery.find(filter).sort({ submittedAt: 1, docId: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>();
+        // A short page is the last one: its total is known without a count (an idle poll is one query).
+        const total = items.length < query.limit && (items.length > 0 || query.skip === 0) ? query.skip + items.length : await Delivery.countDocuments(filter);
         return { items: items.map(toRecord), total };
       } catch (e) {
         return translateMongoError(e);

@@ -93,10 +93,9 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
       if (q.phase) filter['recipients.state.phase'] = q.phase;
       if (q.recalled !== undefined) filter.recalled = q.recalled;
       try {
-        const [items, total] = await Promise.all([
-          c().find(filter).sort({ createdAt: -1, _id: 1 }).skip(q.skip).limit(q.limit).toArray(),
-          c().countDocuments(filter),
-        ]);
+        const items = await c().find(filter).sort({ createdAt: -1, _id: 1 }).skip(q.skip).limit(q.limit).toArray();
+        // A short page is the last one: its total is known without a count.
+        const total = items.length < q.limit && (items.length > 0 || q.skip === 0) ? q.skip + items.length : await c().countDocuments(filter);
         return { items: items.map(fromRaw), total };
       } catch (e) {
         return translateMongoError(e);

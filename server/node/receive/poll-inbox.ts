@@ -6,17 +6,30 @@ import { receiveDelivery } from './receive-delivery.js';
 const PAGE_SIZE = 50;
 
 /**
- * Polls the axis for one hosted agency under a lease (several node processes share the polling; a crashed
- * poller's lease expires and another takes over). Handles each waiting delivery, renewing the lease as it
- * goes. Returns how many deliveries were handled.
+ * Polls the axis for one hosted agency. It looks first (a read on the axis, no write here), and only when
+ * something waits takes the agency's poll lease, so several node processes share the work without handling a
+ * delivery twice and an idle node writes nothing. A crashed poller's lease expires and another takes over.
+ * Handles each waiting delivery, renewing the lease as it goes. Returns how many deliveries were handled.
  */
 export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Promise<number> {
+  let page;
+  try {
+    page = await deps.axis.listPending(agency.code, { page: 1, pageSize: PAGE_SIZE });
+  } catch (e) {
+    if (isDomainError(e, 'ERR_AXIS_UNAVAILABLE')) {
+      deps.logger.info({ agency: agency.code }, 'axis unavailable; polling again later');
+      return 0;
+    }
+    throw e;
+  }
+  if (page.items.length === 0) return 0;
   if (!(await deps.agencies.claimPoll(agency.code, deps.workerId, deps.now(), deps.pollLeaseMs))) return 0;
   let handled = 0;
   try {
-    const page = await deps.axis.listPending(agency.code, { page: 1, pageSize: PAGE_SIZE });
+    // Listed again under the lease: another process may have handled some while this one looked.
+    const fresh = await deps.axis.listPending(agency.code, { page: 1, pageSize: PAGE_SIZE });
     // statuses after documents, so a recall never arrives before the document it recalls
-    const items = [...page.items].sort((a, b) => (a.type === b.type ? a.submittedAt.getTime() - b.submittedAt.getTime() : a.type === 'edoc' ? -1 : 1));
+    const items = [...fresh.items].sort((a, b) => (a.type === b.type ? a.submittedAt.getTime() - b.submittedAt.getTime() : a.type === 'edoc' ? -1 : 1));
     for (const item of items) {
       if (!(await deps.agencies.claimPoll(agency.code, deps.workerId, deps.now(), deps.pollLeaseMs))) break; // lease lost
       try {
