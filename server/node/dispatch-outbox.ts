@@ -81,7 +81,10 @@ export async function dispatchOutboxOnce(deps: NodeDeps, max = 100, lanes = DISP
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  // Every lane ends before the pass does; the first failure is reported.
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, lanes) }, lane));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return sent;
 }
 

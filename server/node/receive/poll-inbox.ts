@@ -49,9 +49,20 @@ export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Prom
   return handled;
 }
 
-/** One poll of every hosted agency. */
+/** Hosted agencies polled at once: each poll is mostly waiting on the axis. */
+const POLL_LANES = 4;
+
+/** One poll of every hosted agency, a few at a time. Returns how many deliveries were handled. */
 export async function pollInboxOnce(deps: NodeDeps): Promise<number> {
+  const agencies = [...(await deps.agencies.list())];
   let handled = 0;
-  for (const agency of await deps.agencies.list()) handled += await pollAgencyOnce(deps, agency);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < agencies.length) handled += await pollAgencyOnce(deps, agencies[next++]!);
+  };
+  // Every lane ends before the pass does (no poll outlives its pass); the first failure is reported.
+  const results = await Promise.allSettled(Array.from({ length: Math.min(POLL_LANES, agencies.length) }, lane));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return handled;
 }
