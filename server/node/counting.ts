@@ -60,9 +60,10 @@ export function contributionsOf(doc: NodeDocument): readonly Contribution[] {
  * counter ignores a key it has seen), then one guarded write records the keys and clears `countPending`.
  * A crash anywhere in between leaves `countPending` set, and {@link settlePendingCounts} finishes the job.
  */
-export async function settleCounts(deps: Pick<NodeDeps, 'documents' | 'counters' | 'now'>, id: string): Promise<void> {
+export async function settleCounts(deps: Pick<NodeDeps, 'documents' | 'counters' | 'now'>, id: string, known?: NodeDocument): Promise<void> {
   for (let i = 0; i < 10; i++) {
-    const doc = await deps.documents.findById(id);
+    // The caller's copy saves the first read; a version that moved meanwhile sends the loop back to the store.
+    const doc = i === 0 && known?.id === id ? known : await deps.documents.findById(id);
     if (!doc || !doc.countPending) return;
     const owed = contributionsOf(doc).filter((c) => !doc.countedKeys.includes(c.key));
     const month = reportMonthOf(doc);

@@ -250,6 +250,6 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
     return { id, documentId, replayed: true };
   }
   if (scopeKey) await deps.idempotency.complete(scopeKey, deps.now());
-  await settleCounts(deps, doc.id);
+  await settleCounts(deps, doc.id, doc);
   return { id, documentId, replayed: false };
 }

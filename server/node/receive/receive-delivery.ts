@@ -128,7 +128,7 @@ async function receiveDocument(deps: NodeDeps, self: AgencyCode, selfName: strin
     await Promise.all([fileBlobId ? deps.blobs.delete(fileBlobId) : undefined, deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]);
   }
   await deps.axis.ack(self, info.docId, 'done');
-  if (outcome === 'inserted') await settleCounts(deps, doc.id);
+  if (outcome === 'inserted') await settleCounts(deps, doc.id, doc);
   deps.logger.info({ agency: self, axisDocId: info.docId, verdict: check.verification.verdict, reason: check.verification.reasonCode }, 'document received');
   return outcome === 'inserted' ? 'stored' : 'already-stored';
 }
@@ -159,7 +159,7 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
     return { recipients, appliedDeliveries: [...d.appliedDeliveries, info.docId], ...(recalled ? { recalled: true, countPending: true } : {}) };
   });
   // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting).
-  if (agreedNow) await settleCounts(deps, updated.id);
+  if (agreedNow) await settleCounts(deps, updated.id, updated);
   return updated;
 }
 
