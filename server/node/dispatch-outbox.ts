@@ -2,6 +2,7 @@ import { DomainError, isDomainError } from '../domain/errors.js';
 import type { NodeDocument, OutgoingMessage } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
 import { mutateDocument } from './mutate.js';
+import { settleAll } from './settle-all.js';
 import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
 
 /** Failures worth another attempt later: the axis or our own storage or keys are temporarily unavailable. */
@@ -81,10 +82,7 @@ export async function dispatchOutboxOnce(deps: NodeDeps, max = 100, lanes = DISP
       }
     }
   };
-  // Every lane ends before the pass does; the first failure is reported.
-  const results = await Promise.allSettled(Array.from({ length: Math.max(1, lanes) }, lane));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  await settleAll(Array.from({ length: Math.max(1, lanes) }, lane));
   return sent;
 }
 

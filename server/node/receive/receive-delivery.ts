@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import type { AgencyCode } from '../../domain/agency/index.js';
 import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import type { AxisDeliveryInfo, DocumentMetadata, NodeDocument, OutgoingMessage, RecipientTrack } from '../../domain/ports/node/index.js';
+import type { AxisDeliveryInfo, AxisDownloadResult, DocumentMetadata, NodeDocument, OutgoingMessage, RecipientTrack } from '../../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE, nextDocumentState, type StatusActor, type StatusCode } from '../../domain/status/index.js';
 import { settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
-import { boundAt, verifyInbound } from './verify-inbound.js';
+import { boundAt, verifyInbound, type InboundCheck } from './verify-inbound.js';
 
 export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored';
 
@@ -44,20 +44,40 @@ function metadataOf(pkg: EdocPackage | undefined, documentId: string): DocumentM
   };
 }
 
+/** What the read-only first step learned about an incoming document package. */
+export type FetchedDocument =
+  | { readonly kind: 'already-stored' }
+  | { readonly kind: 'checked'; readonly dl: AxisDownloadResult; readonly check: InboundCheck };
+
 /**
- * An incoming document package: download, verify everything, store the document with its reports and the
- * answer (01 arrived, or 02 refused with the reason) as one insert keyed by the axis docId, then acknowledge
- * the transport. Each step is idempotent, so a crash anywhere is repaired by the next poll: a stored
- * document is recognised (unique key) and only acknowledged again.
+ * First step of receiving a document package: recognise one stored already, else download and verify
+ * everything. Writes nothing of the node's, so packages can be fetched side by side.
  */
-async function receiveDocument(deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo): Promise<ReceiveOutcome> {
-  const dedupKey = `in:${info.docId}`;
-  if (await deps.documents.findByDedupKey(self, dedupKey)) {
+export async function fetchDocument(deps: NodeDeps, self: AgencyCode, info: AxisDeliveryInfo): Promise<FetchedDocument> {
+  if (await deps.documents.findByDedupKey(self, `in:${info.docId}`)) return { kind: 'already-stored' };
+  const dl = await deps.axis.download(self, info.docId);
+  return { kind: 'checked', dl, check: await verifyInbound(deps, self, dl) };
+}
+
+/** True when storing the package needs an earlier document in place (a revoke, update or replace of it). */
+export function actsOnEarlierDocument(fetched: FetchedDocument): boolean {
+  const t = fetched.kind === 'checked' ? fetched.check.pkg?.TraceHeaderList.Bussiness.BussinessDocType : undefined;
+  return t === 1 || t === 2 || t === 3;
+}
+
+/**
+ * Second step: store the document with its reports and the answer (01 arrived, or 02 refused with the
+ * reason) as one insert keyed by the axis docId, then acknowledge the transport. Each step is idempotent, so
+ * a crash anywhere is repaired by the next poll: a stored document is recognised (unique key) and only
+ * acknowledged again.
+ */
+export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, fetched: FetchedDocument): Promise<ReceiveOutcome> {
+  if (fetched.kind === 'already-stored') {
     await deps.axis.ack(self, info.docId, 'done');
     return 'already-stored';
   }
-  const dl = await deps.axis.download(self, info.docId);
-  const check = await verifyInbound(deps, self, dl);
+  const { dl, check } = fetched;
+  const dedupKey = `in:${info.docId}`;
   if (check.pkg && isRevokePackage(check.pkg) && check.verification.verdict === 'accepted') {
     const target = check.pkg.TraceHeaderList.Bussiness.DocumentId;
     if (target) await applyStatus(deps, self, { ...info, type: 'status' }, '13', info.from, target, check.pkg.TraceHeaderList.Bussiness.BussinessDocReason);
@@ -198,5 +218,6 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
 
 /** Handles one delivery waiting at the axis for a hosted agency. */
 export async function receiveDelivery(deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo): Promise<ReceiveOutcome> {
-  return info.type === 'status' ? receiveStatus(deps, self, info) : receiveDocument(deps, self, selfName, info);
+  if (info.type === 'status') return receiveStatus(deps, self, info);
+  return storeDocument(deps, self, selfName, info, await fetchDocument(deps, self, info));
 }

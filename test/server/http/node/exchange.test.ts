@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { signPdf, verifyPdf } from '../../../../crypto/index.js';
-import { buildEdocPackage, signPackage } from '../../../../server/domain/edxml/index.js';
+import { buildEdocPackage, signPackage, type Bussiness } from '../../../../server/domain/edxml/index.js';
 import { devIdentityToPkcs12 } from '../../../../server/node/provision.js';
+import { createHostedAgencyRepository } from '../../../../storage/node/index.js';
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
 import { listOpenApiOperations, listRoutes } from '../../../support/routes.js';
@@ -118,6 +119,47 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
     expect(replacement.metadata.targetDocumentId).to.equal(first.documentId);
     const marked = await readJson(await api(ex.baseUrl, h27, 'GET', `/documents/${earlier.id}`));
     expect(marked.supersededBy).to.include({ documentId: second.documentId, kind: 'replace' });
+  });
+
+  it('when a document and its replacement wait together at the axis, then the receiver stores the earlier one first and marks it superseded', async () => {
+    const sender = ex.agency(G12);
+    const pdf = (await signPdf(await personSignedPdf(sender), { identity: sender.seal.identity, role: 'seal', signingTime: new Date(), appearance: false })).pdf;
+    const tokenR = await fetch(`${ex.baseUrl}/axis/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ systemId: G12, secret: secretOf(G12) }) });
+    const axisToken = (await readJson(tokenR)).accessToken as string;
+    const submit = async (number: string, bussiness: Omit<Bussiness, 'Paper'>): Promise<string> => {
+      const documentId = `000.00.00.G12,2026/11/20,${number}/BTC-VP`;
+      const pkg = buildEdocPackage({
+        MessageHeader: {
+          From: { OrganId: G12, OrganName: 'Bộ Tài chính' }, To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }], DocumentId: documentId,
+          Code: { CodeNumber: number, CodeNotation: 'BTC-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: '2026/11/20' },
+          DocumentType: { Type: 1, TypeName: 'Công văn' }, Subject: `Văn bản ${number}`, SignerInfo: { FullName: 'Trần B' }, ToPlaces: [], OtherInfo: { Priority: 0 }, ResponseFor: [],
+        },
+        TraceHeaderList: { TraceHeader: [{ OrganId: G12, Timestamp: '2026/11/20 09:00:00' }], Bussiness: { Paper: 0, ...bussiness } },
+        Attachments: [{ ContentId: 'cid:1', AttachmentName: `${number}.pdf`, ContentType: 'application/pdf', Content: pdf, Zipped: false }],
+      });
+      const form = new FormData();
+      form.set('type', 'edoc');
+      form.set('package', new Blob([pkg]), 'p.edxml');
+      form.set('signature', new Blob([await signPackage(pkg, sender.seal.identity, new Date())]), 'p.p7s');
+      const r = await fetch(`${ex.baseUrl}/axis/v1/edocs`, { method: 'POST', headers: { authorization: `Bearer ${axisToken}` }, body: form });
+      expect(r.status, JSON.stringify(await readJson(r.clone()))).to.equal(201);
+      return documentId;
+    };
+    // Hold Hà Tĩnh's poll lease so both packages wait at the axis and reach the node in one poll.
+    const hosted = createHostedAgencyRepository(db.connection());
+    await eventually('the poll lease of H27', async () => (await hosted.claimPoll(H27, 'test-holder', new Date(), 60_000)) || undefined);
+    let earlierId: string;
+    let laterId: string;
+    try {
+      earlierId = await submit('81', { BussinessDocType: 0 });
+      laterId = await submit('82', { BussinessDocType: 3, DocumentId: earlierId, BussinessDocReason: 'Thay thế do sai sót' });
+    } finally {
+      await hosted.releasePoll(H27, 'test-holder', new Date());
+    }
+    const replacement = await inboxDocument(ex.baseUrl, h27, laterId);
+    expect(replacement.metadata.targetDocumentId).to.equal(earlierId);
+    const earlier = await inboxDocument(ex.baseUrl, h27, earlierId);
+    expect(earlier.supersededBy).to.include({ documentId: laterId, kind: 'replace' });
   });
 
   it('when a clerk sends an unsigned PDF, then ERR_DOCUMENT_UNSIGNED, unless marked informational; a clerk may not ask for "apply"', async () => {
