@@ -61,9 +61,14 @@ export async function appendTrace(log: TraceLog, hop: TraceHop): Promise<TraceEn
       return entry;
     } catch (e) {
       if (!isDomainError(e, 'ERR_DUPLICATE_KEY')) throw e;
+      // Another append took this seq (read the new end and try again), or this event is in the log already.
+      const end = await log.last();
+      if (end && end.seq >= body.seq) {
+        if (end.eventKey === hop.eventKey) return end;
+        continue;
+      }
       const existing = await log.findByEventKey(hop.eventKey);
       if (existing) return existing;
-      // lost the race for this seq: read the new end of the chain
     }
   }
   throw new DomainError('ERR_CONFLICT', 'trace chain busy: could not append');

@@ -108,6 +108,8 @@ export const AXIS_COLLECTIONS = {
   submissions: 'axis_submissions',
   deliveries: 'axis_deliveries',
   trace: 'axis_trace',
+  /** One document: the seq of the newest trace entry (a hint; readers walk forward from it). */
+  traceHead: 'axis_trace_head',
   packagesBucket: 'axis_packages',
 } as const;
 

@@ -1,8 +1,8 @@
 import type mongoose from 'mongoose';
 import type { AgencyCode } from '../../server/domain/agency/index.js';
 import type { TraceEntry, TraceLog } from '../../server/domain/ports/axis/index.js';
-import { translateMongoError } from '../mongo-errors.js';
-import { axisModels } from './models.js';
+import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
+import { AXIS_COLLECTIONS, axisModels } from './models.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = Record<string, any>;
@@ -22,20 +22,51 @@ function toEntry(d: Raw): TraceEntry {
   });
 }
 
-/** The append-only trace (collection axis_trace): inserts only, never an update or a delete. */
+/**
+ * The append-only trace (collection axis_trace): inserts only, never an update or a delete. An entry's `_id`
+ * is its seq, so the end of the chain is found by `_id` lookups: a head document (axis_trace_head) remembers
+ * the newest seq it was told of, and `last()` walks forward from it to the first missing seq. The head may lag
+ * (a crash or a race between the insert and its update); the walk makes that harmless. Without the head, no
+ * query on the chain end would avoid a scan on FerretDB 1.x, where only `_id` lookups are indexed.
+ */
 export function createTraceRepository(connection: mongoose.Connection): TraceLog {
   const { Trace } = axisModels(connection);
+  const entries = () => Trace.collection;
+  const head = () => Trace.db.collection<{ _id: string; seq: number }>(AXIS_COLLECTIONS.traceHead);
+  const bySeq = async (seq: number): Promise<Raw | null> => {
+    // entries written before seq became the _id are found by their seq field (a scan; old databases only)
+    return (await entries().findOne({ _id: seq } as Raw)) ?? (await entries().findOne({ seq } as Raw));
+  };
+  /** Moves the head forward to `seq` (never back). */
+  const noteHead = async (seq: number): Promise<void> => {
+    const r = await head().updateOne({ _id: 'head', seq: { $lt: seq } }, { $set: { seq } });
+    if (r.matchedCount === 0) await head().insertOne({ _id: 'head', seq }).catch((e) => (isDuplicateKeyError(e) ? undefined : Promise.reject(e)));
+  };
   return {
     async last(): Promise<TraceEntry | null> {
-      const d = await Trace.findOne({}).sort({ seq: -1 }).lean<Raw>().catch((e) => translateMongoError(e));
-      return d ? toEntry(d) : null;
+      try {
+        const h = await head().findOne({ _id: 'head' });
+        const start: Raw | null = (h ? await bySeq(h.seq) : null) ?? (await Trace.findOne({}).sort({ seq: -1 }).lean<Raw>());
+        if (!start) return null;
+        let current: Raw = start;
+        for (;;) {
+          const next: Raw | null = await entries().findOne({ _id: Number(current.seq) + 1 } as Raw);
+          if (!next) break;
+          current = next;
+        }
+        if (!h || h.seq < Number(current.seq)) await noteHead(Number(current.seq));
+        return toEntry(current);
+      } catch (e) {
+        return translateMongoError(e);
+      }
     },
     async insert(entry: TraceEntry): Promise<void> {
       try {
-        await Trace.collection.insertOne({ ...entry, details: { ...entry.details } });
+        await entries().insertOne({ _id: entry.seq, ...entry, details: { ...entry.details } } as Raw);
       } catch (e) {
         translateMongoError(e, 'trace entry');
       }
+      await noteHead(entry.seq).catch(() => undefined); // a hint only: last() walks past a stale head
     },
     async findByEventKey(eventKey: string): Promise<TraceEntry | null> {
       const d = await Trace.findOne({ eventKey }).lean<Raw>().catch((e) => translateMongoError(e));

@@ -5,6 +5,7 @@ import type { SubmissionRecord } from '../../../server/domain/ports/axis/index.j
 import {
   AXIS_COLLECTIONS, createAgencyRepository, createDeliveryRepository, createSubmissionRepository, createTraceRepository, ensureAxisIndexes,
 } from '../../../storage/axis/index.js';
+import { appendTrace, verifyTraceChain } from '../../../server/axis/trace.js';
 import { useDatabase } from '../../support/database.js';
 
 const A = parseAgencyCode('000.00.00.G22');
@@ -100,5 +101,27 @@ describe('storage/axis repositories @db', () => {
     expect(await codeOf(repo.insert({ ...e, seq: 2 }))).to.equal('ERR_DUPLICATE_KEY');
     expect((await repo.last())?.seq).to.equal(1);
     expect((await repo.listByDocId('d')).map((x) => x.details)).to.deep.equal([{ n: 1 }]);
+  });
+
+  it('when the head of the trace lags or is gone, then last() still finds the newest entry, and racing appends make one gapless chain', async () => {
+    const repo = createTraceRepository(db.connection());
+    const hop = (n: number) => ({ eventKey: `race-${n}`, event: 'queued' as const, actor: A, docId: `race-${n}`, details: { n }, at: new Date('2026-11-23T10:00:00Z') });
+    const appended = await Promise.all(Array.from({ length: 12 }, (_, n) => appendTrace(repo, hop(n))));
+    expect(new Set(appended.map((e) => e.seq)).size).to.equal(12);
+    const end = await repo.last();
+    const chain = await repo.listFrom(1, 100);
+    expect(chain.map((e) => e.seq)).to.deep.equal(Array.from({ length: chain.length }, (_, i) => i + 1));
+    // seq 1 is the hand-made entry of the test above; ours link to it and to each other
+    expect(verifyTraceChain(chain.slice(1), chain[0]!.hash)).to.include({ ok: true, checked: 12 });
+    expect(end!.seq).to.equal(chain.length);
+    // a repeated event answers the entry already written
+    expect((await appendTrace(repo, hop(3))).seq).to.equal(appended[3]!.seq);
+
+    const heads = db.connection().db!.collection<{ _id: string; seq: number }>(AXIS_COLLECTIONS.traceHead);
+    await heads.updateOne({ _id: 'head' }, { $set: { seq: 1 } });
+    expect((await repo.last())!.seq).to.equal(end!.seq);
+    await heads.deleteOne({ _id: 'head' });
+    expect((await repo.last())!.seq).to.equal(end!.seq);
+    expect((await appendTrace(repo, hop(99))).seq).to.equal(end!.seq + 1);
   });
 });
