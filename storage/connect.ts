@@ -6,6 +6,18 @@ export interface ConnectOptions {
   readonly dbName?: string;
   /** How long to wait for the server before failing (ms). */
   readonly serverSelectionTimeoutMS?: number;
+  /** Told of every command when it ends (for benchmarks and diagnostics; off when absent). */
+  readonly onCommand?: (command: DatabaseCommand) => void;
+}
+
+/** One finished database command, as the driver's command monitoring reports it. */
+export interface DatabaseCommand {
+  /** e.g. `find`, `insert`, `findAndModify`. */
+  readonly name: string;
+  readonly collection: string;
+  /** From sending the command to its answer. */
+  readonly millis: number;
+  readonly ok: boolean;
 }
 
 /**
@@ -18,21 +30,9 @@ export async function connectDatabase(options: ConnectOptions): Promise<mongoose
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
     autoIndex: false,
     autoCreate: true,
-    monitorCommands: true,
+    ...(options.onCommand ? { monitorCommands: true } : {}),
   });
-  const census = new Map<string, { n: number; ms: number }>();
-  const started = new Map<number, { k: string; t: number }>();
-  (connection as any).getClient().on('commandStarted', (e: any) => {
-    const c = e.command; const coll = c[e.commandName];
-    const f = c.filter ?? c.query ?? (c.updates ? c.updates[0]?.q : undefined) ?? (c.deletes ? c.deletes[0]?.q : undefined) ?? (c.pipeline ? c.pipeline[0]?.$match : undefined);
-    const k = `${e.commandName} ${typeof coll === 'string' ? coll : ''} ${f ? Object.keys(f).join(',') : ''}`;
-    started.set(e.requestId, { k, t: performance.now() });
-  });
-  const done = (e: any) => { const s = started.get(e.requestId); if (!s) return; started.delete(e.requestId); const v = census.get(s.k) ?? { n: 0, ms: 0 }; v.n++; v.ms += performance.now() - s.t; census.set(s.k, v); };
-  (connection as any).getClient().on('commandSucceeded', done);
-  (connection as any).getClient().on('commandFailed', done);
-  (globalThis as any).__census = census;
-  process.on('exit', () => { if (!process.env.CENSUS) return; const rows = [...census].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30); for (const [k, v] of rows) process.stderr.write(`${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(6)}x  ${k}\n`); });
+  if (options.onCommand) watchCommands(connection, options.onCommand);
   try {
     await connection.asPromise();
   } catch (cause) {
@@ -59,4 +59,21 @@ export async function pingDatabase(connection: mongoose.Connection): Promise<boo
   } catch {
     return false;
   }
+}
+
+function watchCommands(connection: mongoose.Connection, onCommand: (command: DatabaseCommand) => void): void {
+  const client = connection.getClient();
+  const open = new Map<number, { name: string; collection: string; at: number }>();
+  client.on('commandStarted', (e) => {
+    const target = (e.command as Record<string, unknown>)[e.commandName];
+    open.set(e.requestId, { name: e.commandName, collection: typeof target === 'string' ? target : '', at: performance.now() });
+  });
+  const end = (ok: boolean) => (e: { requestId: number }) => {
+    const started = open.get(e.requestId);
+    if (!started) return;
+    open.delete(e.requestId);
+    onCommand({ name: started.name, collection: started.collection, millis: performance.now() - started.at, ok });
+  };
+  client.on('commandSucceeded', end(true));
+  client.on('commandFailed', end(false));
 }

@@ -1,5 +1,5 @@
 /** The storage layer's face for the composition root. Only server/compose/ imports storage/. */
-export { connectDatabase, ensureIndexes, pingDatabase } from './connect.js';
+export { connectDatabase, ensureIndexes, pingDatabase, type DatabaseCommand } from './connect.js';
 export { startEmbeddedServer, type EmbeddedServer } from './embedded/start-embedded-server.js';
 export { createGridFsBlobStore } from './blob/gridfs-blob-store.js';
 export { translateMongoError, isDuplicateKeyError } from './mongo-errors.js';

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { connectDatabase, locateServer, startEmbeddedServer, type DatabaseConnection, type EmbeddedServer } from '../../storage/index.js';
+import { connectDatabase, locateServer, startEmbeddedServer, type DatabaseCommand, type DatabaseConnection, type EmbeddedServer } from '../../storage/index.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 
@@ -16,7 +16,7 @@ export function toolsDirOf(config: Config): string {
 }
 
 /** MONGODB_URI when set; otherwise the embedded server (mongod or FerretDB) on `<dataDir>/db`. */
-export async function openDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
+export async function openDatabase(config: Config, logger: Logger, onCommand?: (command: DatabaseCommand) => void): Promise<OpenDatabase> {
   let embedded: EmbeddedServer | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
@@ -28,7 +28,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
     uri = embedded.uri;
     logger.info({ kind: embedded.kind, uri }, 'embedded database started');
   }
-  const connection = await connectDatabase({ uri, dbName: config.dbName }).catch(async (e) => {
+  const connection = await connectDatabase({ uri, dbName: config.dbName, ...(onCommand ? { onCommand } : {}) }).catch(async (e) => {
     await embedded?.stop();
     throw e;
   });

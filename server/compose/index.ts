@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { ensureIndexes, pingDatabase } from '../../storage/index.js';
+import { ensureIndexes, pingDatabase, type DatabaseCommand } from '../../storage/index.js';
 import type { Config } from '../config/config.js';
 import { parseAgencyCode } from '../domain/agency/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
@@ -29,7 +29,15 @@ function developmentAxisSecret(tokenSecret: string, code: string): string {
  * storage into the roles asked for, mounts them on one HTTP app, seeds the development registry and the demo
  * users, starts the node's workers, and returns a handle that stops everything in reverse order.
  */
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+export type { DatabaseCommand };
+
+/** Options of the whole service that are not configuration (diagnostics). */
+export interface ServiceOptions {
+  /** Told of every database command when it ends (the exchange benchmark uses it to show database time). */
+  readonly onDatabaseCommand?: (command: DatabaseCommand) => void;
+}
+
+export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   const now = new Date();
   const tokenSecret = config.tokenSecret ?? readOrCreateSecret(config.dataDir, 'token-secret').value;
   const demoPassword =
@@ -39,7 +47,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const trust = { trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl] };
   const secretFor = (code: string) => developmentAxisSecret(tokenSecret, code);
 
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase(config, logger, options.onDatabaseCommand);
   const stops: Array<() => Promise<void>> = [() => db.close()];
   try {
     const openapi: OpenApiFragment[] = [];

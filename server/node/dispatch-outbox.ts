@@ -22,23 +22,33 @@ async function packageOf(deps: NodeDeps, m: OutgoingMessage): Promise<{ packageB
   return { packageBytes, signature };
 }
 
+/** The lease comes off in the same write when nothing else is due now (this worker's lease only). */
+function releasingIfDone(deps: NodeDeps, d: NodeDocument, changes: ReturnType<typeof replaceMessage>) {
+  const now = deps.now().getTime();
+  const moreDue = changes.outgoing.some((x) => x.state === 'pending' && x.nextAttemptAt.getTime() <= now);
+  return moreDue || d.dispatchLease?.owner !== deps.workerId ? changes : { ...changes, dispatchLease: null };
+}
+
 /**
  * Sends the due messages of one leased document, in order (a status never overtakes the document it is
  * about). Success records the axis docId; a transient failure schedules the next attempt with backoff and
  * jitter; a refusal by the axis, or the last allowed attempt, leaves the message `failed` (visible, a clerk
- * may retry). The axis recognises a resent package, so a lease that expired mid-send duplicates nothing.
+ * may retry). The write that records the last outcome also gives the lease back. The axis recognises a
+ * resent package, so a lease that expired mid-send duplicates nothing. Returns the messages sent and whether
+ * the lease is still held.
  */
-async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<number> {
+async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ sent: number; holding: boolean }> {
   let doc = leased;
   let sent = 0;
+  const holding = () => doc.dispatchLease?.owner === deps.workerId;
   for (;;) {
     const m = doc.outgoing.find((x) => x.state !== 'sent');
-    if (!m || m.state === 'failed' || m.nextAttemptAt.getTime() > deps.now().getTime()) return sent;
+    if (!m || m.state === 'failed' || m.nextAttemptAt.getTime() > deps.now().getTime()) return { sent, holding: holding() };
     try {
       const { packageBytes, signature } = await packageOf(deps, m);
       const r = await deps.axis.send(doc.agencyCode, { type: m.kind, packageBytes, signature });
       const at = deps.now();
-      doc = await mutateDocument(deps, doc.id, (d) => replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 })));
+      doc = await mutateDocument(deps, doc.id, (d) => releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 }))));
       sent++;
       deps.logger.info({ document: doc.id, message: m.id, axisDocId: r.docId, duplicate: r.duplicate }, 'sent to the axis');
     } catch (e) {
@@ -47,11 +57,11 @@ async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<nu
       const lastError = isDomainError(e) ? `${e.code}: ${e.message}` : 'unexpected error';
       const next = new Date(deps.now().getTime() + backoffDelayMs(attempts, deps.dispatch, deps.random()));
       doc = await mutateDocument(deps, doc.id, (d) =>
-        replaceMessage(d, m.id, (x) => ({ ...x, attempts, lastError, ...(give ? { state: 'failed' as const } : { nextAttemptAt: next }) })),
+        releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, attempts, lastError, ...(give ? { state: 'failed' as const } : { nextAttemptAt: next }) }))),
       );
       (give ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger))({ document: doc.id, message: m.id, attempts, code: isDomainError(e) ? e.code : undefined }, give ? 'message failed' : 'send failed, will retry');
       if (!isDomainError(e)) deps.logger.error({ err: e }, 'unexpected send error');
-      return sent;
+      return { sent, holding: holding() };
     }
   }
 }
@@ -73,12 +83,17 @@ export async function dispatchOutboxOnce(deps: NodeDeps, max = 100, lanes = DISP
       taken++;
       const doc = await deps.documents.claimDue(deps.now(), deps.workerId, deps.dispatch.leaseMs);
       if (!doc) return;
+      let holding = true;
       try {
-        sent += await sendDueMessages(deps, doc);
+        const r = await sendDueMessages(deps, doc);
+        sent += r.sent;
+        holding = r.holding;
       } finally {
-        await mutateDocument(deps, doc.id, (d) => (d.dispatchLease?.owner === deps.workerId ? { dispatchLease: null } : null)).catch((e) =>
-          deps.logger.warn({ err: e, document: doc.id }, 'could not release the dispatch lease (it expires by itself)'),
-        );
+        if (holding) {
+          await mutateDocument(deps, doc.id, (d) => (d.dispatchLease?.owner === deps.workerId ? { dispatchLease: null } : null)).catch((e) =>
+            deps.logger.warn({ err: e, document: doc.id }, 'could not release the dispatch lease (it expires by itself)'),
+          );
+        }
       }
     }
   };

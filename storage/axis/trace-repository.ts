@@ -39,8 +39,10 @@ export function createTraceRepository(connection: mongoose.Connection): TraceLog
   };
   /** Moves the head forward to `seq` (never back). */
   const noteHead = async (seq: number): Promise<void> => {
-    const r = await head().updateOne({ _id: 'head', seq: { $lt: seq } }, { $set: { seq } });
-    if (r.matchedCount === 0) await head().insertOne({ _id: 'head', seq }).catch((e) => (isDuplicateKeyError(e) ? undefined : Promise.reject(e)));
+    // One write: moves an older head, creates a missing one, and fails as a duplicate when the head is ahead.
+    await head()
+      .updateOne({ _id: 'head', seq: { $lt: seq } }, { $set: { seq } }, { upsert: true })
+      .catch((e) => (isDuplicateKeyError(e) ? undefined : Promise.reject(e)));
   };
   return {
     async last(): Promise<TraceEntry | null> {

@@ -12,6 +12,7 @@ import { buildEdocPackage, formatEdxmlTimestamp, signPackage, verifyPackageSigna
 import { createLogger } from '../../../server/logger.js';
 import { getDocument, listBox, login, sendDocument, type Session } from '../exchange/clerk-client.js';
 import { benchMetadata, makePdf, mean, percentile } from '../exchange/fixture.js';
+import { createDatabaseTally } from '../exchange/database-tally.js';
 import { childProcessCpu, cpuSince } from '../exchange/process-cpu.js';
 import type { BenchContext, BenchSuite } from '../harness.js';
 
@@ -249,11 +250,12 @@ export const suite: BenchSuite = {
     let startupMs: number;
     let database = '';
     const idle: number[] = [];
+    const dbTally = createDatabaseTally();
     let usage: { nodeMs: number; children: Map<string, number>; elu: number };
     let background: { nodeMsPerSec: number; children: Map<string, number> };
     try {
       const t0 = Date.now();
-      service = await startService(config, logger);
+      service = await startService(config, logger, { onDatabaseCommand: (c) => dbTally.onCommand(c) });
       startupMs = Date.now() - t0;
       database = service.banner.find((l) => l.includes('database:'))?.replace(/^\s*database:\s*/, '').replace(/ \(data in .*\)$/, '') ?? '';
       const leader = await login(service.url, SENDER, 'lanhdao', password);
@@ -275,7 +277,9 @@ export const suite: BenchSuite = {
       const cpu0 = process.cpuUsage();
       const children0 = childProcessCpu();
       const elu0 = performance.eventLoopUtilization();
+      dbTally.start();
       batch = await runBatch({ ...common, firstN: WARMUP + 1, count: DOCS, inFlight: IN_FLIGHT });
+      dbTally.stop();
       const cpu = process.cpuUsage(cpu0);
       usage = { nodeMs: (cpu.user + cpu.system) / 1000, children: cpuSince(children0, childProcessCpu()), elu: performance.eventLoopUtilization(elu0).utilization };
       phases = await phasesOf(batch, leader, receiver);
@@ -307,6 +311,7 @@ export const suite: BenchSuite = {
       eventLoopUtilization: usage!.elu,
       idleCpuMsPerSecond: { node: background!.nodeMsPerSec, ...Object.fromEntries(background!.children) },
       database,
+      databaseCommandsPerDocument: { count: dbTally.total().count / DOCS, latencyMs: dbTally.total().millis / DOCS, top: dbTally.top(8, DOCS) },
       note: `documents/s, ${DOCS} docs ${IN_FLIGHT} in flight; latency p50 ${ms(p50Ms)} p99 ${ms(p99Ms)} (nearest rank of ${DOCS}); µs/op = 1/throughput`,
     };
     ctx.record(e2e);
@@ -341,6 +346,8 @@ export const suite: BenchSuite = {
         `  crypto per document, timed alone: sender ${ms(sender)} (sign person ${ms(s('sign.person.100k'))} + seal ${ms(s('sign.seal.100k'))} + verify ${ms(s('verify.2sig.100k'))} + edXML ${ms(s('edxml.build+sign'))}), axis ${ms(axis)}, receiver ${ms(inbound)}; total ${ms(cpu)} of CPU ⇒ ≤ ${(1000 / cpu).toFixed(1)} documents/s on one core`,
         `  POST mean ${ms(post)} of which crypto alone ${ms(sender)} → HTTP + database + queueing ≈ ${ms(Math.max(0, post - sender))} (with ${IN_FLIGHT} in flight on one event loop)`,
         `  receiver mean ${ms(inb)} of which crypto alone ${ms(inbound)}; the rest of the latency is waiting (dispatcher tick, ${POLL_MS} ms inbox poll)`,
+        `  database commands during the batch, per document: ${(dbTally.total().count / DOCS).toFixed(0)}, summed latency ${ms(dbTally.total().millis / DOCS)} (concurrent commands each count their wait; idle polling included); costliest:`,
+        ...dbTally.top(8, DOCS).map((t) => `    ${ms(t.millis).padStart(9)}  ${t.count.toFixed(1).padStart(5)}×  ${t.key}`),
         '',
       ].join('\n'),
     );
