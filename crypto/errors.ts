@@ -24,7 +24,9 @@ export type CryptoErrorCode =
   | 'ERR_IMAGE_MALFORMED'
   | 'ERR_POOL_CLOSED'
   | 'ERR_POOL_BUSY'
-  | 'ERR_POOL_WORKER';
+  | 'ERR_POOL_WORKER'
+  | 'ERR_TSP_MALFORMED'
+  | 'ERR_TSP_REJECTED';
 
 export class CryptoError extends Error {
   readonly code: CryptoErrorCode;

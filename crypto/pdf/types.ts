@@ -69,6 +69,12 @@ export interface VerifyPdfOptions {
   readonly ocspResponses?: readonly Uint8Array[];
   /** The verifier's clock, injected. */
   readonly now: Date;
+  /** The caller's explicit validation time (poe `caller`); see VerifyDetachedOptions.at. */
+  readonly at?: Date;
+  /** The axis's record of when it accepted the package (poe `axis-arrival`). */
+  readonly arrivalTime?: Date;
+  readonly maxClockSkewMs?: number;
+  readonly timestampTrustAnchors?: readonly Uint8Array[];
   readonly policy?: VerifyDetachedOptions['policy'];
   /**
    * Certificates (DER) the registry binds to the sending agency. Checked on the last signature, the one

@@ -191,7 +191,12 @@ export async function verifySignatureField(
       ...(options.crls ? { crls: options.crls } : {}),
       ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
-      ...(mDate ? { at: mDate } : {}),
+      // /M is the signer's claim (PAdES B-B): never the validation time (ETSI EN 319 102-1 §5.5).
+      ...(mDate ? { claimedSigningTime: mDate } : {}),
+      ...(options.at ? { at: options.at } : {}),
+      ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
+      ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
+      ...(options.timestampTrustAnchors ? { timestampTrustAnchors: options.timestampTrustAnchors } : {}),
       ...(isLast && options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
     });
   } catch (e) {

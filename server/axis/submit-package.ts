@@ -4,6 +4,7 @@ import type { AgencyCode } from '../domain/agency/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { verifyPackageSignature, type PackageKind } from '../domain/edxml/index.js';
 import type { SubmissionRecord } from '../domain/ports/axis/index.js';
+import { boundAtValidationTime } from '../domain/registry/index.js';
 import { maySendStatus } from '../domain/status/index.js';
 import type { AxisDeps, AxisPrincipal } from './deps.js';
 import { inspectPackage, type PackageFacts } from './inspect-package.js';
@@ -36,19 +37,21 @@ function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
   }
 }
 
-/** The signature is valid, trusted (chain, CRLs, algorithm policy) and by a certificate bound to the sender. */
+/**
+ * The signature is valid, trusted (chain, CRLs, algorithm policy) and by a certificate bound to the sender at
+ * its validation time (the same rule as the receiving node: boundAtValidationTime). The axis validates at its
+ * own clock — the arrival time it records and later hands to receivers as their proof of existence — or at an
+ * earlier verified signature timestamp; never at the signer's claimed time.
+ */
 async function checkSignature(deps: AxisDeps, input: SubmitPackageInput, sender: AgencyCode): Promise<SignatureReport> {
   const agency = await deps.registry.findByCode(sender);
   if (!agency) throw new DomainError('ERR_AGENCY_UNKNOWN', `sender ${sender} is not registered`);
-  const bound = agency.certificates.filter((c) => c.status === 'active').map((c) => c.der);
   const report = await verifyPackageSignature(input.packageBytes, input.signature, {
     trustAnchors: deps.trustAnchors,
     crls: deps.crls,
     now: deps.now(),
-    expectedSigners: bound,
     policy: { allowSha1: deps.allowSha1 },
   });
-  if (report.indication === 'TOTAL_PASSED') return report;
   const failed = report.checks.find((c) => !c.passed);
   const details = {
     indication: report.indication,
@@ -56,9 +59,10 @@ async function checkSignature(deps: AxisDeps, input: SubmitPackageInput, sender:
     ...(failed ? { failedCheck: failed.name } : {}),
     ...(report.signer ? { signer: report.signer.subject, signerSha256: report.signer.sha256 } : {}),
   };
-  if (failed?.name === 'signer-binding') {
-    throw new DomainError('ERR_CERT_NOT_BOUND', `the package is signed by a certificate not bound to ${sender} in the registry`, { details });
+  if (report.signer && !boundAtValidationTime(agency.certificates, report)) {
+    throw new DomainError('ERR_CERT_NOT_BOUND', `the package is signed by a certificate not bound to ${sender} in the registry`, { details: { ...details, failedCheck: 'signer-binding' } });
   }
+  if (report.indication === 'TOTAL_PASSED') return report;
   throw new DomainError('ERR_PACKAGE_SIGNATURE_INVALID', `package signature not accepted: ${report.reason ?? report.indication}`, { details });
 }
 

@@ -25,6 +25,8 @@ interface StoredPki {
   root: StoredKeyPair;
   issuingCa: StoredKeyPair;
   agencies: { code: string; name: string; parentName?: string; seal: StoredKeyPair; person: StoredKeyPair }[];
+  /** The development TSA (absent in files written before it existed: the PKI is then created anew). */
+  tsa?: StoredKeyPair;
 }
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
@@ -55,6 +57,7 @@ function toStored(pki: DevelopmentPki): StoredPki {
     root: pair(pki.root),
     issuingCa: pair(pki.issuingCa),
     agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, ...(a.parentName ? { parentName: a.parentName } : {}), seal: idPair(a.seal), person: idPair(a.person) })),
+    tsa: idPair(pki.tsa),
   };
 }
 
@@ -79,6 +82,7 @@ function fromStored(s: StoredPki, now: Date): DevelopmentPki {
     crl: issueCrl({ issuer: issuingCa, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 30 * DAY) }),
     rootCrl: issueCrl({ issuer: root, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 365 * DAY) }),
     agencies,
+    tsa: identity(s.tsa!),
   };
 }
 
@@ -100,7 +104,7 @@ export async function loadOrCreateDevelopmentPki(options: {
   const wanted = options.agencies.map((a) => a.code).sort().join(',');
   try {
     const stored = JSON.parse(unseal(readFileSync(file), options.secret).toString('utf8')) as StoredPki;
-    if (stored.format === FORMAT && stored.agencies.map((a) => a.code).sort().join(',') === wanted) return fromStored(stored, options.now);
+    if (stored.format === FORMAT && stored.tsa && stored.agencies.map((a) => a.code).sort().join(',') === wanted) return fromStored(stored, options.now);
     options.logger.warn('development PKI does not match the registry: creating a new one');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') options.logger.warn({ err: e }, 'development PKI unreadable: creating a new one');

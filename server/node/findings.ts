@@ -18,11 +18,11 @@ export function packageFinding(r: SignatureReport, boundToSender: boolean | unde
   };
 }
 
-/** One finding per PDF signature (in file order); `bound(sha256)` tells whether a signer is bound to the sender. */
-export function pdfFindings(r: PdfReport, bound: (sha256: string) => boolean | undefined): SignatureFinding[] {
+/** One finding per PDF signature (in file order); `bound(cms)` tells whether a signature's signer is bound to the sender. */
+export function pdfFindings(r: PdfReport, bound: (cms: SignatureReport) => boolean | undefined): SignatureFinding[] {
   return r.signatures.map((s) => {
     const signer = s.cms?.signer;
-    const b = signer ? bound(signer.sha256) : undefined;
+    const b = signer && s.cms ? bound(s.cms) : undefined;
     return {
       kind: 'pdf' as const,
       fieldName: s.fieldName,

@@ -27,6 +27,10 @@ export interface VerifyPackageSignatureOptions {
   readonly intermediates?: readonly Uint8Array[];
   /** The verifier's clock. */
   readonly now: Date;
+  /** The axis's own record of when it accepted the package: a proof of existence (poe `axis-arrival`). */
+  readonly arrivalTime?: Date;
+  /** How far a claimed signing time may lie after the validation time (default: the core's 5 minutes). */
+  readonly maxClockSkewMs?: number;
   /**
    * The certificates the registry binds to the sender's agency code (DER). The signer must be one of them:
    * certificates carry no agency code, so the registry is the binding (DOMAIN.md; X-Road's member check).
@@ -57,6 +61,8 @@ export async function verifyPackageSignature(
       ...(options.intermediates ? { intermediates: options.intermediates } : {}),
       ...(options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
+      ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
     });
   } catch (e) {
     if (isCryptoError(e)) {

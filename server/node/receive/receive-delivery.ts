@@ -8,7 +8,7 @@ import { settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
-import { boundAt, verifyInbound, type InboundCheck } from './verify-inbound.js';
+import { boundToSender, verifyInbound, type InboundCheck } from './verify-inbound.js';
 
 export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored';
 
@@ -188,12 +188,18 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
   const dl = await deps.axis.download(self, info.docId);
   const registry = await deps.axis.getAgency(self, info.from);
   const now = deps.now();
-  const report = await verifyPackageSignature(dl.packageBytes, dl.signature, { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, now, policy: { allowSha1: deps.allowSha1 } }).catch((e) => {
+  const arrival = dl.info.submittedAt;
+  const report = await verifyPackageSignature(dl.packageBytes, dl.signature, {
+    trustAnchors: deps.trust.trustAnchors,
+    crls: deps.trust.crls,
+    now,
+    policy: { allowSha1: deps.allowSha1 },
+    ...(arrival instanceof Date && !Number.isNaN(arrival.getTime()) && arrival.getTime() <= now.getTime() ? { arrivalTime: arrival } : {}),
+  }).catch((e) => {
     if (isDomainError(e)) return null;
     throw e;
   });
-  const signingTime = report?.claimedSigningTime ? new Date(report.claimedSigningTime) : now;
-  if (!report || report.indication !== 'TOTAL_PASSED' || !boundAt(registry, report.signer?.sha256, signingTime)) {
+  if (!report || report.indication !== 'TOTAL_PASSED' || !boundToSender(registry, report)) {
     deps.logger.warn({ agency: self, axisDocId: info.docId, from: info.from }, 'status package signature refused');
     await deps.axis.ack(self, info.docId, 'fail', 'status package signature invalid or not bound to the sender');
     return 'status-ignored';

@@ -2,6 +2,7 @@ import { isCryptoError, verifyPdf, type PdfReport, type SignatureReport } from '
 import type { AgencyCode } from '../../domain/agency/index.js';
 import { parseEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
 import { isDomainError } from '../../domain/errors.js';
+import { boundAtValidationTime } from '../../domain/registry/index.js';
 import type { AxisAgencyInfo, AxisDownloadResult, SignatureFinding, Verification } from '../../domain/ports/node/index.js';
 import type { NodeDeps } from '../deps.js';
 import { packageFinding, pdfFindings } from '../findings.js';
@@ -14,12 +15,9 @@ export interface InboundCheck {
   readonly pdf?: Attachment;
 }
 
-/** True when the registry binds the certificate to the sender at `at` (active, or revoked only later). */
-export function boundAt(registry: AxisAgencyInfo | null, sha256: string | undefined, at: Date): boolean {
-  if (!registry || !sha256) return false;
-  const cert = registry.certificates.find((c) => c.sha256 === sha256.toLowerCase());
-  if (!cert) return false;
-  return cert.status === 'active' || (cert.revokedAt !== undefined && at.getTime() < cert.revokedAt.getTime());
+/** The registry binding of a signature, by the one rule shared with the axis (at the signature's validation time). */
+export function boundToSender(registry: AxisAgencyInfo | null, report: SignatureReport | undefined): boolean {
+  return boundAtValidationTime(registry?.certificates, report);
 }
 
 const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pdf' || /\.pdf$/i.test(a.AttachmentName);
@@ -27,7 +25,8 @@ const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pd
 /**
  * Verifies everything about an incoming document package, in a fixed order (STYLE.md, after X-Road's
  * SignatureVerifier): (1) the sender is registered; (2) the detached package signature (CAdES, chain to a
- * trusted root at the signing time, revocation, SHA-1 refused unless allowed) and (3) its signer bound to the
+ * trusted root at a proven time (a signature timestamp or the axis's arrival record, else now; never the
+ * signer's claim), revocation, SHA-1 refused unless allowed) and (3) its signer bound to the
  * sender's code in the axis registry; (4) the package parses and (5) names the sender as `From` and this
  * agency among `To`; (6) every PDF signature (PAdES, with the change analysis after each signature), the last
  * one (the agency seal, Decree 30/2020 Art. 32) bound to the sender. A failure is a verdict with a reason,
@@ -40,7 +39,17 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     ...extra,
     verification: { verdict: 'refused', reasonCode, reason, signatureLevel: 'unsigned', findings, verifiedAt: now },
   });
-  const trust = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), now };
+  // The axis's own record of when it accepted the package (from the authenticated download, not from the
+  // package): a proof of existence, so a signature valid then stays valid after its certificate expires or
+  // is revoked (ETSI EN 319 102-1 §5.5).
+  const arrivalTime = dl.info.submittedAt;
+  const trust = {
+    trustAnchors: deps.trust.trustAnchors,
+    crls: deps.trust.crls,
+    ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}),
+    now,
+    ...(arrivalTime instanceof Date && !Number.isNaN(arrivalTime.getTime()) && arrivalTime.getTime() <= now.getTime() ? { arrivalTime } : {}),
+  };
   const from = dl.info.from;
 
   const registry = await deps.axis.getAgency(self, from);
@@ -53,8 +62,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     if (isDomainError(e, 'ERR_PACKAGE_SIGNATURE_INVALID')) return refuse('PACKAGE_SIGNATURE_MALFORMED', 'the package signature cannot be read');
     throw e;
   }
-  const pkgSigningTime = pkgReport.claimedSigningTime ? new Date(pkgReport.claimedSigningTime) : now;
-  const pkgBound = boundAt(registry, pkgReport.signer?.sha256, pkgSigningTime);
+  const pkgBound = boundToSender(registry, pkgReport);
   findings.push(packageFinding(pkgReport, pkgBound));
   if (pkgReport.indication !== 'TOTAL_PASSED') {
     return refuse('PACKAGE_SIGNATURE_FAILED', `package signature ${pkgReport.indication}/${pkgReport.subIndication ?? '-'}${pkgReport.reason ? `: ${pkgReport.reason}` : ''}`);
@@ -84,8 +92,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
       throw e;
     }
     const last = report.signatures[report.signatures.length - 1];
-    const lastSha = last?.cms?.signer?.sha256;
-    findings.push(...pdfFindings(report, (sha) => boundAt(registry, sha, last?.signingTime ? new Date(last.signingTime) : now)));
+    findings.push(...pdfFindings(report, (cms) => boundToSender(registry, cms)));
     const bad = report.signatures.find((s) => s.indication !== 'TOTAL_PASSED');
     if (bad) {
       return refuse('PDF_SIGNATURE_FAILED', `${a.AttachmentName}: signature ${bad.fieldName} ${bad.indication}/${bad.subIndication ?? '-'}${bad.explanation ? `: ${bad.explanation}` : ''}`, { pkg, pdf });
@@ -94,7 +101,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
       // Each signature may pass while the document fails (a removed signature field, data after the last revision).
       return refuse('PDF_DOCUMENT_FAILED', `${a.AttachmentName}: ${report.indication}/${report.subIndication ?? '-'}${report.explanation ? `: ${report.explanation}` : ''}`, { pkg, pdf });
     }
-    if (report.signatures.length > 0 && !boundAt(registry, lastSha, last?.signingTime ? new Date(last.signingTime) : now)) {
+    if (report.signatures.length > 0 && !boundToSender(registry, last?.cms)) {
       return refuse('SEAL_NOT_BOUND', `${a.AttachmentName}: the last signature (the agency seal) is not by a certificate bound to ${from}`, { pkg, pdf });
     }
     if (i === 0) level = report.signatures.length >= 2 ? 'signed' : report.signatures.length === 1 ? 'sealed' : 'unsigned';

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { createTimestampRequest, readTimestampReply, respondToTimestampRequest, type SignatureTimestamper } from '../../../crypto/tsp/index.js';
 import {
   createDevelopmentPki,
   encodePem,
@@ -37,9 +38,14 @@ export interface CmsFixture {
   write(name: string, bytes: Uint8Array | string): string;
   /** Runs openssl with arguments; throws with stderr when it fails. */
   openssl(args: readonly string[]): string;
+  /** A timestamper answered by the development TSA as if its clock read `at` (RFC 3161, through request and reply). */
+  stamp(at: Date): SignatureTimestamper;
 }
 
 let cached: Promise<CmsFixture> | undefined;
+
+/** The policy OID of the development TSA in tests (a private arc, not registered). */
+export const TEST_TSA_POLICY = '1.3.6.1.4.1.59999.3161.1';
 
 /** One development PKI per test process (keys are slow to make), files in a temporary folder for openssl. */
 export function cmsFixture(): Promise<CmsFixture> {
@@ -92,6 +98,13 @@ async function build(): Promise<CmsFixture> {
       return toTest(name, { signer: createKeySigner(key.privateKey), certificate, chain: [pki.issuingCa.certificate, pki.root.certificate] }, key.privateKey);
     },
     write,
+    stamp(at) {
+      return async (signatureValue) => {
+        const request = createTimestampRequest(signatureValue);
+        const reply = await respondToTimestampRequest(request.der, { tsa: { identity: pki.tsa.identity, policy: TEST_TSA_POLICY }, now: at, serialNumber: randomBytes(8) });
+        return readTimestampReply(reply, request, signatureValue, { trustAnchors: [pki.root.certificate], crls: [pki.crl], at: now, now }).token;
+      };
+    },
     openssl(args) {
       try {
         return execFileSync('openssl', args, { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] });
