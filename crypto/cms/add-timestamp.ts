@@ -73,3 +73,9 @@ export async function timestampSignature(cms: Uint8Array, stamper: SignatureTime
   if (!(token instanceof Uint8Array)) throw new TypeError('the timestamper must return the token bytes');
   return addSignatureTimestamp(cms, token);
 }
+
+/** True when the first SignerInfo already carries a signature-time-stamp attribute (RFC 3161 Appendix A). */
+export function hasSignatureTimestamp(cms: Uint8Array): boolean {
+  const si = parseSignedData(cms).signerInfos[0];
+  return (si?.unsignedAttributes ?? []).some((a) => a.oid === OID.signatureTimeStampToken && a.values.length > 0);
+}

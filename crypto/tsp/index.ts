@@ -2,4 +2,4 @@
 export { createTimestampRequest, parseTimestampRequest, type TimestampRequest, type ParsedTimestampRequest } from './request.js';
 export { readTimestampReply, type TimestampReply } from './response.js';
 export { respondToTimestampRequest, type TimestampAuthority } from './respond.js';
-export { addSignatureTimestamp, signatureValueOf, timestampSignature, type SignatureTimestamper } from '../cms/add-timestamp.js';
+export { addSignatureTimestamp, hasSignatureTimestamp, signatureValueOf, timestampSignature, type SignatureTimestamper } from '../cms/add-timestamp.js';

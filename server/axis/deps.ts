@@ -1,3 +1,4 @@
+import type { TimestampAuthority } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type { Logger } from '../logger.js';
@@ -34,6 +35,8 @@ export interface AxisDeps {
   /** Operator's explicit choice to accept SHA-1 signatures (off by default). */
   readonly allowSha1: boolean;
   readonly limits: AxisLimits;
+  /** The development time-stamping authority served at POST /axis/v1/tsa (absent: no TSA). */
+  readonly tsa?: TimestampAuthority;
   /** Security-relevant events (accepted and refused sends), never bodies or secrets. */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
 }

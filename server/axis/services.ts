@@ -2,6 +2,7 @@ import { authenticateSystem, verifyAxisToken } from './authenticate-system.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
 import type { AxisDeps } from './deps.js';
 import { bindCertificate, listAgencies, registerAgency, replaceCertificate, revokeCertificate, seedDevelopmentRegistry, setSecret, showAgency } from './registry.js';
+import { issueTimestamp } from './issue-timestamp.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
 
@@ -26,6 +27,7 @@ export interface AxisServices {
   readonly downloadPackage: Bound<typeof downloadPackage>;
   readonly acknowledgeDelivery: Bound<typeof acknowledgeDelivery>;
   readonly traceOfDocument: Bound<typeof traceOfDocument>;
+  readonly issueTimestamp: Bound<typeof issueTimestamp>;
   /** Re-reads the whole trace and checks its hash chain (pages of 1000). */
   readonly verifyTrace: () => Promise<{ ok: boolean; checked: number; brokenAt?: number }>;
 }
@@ -48,6 +50,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     downloadPackage: (input) => downloadPackage(deps, input),
     acknowledgeDelivery: (input) => acknowledgeDelivery(deps, input),
     traceOfDocument: (input) => traceOfDocument(deps, input),
+    issueTimestamp: (input) => issueTimestamp(deps, input),
     verifyTrace: async () => {
       let checked = 0;
       let prevHash: string | undefined;

@@ -8,7 +8,7 @@ import {
   ensureAxisIndexes,
 } from '../../storage/axis/index.js';
 import { createGridFsBlobStore } from '../../storage/index.js';
-import type { DevelopmentPki } from '../../crypto/index.js';
+import type { DevelopmentPki, TimestampAuthority } from '../../crypto/index.js';
 import { createAxisServices, type AxisServices, type RegistryDeps, type SeedAgency } from '../axis/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
 import type { Config } from '../config/config.js';
@@ -34,6 +34,8 @@ export interface ComposeAxisOptions {
   readonly blobStore?: BlobStore;
   /** Injected clock (tests); defaults to the wall clock. */
   readonly now?: () => Date;
+  /** The development TSA served at POST /axis/v1/tsa (the development PKI's `tsa`); absent: none. */
+  readonly tsa?: TimestampAuthority;
 }
 
 export interface AxisRole {
@@ -45,6 +47,9 @@ export interface AxisRole {
 }
 
 const TOKEN_TTL_SECONDS = 3600;
+
+/** The TSA policy OID of the development TSA's tokens (a private arc: development only, not registered). */
+export const DEVELOPMENT_TSA_POLICY = '1.3.6.1.4.1.59999.3161.1';
 const SIGNATURE_BYTES = 256 * 1024;
 
 /**
@@ -70,6 +75,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     allowSha1: options.config.allowSha1,
     limits: { packageBytes: options.config.limits.packageBytes, signatureBytes: SIGNATURE_BYTES },
     logger: options.logger.child({ role: 'axis' }),
+    ...(options.tsa ? { tsa: options.tsa } : {}),
   });
   options.logger.info({ trustAnchors: options.trustAnchors.length, crls: options.crls.length }, 'axis role ready');
   return { services, router: createAxisRouter(services), openapi: axisOpenApi, stop: async () => undefined };

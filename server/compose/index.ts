@@ -7,7 +7,7 @@ import { createApp, type AppDeps } from '../http/create-app.js';
 import { startServer } from '../http/listen.js';
 import type { OpenApiFragment } from '../http/openapi/document.js';
 import type { Logger } from '../logger.js';
-import { composeAxis, developmentSeed } from './axis.js';
+import { composeAxis, DEVELOPMENT_TSA_POLICY, developmentSeed } from './axis.js';
 import { openDatabase } from './database.js';
 import { loadOrCreateDevelopmentPki } from './dev-pki.js';
 import { readOrCreateSecret } from './dev-secrets.js';
@@ -57,7 +57,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let axisUrl = config.axisUrl;
 
     if (config.role !== 'node') {
-      const axis = await composeAxis({ config, logger, connection: db.connection, tokenSecret, ...trust });
+      const axis = await composeAxis({ config, logger, connection: db.connection, tokenSecret, ...trust, tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } });
       await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
       axisRouter = axis.router;
       openapi.push(axis.openapi);

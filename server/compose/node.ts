@@ -14,6 +14,7 @@ import type { OpenApiFragment } from '../http/openapi/document.js';
 import { nodeOpenApi } from '../http/openapi/node.js';
 import { createNodeRouter } from '../http/routes/node/index.js';
 import type { Logger } from '../logger.js';
+import { createHttpTimestamper } from '../node/tsa/http-timestamper.js';
 import { createHttpAxisGateway } from '../node/axis-client/http-axis-gateway.js';
 import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy, type NodeDeps } from '../node/deps.js';
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
@@ -54,6 +55,8 @@ export interface ComposeNodeOptions {
   readonly dispatchIntervalMs?: number;
   /** Poll lease length. Default 60 s. */
   readonly pollLeaseMs?: number;
+  /** RFC 3161 TSA for seals and package signatures; defaults to config.tsaUrl (unset: no timestamps). */
+  readonly tsaUrl?: string;
 }
 
 export interface NodeRole {
@@ -82,6 +85,8 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), tokenSecret, now);
   const axis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now });
   const font = loadFont(logger);
+  const tsaUrl = options.tsaUrl ?? config.tsaUrl;
+  const timestamper = tsaUrl ? createHttpTimestamper({ url: tsaUrl, trustAnchors: options.trustAnchors, crls: options.crls, now }) : undefined;
   const deps: NodeDeps = {
     users: createUserRepository(connection),
     agencies: createHostedAgencyRepository(connection),
@@ -105,6 +110,8 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     logger: logger.child({ role: 'node' }),
     pdfBytes: config.limits.pdfBytes,
+    ...(timestamper ? { timestamper } : {}),
+    clockSkewMs: config.clockSkewMs,
   };
   let workers: NodeWorkers | undefined;
   const router = createNodeRouter({ deps, onQueued: () => workers?.kick() });

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   LIENTHONG_PDF_BYTES: int(30 * MiB),
   LIENTHONG_LEASE_MS: int(60_000),
   LIENTHONG_ALLOW_SHA1: z.enum(['0', '1', 'true', 'false']).default('0'),
+  LIENTHONG_TSA_URL: z.string().url().optional(),
+  LIENTHONG_CLOCK_SKEW_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
 });
 
 export type Role = 'all' | 'axis' | 'node';
@@ -51,6 +53,13 @@ export interface Config {
   readonly allowSha1: boolean;
   /** How long a node process holds a work item (outbox document, agency poll, request) before another may take it over. */
   readonly leaseMs: number;
+  /**
+   * RFC 3161 time-stamping authority the node asks for a signature-time-stamp on every seal and package
+   * signature (PAdES/CAdES B-T), e.g. the axis's own `…/axis/v1/tsa`. Unset: no timestamps (B-B).
+   */
+  readonly tsaUrl?: string;
+  /** How far a signer's claimed signing time may lie after the validation time (ms, default 5 min). */
+  readonly clockSkewMs: number;
 }
 
 /**
@@ -85,5 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     allowSha1: e.LIENTHONG_ALLOW_SHA1 === '1' || e.LIENTHONG_ALLOW_SHA1 === 'true',
     leaseMs: e.LIENTHONG_LEASE_MS,
+    ...(e.LIENTHONG_TSA_URL ? { tsaUrl: e.LIENTHONG_TSA_URL } : {}),
+    clockSkewMs: e.LIENTHONG_CLOCK_SKEW_MS,
   });
 }

@@ -39,6 +39,10 @@ export type DomainErrorCode =
   | 'ERR_AXIS_UNAVAILABLE'
   | 'ERR_AXIS_REJECTED'
   | 'ERR_KEY_UNAVAILABLE'
+  /** The configured time-stamping authority cannot be reached or failed (retry later). */
+  | 'ERR_TSA_UNAVAILABLE'
+  /** The time-stamping authority answered with a refusal or a token that does not verify. */
+  | 'ERR_TSA_REJECTED'
   // storage
   | 'ERR_DUPLICATE_KEY'
   | 'ERR_STORAGE_UNAVAILABLE'

@@ -1,3 +1,4 @@
+import type { SignatureTimestamper } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type {
@@ -53,6 +54,13 @@ export interface NodeDeps {
   readonly logger: Logger;
   /** Largest PDF accepted, bytes. */
   readonly pdfBytes: number;
+  /**
+   * RFC 3161 client (LIENTHONG_TSA_URL): when set, every agency seal and package signature carries a
+   * signature-time-stamp (PAdES/CAdES B-T), and nothing is sent without one.
+   */
+  readonly timestamper?: SignatureTimestamper;
+  /** Tolerance for a claimed signing time after the validation time (config LIENTHONG_CLOCK_SKEW_MS). */
+  readonly clockSkewMs?: number;
 }
 
 /** The caller of the clerk API, from a node bearer token. */

@@ -189,7 +189,15 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   }
   const seal = await sealIdentityOf(deps, self);
   if (personSignature !== 'none') {
-    pdf = (await signPdf(pdf, { identity: seal, role: 'seal', signingTime: deps.now(), reason: 'Ký số của cơ quan, tổ chức', appearance: { name: hosted.name, ...(deps.font ? { font: deps.font } : {}) } })).pdf;
+    // With a TSA configured the seal is PAdES B-T; a TSA that is down refuses the send (503, nothing stored).
+    pdf = (await signPdf(pdf, {
+      identity: seal,
+      role: 'seal',
+      signingTime: deps.now(),
+      reason: 'Ký số của cơ quan, tổ chức',
+      appearance: { name: hosted.name, ...(deps.font ? { font: deps.font } : {}) },
+      ...(deps.timestamper ? { timestamp: deps.timestamper } : {}),
+    })).pdf;
   }
   const finalReport = await verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
   const findings = pdfFindings(finalReport, () => undefined);

@@ -12,6 +12,7 @@ import {
   type PdfSignatureRole,
 } from '../../../crypto/index.js';
 import { EXIT, failCli } from '../exit.js';
+import { timestamperOf } from './cms.js';
 
 /** The Unicode font with Vietnamese glyphs shipped by an npm package (never downloaded at run time). */
 export const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
@@ -63,6 +64,7 @@ function printHuman(report: PdfReport): void {
       `   signer: ${s.cms?.signer?.subject ?? '?'}`,
       `   signing time (/M): ${s.signingTime ?? '-'}  revision: ${s.revision ?? '?'}  ${s.coversWholeDocument ? 'covers the whole document' : 'later revisions: ' + s.modifications.level}`,
     );
+    if (s.cms) out.push(`   validated at: ${s.cms.validationTime} (proof of existence: ${s.cms.poe})${s.cms.timestamp ? `  timestamp: ${s.cms.timestamp.genTime} by ${s.cms.timestamp.tsa}` : ''}`);
     if (s.certification) out.push(`   certifies the document (DocMDP /P ${s.certification.permission})`);
     if (s.explanation) out.push(`   reason: ${s.explanation}`);
     for (const c of s.checks) out.push(`   ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);
@@ -98,7 +100,9 @@ export function registerPdfCommands(program: Command): void {
     .option('--field <name>', 'signature field name; an existing empty signature field of that name is filled in place')
     .option('--certify', 'certify the document (DocMDP /P 2: form filling and signing allowed)')
     .option('--invisible', 'no visible appearance')
-    .action(async (opts: Record<string, string | boolean | undefined>) => {
+    .option('--tsa <url>', 'RFC 3161 time-stamping authority: add a signature-time-stamp (PAdES B-T)')
+    .option('--tsa-trust <file>', 'root(s) the TSA certificate must chain to, PEM or DER (repeatable; required with --tsa)', collect)
+    .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
       try {
         const role = String(opts.role) as PdfSignatureRole;
         if (!['signer', 'seal', 'attachment'].includes(role)) throw new UsageError(`--role must be signer, seal or attachment (got ${role})`);
@@ -120,7 +124,9 @@ export function registerPdfCommands(program: Command): void {
               ...(opts.title ? { title: String(opts.title) } : {}),
               ...(opts.docNumber ? { documentNumber: String(opts.docNumber) } : {}),
             };
+        const stamper = timestamperOf(opts.tsa as string | undefined, opts.tsaTrust as unknown as string[] | undefined);
         const result = await signPdf(input, {
+          ...(stamper ? { timestamp: stamper } : {}),
           identity,
           role,
           signingTime: new Date(),
@@ -148,14 +154,20 @@ export function registerPdfCommands(program: Command): void {
     .requiredOption('--trust <file>', 'trusted root certificate(s), PEM or DER (repeatable)', collect)
     .option('--crl <file>', 'CRL, PEM or DER (repeatable)', collect)
     .option('--cert <file>', 'extra intermediate certificate(s) (repeatable)', collect)
+    .option('--at <iso-time>', 'validate at this time, reported as poe "caller" (default: a verified signature timestamp, else now; never /M)')
     .option('--json', 'print the report as JSON on stdout')
-    .action(async (opts: { in: string; trust: string[]; crl?: string[]; cert?: string[]; json?: boolean }) => {
+    .action(async (opts: { in: string; trust: string[]; crl?: string[]; cert?: string[]; at?: string; json?: boolean }) => {
       let report: PdfReport;
       try {
         const trustAnchors = opts.trust.flatMap((f) => decodeCertificates(readInput(f, 'trust anchor')));
         const crls = (opts.crl ?? []).flatMap((f) => decodeCrls(readInput(f, 'CRL')));
         const intermediates = (opts.cert ?? []).flatMap((f) => decodeCertificates(readInput(f, 'certificate')));
-        report = await verifyPdf(readInput(opts.in, 'input'), { trustAnchors, crls, intermediates, now: new Date() });
+        let at: Date | undefined;
+        if (opts.at !== undefined) {
+          at = new Date(opts.at);
+          if (Number.isNaN(at.getTime())) throw new UsageError(`--at is not an ISO 8601 time: ${opts.at}`);
+        }
+        report = await verifyPdf(readInput(opts.in, 'input'), { trustAnchors, crls, intermediates, now: new Date(), ...(at ? { at } : {}) });
       } catch (e) {
         fail(e);
       }

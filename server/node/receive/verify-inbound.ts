@@ -48,6 +48,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     crls: deps.trust.crls,
     ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}),
     now,
+    ...(deps.clockSkewMs !== undefined ? { maxClockSkewMs: deps.clockSkewMs } : {}),
     ...(arrivalTime instanceof Date && !Number.isNaN(arrivalTime.getTime()) && arrivalTime.getTime() <= now.getTime() ? { arrivalTime } : {}),
   };
   const from = dl.info.from;
