@@ -183,3 +183,34 @@ describe('crypto/tsp RFC 3161 timestamps, cross-checked with openssl ts', functi
     expect(threw).to.equal(true);
   });
 });
+
+describe('crypto/tsp PAdES B-T judged by pyHanko', function () {
+  this.timeout(120_000);
+
+  it('when pyHanko validates our B-T seal against the development root, then it is VALID and shows the timestamp', async () => {
+    const f = await cmsFixture();
+    const base = await pdfLibDocument(1);
+    const stampAt = new Date(f.now.getTime() - 5 * minute);
+    const bt = (await signPdf(base, { identity: f.rsa.identity, role: 'seal', signingTime: new Date(f.now.getTime() - 6 * minute), appearance: false, timestamp: f.stamp(stampAt) })).pdf;
+    const pdfPath = f.write('pyhanko-bt.pdf', bt);
+    const run = (file: string): string => {
+      try {
+        return execFileSync('pyhanko', ['sign', 'validate', '--trust', f.rootPem, '--other-certs', f.chainPem, '--validation-time', f.now.toISOString(), '--pretty-print', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (e) {
+        const err = e as { stdout?: string; stderr?: string };
+        return `FAILED ${err.stdout ?? ''} ${err.stderr ?? ''}`;
+      }
+    };
+    const out = run(pdfPath);
+    expect(out, out).to.not.contain('FAILED');
+    expect(out, out).to.contain('The signature is judged VALID.');
+    expect(out, out).to.contain(`Signature timestamp token: ${stampAt.toISOString().slice(0, 19)}+00:00`);
+    expect(out, out).to.contain('The TSA certificate is trusted.');
+    // The same file with one signed byte changed is not judged valid by pyHanko (the check can fail).
+    const bad = Buffer.from(bt);
+    const at = bad.indexOf('/MediaBox', 0, 'latin1') + 1; // inside the signed byte range
+    bad[at] = 0x4e; // /MediaBox → /NediaBox
+    const badOut = run(f.write('pyhanko-bad.pdf', bad));
+    expect(badOut, badOut).to.not.contain('The signature is judged VALID.');
+  });
+});
