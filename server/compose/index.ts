@@ -12,6 +12,7 @@ import { openDatabase } from './database.js';
 import { loadOrCreateDevelopmentPki } from './dev-pki.js';
 import { readOrCreateSecret } from './dev-secrets.js';
 import { composeNode, type NodeRole } from './node.js';
+import { createWebAppRouter } from '../http/web-app.js';
 
 export interface RunningService {
   readonly url: string;
@@ -76,7 +77,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     }
     await ensureIndexes(db.connection);
 
-    const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(nodeRouter ? { nodeRouter } : {}) });
+    const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(nodeRouter ? { nodeRouter, webRouter: createWebAppRouter() } : {}) });
     const server = await startServer(app, config.port, config.host);
     // Stop order: the node's workers (they call the axis over HTTP), then the HTTP server, then the rest.
     stops.splice(node ? 1 : 0, 0, () => server.close());
