@@ -88,7 +88,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       `lienthong (role ${config.role}) listening on ${server.url}`,
       `  database:  ${db.description}`,
       ...(axisRouter ? [`  axis API:  ${server.url}/axis/v1   (agencies: ${server.url}/axis/v1/agencies)`] : []),
-      ...(nodeRouter ? [`  clerk API: ${server.url}/api/v1   (login: POST ${server.url}/api/v1/auth/login)`, `  axis used: ${axisUrl}`] : []),
+      ...(nodeRouter ? [`  web app:   ${server.url}/   (the clerks' app; same logins)`, `  clerk API: ${server.url}/api/v1   (login: POST ${server.url}/api/v1/auth/login)`, `  axis used: ${axisUrl}`] : []),
       `  OpenAPI:   ${server.url}/openapi.json`,
       ...(nodeRouter
         ? [

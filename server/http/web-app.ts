@@ -6,8 +6,8 @@ import express, { type Router } from 'express';
 /** web/dist/ of the repository, resolved from dist/server/http/ (where this module runs from). */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
-/** Paths that belong to the APIs: never answered with the web app's page. */
-const API_PREFIXES = ['/api/', '/axis/', '/openapi.json', '/healthz', '/readyz'];
+/** Paths that belong to the APIs or name a built file: never answered with the web app's page (a miss is a 404). */
+const NOT_PAGES = ['/api/', '/axis/', '/assets/', '/openapi.json', '/healthz', '/readyz'];
 
 /**
  * The clerk web app (web/, built by Vite into web/dist/) at `/`: hashed assets cached for a year, the page
@@ -29,12 +29,11 @@ export function createWebAppRouter(dir: string = WEB_DIST_DIR): Router | null {
       immutable: true,
       maxAge: '365d',
       index: false,
-      fallthrough: false,
     }),
   );
   router.use(express.static(dir, { index: false, maxAge: 0, setHeaders: (res) => headers(res) }));
   router.get(/.*/, (req, res, next) => {
-    if (API_PREFIXES.some((p) => req.path === p || req.path.startsWith(p)) || !req.accepts('html')) {
+    if (NOT_PAGES.some((p) => req.path === p || req.path.startsWith(p)) || !req.accepts('html')) {
       next();
       return;
     }
