@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTestClock } from '../support/clock.js';
 import { useDatabase } from '../support/database.js';
-import { G22, H27, PASSWORD, UNSIGNED_PDF, startExchange, type Exchange } from '../server/http/node/exchange-fixture.js';
+import { G12, G22, H27, H49, PASSWORD, UNSIGNED_PDF, api, loginAs, startExchange, type Exchange } from '../server/http/node/exchange-fixture.js';
+import { readJson } from '../support/http.js';
 import { launchChromium, screenshot } from './browser.js';
 import { submitTamperedDocument } from './tampered.js';
 
@@ -14,7 +14,6 @@ const focusedId = (page: Page) => js<string | undefined>(page, 'document.activeE
 describe('clerk web app in a real browser (Debian chromium) @db', function () {
   this.timeout(90_000);
   const db = useDatabase();
-  const clock = createTestClock();
   let ex: Exchange;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
@@ -41,6 +40,18 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.waitForURL('**/inbox', WAIT);
   }
+
+  it('when the compose form asks for the registry, then GET /api/v1/agencies lists every registered agency; without a token, 401', async () => {
+    const token = await loginAs(ex.baseUrl, G22, 'vanthu');
+    const r = await api(ex.baseUrl, token, 'GET', '/agencies');
+    expect(r.status).to.equal(200);
+    const body = await readJson(r);
+    expect((body.items as { code: string }[]).map((a) => a.code).sort()).to.deep.equal([G12, G22, H27, H49].sort());
+    expect(body.items.find((a: { code: string }) => a.code === H27)).to.deep.equal({ code: H27, name: 'Ủy ban nhân dân tỉnh Hà Tĩnh', parentCode: null });
+    const anonymous = await fetch(`${ex.baseUrl}/api/v1/agencies`);
+    expect(anonymous.status).to.equal(401);
+    expect((await readJson(anonymous)).code).to.equal('ERR_UNAUTHENTICATED');
+  });
 
   it('when a page is opened without a session, then it shows the login page; a wrong password says so in Vietnamese', async () => {
     const page = await h27.newPage();
@@ -110,7 +121,7 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await page.locator(`button.result[data-code="${H27}"]`).click();
     await page.locator(`.chip[data-code="${H27}"]`).waitFor(WAIT);
 
-    subject = `Về việc thử nghiệm giao diện ${clock().getTime()}`;
+    subject = `Về việc thử nghiệm giao diện ${ex.clock().getTime()}`;
     await page.getByLabel('Trích yếu nội dung').fill(subject);
     await page.getByLabel('Số văn bản').fill('42');
     // A rule of the API, checked in the form first: the notation is upper case.

@@ -1,4 +1,4 @@
-import { signPdf, summarizeCertificate } from '../../crypto/index.js';
+import { signPdf } from '../../crypto/index.js';
 import { buildEdocPackage, signPackage } from '../../server/domain/edxml/index.js';
 import type { Exchange } from '../server/http/node/exchange-fixture.js';
 import { G12, H27, UNSIGNED_PDF, secretOf } from '../server/http/node/exchange-fixture.js';
@@ -9,9 +9,7 @@ import { G12, H27, UNSIGNED_PDF, secretOf } from '../server/http/node/exchange-f
  */
 export async function submitTamperedDocument(ex: Exchange, number: string): Promise<string> {
   const sender = ex.agency(G12);
-  // Signed a minute into the certificate's life: a time the exchange's PKI agrees with, whatever clock it runs on.
-  const at = new Date(Date.parse(summarizeCertificate(sender.seal.identity.certificate).notBefore) + 120_000);
-  const now = () => at;
+  const now = ex.clock;
   const person = (await signPdf(UNSIGNED_PDF, { identity: sender.person.identity, role: 'signer', signingTime: now(), appearance: false })).pdf;
   const signed = (await signPdf(person, { identity: sender.seal.identity, role: 'seal', signingTime: now(), appearance: false })).pdf;
   const altered = new Uint8Array(signed);
