@@ -53,7 +53,7 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     expect((await readJson(anonymous)).code).to.equal('ERR_UNAUTHENTICATED');
   });
 
-  it('when a page is opened without a session, then it shows the login page; a wrong password says so in Vietnamese', async () => {
+  it('when a page is opened without a session, then it shows the login page; a wrong password or an unreachable node says so in Vietnamese', async () => {
     const page = await h27.newPage();
     const response = await page.goto(`${ex.baseUrl}/outbox`);
     expect(response?.status()).to.equal(200);
@@ -69,6 +69,11 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.getByText('Sai mã cơ quan, tên đăng nhập hoặc mật khẩu.').waitFor(WAIT);
     await screenshot(page, '02-login-wrong-password');
+    // The node cannot be reached (the connection is refused in the browser's network stack).
+    await page.route('**/api/v1/auth/login', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByText('Dịch vụ tạm thời không truy cập được. Vui lòng thử lại sau.').waitFor(WAIT);
+    await page.unroute('**/api/v1/auth/login');
     h27Page = page;
   });
 
