@@ -20,7 +20,7 @@ export type XmlSignatureFindingCode =
   | 'XMLDSIG_ABSENT'
   /** A `Signature` element outside the XML-DSig namespace (the edXML namespace, or none). */
   | 'XMLDSIG_WRONG_NAMESPACE'
-  /** An XML-DSig `Signature` with an empty or non-base64 DigestValue, SignatureValue or certificate. */
+  /** An XML-DSig `Signature` with an empty, zero or non-base64 DigestValue, SignatureValue or certificate, or none. */
   | 'XMLDSIG_PLACEHOLDER'
   /** An XML-DSig `Signature` somewhere else than `edXMLHeader`, or more than one. */
   | 'XMLDSIG_MISPLACED';
@@ -50,7 +50,10 @@ function placeholderIn(signature: XmlElement): string | undefined {
   const values = [...descendants(signature, 'DigestValue'), ...descendants(signature, 'SignatureValue'), ...descendants(signature, 'X509Certificate')];
   const bad = values.find((v) => !isBase64(v.text));
   if (bad) return `${bad.local} is empty or not base64`;
+  const zero = values.find((v) => Buffer.from(v.text.replace(/\s+/g, ''), 'base64').every((b) => b === 0));
+  if (zero) return `${zero.local} is all zero bytes`;
   const certs = descendants(signature, 'X509Certificate');
+  if (certs.length === 0) return 'KeyInfo carries no X509Certificate';
   const shortCert = certs.find((c) => c.text.replace(/\s+/g, '').length < 200);
   if (shortCert) return 'X509Certificate is too short to be a certificate';
   return undefined;

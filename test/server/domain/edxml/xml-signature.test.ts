@@ -62,7 +62,7 @@ describe('package signature (enveloped XML-DSig inside the package)', function (
   it('when a detached CMS comes too, then both are checked: a good CMS over an XML signature that no longer matches fails', async () => {
     const cms = await signPackage(signed, pki.agencies[0]!.seal.identity, NOW);
     expect((await verifyPackageSignature(signed, cms, options())).indication).to.equal('TOTAL_PASSED');
-    const changed = enc(dec(signed).replace(/<DigestValue>[^<]+</, '<DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=<'));
+    const changed = enc(dec(signed).replace(/<DigestValue>[^<]+</, '<DigestValue>BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=<'));
     const cmsOverChanged = await signPackage(changed, pki.agencies[0]!.seal.identity, NOW);
     expect((await verifyPackageSignature(changed, cmsOverChanged, options())).subIndication).to.equal('HASH_FAILURE');
   });
