@@ -9,3 +9,4 @@ export * from './cms/index.js';
 export * from './pdf/index.js';
 export * from './pool/index.js';
 export * from './tsp/index.js';
+export * from './xmldsig/index.js';

@@ -14,6 +14,7 @@ export interface SubmitPackageInput {
   readonly principal: AxisPrincipal;
   readonly type: PackageKind;
   readonly packageBytes: Uint8Array;
+  /** The detached CMS; empty when the package carries only its enveloped XML signature. */
   readonly signature: Uint8Array;
 }
 
@@ -28,7 +29,6 @@ export interface SubmitPackageResult {
 
 function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
   if (input.packageBytes.byteLength === 0) throw new DomainError('ERR_VALIDATION', 'the package is empty', { details: { field: 'package' } });
-  if (input.signature.byteLength === 0) throw new DomainError('ERR_VALIDATION', 'the signature is empty', { details: { field: 'signature' } });
   if (input.packageBytes.byteLength > deps.limits.packageBytes) {
     throw new DomainError('ERR_PAYLOAD_TOO_LARGE', `package larger than ${deps.limits.packageBytes} bytes`, { details: { field: 'package', limit: deps.limits.packageBytes } });
   }
@@ -46,7 +46,7 @@ function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
 async function checkSignature(deps: AxisDeps, input: SubmitPackageInput, sender: AgencyCode): Promise<SignatureReport> {
   const agency = await deps.registry.findByCode(sender);
   if (!agency) throw new DomainError('ERR_AGENCY_UNKNOWN', `sender ${sender} is not registered`);
-  const report = await verifyPackageSignature(input.packageBytes, input.signature, {
+  const report = await verifyPackageSignature(input.packageBytes, input.signature.byteLength > 0 ? input.signature : undefined, {
     trustAnchors: deps.trustAnchors,
     crls: deps.crls,
     now: deps.now(),
@@ -138,7 +138,8 @@ async function answerResend(deps: AxisDeps, existing: SubmissionRecord, sha256: 
 /**
  * Accepts a package (document or status) from an authenticated agency. Every check runs before anything is
  * written, in this order: sizes; the package parses and matches `type`; the caller is edXML `From`; the
- * detached signature is valid, trusted and by a certificate bound to the sender (X-Road's member check);
+ * package signature (the enveloped XML-DSig, the detached CMS when sent, both when both) is valid, trusted and by a
+ * certificate bound to the sender (X-Road's member check);
  * every recipient is registered (a status goes to the other side of the document it reports on). Then the
  * bytes go to the BlobStore, the submission document last (the commit point; `(sender, packageKey)` unique,
  * so a resend answers the same docId), then one delivery per recipient and the trace.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { signPdf, verifyPdf, type PdfReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
-import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, type EdocPackage } from '../domain/edxml/index.js';
+import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, signPackageXml, type EdocPackage } from '../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { DocumentMetadata, NodeDocument, OutgoingMessage, Verification } from '../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
@@ -212,7 +212,8 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   };
 
   const now = deps.now();
-  const packageBytes = buildEdocPackage(edocPackageOf({ self, selfName: hosted.name, to, names, metadata, documentId, pdf, fileName: input.file.name, now }));
+  // The enveloped XML signature is what a real axis carries; the detached CMS over the signed bytes is for lienthong nodes.
+  const packageBytes = await signPackageXml(buildEdocPackage(edocPackageOf({ self, selfName: hosted.name, to, names, metadata, documentId, pdf, fileName: input.file.name, now })), seal);
   const signature = await signPackage(packageBytes, seal, now);
   const [fileBlobId, packageBlobId, signatureBlobId] = await Promise.all([
     deps.blobs.put(pdf, { contentType: 'application/pdf', filename: input.file.name, owner: self }),

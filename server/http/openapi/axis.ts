@@ -58,13 +58,14 @@ const schemas = {
   },
   AxisSendRequest: {
     type: 'object',
-    required: ['package', 'signature', 'type'],
+    required: ['package', 'type'],
     properties: {
       package: { type: 'string', contentMediaType: 'application/xml', description: 'The .edxml package bytes (file part).' },
       signature: {
         type: 'string',
         contentMediaType: 'application/pkcs7-signature',
-        description: 'Detached CMS SignedData (DER) over exactly the package bytes, by a certificate bound to the sender (file part).',
+        description: 'Optional detached CMS SignedData (DER) over exactly the package bytes, by a certificate bound to the sender (file part). ' +
+          'Without it the package must carry its enveloped XML-DSig Signature after edXML:TraceHeaderList (what a real axis moves); with it, both are checked.',
       },
       type: { enum: ['edoc', 'status'], description: 'Must match the package: edXML:MessageHeader → edoc, edXML:Status → status.' },
     },
@@ -120,7 +121,7 @@ const schemas = {
         required: ['package', 'signature'],
         properties: {
           package: { type: 'string', contentEncoding: 'base64', description: 'The .edxml bytes exactly as sent.' },
-          signature: { type: 'string', contentEncoding: 'base64', description: 'The detached CMS signature exactly as sent (DER).' },
+          signature: { type: 'string', contentEncoding: 'base64', description: 'The detached CMS signature exactly as sent (DER); empty when none was sent.' },
         },
       },
     ],

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { DevelopmentPki } from '../../../../crypto/index.js';
-import { buildEdocPackage, parseEdocPackage, signPackage } from '../../../../server/domain/edxml/index.js';
+import { buildEdocPackage, parseEdocPackage, signPackage, signPackageXml } from '../../../../server/domain/edxml/index.js';
 import { issueToken } from '../../../../server/auth/token.js';
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
@@ -82,6 +82,24 @@ describe('axis API: every refused send answers its code and writes nothing @db',
     expect(await problemOf(await api.send(h27, { package: bytes, signature: new Uint8Array([0x30, 0x03, 1, 2, 3]), type: 'edoc' }))).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID');
   });
 
+  it('when no detached CMS comes and the package has no XML-DSig, only the public samples\' edXML-namespace placeholder, or a changed one, then 422 naming the finding', async () => {
+    const { bytes } = edocBytes({ from: H27, to: [G22] });
+    const failedCheck = async (pkg: Uint8Array) => {
+      const r = await api.send(h27, { package: pkg, type: 'edoc' });
+      const body = await readJson(r);
+      return `${r.status} ${body.code} ${body.details?.failedCheck} ${body.details?.subIndication}`;
+    };
+    expect(await failedCheck(bytes)).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID xml-signature FORMAT_FAILURE');
+    const placeholder = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('</edXML:TraceHeaderList>',
+      '</edXML:TraceHeaderList><Signature><SignedInfo/><SignatureValue>GbVb8n9+</SignatureValue><KeyInfo><X509Data><X509Certificate>MIIFqTCCBJG</X509Certificate></X509Data></KeyInfo></Signature>'));
+    expect(await failedCheck(placeholder)).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID xml-signature FORMAT_FAILURE');
+    const signed = new TextDecoder().decode(await signPackageXml(bytes, agencyOf(pki, H27).seal.identity));
+    const changed = new TextEncoder().encode(signed.replace(/<edXML:Subject>([^<]*)</, '<edXML:Subject>$1 (sửa)<'));
+    expect(await failedCheck(changed)).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID reference-digest HASH_FAILURE');
+    const byPerson = await signPackageXml(bytes, agencyOf(pki, H27).person.identity);
+    expect(await problemOf(await api.send(h27, { package: byPerson, type: 'edoc' }))).to.equal('403 ERR_CERT_NOT_BOUND');
+  });
+
   it('when a recipient is not registered, then 422 ERR_RECIPIENT_UNKNOWN naming it', async () => {
     const { bytes } = edocBytes({ from: H27, to: [G22, UNREGISTERED] });
     const r = await api.send(h27, { package: bytes, signature: await sealSign(pki, H27, bytes), type: 'edoc' });
@@ -110,7 +128,6 @@ describe('axis API: every refused send answers its code and writes nothing @db',
   it('when parts are missing, the type is wrong or the body is not multipart, then 400/415 before anything is read', async () => {
     const { bytes } = edocBytes({ from: H27, to: [G22] });
     const signature = await sealSign(pki, H27, bytes);
-    expect(await problemOf(await api.send(h27, { package: bytes, type: 'edoc' }))).to.equal('400 ERR_VALIDATION');
     expect(await problemOf(await api.send(h27, { package: bytes, signature }))).to.equal('400 ERR_VALIDATION');
     expect(await problemOf(await api.send(h27, { package: bytes, signature, type: 'status' }))).to.equal('400 ERR_VALIDATION');
     const json = await fetch(`${axis.baseUrl}/axis/v1/edocs`, { method: 'POST', headers: { authorization: `Bearer ${h27}`, 'content-type': 'application/json' }, body: '{}' });
