@@ -21,11 +21,12 @@ import { seedDevelopmentNode } from '../node/provision.js';
 import { startNodeWorkers, type NodeWorkers } from '../node/workers.js';
 
 const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
+export const VIETNAMESE_BOLD_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf';
 
-/** The font with Vietnamese glyphs for visible signatures, from node_modules (never downloaded). */
-function loadFont(logger: Logger): Uint8Array | undefined {
+/** The font with Vietnamese glyphs for visible signatures and reports, from node_modules (never downloaded). */
+export function loadFont(logger: Logger, module = VIETNAMESE_FONT_MODULE): Uint8Array | undefined {
   try {
-    return new Uint8Array(readFileSync(createRequire(import.meta.url).resolve(VIETNAMESE_FONT_MODULE)));
+    return new Uint8Array(readFileSync(createRequire(import.meta.url).resolve(module)));
   } catch (e) {
     logger.warn({ err: e }, 'Vietnamese font not found: signature appearances fall back to Latin-1 text');
     return undefined;
@@ -82,6 +83,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), tokenSecret, now);
   const axis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now });
   const font = loadFont(logger);
+  const fontBold = loadFont(logger, VIETNAMESE_BOLD_FONT_MODULE);
   const deps: NodeDeps = {
     users: createUserRepository(connection),
     agencies: createHostedAgencyRepository(connection),
@@ -98,6 +100,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     tokenTtlSeconds: 8 * 3600,
     trust: { trustAnchors: options.trustAnchors, crls: options.crls },
     ...(font ? { font } : {}),
+    ...(fontBold ? { fontBold } : {}),
     allowSha1: config.allowSha1,
     dispatch: { ...DEFAULT_DISPATCH_POLICY, leaseMs: config.leaseMs, ...options.dispatch },
     pollLeaseMs: options.pollLeaseMs ?? config.leaseMs,
