@@ -2,11 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { createDevelopmentPki, encodePem, generateKey, type DevKeyType, type DevelopmentPki } from '../../../crypto/index.js';
+import { testClock } from '../../support/clock.js';
 
-/** The one clock of these tests: real time, so that OpenSSL (which verifies at its own now) agrees. */
-export const NOW = new Date();
+/** The one instant of these tests, from the suite's clock; OpenSSL is told it with `AT_NOW` (`-attime`). */
+export const NOW = testClock();
+/** OpenSSL's verify option that makes it judge validity at `NOW` instead of at its own wall clock. */
+export const AT_NOW: readonly string[] = ['-attime', String(Math.floor(NOW.getTime() / 1000))];
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
@@ -73,4 +76,14 @@ export function certPem(der: Uint8Array): string {
 
 export function crlPem(der: Uint8Array): string {
   return encodePem('X509 CRL', der);
+}
+
+/**
+ * The clock of the system OpenSSL, read off a certificate it dates itself. For tests of what OpenSSL stamps
+ * with its own time and has no option to set (an `openssl ocsp` responder's producedAt and thisUpdate).
+ */
+export function opensslNow(): Date {
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=clock', '-days', '1', '-config', '/dev/null'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl req: ${r.stderr}`);
+  return new Date(new X509Certificate(r.stdout).validFrom);
 }

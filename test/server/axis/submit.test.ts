@@ -9,6 +9,7 @@ import { isDomainError } from '../../../server/domain/errors.js';
 import { useDatabase } from '../../support/database.js';
 import { snapshot } from '../http/axis/support.js';
 import { G12, G22, H27, H49, agencyOf, axisOn, edocBytes, sealSign, seedAll, testPki } from './fixtures.js';
+import { testClock } from '../../support/clock.js';
 
 async function codeAndDetails(p: Promise<unknown>): Promise<{ code?: string; details?: Readonly<Record<string, unknown>> }> {
   try {
@@ -111,7 +112,7 @@ describe('server/axis submitPackage: races, repairs and half-writes @db', () => 
 
   it('when the sender’s certificate is on the CA’s CRL, then ERR_PACKAGE_SIGNATURE_INVALID (REVOKED) and nothing is written', async () => {
     const seal = agencyOf(pki, H49).seal.identity.certificate;
-    const now = new Date();
+    const now = testClock();
     const crl = issueCrl({
       issuer: pki.issuingCa,
       revoked: [{ serialNumber: parseCertificate(seal).serialNumber, revocationDate: new Date(now.getTime() - 30 * 60_000), reason: 'keyCompromise' }],
