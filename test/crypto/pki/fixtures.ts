@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createDevelopmentPki, encodePem, generateKey, type DevKeyType, type DevelopmentPki } from '../../../crypto/index.js';
 import { testClock } from '../../support/clock.js';
 
@@ -78,12 +78,3 @@ export function crlPem(der: Uint8Array): string {
   return encodePem('X509 CRL', der);
 }
 
-/**
- * The clock of the system OpenSSL, read off a certificate it dates itself. For tests of what OpenSSL stamps
- * with its own time and has no option to set (an `openssl ocsp` responder's producedAt and thisUpdate).
- */
-export function opensslNow(): Date {
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=clock', '-days', '1', '-config', '/dev/null'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl req: ${r.stderr}`);
-  return new Date(new X509Certificate(r.stdout).validFrom);
-}

@@ -7,6 +7,7 @@ import { seedDevelopmentRegistry } from '../../../../server/axis/index.js';
 import { loadConfig } from '../../../../server/config/config.js';
 import { parseAgencyCode, type AgencyCode } from '../../../../server/domain/agency/index.js';
 import { createApp } from '../../../../server/http/create-app.js';
+import { createWebAppRouter } from '../../../../server/http/web-app.js';
 import { createLogger } from '../../../../server/logger.js';
 import type { TestDatabase } from '../../../support/database.js';
 import { listen, readJson } from '../../../support/http.js';
@@ -57,7 +58,7 @@ export async function startExchange(db: TestDatabase, options: { dispatch?: { ba
   const node = await composeNode({ ...nodeOptions, workerId: 'node-1' });
   const extraNodes: NodeRole[] = [];
   for (let i = 0; i < (options.extraNodes ?? 0); i++) extraNodes.push(await composeNode({ ...nodeOptions, workerId: `node-${i + 2}` }));
-  const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi: [axis.openapi, node.openapi], ready: async () => true, axisRouter: axis.router, nodeRouter: node.router });
+  const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi: [axis.openapi, node.openapi], ready: async () => true, axisRouter: axis.router, nodeRouter: node.router, webRouter: createWebAppRouter() });
   const server = await listen(app);
   baseUrl = server.baseUrl;
   const byCode = (code: AgencyCode) => pki.agencies.find((a) => a.code === code)!;
