@@ -11,6 +11,7 @@ import { registerPkiCommands } from './commands/pki.js';
 import { registerCmsCommands } from './commands/cms.js';
 import { registerPdfCommands } from './commands/pdf.js';
 import { registerEdxmlCommands } from './commands/edxml.js';
+import { registerReportCommands } from './commands/report.js';
 // [commands:imports]
 
 /** Builds the `lienthong` command tree (exported for tests). */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCmsCommands(program);
   registerPdfCommands(program);
   registerEdxmlCommands(program);
+  registerReportCommands(program);
   // [commands:register]
   return program;
 }

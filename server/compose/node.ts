@@ -22,11 +22,12 @@ import { seedDevelopmentNode } from '../node/provision.js';
 import { startNodeWorkers, type NodeWorkers } from '../node/workers.js';
 
 const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
+export const VIETNAMESE_BOLD_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf';
 
-/** The font with Vietnamese glyphs for visible signatures, from node_modules (never downloaded). */
-function loadFont(logger: Logger): Uint8Array | undefined {
+/** The font with Vietnamese glyphs for visible signatures and reports, from node_modules (never downloaded). */
+export function loadFont(logger: Logger, module = VIETNAMESE_FONT_MODULE): Uint8Array | undefined {
   try {
-    return new Uint8Array(readFileSync(createRequire(import.meta.url).resolve(VIETNAMESE_FONT_MODULE)));
+    return new Uint8Array(readFileSync(createRequire(import.meta.url).resolve(module)));
   } catch (e) {
     logger.warn({ err: e }, 'Vietnamese font not found: signature appearances fall back to Latin-1 text');
     return undefined;
@@ -87,6 +88,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const font = loadFont(logger);
   const tsaUrl = options.tsaUrl ?? config.tsaUrl;
   const timestamper = tsaUrl ? createHttpTimestamper({ url: tsaUrl, trustAnchors: options.trustAnchors, crls: options.crls, now }) : undefined;
+  const fontBold = loadFont(logger, VIETNAMESE_BOLD_FONT_MODULE);
   const deps: NodeDeps = {
     users: createUserRepository(connection),
     agencies: createHostedAgencyRepository(connection),
@@ -103,6 +105,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     tokenTtlSeconds: 8 * 3600,
     trust: { trustAnchors: options.trustAnchors, crls: options.crls },
     ...(font ? { font } : {}),
+    ...(fontBold ? { fontBold } : {}),
     allowSha1: config.allowSha1,
     dispatch: { ...DEFAULT_DISPATCH_POLICY, leaseMs: config.leaseMs, ...options.dispatch },
     pollLeaseMs: options.pollLeaseMs ?? config.leaseMs,

@@ -44,6 +44,8 @@ export interface NodeDeps {
   readonly trust: TrustConfig;
   /** A font with Vietnamese glyphs for the visible signatures. */
   readonly font?: Uint8Array;
+  /** Its bold weight, for headings of the PDF reports (regular is used when absent). */
+  readonly fontBold?: Uint8Array;
   readonly allowSha1: boolean;
   readonly dispatch: DispatchPolicy;
   readonly pollLeaseMs: number;

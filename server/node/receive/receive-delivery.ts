@@ -4,7 +4,7 @@ import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSign
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import type { AxisDeliveryInfo, AxisDownloadResult, DocumentMetadata, NodeDocument, OutgoingMessage, RecipientTrack } from '../../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE, nextDocumentState, type StatusActor, type StatusCode } from '../../domain/status/index.js';
-import { settleCounts } from '../counting.js';
+import { owesCounts, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
@@ -164,7 +164,7 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
   if (!target) throw new DomainError('ERR_NOT_FOUND', `no document ${documentId} for status ${code}`);
   const actor: StatusActor = toInbox ? 'sender' : 'receiver';
   const at = deps.now();
-  let agreedNow = false;
+  let owes = false;
   const updated = await mutateDocument(deps, target.id, (d) => {
     if (d.appliedDeliveries.includes(info.docId)) return null;
     const i = toInbox ? 0 : d.recipients.findIndex((r) => r.code === from);
@@ -175,11 +175,12 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
       j === i ? { ...r, state, timeline: [...r.timeline, { code, from, at, axisDocId: info.docId, ...(description ? { description } : {}) }] } : r,
     );
     const recalled = !toInbox && !d.recalled && recipients.every((r) => r.state.recall === 'agreed' || r.state.phase === 'refused') && recipients.some((r) => r.state.recall === 'agreed');
-    agreedNow = recalled;
-    return { recipients, appliedDeliveries: [...d.appliedDeliveries, info.docId], ...(recalled ? { recalled: true, countPending: true } : {}) };
+    // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting); a first 01 or
+    // 03 adds its delay to the month's histograms. Either is owed to the counters with this same write.
+    owes = !toInbox && owesCounts({ ...d, recipients, recalled: d.recalled || recalled });
+    return { recipients, appliedDeliveries: [...d.appliedDeliveries, info.docId], ...(recalled ? { recalled: true } : {}), ...(owes ? { countPending: true } : {}) };
   });
-  // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting).
-  if (agreedNow) await settleCounts(deps, updated.id, updated);
+  if (owes) await settleCounts(deps, updated.id, updated);
   return updated;
 }
 
