@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
+import { createPdfPool, type PdfPool } from '../../crypto/index.js';
 import { createGridFsBlobStore } from '../../storage/index.js';
 import {
   NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
@@ -54,6 +55,8 @@ export interface ComposeNodeOptions {
   readonly dispatchIntervalMs?: number;
   /** Poll lease length. Default 60 s. */
   readonly pollLeaseMs?: number;
+  /** The PDF worker pool; default one made here from the config (closed by stop()). */
+  readonly pdfPool?: PdfPool;
 }
 
 export interface NodeRole {
@@ -82,6 +85,9 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), tokenSecret, now);
   const axis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now });
   const font = loadFont(logger);
+  // Untrusted PDFs are verified (and PDFs signed) in worker threads under a time limit (issue 11 §2).
+  const ownPool = options.pdfPool ? undefined : createPdfPool({ timeoutMs: config.limits.pdfTimeoutMs, ...(config.limits.pdfWorkers ? { size: config.limits.pdfWorkers } : {}) });
+  const pdfPool = options.pdfPool ?? ownPool!;
   const deps: NodeDeps = {
     users: createUserRepository(connection),
     agencies: createHostedAgencyRepository(connection),
@@ -105,6 +111,8 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     logger: logger.child({ role: 'node' }),
     pdfBytes: config.limits.pdfBytes,
+    pdf: pdfPool,
+    pdfLimits: config.limits.pdf,
   };
   let workers: NodeWorkers | undefined;
   const router = createNodeRouter({ deps, onQueued: () => workers?.kick() });
@@ -125,6 +133,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     seedDevelopment: (input) => seedDevelopmentNode(deps, input),
     async stop() {
       await workers?.stop();
+      await ownPool?.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { PdfLimits, PdfReport, SignPdfOptions, SignPdfResult, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type {
@@ -22,6 +23,15 @@ export interface TrustConfig {
   readonly trustAnchors: readonly Uint8Array[];
   readonly intermediates?: readonly Uint8Array[];
   readonly crls: readonly Uint8Array[];
+}
+
+/**
+ * Where PAdES verification and signing of untrusted PDFs run: the composition root gives the worker pool
+ * (crypto/pool createPdfPool), so a hostile file never blocks the event loop and is stopped at a time limit.
+ */
+export interface PdfWork {
+  verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Promise<PdfReport>;
+  signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult>;
 }
 
 /** What the node's use cases need: ports, the clock, ids, trust, policies. */
@@ -53,6 +63,10 @@ export interface NodeDeps {
   readonly logger: Logger;
   /** Largest PDF accepted, bytes. */
   readonly pdfBytes: number;
+  /** PDF verification and signing (off the event loop). */
+  readonly pdf: PdfWork;
+  /** Caps on revisions, xref entries and inflated bytes of every PDF verified. */
+  readonly pdfLimits: PdfLimits;
 }
 
 /** The caller of the clerk API, from a node bearer token. */

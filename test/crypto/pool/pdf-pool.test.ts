@@ -22,11 +22,15 @@ async function settled<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }
 
 describe('crypto/pool PDF pool: verification and signing in worker threads under a time limit', function () {
   this.timeout(60_000);
+  let shared: PdfPool;
   let pool: PdfPool;
-  afterEach(async () => pool?.close());
+  // One worker for the tests that do not stop it (a worker loads the verifier once).
+  before(() => (shared = createPdfPool({ size: 1 })));
+  after(async () => shared?.close());
+  afterEach(async () => (pool !== shared ? pool?.close() : undefined));
 
   it('when a PDF is verified in the pool, then the report equals the one made in this thread, frozen', async () => {
-    pool = createPdfPool({ size: 1 });
+    pool = shared;
     const pdf = read('valid-two-signatures.pdf');
     const [inPool, here] = await Promise.all([pool.verifyPdf(pdf, trust), verifyPdf(pdf, trust)]);
     expect(inPool).to.deep.equal(JSON.parse(JSON.stringify(here)));
@@ -34,18 +38,18 @@ describe('crypto/pool PDF pool: verification and signing in worker threads under
   });
 
   it('when a hostile file is verified in the pool, then its coded refusal comes back as the same CryptoError', async () => {
-    pool = createPdfPool({ size: 1 });
+    pool = shared;
     const r = await settled(pool.verifyPdf(read('hostile-xref-bomb.pdf'), trust));
     expect(isCryptoError(r.error, 'ERR_PDF_LIMIT'), String(r.error)).to.equal(true);
   });
 
   it('when a verification runs past the time limit, then ERR_POOL_TIMEOUT, this thread kept running meanwhile, and the replaced worker verifies the next file', async () => {
     pool = createPdfPool({ size: 1, timeoutMs: 1500 });
-    // 50,000 revisions with the cap raised: seconds of chain reading, little memory.
-    const slow = emptyRevisions(read('valid-two-signatures.pdf'), 50_000);
+    // 30,000 revisions with the cap raised: seconds of chain reading, little memory.
+    const slow = emptyRevisions(read('valid-two-signatures.pdf'), 30_000);
     let ticks = 0;
     const interval = setInterval(() => ticks++, 5);
-    const r = await settled(pool.verifyPdf(slow, { ...trust, limits: { maxRevisions: 60_000 } }));
+    const r = await settled(pool.verifyPdf(slow, { ...trust, limits: { maxRevisions: 40_000 } }));
     clearInterval(interval);
     expect(isCryptoError(r.error, 'ERR_POOL_TIMEOUT'), String(r.error)).to.equal(true);
     // The event loop was free while the worker worked: timers of this thread fired during the verification.
@@ -55,9 +59,9 @@ describe('crypto/pool PDF pool: verification and signing in worker threads under
   });
 
   it('when a PDF is signed in the pool, then the key stays in this thread (it signs on request) and the result verifies here and in pdfsig', async () => {
-    pool = createPdfPool({ size: 1 });
+    pool = shared;
     const clock = createTestClock();
-    const dev = await createDevelopmentPki({ now: clock(), agencies: [{ code: '000.00.00.H27', name: 'Ủy ban nhân dân tỉnh Hà Tĩnh' }] });
+    const dev = await createDevelopmentPki({ now: clock(), keyType: 'p256', agencies: [{ code: '000.00.00.H27', name: 'Ủy ban nhân dân tỉnh Hà Tĩnh' }] });
     const person = dev.agencies[0]!.person.identity;
     let asked = 0;
     const identity = { ...person, signer: { keyId: person.signer.keyId, keyType: person.signer.keyType, keyBits: person.signer.keyBits, sign: (d: Uint8Array, o: Parameters<typeof person.signer.sign>[1]) => (asked++, person.signer.sign(d, o)) } };

@@ -1,10 +1,9 @@
-import { signPdf } from '../../../../crypto/index.js';
+import { signPdf, type SigningIdentity } from '../../../../crypto/index.js';
 import { IncrementalWriter } from '../../../../crypto/pdf/incremental-writer.js';
 import { PdfFile } from '../../../../crypto/pdf/pdf-file.js';
 import { asArray, asDict, isName, name, PdfDict, PdfRef, PdfStream, PdfString } from '../../../../crypto/pdf/syntax/objects.js';
 import type { PdfChangeCode } from '../../../../crypto/index.js';
 import { pdfLibDocument } from './inputs.js';
-import type { TestPki } from './pki.js';
 import { vietnameseFont } from './tools.js';
 
 /** What verifyPdf must say about a file of test/vectors/pdf/after-signing/. */
@@ -67,7 +66,7 @@ function appendXrefOnly(pdf: Uint8Array, num: number, offset: number): Uint8Arra
  * Two files are prepared before signing, as a shadow attacker does: a reference left dangling, and a second
  * version of the page content hidden in an earlier revision.
  */
-export async function buildAfterSigningCorpus(pki: TestPki, signingTime: Date): Promise<AfterSigningEntry[]> {
+export async function buildAfterSigningCorpus(pki: { readonly person: SigningIdentity; readonly seal: SigningIdentity }, signingTime: Date): Promise<AfterSigningEntry[]> {
   const font = vietnameseFont();
   const seal = new Date(signingTime.getTime() + 60_000);
   const signTwice = async (pdf: Uint8Array, certify?: { permission: 1 | 2 | 3 }): Promise<Uint8Array> => {
