@@ -129,6 +129,15 @@ export function createHttpAxisGateway(options: HttpAxisGatewayOptions): AxisGate
       );
       await r.body?.cancel();
     },
+    async listAgencies(as, query) {
+      const qs = new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize) });
+      const r = await authed(as, `/agencies?${qs}`, { method: 'GET' }, 'the registry list');
+      const body = (await r.json()) as { items: { code: string; name: string; parentCode: string | null }[]; total: number };
+      return {
+        items: body.items.map((a) => Object.freeze({ code: parseAgencyCode(a.code), name: String(a.name), parentCode: a.parentCode ? parseAgencyCode(a.parentCode) : null })),
+        total: Number(body.total),
+      };
+    },
     async getAgency(as, code): Promise<AxisAgencyInfo | null> {
       let r: Response;
       try {

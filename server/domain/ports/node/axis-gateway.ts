@@ -36,6 +36,13 @@ export interface AxisAgencyInfo {
   readonly certificates: readonly AxisCertificateInfo[];
 }
 
+/** One row of the axis registry list (no certificates). */
+export interface AxisAgencySummary {
+  readonly code: AgencyCode;
+  readonly name: string;
+  readonly parentCode: AgencyCode | null;
+}
+
 /**
  * The axis as the node sees it, acting for one hosted agency at a time. Implemented over HTTP in
  * server/node/axis-client/. Failures: ERR_AXIS_UNAVAILABLE (network, 5xx: retry later), ERR_UNAUTHENTICATED,
@@ -48,4 +55,6 @@ export interface AxisGateway {
   ack(as: AgencyCode, docId: string, status: 'done' | 'fail', reason?: string): Promise<void>;
   /** The registry entry of `code`, or null when unknown. */
   getAgency(as: AgencyCode, code: AgencyCode): Promise<AxisAgencyInfo | null>;
+  /** One page of the registry (every agency, in code order). */
+  listAgencies(as: AgencyCode, query: { readonly page: number; readonly pageSize: number }): Promise<{ readonly items: readonly AxisAgencySummary[]; readonly total: number }>;
 }
