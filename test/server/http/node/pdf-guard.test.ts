@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { parseCertificate, verifyPdf } from '../../../../crypto/index.js';
-import { createTestClock, type TestClock } from '../../../support/clock.js';
+import { verifyPdf } from '../../../../crypto/index.js';
+import type { TestClock } from '../../../support/clock.js';
 import { buildEdocPackage, signPackage } from '../../../../server/domain/edxml/index.js';
 import { buildAfterSigningCorpus } from '../../../crypto/pdf/support/after-signing-corpus.js';
 import { emptyRevisions } from '../../../crypto/pdf/support/hostile.js';
@@ -16,14 +16,14 @@ describe('node receiver: what the seal covers, changes after signing, hostile PD
   let h27: string;
   let corpus: Map<string, Uint8Array>;
   let n = 900;
-  // The fixture's PKI is issued an hour and a minute after its end-entity certificates' notBefore: start there.
+  // The fixture's clock (the PKI and the node use it).
   let clock: TestClock;
 
   before(async () => {
     ex = await startExchange(db);
     h27 = await loginAs(ex.baseUrl, H27, 'vanthu');
     const g12 = ex.agency(G12);
-    clock = createTestClock(new Date(parseCertificate(g12.seal.identity.certificate).notBefore.getTime() + 3_660_000));
+    clock = ex.clock;
     const entries = await buildAfterSigningCorpus({ person: g12.person.identity, seal: g12.seal.identity }, clock());
     corpus = new Map(entries.map((e) => [e.file, e.bytes]));
   });
