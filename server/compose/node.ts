@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
+import { createPdfPool, type PdfPool } from '../../crypto/index.js';
 import { createGridFsBlobStore } from '../../storage/index.js';
 import {
   NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
@@ -58,6 +59,8 @@ export interface ComposeNodeOptions {
   readonly pollLeaseMs?: number;
   /** RFC 3161 TSA for seals and package signatures; defaults to config.tsaUrl (unset: no timestamps). */
   readonly tsaUrl?: string;
+  /** The PDF worker pool; default one made here from the config (closed by stop()). */
+  readonly pdfPool?: PdfPool;
 }
 
 export interface NodeRole {
@@ -89,6 +92,9 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const tsaUrl = options.tsaUrl ?? config.tsaUrl;
   const timestamper = tsaUrl ? createHttpTimestamper({ url: tsaUrl, trustAnchors: options.trustAnchors, crls: options.crls, now }) : undefined;
   const fontBold = loadFont(logger, VIETNAMESE_BOLD_FONT_MODULE);
+  // Untrusted PDFs are verified (and PDFs signed) in worker threads under a time limit (issue 11 §2).
+  const ownPool = options.pdfPool ? undefined : createPdfPool({ timeoutMs: config.limits.pdfTimeoutMs, ...(config.limits.pdfWorkers ? { size: config.limits.pdfWorkers } : {}) });
+  const pdfPool = options.pdfPool ?? ownPool!;
   const deps: NodeDeps = {
     users: createUserRepository(connection),
     agencies: createHostedAgencyRepository(connection),
@@ -115,6 +121,8 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     pdfBytes: config.limits.pdfBytes,
     ...(timestamper ? { timestamper } : {}),
     clockSkewMs: config.clockSkewMs,
+    pdf: pdfPool,
+    pdfLimits: config.limits.pdf,
   };
   let workers: NodeWorkers | undefined;
   const router = createNodeRouter({ deps, onQueued: () => workers?.kick() });
@@ -135,6 +143,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     seedDevelopment: (input) => seedDevelopmentNode(deps, input),
     async stop() {
       await workers?.stop();
+      await ownPool?.close();
     },
   };
 }

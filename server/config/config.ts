@@ -20,6 +20,11 @@ const EnvSchema = z.object({
   LIENTHONG_JSON_BODY_BYTES: int(1 * MiB),
   LIENTHONG_PACKAGE_BYTES: int(40 * MiB),
   LIENTHONG_PDF_BYTES: int(30 * MiB),
+  LIENTHONG_PDF_MAX_REVISIONS: int(1000),
+  LIENTHONG_PDF_MAX_XREF_ENTRIES: int(1_000_000),
+  LIENTHONG_PDF_MAX_INFLATED_BYTES: int(128 * MiB),
+  LIENTHONG_PDF_TIMEOUT_MS: int(15_000),
+  LIENTHONG_PDF_WORKERS: z.coerce.number().int().positive().optional(),
   LIENTHONG_LEASE_MS: int(60_000),
   LIENTHONG_ALLOW_SHA1: z.enum(['0', '1', 'true', 'false']).default('0'),
   LIENTHONG_TSA_URL: z.string().url().optional(),
@@ -32,6 +37,12 @@ export interface Limits {
   readonly jsonBodyBytes: number;
   readonly packageBytes: number;
   readonly pdfBytes: number;
+  /** Caps on the work one PDF may cause (crypto/pdf PdfLimits). */
+  readonly pdf: { readonly maxRevisions: number; readonly maxXrefEntries: number; readonly maxInflatedBytes: number };
+  /** Longest one PDF verification or signing may run in its worker. */
+  readonly pdfTimeoutMs: number;
+  /** PDF worker threads; default half the cores, at least one. */
+  readonly pdfWorkers?: number;
 }
 
 export interface Config {
@@ -91,6 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jsonBodyBytes: e.LIENTHONG_JSON_BODY_BYTES,
       packageBytes: e.LIENTHONG_PACKAGE_BYTES,
       pdfBytes: e.LIENTHONG_PDF_BYTES,
+      pdf: Object.freeze({ maxRevisions: e.LIENTHONG_PDF_MAX_REVISIONS, maxXrefEntries: e.LIENTHONG_PDF_MAX_XREF_ENTRIES, maxInflatedBytes: e.LIENTHONG_PDF_MAX_INFLATED_BYTES }),
+      pdfTimeoutMs: e.LIENTHONG_PDF_TIMEOUT_MS,
+      ...(e.LIENTHONG_PDF_WORKERS !== undefined ? { pdfWorkers: e.LIENTHONG_PDF_WORKERS } : {}),
     }),
     allowSha1: e.LIENTHONG_ALLOW_SHA1 === '1' || e.LIENTHONG_ALLOW_SHA1 === 'true',
     leaseMs: e.LIENTHONG_LEASE_MS,

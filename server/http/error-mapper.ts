@@ -49,6 +49,9 @@ const CRYPTO_STATUS: Partial<Record<CryptoErrorCode, number>> = {
   ERR_PKCS12_PASSWORD: 400,
   ERR_POOL_CLOSED: 503,
   ERR_TSP_MALFORMED: 400,
+  ERR_POOL_BUSY: 503,
+  ERR_PDF_LIMIT: 422,
+  ERR_POOL_TIMEOUT: 422,
 };
 
 export interface Problem {

@@ -1,4 +1,5 @@
 import type { SignatureTimestamper } from '../../crypto/index.js';
+import type { PdfLimits, PdfReport, SignPdfOptions, SignPdfResult, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type {
@@ -23,6 +24,15 @@ export interface TrustConfig {
   readonly trustAnchors: readonly Uint8Array[];
   readonly intermediates?: readonly Uint8Array[];
   readonly crls: readonly Uint8Array[];
+}
+
+/**
+ * Where PAdES verification and signing of untrusted PDFs run: the composition root gives the worker pool
+ * (crypto/pool createPdfPool), so a hostile file never blocks the event loop and is stopped at a time limit.
+ */
+export interface PdfWork {
+  verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Promise<PdfReport>;
+  signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult>;
 }
 
 /** What the node's use cases need: ports, the clock, ids, trust, policies. */
@@ -63,6 +73,10 @@ export interface NodeDeps {
   readonly timestamper?: SignatureTimestamper;
   /** Tolerance for a claimed signing time after the validation time (config LIENTHONG_CLOCK_SKEW_MS). */
   readonly clockSkewMs?: number;
+  /** PDF verification and signing (off the event loop). */
+  readonly pdf: PdfWork;
+  /** Caps on revisions, xref entries and inflated bytes of every PDF verified. */
+  readonly pdfLimits: PdfLimits;
 }
 
 /** The caller of the clerk API, from a node bearer token. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { signPdf, verifyPdf, type PdfReport } from '../../crypto/index.js';
+import { signPdf, type PdfReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, signPackageXml, type EdocPackage } from '../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
@@ -170,14 +170,14 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   const { self, hosted, metadata, to, personSignature, documentId, id, scopeKey } = p;
   const input = { file: p.file };
   const names = await recipientNames(deps, self, to);
-  const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}) };
+  const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), limits: deps.pdfLimits };
   let pdf = input.file.bytes;
   if (personSignature === 'apply') {
     const user = await deps.users.findById(principal.userId);
     const person = await deps.keys.getIdentity({ agencyCode: self, kind: 'person', userId: principal.userId });
     if (!person || !user) throw new DomainError('ERR_KEY_UNAVAILABLE', 'no person key is stored for this leader');
-    requireValidSignatures(await verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'apply');
-    pdf = (await signPdf(pdf, {
+    requireValidSignatures(await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'apply');
+    pdf = (await deps.pdf.signPdf(pdf, {
       identity: person,
       role: 'signer',
       signingTime: deps.now(),
@@ -185,21 +185,15 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
       appearance: { name: user.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(deps.font ? { font: deps.font } : {}) },
     })).pdf;
   } else if (personSignature === 'present') {
-    requireValidSignatures(await verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'present');
+    requireValidSignatures(await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'present');
   }
   const seal = await sealIdentityOf(deps, self);
   if (personSignature !== 'none') {
-    // With a TSA configured the seal is PAdES B-T; a TSA that is down refuses the send (503, nothing stored).
-    pdf = (await signPdf(pdf, {
-      identity: seal,
-      role: 'seal',
-      signingTime: deps.now(),
-      reason: 'Ký số của cơ quan, tổ chức',
-      appearance: { name: hosted.name, ...(deps.font ? { font: deps.font } : {}) },
-      ...(deps.timestamper ? { timestamp: deps.timestamper } : {}),
-    })).pdf;
+    // A B-T seal asks the TSA over HTTP from this thread (a timestamper cannot cross into a worker); else the PDF pool signs.
+    const sealOptions = { identity: seal, role: 'seal' as const, signingTime: deps.now(), reason: 'Ký số của cơ quan, tổ chức', appearance: { name: hosted.name, ...(deps.font ? { font: deps.font } : {}) } };
+    pdf = (deps.timestamper ? await signPdf(pdf, { ...sealOptions, timestamp: deps.timestamper }) : await deps.pdf.signPdf(pdf, sealOptions)).pdf;
   }
-  const finalReport = await verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
+  const finalReport = await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
   const findings = pdfFindings(finalReport, () => undefined);
   if (personSignature !== 'none' && (finalReport.indication !== 'TOTAL_PASSED' || finalReport.signatures.length < 2)) {
     throw new DomainError('ERR_SIGNATURE_INVALID', 'the sealed PDF does not validate (check the agency key and trust configuration)', { details: { reason: 'SEALED_PDF_INVALID', indication: finalReport.indication } });

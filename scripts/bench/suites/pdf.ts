@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createHash, createPublicKey, randomBytes, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDevelopmentPki, respondToTimestampRequest, signPdf, verifyPdf, type DevIdentity, type SigningIdentity } from '../../../crypto/index.js';
+import { createDevelopmentPki, createPdfPool, respondToTimestampRequest, signPdf, verifyPdf, type DevIdentity, type SigningIdentity } from '../../../crypto/index.js';
 import { createHttpTimestamper } from '../../../server/node/tsa/http-timestamper.js';
 import type { BenchContext, BenchSuite } from '../harness.js';
 
@@ -145,6 +146,64 @@ async function runSize(ctx: BenchContext, size: (typeof SIZES)[number], pki: { p
   return pdf;
 }
 
+/** test/vectors/pdf/ from dist/scripts/bench/suites/. */
+const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'test', 'vectors', 'pdf');
+
+/**
+ * One verification of a hostile file in a fresh process: wall time and the process's peak RSS (absolute, so
+ * the node runtime counts too). The outcome is a report or a coded refusal (ERR_PDF_LIMIT), never a crash.
+ */
+function measureHostile(file: string): { millis: number; peakMiB: number; outcome: string } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const cryptoIndex = pathToFileURL(join(here, '..', '..', '..', 'crypto', 'index.js')).href;
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { verifyPdf } from '${cryptoIndex}';
+    const dir = process.argv[1];
+    const pdf = new Uint8Array(readFileSync(dir + '/' + process.argv[2]));
+    const trust = { trustAnchors: [new Uint8Array(readFileSync(dir + '/root.pem'))], crls: [new Uint8Array(readFileSync(dir + '/ca.crl.pem'))], now: new Date(JSON.parse(readFileSync(dir + '/expected.json', 'utf8')).verifyAt) };
+    const t0 = process.hrtime.bigint();
+    let outcome;
+    try { outcome = (await verifyPdf(pdf, trust)).indication; } catch (e) { outcome = e.code ?? String(e); }
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    process.stdout.write(JSON.stringify({ ms, peak: process.resourceUsage().maxRSS * 1024, outcome }));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, VECTORS, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`hostile probe ${file} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  const res = JSON.parse(r.stdout) as { ms: number; peak: number; outcome: string };
+  return { millis: res.ms, peakMiB: res.peak / (1024 * 1024), outcome: res.outcome };
+}
+
+/** Latency of a tiny HTTP answer (what /healthz does) on this thread while the PDF pool verifies a slow file. */
+async function healthLatencyWhileVerifying(): Promise<{ meanMs: number; p95Ms: number; maxMs: number; samples: number; verifyMs: number }> {
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const pool = createPdfPool({ size: 1, timeoutMs: 60_000 });
+  const base = new Uint8Array(readFileSync(join(VECTORS, 'valid-two-signatures.pdf')));
+  // 20,000 empty revisions verified with the revision cap raised: seconds of work in the worker.
+  const { emptyRevisionsForBench } = await import('../hostile-pdf.js');
+  const slow = emptyRevisionsForBench(base, 20_000);
+  await pool.verifyPdf(base, { trustAnchors: [], now: new Date() }); // the worker has loaded the verifier
+  for (let i = 0; i < 5; i++) await (await fetch(`http://127.0.0.1:${port}/healthz`)).text(); // and the client its connection
+  let finished = false;
+  const t0 = performance.now();
+  const job = pool.verifyPdf(slow, { trustAnchors: [], now: new Date(), limits: { maxRevisions: 30_000 } }).catch(() => undefined).finally(() => (finished = true));
+  const lat: number[] = [];
+  while (!finished) {
+    const s = performance.now();
+    await (await fetch(`http://127.0.0.1:${port}/healthz`)).text();
+    lat.push(performance.now() - s);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await job;
+  const verifyMs = performance.now() - t0;
+  await pool.close();
+  await new Promise<void>((r) => server.close(() => r()));
+  const sorted = [...lat].sort((a, b) => a - b);
+  return { meanMs: lat.reduce((a, b) => a + b, 0) / Math.max(1, lat.length), p95Ms: sorted[Math.floor(sorted.length * 0.95)] ?? 0, maxMs: sorted[sorted.length - 1] ?? 0, samples: lat.length, verifyMs };
+}
+
 /** PAdES sign and verify of 100 KB, 1 MB and 10 MB PDFs against their hashing + raw-signature floors (issue 3 §8). */
 export const suite: BenchSuite = {
   name: 'pdf',
@@ -163,6 +222,28 @@ export const suite: BenchSuite = {
     const dir = mkdtempSync(join(tmpdir(), 'pdf-bench-'));
     const path = join(dir, 'big.pdf');
     writeFileSync(path, big!);
+    for (const [name, file] of [['pdf.verify.hostile.revisions', 'hostile-2000-revisions.pdf'], ['pdf.verify.hostile.xrefbomb', 'hostile-xref-bomb.pdf']] as const) {
+      const h = measureHostile(file);
+      ctx.record({
+        name,
+        opsPerSec: 1000 / h.millis,
+        meanMicros: h.millis * 1000,
+        iterations: 1,
+        ratio: Math.min(1000 / h.millis, 256 / h.peakMiB),
+        target: 1,
+        note: `${file}: ${h.outcome} in ${h.millis.toFixed(1)} ms, process peak RSS ${h.peakMiB.toFixed(0)} MiB (targets < 1 s and < 256 MiB; ratio = the smaller of 1 s/time and 256 MiB/peak)`,
+      });
+    }
+    const health = await healthLatencyWhileVerifying();
+    ctx.record({
+      name: 'pdf.pool.healthz.whileVerifying',
+      opsPerSec: 1000 / health.meanMs,
+      meanMicros: health.meanMs * 1000,
+      iterations: health.samples,
+      ratio: 100 / health.p95Ms,
+      target: 1,
+      note: `HTTP answer on the main thread while the PDF pool verified a 20,000-revision file for ${health.verifyMs.toFixed(0)} ms: ${health.samples} requests, mean ${health.meanMs.toFixed(1)} ms, p95 ${health.p95Ms.toFixed(1)} ms, max ${health.maxMs.toFixed(1)} ms (target < 100 ms; ratio = 100 ms / p95)`,
+    });
     const rss = measurePeakRss(path, pki);
     const fileMiB = big!.length / (1024 * 1024);
     ctx.record({

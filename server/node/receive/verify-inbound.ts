@@ -1,4 +1,4 @@
-import { isCryptoError, verifyPdf, type PdfReport, type SignatureReport } from '../../../crypto/index.js';
+import { isCryptoError, type PdfReport, type SignatureReport } from '../../../crypto/index.js';
 import type { AgencyCode } from '../../domain/agency/index.js';
 import { parseEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
 import { isDomainError } from '../../domain/errors.js';
@@ -11,8 +11,32 @@ export interface InboundCheck {
   readonly verification: Verification;
   /** Present when the package could be read. */
   readonly pkg?: EdocPackage;
-  /** The main PDF (first PDF attachment), when there is one. */
+  /**
+   * The main PDF (first PDF attachment), when there is one: cut to the revision the sender's seal covers, so
+   * the node stores and serves what the sender sealed (changes appended after the seal are not kept).
+   */
   readonly pdf?: Attachment;
+}
+
+/**
+ * The revision of `a` that its last signature (the sender's seal) covers, and a finding that says so when
+ * revisions were appended after the seal (allowed ones only: a disallowed change refuses the document).
+ */
+function sealedRevision(a: Attachment, report: PdfReport): { pdf: Attachment; finding?: SignatureFinding } {
+  const seal = report.signatures[report.signatures.length - 1];
+  if (!seal || seal.coversWholeDocument || seal.signedLength === undefined) return { pdf: a };
+  const later = report.signatures.flatMap((s) => s.modifications.changes).filter((c) => c.revision > (seal.revision ?? 0));
+  const what = [...new Set(later.map((c) => `${c.what} (revision ${c.revision})`))];
+  return {
+    pdf: { ...a, Content: a.Content.subarray(0, seal.signedLength) },
+    finding: {
+      kind: 'pdf',
+      fieldName: seal.fieldName,
+      indication: 'TOTAL_PASSED',
+      explanation: `warning: ${report.revisions - (seal.revision ?? report.revisions)} revision(s) were appended after the seal; the node keeps revision ${seal.revision} of ${report.revisions}, the one the seal covers`,
+      checks: [{ name: 'stored-revision', passed: true, detail: `stored bytes 0–${seal.signedLength} of ${a.Content.length} (revision ${seal.revision} of ${report.revisions}, covered by the seal); not kept: ${what.join('; ') || 'an appended revision'}` }],
+    },
+  };
 }
 
 /** The registry binding of a signature, by the one rule shared with the axis (at the signature's validation time). */
@@ -84,13 +108,16 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
   const pdf = pdfs[0];
   if (!pdf) return refuse('NO_PDF', 'the package carries no PDF document', { pkg });
   let level: Verification['signatureLevel'] = 'unsigned';
+  let stored: Attachment = pdf;
   for (const [i, a] of pdfs.entries()) {
     let report: PdfReport;
     try {
-      report = await verifyPdf(a.Content, trust);
+      // In the worker pool under a time limit, with the caps on revisions, xref entries and inflated bytes.
+      report = await deps.pdf.verifyPdf(a.Content, { ...trust, limits: deps.pdfLimits });
     } catch (e) {
-      if (isCryptoError(e)) return refuse('PDF_MALFORMED', `${a.AttachmentName}: the PDF cannot be read (${e.code})`, { pkg, pdf });
-      throw e;
+      if (isCryptoError(e, 'ERR_PDF_LIMIT') || isCryptoError(e, 'ERR_POOL_TIMEOUT')) return refuse('PDF_LIMIT', `${a.AttachmentName}: the PDF costs more to verify than allowed (${e.code}: ${e.message})`, { pkg, pdf });
+      if (isCryptoError(e) && !e.code.startsWith('ERR_POOL_')) return refuse('PDF_MALFORMED', `${a.AttachmentName}: the PDF cannot be read (${e.code})`, { pkg, pdf });
+      throw e; // a busy or closed pool is transient: the delivery is retried
     }
     const last = report.signatures[report.signatures.length - 1];
     findings.push(...pdfFindings(report, (cms) => boundToSender(registry, cms)));
@@ -105,7 +132,12 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     if (report.signatures.length > 0 && !boundToSender(registry, last?.cms)) {
       return refuse('SEAL_NOT_BOUND', `${a.AttachmentName}: the last signature (the agency seal) is not by a certificate bound to ${from}`, { pkg, pdf });
     }
-    if (i === 0) level = report.signatures.length >= 2 ? 'signed' : report.signatures.length === 1 ? 'sealed' : 'unsigned';
+    if (i === 0) {
+      level = report.signatures.length >= 2 ? 'signed' : report.signatures.length === 1 ? 'sealed' : 'unsigned';
+      const sealed = sealedRevision(a, report);
+      stored = sealed.pdf;
+      if (sealed.finding) findings.push(sealed.finding);
+    }
   }
-  return { pkg, pdf, verification: { verdict: 'accepted', signatureLevel: level, findings, verifiedAt: now } };
+  return { pkg, pdf: stored, verification: { verdict: 'accepted', signatureLevel: level, findings, verifiedAt: now } };
 }
