@@ -182,7 +182,8 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
       role: 'signer',
       signingTime: deps.now(),
       reason: 'Ký số văn bản',
-      appearance: { name: user.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(deps.font ? { font: deps.font } : {}) },
+      // The block shows the document's signer (metadata), not the certificate's CN (Decree 30/2020 Appendix I).
+      appearance: { name: metadata.signer.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(metadata.signer.position ? { position: metadata.signer.position } : {}), ...(deps.font ? { font: deps.font } : {}) },
     })).pdf;
   } else if (personSignature === 'present') {
     requireValidSignatures(await verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'present');
