@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import { createGridFsBlobStore } from '../../storage/index.js';
+import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
 import {
   NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
   createSealedItemRepository, createUserRepository, ensureNodeIndexes,
@@ -90,7 +90,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     counters: createCounterRepository(connection),
     keys,
     axis,
-    blobs: options.blobStore ?? createGridFsBlobStore(connection, NODE_COLLECTIONS.filesBucket),
+    blobs: options.blobStore ?? withRecentBlobCache(createGridFsBlobStore(connection, NODE_COLLECTIONS.filesBucket)),
     now,
     newId: randomUUID,
     random: Math.random,
