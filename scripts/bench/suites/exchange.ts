@@ -180,9 +180,10 @@ async function seedHistory(service: RunningService, batch: Batch, count: number)
     batch.sent.slice(0, 4).map(async (s) => {
       const out = await h.documents.findById(s.id);
       const inb = await h.documents.findById(batch.arrived.get(s.documentId)!.inboxId);
-      if (!out?.axisDocId || !inb) throw new Error(`exchange: no stored copies of ${s.documentId} to seed history from`);
-      const sub = await h.submissions.findByDocId(out.axisDocId);
-      const del = await h.deliveries.find(out.axisDocId, RECEIVER as never);
+      const axisDocId = inb?.axisDocId ?? out?.outgoing.find((m) => m.kind === 'edoc')?.axisDocId;
+      if (!out || !inb || !axisDocId) throw new Error(`exchange: no stored copies of ${s.documentId} to seed history from`);
+      const sub = await h.submissions.findByDocId(axisDocId);
+      const del = await h.deliveries.find(axisDocId, RECEIVER as never);
       if (!sub || !del) throw new Error(`exchange: no axis records of ${s.documentId} to seed history from`);
       return { out, inb, sub, del };
     }),
