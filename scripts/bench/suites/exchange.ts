@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -195,7 +195,8 @@ async function seedHistory(service: RunningService, batch: Batch, count: number)
       const m = models[i % models.length]!;
       const tag = `#h${i}`;
       const at = new Date(m.out.createdAt.getTime() - 1000 * (count - i));
-      const axisDocId = `${m.sub.docId}${tag}`;
+      // The axis's ids are UUIDs (its API checks them); the delivery is acknowledged right after it is created.
+      const axisDocId = randomUUID();
       const documentId = `${m.out.documentId}${tag}`;
       const clone = <T extends { id: string; dedupKey: string; documentId: string; createdAt: Date; updatedAt: Date }>(d: T): T => ({ ...d, id: `${d.id}${tag}`, dedupKey: `${d.dedupKey}${tag}`, documentId, axisDocId, createdAt: at, updatedAt: at });
       await h.documents.insert(clone(m.out));
