@@ -7,7 +7,7 @@ import {
   createTraceRepository,
   ensureAxisIndexes,
 } from '../../storage/axis/index.js';
-import { createGridFsBlobStore } from '../../storage/index.js';
+import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
 import type { DevelopmentPki, TimestampAuthority } from '../../crypto/index.js';
 import { createAxisServices, type AxisServices, type RegistryDeps, type SeedAgency } from '../axis/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
@@ -65,7 +65,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     packages: createSubmissionRepository(options.connection),
     deliveries: createDeliveryRepository(options.connection),
     trace: createTraceRepository(options.connection),
-    blobs: options.blobStore ?? createGridFsBlobStore(options.connection, AXIS_COLLECTIONS.packagesBucket),
+    blobs: options.blobStore ?? withRecentBlobCache(createGridFsBlobStore(options.connection, AXIS_COLLECTIONS.packagesBucket)),
     now: options.now ?? (() => new Date()),
     newId: randomUUID,
     tokenSecret,

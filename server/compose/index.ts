@@ -1,5 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { ensureIndexes, pingDatabase, type DatabaseCommand } from '../../storage/index.js';
+import { createDeliveryRepository, createSubmissionRepository } from '../../storage/axis/index.js';
+import { createDocumentRepository } from '../../storage/node/index.js';
+import type { DeliveryQueue, PackageStore } from '../domain/ports/axis/index.js';
+import type { DocumentRepository } from '../domain/ports/node/index.js';
 import type { Config } from '../config/config.js';
 import { parseAgencyCode } from '../domain/agency/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
@@ -17,7 +21,18 @@ import { createWebAppRouter } from '../http/web-app.js';
 export interface RunningService {
   readonly url: string;
   readonly banner: readonly string[];
+  /**
+   * The repositories under the running service, for seeding history (the exchange benchmark stores 10,000
+   * documents through them before it measures again); the service itself never uses this handle.
+   */
+  readonly history: HistoryRepositories;
   stop(): Promise<void>;
+}
+
+export interface HistoryRepositories {
+  readonly documents: DocumentRepository;
+  readonly submissions: PackageStore;
+  readonly deliveries: DeliveryQueue;
 }
 
 /** A development agency's axis secret, derived from the token secret so nothing more needs storing. */
@@ -101,6 +116,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     return {
       url: server.url,
       banner,
+      history: { documents: createDocumentRepository(db.connection), submissions: createSubmissionRepository(db.connection), deliveries: createDeliveryRepository(db.connection) },
       stop: async () => {
         for (const stop of stops) await stop().catch((e) => logger.error({ err: e }, 'error while stopping'));
       },

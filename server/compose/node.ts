@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { createPdfPool, type PdfPool } from '../../crypto/index.js';
-import { createGridFsBlobStore } from '../../storage/index.js';
+import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
 import {
   NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
   createSealedItemRepository, createUserRepository, ensureNodeIndexes,
@@ -103,7 +103,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     counters: createCounterRepository(connection),
     keys,
     axis,
-    blobs: options.blobStore ?? createGridFsBlobStore(connection, NODE_COLLECTIONS.filesBucket),
+    blobs: options.blobStore ?? withRecentBlobCache(createGridFsBlobStore(connection, NODE_COLLECTIONS.filesBucket)),
     now,
     newId: randomUUID,
     random: Math.random,

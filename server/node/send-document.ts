@@ -5,6 +5,7 @@ import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, 
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { DocumentMetadata, NodeDocument, OutgoingMessage, Verification } from '../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
+import { agencyNameOf } from './agency-names.js';
 import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
@@ -63,9 +64,9 @@ async function recipientNames(deps: NodeDeps, self: AgencyCode, to: readonly Age
   const unknown: string[] = [];
   for (const code of to) {
     try {
-      const a = await deps.axis.getAgency(self, code);
-      if (!a) unknown.push(code);
-      else names.set(code, a.name);
+      const name = await agencyNameOf(deps.axis, self, code, deps.now());
+      if (name === null) unknown.push(code);
+      else names.set(code, name);
     } catch (e) {
       // The axis being down must not stop a clerk: the outbox carries the document when it returns, and the
       // axis itself refuses unknown recipients then (the message fails visibly).
@@ -182,7 +183,8 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
       role: 'signer',
       signingTime: deps.now(),
       reason: 'Ký số văn bản',
-      appearance: { name: user.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(deps.font ? { font: deps.font } : {}) },
+      // The block shows the document's signer (metadata), not the certificate's CN (Decree 30/2020 Appendix I).
+      appearance: { name: metadata.signer.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(metadata.signer.position ? { position: metadata.signer.position } : {}), ...(deps.font ? { font: deps.font } : {}) },
     })).pdf;
   } else if (personSignature === 'present') {
     requireValidSignatures(await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'present');

@@ -92,7 +92,8 @@ export function registerPdfCommands(program: Command): void {
     .option('--page <n>', 'page number (1-based)')
     .option('--rect <x,y,w,h>', 'rectangle in points from the lower-left corner')
     .option('--name <text>', 'name shown (default: the certificate CN)')
-    .option('--title <text>', 'title line above the signature (role signer)')
+    .option('--title <text>', 'competence line above the signature, e.g. "KT. BỘ TRƯỞNG" (role signer)')
+    .option('--position <text>', 'position line under the competence, e.g. "Thứ trưởng" (role signer)')
     .option('--doc-number <text>', 'number/notation shown on an attachment')
     .option('--font <ttf>', 'TrueType font for the text (default: Be Vietnam Pro from npm)')
     .option('--reason <text>', 'reason (/Reason)')
@@ -122,6 +123,7 @@ export function registerPdfCommands(program: Command): void {
               ...(opts.rect ? { rect: parseRect(String(opts.rect)) } : {}),
               ...(opts.name ? { name: String(opts.name) } : {}),
               ...(opts.title ? { title: String(opts.title) } : {}),
+              ...(opts.position ? { position: String(opts.position) } : {}),
               ...(opts.docNumber ? { documentNumber: String(opts.docNumber) } : {}),
             };
         const stamper = timestamperOf(opts.tsa as string | undefined, opts.tsaTrust as unknown as string[] | undefined);
