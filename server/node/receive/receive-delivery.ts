@@ -8,7 +8,7 @@ import { settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
-import { boundAt, verifyInbound, type InboundCheck } from './verify-inbound.js';
+import { boundAt, retryLaterIfStale, verifyInbound, type InboundCheck } from './verify-inbound.js';
 
 export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored';
 
@@ -192,6 +192,7 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
     if (isDomainError(e)) return null;
     throw e;
   });
+  if (report) retryLaterIfStale('status package signature', report); // unacknowledged: verified again at a later poll
   const signingTime = report?.claimedSigningTime ? new Date(report.claimedSigningTime) : now;
   if (!report || report.indication !== 'TOTAL_PASSED' || !boundAt(registry, report.signer?.sha256, signingTime)) {
     deps.logger.warn({ agency: self, axisDocId: info.docId, from: info.from }, 'status package signature refused');

@@ -32,6 +32,10 @@ export function createAxisRouter(services: AxisServices): Router {
     res.json(tokenView(await services.authenticateSystem({ ...body, ...(req.ip ? { address: req.ip } : {}) })));
   });
 
+  router.get('/jwks', async (_req: Request, res: Response) => {
+    res.json(await services.publicTokenKeys());
+  });
+
   router.post('/edocs', auth, readSendParts(Math.max(services.limits.packageBytes, services.limits.signatureBytes)), async (req: Request, res: Response) => {
     const parts = sendPartsOf(req);
     const { type } = parseWith(SendType, { type: parts.type }, 'body');
