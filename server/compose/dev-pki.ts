@@ -83,6 +83,23 @@ function fromStored(s: StoredPki, now: Date): DevelopmentPki {
 }
 
 /**
+ * The development PKI kept in a data folder, read only (null when there is none). Throws when the file does
+ * not open with this key-encryption key.
+ */
+export function readDevelopmentPki(dataDir: string, secret: string, now: Date): DevelopmentPki | null {
+  let sealed: Buffer;
+  try {
+    sealed = readFileSync(join(dataDir, 'pki', FILE));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const stored = JSON.parse(unseal(sealed, secret).toString('utf8')) as StoredPki;
+  if (stored.format !== FORMAT) throw new Error(`${join(dataDir, 'pki', FILE)}: unknown format`);
+  return fromStored(stored, now);
+}
+
+/**
  * The development CA as a revocation source: empty CRLs of the issuing CA (30 days) and of the root (a year),
  * issued afresh whenever the refresher asks (before nextUpdate), so a long-running development service never
  * runs on stale revocation data.

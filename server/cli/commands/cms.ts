@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { passwordOptions, readPassword } from '../password.js';
 import type { Command } from 'commander';
 import {
   CryptoError,
@@ -21,6 +22,14 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 class UsageError extends Error {}
+
+const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): string => {
+  try {
+    return readPassword(opts);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+};
 
 function readInput(path: string, what: string): Uint8Array {
   try {
@@ -63,20 +72,19 @@ function fail(e: unknown): never {
 export function registerCmsCommands(program: Command): void {
   const cms = program.command('cms').description('detached CMS/CAdES signatures (RFC 5652, ETSI EN 319 122-1)');
 
-  cms
+  passwordOptions(cms
     .command('sign')
     .description('make a detached CAdES B-B signature of a file with a PKCS#12 key')
-    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain')
-    .requiredOption('--password <pw>', 'PKCS#12 password')
+    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain'))
     .requiredOption('--in <file>', 'the data to sign')
     .requiredOption('--out <file>', 'where to write the DER signature (.p7s)')
     .option('--hash <name>', 'sha256 | sha384 | sha512', 'sha256')
     .option('--signing-time', 'add the signing-time attribute (now)')
-    .action(async (opts: { p12: string; password: string; in: string; out: string; hash: string; signingTime?: boolean }) => {
+    .action(async (opts: { p12: string; password?: string; passwordFile?: string; in: string; out: string; hash: string; signingTime?: boolean }) => {
       try {
         const hash = HASHES[opts.hash.toLowerCase()];
         if (!hash) throw new UsageError(`--hash must be sha256, sha384 or sha512 (got ${opts.hash})`);
-        const { identity } = importPkcs12(readInput(opts.p12, 'PKCS#12 file'), opts.password);
+        const { identity } = importPkcs12(readInput(opts.p12, 'PKCS#12 file'), passwordOf(opts));
         const content = readInput(opts.in, 'input');
         const signature = await signDetached({ content }, { identity, hash, ...(opts.signingTime ? { signingTime: new Date() } : {}) });
         try {
