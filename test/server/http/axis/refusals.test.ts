@@ -8,6 +8,7 @@ import { readJson } from '../../../support/http.js';
 import { G12, G22, H27, TOKEN_SECRET, UNREGISTERED, agencyOf, edocBytes, sealSign, secretOf, testPki } from '../../axis/fixtures.js';
 import { vector } from '../../domain/edxml/fixtures.js';
 import { PACKAGE_LIMIT, client, problemOf, snapshot, startAxis, type AxisServer } from './support.js';
+import { testClock } from '../../../support/clock.js';
 
 describe('axis API: every refused send answers its code and writes nothing @db', () => {
   const db = useDatabase();
@@ -45,15 +46,15 @@ describe('axis API: every refused send answers its code and writes nothing @db',
     expect(await problemOf(await api.send(undefined, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
     const own = await keysFromTokenSecret(TOKEN_SECRET);
     const other = await keysFromTokenSecret('another-secret-of-at-least-32-characters!!');
-    const forged = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, other.axisTokenKeys, new Date());
+    const forged = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, other.axisTokenKeys, testClock());
     expect(await problemOf(await api.send(forged, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const nodeToken = await issueNodeToken({ subject: 'u1', agencyCode: H27, ttlSeconds: 60 }, own.nodeTokenKeys, new Date());
+    const nodeToken = await issueNodeToken({ subject: 'u1', agencyCode: H27, ttlSeconds: 60 }, own.nodeTokenKeys, testClock());
     expect(await problemOf(await api.send(nodeToken, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
     expect(await problemOf(await api.list(undefined))).to.equal('401 ERR_UNAUTHENTICATED');
-    const expired = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, own.axisTokenKeys, new Date(Date.now() - 120_000));
+    const expired = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, own.axisTokenKeys, new Date(testClock().getTime() - 120_000));
     expect(await problemOf(await api.send(expired, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
     // Signed with the axis's own key but without the secret version the registry holds: minted, not issued.
-    const minted = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, own.axisTokenKeys, new Date());
+    const minted = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, own.axisTokenKeys, testClock());
     expect(await problemOf(await api.list(minted))).to.equal('401 ERR_UNAUTHENTICATED');
     const valid = h27;
     const [v, payload, mac] = valid.split('.') as [string, string, string];
@@ -70,7 +71,7 @@ describe('axis API: every refused send answers its code and writes nothing @db',
 
   it('when the signing certificate chains to the root but is not bound to the sender, then 403 ERR_CERT_NOT_BOUND', async () => {
     const { bytes } = edocBytes({ from: H27, to: [G22] });
-    const byPerson = await signPackage(bytes, agencyOf(pki, H27).person.identity, new Date());
+    const byPerson = await signPackage(bytes, agencyOf(pki, H27).person.identity, testClock());
     expect(await problemOf(await api.send(h27, { package: bytes, signature: byPerson, type: 'edoc' }))).to.equal('403 ERR_CERT_NOT_BOUND');
     const byOtherAgency = await sealSign(pki, G12, bytes);
     expect(await problemOf(await api.send(h27, { package: bytes, signature: byOtherAgency, type: 'edoc' }))).to.equal('403 ERR_CERT_NOT_BOUND');
