@@ -1,3 +1,4 @@
+import { axisJwks } from '../auth/token.js';
 import { authenticateSystem, verifyAxisToken } from './authenticate-system.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
 import type { AxisDeps } from './deps.js';
@@ -14,6 +15,8 @@ export interface AxisServices {
   readonly limits: AxisDeps['limits'];
   readonly authenticateSystem: Bound<typeof authenticateSystem>;
   readonly verifyToken: Bound<typeof verifyAxisToken>;
+  /** The public keys that verify axis tokens, as a JWK Set. */
+  readonly publicTokenKeys: () => ReturnType<typeof axisJwks>;
   readonly registerAgency: Bound<typeof registerAgency>;
   readonly listAgencies: Bound<typeof listAgencies>;
   readonly showAgency: Bound<typeof showAgency>;
@@ -37,6 +40,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     limits: deps.limits,
     authenticateSystem: (input) => authenticateSystem(deps, input),
     verifyToken: (token) => verifyAxisToken(deps, token),
+    publicTokenKeys: () => axisJwks(deps.tokenKeys.verify),
     registerAgency: (input) => registerAgency(deps, input),
     listAgencies: (input) => listAgencies(deps, input),
     showAgency: (code) => showAgency(deps, code),

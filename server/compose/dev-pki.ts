@@ -87,8 +87,43 @@ function fromStored(s: StoredPki, now: Date): DevelopmentPki {
 }
 
 /**
+ * The development PKI kept in a data folder, read only (null when there is none). Throws when the file does
+ * not open with this key-encryption key.
+ */
+export function readDevelopmentPki(dataDir: string, secret: string, now: Date): DevelopmentPki | null {
+  let sealed: Buffer;
+  try {
+    sealed = readFileSync(join(dataDir, 'pki', FILE));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const stored = JSON.parse(unseal(sealed, secret).toString('utf8')) as StoredPki;
+  if (stored.format !== FORMAT) throw new Error(`${join(dataDir, 'pki', FILE)}: unknown format`);
+  return fromStored(stored, now);
+}
+
+/**
+ * The development CA as a revocation source: empty CRLs of the issuing CA (30 days) and of the root (a year),
+ * issued afresh whenever the refresher asks (before nextUpdate), so a long-running development service never
+ * runs on stale revocation data.
+ */
+export function developmentCrlSource(pki: Pick<DevelopmentPki, 'root' | 'issuingCa'>): { name: string; load(now: Date): Promise<readonly Uint8Array[]> } {
+  return {
+    name: 'development CA',
+    async load(now) {
+      const thisUpdate = new Date(now.getTime() - 3_600_000);
+      return [
+        issueCrl({ issuer: pki.issuingCa, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 30 * DAY) }),
+        issueCrl({ issuer: pki.root, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 365 * DAY) }),
+      ];
+    },
+  };
+}
+
+/**
  * The development PKI of a data folder: created on first start for the given agencies and kept in
- * `<dataDir>/pki/development-pki.sealed` (AES-256-GCM under a key derived from the token secret, mode 0600,
+ * `<dataDir>/pki/development-pki.sealed` (AES-256-GCM under a key derived from the key-encryption key, mode 0600,
  * written atomically), so restarts keep the keys bound in the registry. Created anew when the agency list
  * changed or the file cannot be opened with this secret.
  */

@@ -8,6 +8,8 @@ import {
   NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
   createSealedItemRepository, createUserRepository, ensureNodeIndexes,
 } from '../../storage/node/index.js';
+import { createThrottle, type Throttle } from '../auth/throttle.js';
+import type { NodeTokenKeys } from '../auth/token.js';
 import type { Config } from '../config/config.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type { AxisGateway } from '../domain/ports/node/index.js';
@@ -21,6 +23,8 @@ import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy, type NodeDeps } from '../
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
 import { seedDevelopmentNode } from '../node/provision.js';
 import { startNodeWorkers, type NodeWorkers } from '../node/workers.js';
+import { keysFromTokenSecret } from './service-keys.js';
+import { createThrottleStore, throttlePolicies } from './throttle.js';
 
 const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
 export const VIETNAMESE_BOLD_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf';
@@ -42,9 +46,17 @@ export interface ComposeNodeOptions {
   readonly connection: Parameters<typeof createDocumentRepository>[0];
   /** Trusted roots and CRLs for verifying incoming documents (the development PKI's in development). */
   readonly trustAnchors: readonly Uint8Array[];
-  readonly crls: readonly Uint8Array[];
-  /** HMAC key for node tokens and the key store's sealing key; defaults to config.tokenSecret. */
+  /** The CRLs, or a function giving the current ones (refreshed in the background). */
+  readonly crls: readonly Uint8Array[] | (() => readonly Uint8Array[]);
+  readonly intermediates?: readonly Uint8Array[];
+  /** HMAC keys of node tokens (server/compose/service-keys.ts). */
+  readonly tokenKeys?: NodeTokenKeys;
+  /** The key-encryption key sealing the key store (private keys, axis secrets). */
+  readonly keyEncryptionKey?: string;
+  /** Development and tests: derive the keys absent above from this secret (or config.tokenSecret). */
   readonly tokenSecret?: string;
+  /** Failed logins; defaults to one in this process's memory. */
+  readonly throttle?: Throttle;
   /** Where the axis is; defaults to config.axisUrl (a function: for role `all`, known once listening). */
   readonly axisUrl?: string | (() => string);
   /** Replaces the HTTP axis client (tests of failure modes). */
@@ -81,12 +93,16 @@ export interface NodeRole {
 export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole> {
   const { config, logger, connection } = options;
   const tokenSecret = options.tokenSecret ?? config.tokenSecret;
-  if (!tokenSecret) throw new TypeError('composeNode needs a token secret (LIENTHONG_TOKEN_SECRET or options.tokenSecret)');
+  const derived = tokenSecret && (!options.tokenKeys || !options.keyEncryptionKey) ? await keysFromTokenSecret(tokenSecret) : undefined;
+  const tokenKeys = options.tokenKeys ?? derived?.nodeTokenKeys;
+  const keyEncryptionKey = options.keyEncryptionKey ?? derived?.keyEncryptionKey;
+  if (!tokenKeys || !keyEncryptionKey) throw new TypeError('composeNode needs its token keys and key-encryption key (options, or a development token secret)');
+  const crlsOf = typeof options.crls === 'function' ? options.crls : ((c) => () => c)(options.crls);
   const axisUrl = options.axisUrl ?? config.axisUrl;
   if (!axisUrl && !options.axis) throw new TypeError('composeNode needs the axis URL (LIENTHONG_AXIS_URL or options.axisUrl)');
   await ensureNodeIndexes(connection);
   const now = options.now ?? (() => new Date());
-  const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), tokenSecret, now);
+  const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), keyEncryptionKey, now);
   const axis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now });
   const font = loadFont(logger);
   const tsaUrl = options.tsaUrl ?? config.tsaUrl;
@@ -107,9 +123,16 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     now,
     newId: randomUUID,
     random: Math.random,
-    tokenSecret,
-    tokenTtlSeconds: 8 * 3600,
-    trust: { trustAnchors: options.trustAnchors, crls: options.crls },
+    tokenKeys,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    throttle: options.throttle ?? createThrottle(createThrottleStore(), now, throttlePolicies(config)),
+    trust: {
+      trustAnchors: options.trustAnchors,
+      ...(options.intermediates?.length ? { intermediates: options.intermediates } : {}),
+      get crls() {
+        return crlsOf();
+      },
+    },
     ...(font ? { font } : {}),
     ...(fontBold ? { fontBold } : {}),
     allowSha1: config.allowSha1,

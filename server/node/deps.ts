@@ -5,6 +5,8 @@ import type { BlobStore } from '../domain/ports/blob-store.js';
 import type {
   AxisGateway, CounterRepository, DocumentRepository, HostedAgencyRepository, IdempotencyRepository, KeyStore, UserRepository,
 } from '../domain/ports/node/index.js';
+import type { NodeTokenKeys } from '../auth/token.js';
+import type { Throttle } from '../auth/throttle.js';
 import type { Logger } from '../logger.js';
 
 /** Retry policy of the outbox: exponential backoff with full jitter inside a bounded number of attempts. */
@@ -49,8 +51,11 @@ export interface NodeDeps {
   readonly newId: () => string;
   /** Random in [0, 1) for backoff jitter (injected so tests can pin it). */
   readonly random: () => number;
-  readonly tokenSecret: string;
+  /** HMAC keys of node bearer tokens (their own keys, nothing else uses them). */
+  readonly tokenKeys: NodeTokenKeys;
   readonly tokenTtlSeconds: number;
+  /** Counts failed logins per account and per address (429 with Retry-After when locked). */
+  readonly throttle: Throttle;
   readonly trust: TrustConfig;
   /** A font with Vietnamese glyphs for the visible signatures. */
   readonly font?: Uint8Array;

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { passwordOptions, readPassword } from '../password.js';
 import type { Command } from 'commander';
 import {
   CryptoError,
@@ -24,6 +25,14 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 class UsageError extends Error {}
+
+const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): string => {
+  try {
+    return readPassword(opts);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+};
 
 function readInput(path: string, what: string): Uint8Array {
   try {
@@ -76,22 +85,21 @@ function fail(e: unknown): never {
 export function registerCmsCommands(program: Command): void {
   const cms = program.command('cms').description('detached CMS/CAdES signatures (RFC 5652, ETSI EN 319 122-1)');
 
-  cms
+  passwordOptions(cms
     .command('sign')
     .description('make a detached CAdES B-B signature of a file with a PKCS#12 key')
-    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain')
-    .requiredOption('--password <pw>', 'PKCS#12 password')
+    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain'))
     .requiredOption('--in <file>', 'the data to sign')
     .requiredOption('--out <file>', 'where to write the DER signature (.p7s)')
     .option('--hash <name>', 'sha256 | sha384 | sha512', 'sha256')
     .option('--signing-time', 'add the signing-time attribute (now)')
     .option('--tsa <url>', 'RFC 3161 time-stamping authority: add a signature-time-stamp (CAdES B-T)')
     .option('--tsa-trust <file>', 'root(s) the TSA certificate must chain to, PEM or DER (repeatable; required with --tsa)', collect)
-    .action(async (opts: { p12: string; password: string; in: string; out: string; hash: string; signingTime?: boolean; tsa?: string; tsaTrust?: string[] }) => {
+    .action(async (opts: { p12: string; password?: string; passwordFile?: string; in: string; out: string; hash: string; signingTime?: boolean; tsa?: string; tsaTrust?: string[] }) => {
       try {
         const hash = HASHES[opts.hash.toLowerCase()];
         if (!hash) throw new UsageError(`--hash must be sha256, sha384 or sha512 (got ${opts.hash})`);
-        const { identity } = importPkcs12(readInput(opts.p12, 'PKCS#12 file'), opts.password);
+        const { identity } = importPkcs12(readInput(opts.p12, 'PKCS#12 file'), passwordOf(opts));
         const content = readInput(opts.in, 'input');
         const stamper = timestamperOf(opts.tsa, opts.tsaTrust);
         const signed = await signDetached({ content }, { identity, hash, ...(opts.signingTime ? { signingTime: new Date() } : {}) });

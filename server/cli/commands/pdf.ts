@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { passwordOptions, readPassword } from '../password.js';
 import type { Command } from 'commander';
 import {
   decodeCertificates,
@@ -18,6 +19,14 @@ import { timestamperOf } from './cms.js';
 export const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
 
 class UsageError extends Error {}
+
+const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): string => {
+  try {
+    return readPassword(opts);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+};
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -80,11 +89,10 @@ function printHuman(report: PdfReport): void {
 export function registerPdfCommands(program: Command): void {
   const pdf = program.command('pdf').description('PAdES signatures on PDF documents (ETSI EN 319 142-1, Decree 30/2020)');
 
-  pdf
+  passwordOptions(pdf
     .command('sign')
     .description('sign a PDF by incremental update as the person (signer), the agency (seal) or on an attachment')
-    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain')
-    .requiredOption('--password <pw>', 'PKCS#12 password')
+    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain'))
     .requiredOption('--in <file>', 'the PDF to sign')
     .requiredOption('--out <file>', 'where to write the signed PDF')
     .option('--role <role>', 'signer | seal | attachment', 'signer')
@@ -112,7 +120,7 @@ export function registerPdfCommands(program: Command): void {
           page = Number(opts.page);
           if (!Number.isSafeInteger(page) || page < 1) throw new UsageError(`--page must be a positive integer (got ${String(opts.page)})`);
         }
-        const { identity } = importPkcs12(readInput(String(opts.p12), 'PKCS#12 file'), String(opts.password));
+        const { identity } = importPkcs12(readInput(String(opts.p12), 'PKCS#12 file'), passwordOf(opts));
         const input = readInput(String(opts.in), 'input');
         const appearance: PdfAppearanceOptions | false = opts.invisible
           ? false

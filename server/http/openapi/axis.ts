@@ -224,8 +224,17 @@ export const axisOpenApi: OpenApiFragment = {
         tags: ['axis'],
         summary: 'Authenticate a connected system (agency code + secret) and get a bearer token scoped to that agency',
         operationId: 'axisIssueToken',
+        description: 'The token is a JWT signed ES256 by the axis (its public keys: GET /axis/v1/jwks). Failed requests are throttled per system and per address: 429 ERR_TOO_MANY_REQUESTS with Retry-After. Setting a new secret ends the tokens issued for the old one.',
         requestBody: { required: true, content: json(ref('AxisTokenRequest')) },
-        responses: { '200': { description: 'token', content: json(ref('AxisToken')) }, '400': problem, '401': problem },
+        responses: { '200': { description: 'token', content: json(ref('AxisToken')) }, '400': problem, '401': problem, '429': problem },
+      },
+    },
+    '/axis/v1/jwks': {
+      get: {
+        tags: ['axis'],
+        summary: "The axis's public token keys as a JWK Set (RFC 7517), by key id, the current one first",
+        operationId: 'axisJwks',
+        responses: { '200': { description: 'JWK Set', content: json({ type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object' } } } }) } },
       },
     },
     '/axis/v1/edocs': {

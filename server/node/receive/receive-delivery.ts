@@ -8,7 +8,7 @@ import { owesCounts, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
-import { boundToSender, verifyInbound, type InboundCheck } from './verify-inbound.js';
+import { boundToSender, retryLaterIfStale, verifyInbound, type InboundCheck } from './verify-inbound.js';
 
 export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored';
 
@@ -200,6 +200,7 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
     if (isDomainError(e)) return null;
     throw e;
   });
+  if (report) retryLaterIfStale('status package signature', report); // unacknowledged: verified again at a later poll
   if (!report || report.indication !== 'TOTAL_PASSED' || !boundToSender(registry, report)) {
     deps.logger.warn({ agency: self, axisDocId: info.docId, from: info.from }, 'status package signature refused');
     await deps.axis.ack(self, info.docId, 'fail', 'status package signature invalid or not bound to the sender');

@@ -1,7 +1,7 @@
 import { isCryptoError, type PdfReport, type SignatureReport } from '../../../crypto/index.js';
 import type { AgencyCode } from '../../domain/agency/index.js';
 import { parseEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
-import { isDomainError } from '../../domain/errors.js';
+import { DomainError, isDomainError } from '../../domain/errors.js';
 import { boundAtValidationTime } from '../../domain/registry/index.js';
 import type { AxisAgencyInfo, AxisDownloadResult, SignatureFinding, Verification } from '../../domain/ports/node/index.js';
 import type { NodeDeps } from '../deps.js';
@@ -44,6 +44,17 @@ export function boundToSender(registry: AxisAgencyInfo | null, report: Signature
   return boundAtValidationTime(registry?.certificates, report);
 }
 
+/**
+ * INDETERMINATE/TRY_LATER (ETSI EN 319 102-1 §5.2.6: revocation data missing or not fresh) is the receiver's
+ * own want, not a fault of the document: throw ERR_REVOCATION_UNAVAILABLE so the delivery stays unacknowledged
+ * and is verified again at a later poll, once the CRLs are refreshed, instead of a final 02 refusal.
+ */
+export function retryLaterIfStale(what: string, r: { readonly indication: string; readonly subIndication?: string }): void {
+  if (r.indication === 'INDETERMINATE' && r.subIndication === 'TRY_LATER') {
+    throw new DomainError('ERR_REVOCATION_UNAVAILABLE', `${what}: no fresh revocation data (TRY_LATER); verifying again later`);
+  }
+}
+
 const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pdf' || /\.pdf$/i.test(a.AttachmentName);
 
 /**
@@ -54,7 +65,8 @@ const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pd
  * sender's code in the axis registry; (4) the package parses and (5) names the sender as `From` and this
  * agency among `To`; (6) every PDF signature (PAdES, with the change analysis after each signature), the last
  * one (the agency seal, Decree 30/2020 Art. 32) bound to the sender. A failure is a verdict with a reason,
- * never an exception: the receiver answers 02 with it.
+ * never an exception: the receiver answers 02 with it. Only TRY_LATER throws (ERR_REVOCATION_UNAVAILABLE):
+ * the receiver verifies again later.
  */
 export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDownloadResult): Promise<InboundCheck> {
   const now = deps.now();
@@ -89,6 +101,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
   }
   const pkgBound = boundToSender(registry, pkgReport);
   findings.push(packageFinding(pkgReport, pkgBound));
+  retryLaterIfStale('package signature', pkgReport);
   if (pkgReport.indication !== 'TOTAL_PASSED') {
     return refuse('PACKAGE_SIGNATURE_FAILED', `package signature ${pkgReport.indication}/${pkgReport.subIndication ?? '-'}${pkgReport.reason ? `: ${pkgReport.reason}` : ''}`);
   }
@@ -122,6 +135,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     const last = report.signatures[report.signatures.length - 1];
     findings.push(...pdfFindings(report, (cms) => boundToSender(registry, cms)));
     const bad = report.signatures.find((s) => s.indication !== 'TOTAL_PASSED');
+    for (const s of report.signatures) retryLaterIfStale(`${a.AttachmentName} ${s.fieldName}`, s);
     if (bad) {
       return refuse('PDF_SIGNATURE_FAILED', `${a.AttachmentName}: signature ${bad.fieldName} ${bad.indication}/${bad.subIndication ?? '-'}${bad.explanation ? `: ${bad.explanation}` : ''}`, { pkg, pdf });
     }

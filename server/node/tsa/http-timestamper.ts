@@ -6,7 +6,8 @@ export interface HttpTimestamperOptions {
   readonly url: string;
   /** Roots the TSA certificate must chain to, and CRLs for it. */
   readonly trustAnchors: readonly Uint8Array[];
-  readonly crls?: readonly Uint8Array[];
+  /** CRLs for the TSA's chain: a list, or a function giving the current ones (refreshed revocation data). */
+  readonly crls?: readonly Uint8Array[] | (() => readonly Uint8Array[]);
   readonly intermediates?: readonly Uint8Array[];
   readonly now: () => Date;
   /** Per request, ms. Default 10 s. */
@@ -52,7 +53,7 @@ export function createHttpTimestamper(options: HttpTimestamperOptions): Signatur
     try {
       return readTimestampReply(body, request, signatureValue, {
         trustAnchors: options.trustAnchors,
-        ...(options.crls ? { crls: options.crls } : {}),
+        ...(options.crls ? { crls: typeof options.crls === 'function' ? options.crls() : options.crls } : {}),
         ...(options.intermediates ? { intermediates: options.intermediates } : {}),
         at: now,
         now,

@@ -30,7 +30,11 @@ export function createAxisRouter(services: AxisServices): Router {
 
   router.post('/auth/token', async (req: Request, res: Response) => {
     const body = parseWith(TokenBody, req.body, 'body');
-    res.json(tokenView(await services.authenticateSystem(body)));
+    res.json(tokenView(await services.authenticateSystem({ ...body, ...(req.ip ? { address: req.ip } : {}) })));
+  });
+
+  router.get('/jwks', async (_req: Request, res: Response) => {
+    res.json(await services.publicTokenKeys());
   });
 
   router.post('/edocs', auth, readSendParts(Math.max(services.limits.packageBytes, services.limits.signatureBytes)), async (req: Request, res: Response) => {

@@ -85,7 +85,7 @@ export function createNodeRouter(services: NodeServices): Router {
 
   router.post('/auth/login', async (req, res) => {
     const body = parseWith(LoginBody, req.body, 'body');
-    res.json(await login(deps, body));
+    res.json(await login(deps, { ...body, ...(req.ip ? { address: req.ip } : {}) }));
   });
 
   router.post('/documents', auth, upload(deps.pdfBytes), async (req, res) => {

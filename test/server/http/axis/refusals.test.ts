@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { DevelopmentPki } from '../../../../crypto/index.js';
 import { buildEdocPackage, parseEdocPackage, signPackage, signPackageXml } from '../../../../server/domain/edxml/index.js';
-import { issueToken } from '../../../../server/auth/token.js';
+import { issueAxisToken, issueNodeToken } from '../../../../server/auth/token.js';
+import { keysFromTokenSecret } from '../../../../server/compose/service-keys.js';
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
 import { G12, G22, H27, TOKEN_SECRET, UNREGISTERED, agencyOf, edocBytes, sealSign, secretOf, testPki } from '../../axis/fixtures.js';
@@ -43,14 +44,19 @@ describe('axis API: every refused send answers its code and writes nothing @db',
     const { bytes } = edocBytes({ from: H27, to: [G22] });
     const signature = await sealSign(pki, H27, bytes);
     expect(await problemOf(await api.send(undefined, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const forged = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, 'another-secret-of-at-least-32-characters!!', testClock());
+    const own = await keysFromTokenSecret(TOKEN_SECRET);
+    const other = await keysFromTokenSecret('another-secret-of-at-least-32-characters!!');
+    const forged = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, other.axisTokenKeys, testClock());
     expect(await problemOf(await api.send(forged, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const nodeToken = issueToken({ subject: 'u1', agencyCode: H27, scope: 'node', ttlSeconds: 60 }, TOKEN_SECRET, testClock());
+    const nodeToken = await issueNodeToken({ subject: 'u1', agencyCode: H27, ttlSeconds: 60 }, own.nodeTokenKeys, testClock());
     expect(await problemOf(await api.send(nodeToken, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
     expect(await problemOf(await api.list(undefined))).to.equal('401 ERR_UNAUTHENTICATED');
-    const expired = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, TOKEN_SECRET, new Date(testClock().getTime() - 120_000));
+    const expired = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, own.axisTokenKeys, new Date(testClock().getTime() - 120_000));
     expect(await problemOf(await api.send(expired, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const valid = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, TOKEN_SECRET, testClock());
+    // Signed with the axis's own key but without the secret version the registry holds: minted, not issued.
+    const minted = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, own.axisTokenKeys, testClock());
+    expect(await problemOf(await api.list(minted))).to.equal('401 ERR_UNAUTHENTICATED');
+    const valid = h27;
     const [v, payload, mac] = valid.split('.') as [string, string, string];
     const tampered = `${v}.${payload}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`;
     expect((await api.list(valid)).status).to.equal(200);
