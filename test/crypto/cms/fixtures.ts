@@ -49,12 +49,12 @@ export const TEST_TSA_POLICY = '1.3.6.1.4.1.59999.3161.1';
 
 /** One development PKI per test process (keys are slow to make), files in a temporary folder for openssl. */
 export function cmsFixture(): Promise<CmsFixture> {
-  cached ??= build();
+  cached ??= cmsFixtureAt(new Date(Date.UTC(2026, 5, 1, 8, 0, 0)));
   return cached;
 }
 
-async function build(): Promise<CmsFixture> {
-  const now = new Date(Date.UTC(2026, 5, 1, 8, 0, 0));
+/** A fresh fixture whose PKI is made at `now` (e.g. the system OpenSSL's own clock, for what it stamps). */
+export async function cmsFixtureAt(now: Date): Promise<CmsFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'lienthong-cms-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const pki = await createDevelopmentPki({ now, agencies: [{ code: '000.00.00.H01', name: 'Văn phòng Thử nghiệm' }] });

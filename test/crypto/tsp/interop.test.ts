@@ -16,20 +16,23 @@ import {
   timestampSignature,
 } from '../../../crypto/tsp/index.js';
 import { isCryptoError } from '../../../crypto/errors.js';
-import { cmsFixture, revokingCrl, TEST_TSA_POLICY, type CmsFixture } from '../cms/fixtures.js';
+import { cmsFixture, cmsFixtureAt, revokingCrl, TEST_TSA_POLICY, type CmsFixture } from '../cms/fixtures.js';
+import { issueCrl } from '../../../crypto/pki/index.js';
+import { opensslNow } from '../../support/openssl-clock.js';
 import { pdfLibDocument } from '../pdf/support/inputs.js';
 
 const content = new TextEncoder().encode('Công văn số 12/UBND-VP\n'.repeat(30));
 const minute = 60_000;
 
-/** `faketime` pins the clock OpenSSL reads, so its genTime is the fixture's instant, not the calendar's. */
-function fakeTime(at: Date): string {
-  return at.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
-}
+/** `openssl ts -reply` stamps genTime from its own clock: these tests use a PKI made at that clock. */
 
 describe('crypto/tsp RFC 3161 timestamps, cross-checked with openssl ts', function () {
   this.timeout(120_000);
   let f: CmsFixture;
+  /** A fixture on OpenSSL's clock, with its TSA's certificate and key as files. */
+  let o: CmsFixture;
+  let oTsaCert: string;
+  let oTsaKey: string;
   let tsaCert: string;
   let tsaKey: string;
   let rootPem: string;
@@ -37,6 +40,9 @@ describe('crypto/tsp RFC 3161 timestamps, cross-checked with openssl ts', functi
 
   before(async () => {
     f = await cmsFixture();
+    o = await cmsFixtureAt(opensslNow());
+    oTsaCert = o.write('tsa.pem', encodePem('CERTIFICATE', o.pki.tsa.identity.certificate));
+    oTsaKey = o.write('tsa.key', o.pki.tsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
     tsaCert = f.write('tsa.pem', encodePem('CERTIFICATE', f.pki.tsa.identity.certificate));
     tsaKey = f.write('tsa.key', f.pki.tsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
     rootPem = f.rootPem;
@@ -93,18 +99,20 @@ describe('crypto/tsp RFC 3161 timestamps, cross-checked with openssl ts', functi
   it('when openssl ts -reply answers our request, then our verifier accepts its token and takes its genTime', () => {
     const data = randomBytes(300);
     const req = createTimestampRequest(data);
-    const queryPath = f.write('ossl-query.tsq', req.der);
-    const replyPath = join(f.dir, 'ossl-reply.tsr');
-    const at = new Date(f.now.getTime() - 20 * minute);
-    execFileSync('faketime', [fakeTime(at), 'openssl', 'ts', '-reply', '-config', join(f.dir, 'tsa.cnf'), '-queryfile', queryPath, '-signer', tsaCert, '-inkey', tsaKey, '-chain', chainPem, '-out', replyPath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+    const queryPath = o.write('ossl-query.tsq', req.der);
+    const replyPath = join(o.dir, 'ossl-reply.tsr');
+    const before = opensslNow();
+    execFileSync('openssl', ['ts', '-reply', '-config', join(f.dir, 'tsa.cnf'), '-queryfile', queryPath, '-signer', oTsaCert, '-inkey', oTsaKey, '-chain', o.chainPem, '-out', replyPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const after = new Date(opensslNow().getTime() + 1000);
     const reply = new Uint8Array(readFileSync(replyPath));
-    const r = readTimestampReply(reply, req, data, { trustAnchors: [f.pki.root.certificate], crls: [f.pki.crl], at: f.now, now: f.now });
-    expect(r.verification.genTime.getTime() - at.getTime()).to.be.within(0, 10_000); // faketime starts its clock there
+    const options = { trustAnchors: [o.pki.root.certificate], crls: [o.pki.crl], at: after, now: after };
+    const r = readTimestampReply(reply, req, data, options);
+    expect(r.verification.genTime.getTime()).to.be.within(before.getTime(), after.getTime());
     expect(r.verification.summary.tsa).to.contain('DEV TSA');
     // A reply to another request (its nonce) is refused.
     const other = createTimestampRequest(data);
     try {
-      readTimestampReply(reply, other, data, { trustAnchors: [f.pki.root.certificate], crls: [f.pki.crl], at: f.now, now: f.now });
+      readTimestampReply(reply, other, data, options);
       expect.fail('a reply with another nonce was accepted');
     } catch (e) {
       expect(isCryptoError(e) && e.code).to.equal('ERR_TSP_REJECTED');
@@ -112,27 +120,35 @@ describe('crypto/tsp RFC 3161 timestamps, cross-checked with openssl ts', functi
   });
 
   it('when an openssl token is the signature-time-stamp of a signature by a key revoked since, then it passes at the timestamp; without it, REVOKED_NO_POE', async () => {
-    const revoked = await f.issue('tsp-revoked');
-    const crl = revokingCrl(f, parseCertificate(revoked.identity.certificate).serialNumber); // revoked at now − 30 min
-    const signed = await signDetached({ content }, { identity: revoked.identity, signingTime: new Date(f.now.getTime() - 41 * minute) });
+    const revoked = await o.issue('tsp-revoked');
+    const before = opensslNow();
+    const signed = await signDetached({ content }, { identity: revoked.identity, signingTime: new Date(before.getTime() - minute) });
     const sigValue = signatureValueOf(signed);
     const req = createTimestampRequest(sigValue);
-    const queryPath = f.write('rev-query.tsq', req.der);
-    const replyPath = join(f.dir, 'rev-reply.tsr');
-    execFileSync('faketime', [fakeTime(new Date(f.now.getTime() - 40 * minute)), 'openssl', 'ts', '-reply', '-config', join(f.dir, 'tsa.cnf'), '-queryfile', queryPath, '-signer', tsaCert, '-inkey', tsaKey, '-chain', chainPem, '-token_out', '-out', replyPath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+    const queryPath = o.write('rev-query.tsq', req.der);
+    const replyPath = join(o.dir, 'rev-reply.tsr');
+    execFileSync('openssl', ['ts', '-reply', '-config', join(f.dir, 'tsa.cnf'), '-queryfile', queryPath, '-signer', oTsaCert, '-inkey', oTsaKey, '-chain', o.chainPem, '-token_out', '-out', replyPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const after = new Date(opensslNow().getTime() + 1000);
+    // The key is revoked after the token was made, and the signature is judged later still.
+    const crl = issueCrl({
+      issuer: o.pki.issuingCa,
+      revoked: [{ serialNumber: parseCertificate(revoked.identity.certificate).serialNumber, revocationDate: new Date(after.getTime() + minute), reason: 'keyCompromise' }],
+      thisUpdate: new Date(after.getTime() + 2 * minute),
+      nextUpdate: new Date(after.getTime() + 86_400_000),
+    });
     const stamped = addSignatureTimestamp(signed, new Uint8Array(readFileSync(replyPath)));
-    const options = { trustAnchors: [f.pki.root.certificate], crls: [crl], now: f.now };
+    const options = { trustAnchors: [o.pki.root.certificate], crls: [crl], now: new Date(after.getTime() + 3 * minute) };
     const withTs = await verifyDetached(stamped, { content }, options);
     expect(withTs.indication, withTs.reason).to.equal('TOTAL_PASSED');
     expect(withTs.poe).to.equal('timestamp');
-    expect(new Date(withTs.validationTime).getTime() - (f.now.getTime() - 40 * minute)).to.be.within(0, 10_000);
+    expect(new Date(withTs.validationTime).getTime()).to.be.within(before.getTime(), after.getTime());
     const without = await verifyDetached(signed, { content }, options);
     expect(without.indication).to.equal('INDETERMINATE');
     expect(without.subIndication).to.equal('REVOKED_NO_POE');
     expect(without.poe).to.equal('none');
     // openssl cms still reads the signature with its unsigned attribute.
-    const p7s = f.write('stamped.p7s', stamped);
-    expect(f.openssl(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', p7s])).to.contain('id-smime-aa-timeStampToken');
+    const p7s = o.write('stamped.p7s', stamped);
+    expect(o.openssl(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', p7s])).to.contain('id-smime-aa-timeStampToken');
   });
 
   it('when a token names a TSA certificate without the timeStamping EKU, then it is ignored as a proof of existence', async () => {
