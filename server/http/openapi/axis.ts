@@ -237,6 +237,17 @@ export const axisOpenApi: OpenApiFragment = {
         responses: { '200': { description: 'JWK Set', content: json({ type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object' } } } }) } },
       },
     },
+    '/axis/v1/tsa': {
+      post: {
+        tags: ['axis'],
+        summary: 'The development time-stamping authority (RFC 3161 over HTTP, §3.4): a DER TimeStampReq in, a DER TimeStampResp out',
+        operationId: 'axisTimestamp',
+        description: 'Unauthenticated, like a public TSA; body at most 64 KiB. A node points LIENTHONG_TSA_URL here (or at any other TSA) to make PAdES/CAdES B-T signatures.',
+        security: [],
+        requestBody: { required: true, content: { 'application/timestamp-query': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { '200': { description: 'TimeStampResp', content: { 'application/timestamp-reply': { schema: { type: 'string', format: 'binary' } } } }, '400': problem, '413': problem, '415': problem, '503': problem },
+      },
+    },
     '/axis/v1/edocs': {
       post: {
         tags: ['axis'],

@@ -45,11 +45,11 @@ describe('crypto/pool PDF pool: verification and signing in worker threads under
 
   it('when a verification runs past the time limit, then ERR_POOL_TIMEOUT, this thread kept running meanwhile, and the replaced worker verifies the next file', async () => {
     pool = createPdfPool({ size: 1, timeoutMs: 1500 });
-    // 30,000 revisions with the cap raised: seconds of chain reading, little memory.
-    const slow = emptyRevisions(read('valid-two-signatures.pdf'), 30_000);
+    // 150,000 revisions with the cap raised: far more chain reading than the limit allows on any machine.
+    const slow = emptyRevisions(read('valid-two-signatures.pdf'), 150_000);
     let ticks = 0;
     const interval = setInterval(() => ticks++, 5);
-    const r = await settled(pool.verifyPdf(slow, { ...trust, limits: { maxRevisions: 40_000 } }));
+    const r = await settled(pool.verifyPdf(slow, { ...trust, limits: { maxRevisions: 200_000 } }));
     clearInterval(interval);
     expect(isCryptoError(r.error, 'ERR_POOL_TIMEOUT'), String(r.error)).to.equal(true);
     // The event loop was free while the worker worked: timers of this thread fired during the verification.
