@@ -15,7 +15,7 @@ const vectors = join(process.cwd(), 'test', 'vectors', 'pdf');
 const dir = join(vectors, 'after-signing');
 mkdirSync(dir, { recursive: true });
 const pki = testPki();
-const signingTime = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000);
+const signingTime = new Date(Math.floor(pki.clock().getTime() / 1000) * 1000);
 const entries = await buildAfterSigningCorpus(pki, signingTime);
 copyFileSync(pki.rootPath, join(dir, 'root.pem'));
 copyFileSync(pki.crlPath, join(dir, 'ca.crl.pem'));

@@ -72,7 +72,7 @@ describe('axis API: send, pull, acknowledge, statuses and the trace @db', () => 
     expect(got.signature).to.equal('');
     const pkg = fromB64(got.package);
     expect(Buffer.from(pkg).equals(Buffer.from(signed))).to.equal(true);
-    const report = await verifyPackageSignature(pkg, undefined, { trustAnchors: [pki.root.certificate], crls: [pki.crl], now: new Date() });
+    const report = await verifyPackageSignature(pkg, undefined, { trustAnchors: [pki.root.certificate], crls: [pki.crl], now: testClock() });
     expect(report.indication, report.reason).to.equal('TOTAL_PASSED');
     expect(report.checks.map((c) => c.name)).to.include.members(['reference-digest', 'signature-value']);
     expect((await readJson(await api.ack(tokens[G22], result.docId, 'done'))).state).to.equal('done');
