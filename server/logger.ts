@@ -15,6 +15,15 @@ const REDACT = [
   '*.p12',
 ];
 
+const bound = new WeakMap<object, boolean>();
+
+/** pino-http's per-request logger already carries `reqId` as a binding: do not write the key twice. */
+function boundToRequest(logger: { bindings(): pino.Bindings }): boolean {
+  let known = bound.get(logger);
+  if (known === undefined) bound.set(logger, (known = 'reqId' in logger.bindings()));
+  return known;
+}
+
 export interface LoggerOptions {
   readonly level: string;
   readonly name?: string;
@@ -31,9 +40,9 @@ export function createLogger(options: LoggerOptions, destination?: pino.Destinat
     level: options.level,
     name: options.name ?? 'lienthong',
     redact: { paths: REDACT, censor: '[redacted]' },
-    mixin() {
+    mixin(_merge, _level, logger) {
       const reqId = currentRequestId();
-      return reqId ? { reqId } : {};
+      return reqId && !boundToRequest(logger) ? { reqId } : {};
     },
   };
   const out = destination ?? (options.pretty ? PinoPretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' }) : undefined);
