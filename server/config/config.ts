@@ -57,6 +57,9 @@ const EnvSchema = z.object({
   LIENTHONG_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
+/** Every variable `loadConfig` reads (the README's configuration tables list them all; a test checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape));
+
 export type Mode = 'development' | 'production';
 
 export type Role = 'all' | 'axis' | 'node';
