@@ -6,12 +6,13 @@ export interface OpenApiFragment {
 
 const COMMON: OpenApiFragment = {
   paths: {
-    '/healthz': { get: { summary: 'Liveness: the process answers', security: [], responses: { '200': { description: 'alive' } } } },
-    '/readyz': { get: { summary: 'Readiness: the database answers', security: [], responses: { '200': { description: 'ready' }, '503': { $ref: '#/components/responses/Problem' } } } },
-    '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+    '/healthz': { get: { summary: 'Liveness: the process answers', operationId: 'healthz', security: [], responses: { '200': { description: 'alive' } } } },
+    '/readyz': { get: { summary: 'Readiness: the database answers', operationId: 'readyz', security: [], responses: { '200': { description: 'ready' }, '503': { $ref: '#/components/responses/Problem' } } } },
+    '/openapi.json': { get: { summary: 'This document', operationId: 'openapi', security: [], responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
     '/metrics': {
       get: {
         summary: 'Prometheus metrics (text format 0.0.4); with LIENTHONG_METRICS_TOKEN set, only for its bearer; absent in production without it',
+        operationId: 'metrics',
         security: [{}, { bearer: [] }],
         responses: {
           '200': { description: 'metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
