@@ -4,11 +4,14 @@ import { type AgencyCode, parentAgencyCode, parseAgencyCode } from '../domain/ag
 import { DomainError } from '../domain/errors.js';
 import type { AgencyChanges, AgencyRecord, AgencyRegistry, BoundCertificate } from '../domain/ports/axis/index.js';
 import { toSkipLimit, type PageRequest } from './deps.js';
+import type { RequestKeyBox } from './vdxp/request-keys.js';
 
 /** What the registry use cases need (the admin CLI builds only this). */
 export interface RegistryDeps {
   readonly registry: AgencyRegistry;
   readonly now: () => Date;
+  /** Seals the secret for the VDXP facade's request signatures (absent: VDXP requests are refused). */
+  readonly requestKeys?: RequestKeyBox;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -169,7 +172,10 @@ export async function replaceCertificate(
   });
 }
 
-/** Sets (or replaces) an agency's system secret; only its scrypt hash is stored. */
+/**
+ * Sets (or replaces) an agency's system secret: its scrypt hash for `/axis/v1`, and, when the deps hold the
+ * request-key box, the secret sealed for the VDXP facade's HMAC (an old sealed copy is cleared otherwise).
+ */
 export async function setSecret(deps: RegistryDeps, input: { code: string; secret: string }): Promise<AgencyRecord> {
   const code = parseAgencyCode(input.code);
   if (typeof input.secret !== 'string' || input.secret.length < 16 || input.secret.length > 512) {
@@ -177,7 +183,8 @@ export async function setSecret(deps: RegistryDeps, input: { code: string; secre
   }
   await requireAgency(deps, code);
   const secretHash = await hashSecret(input.secret);
-  const { record } = await updateAgency(deps, code, () => ({ secretHash }));
+  const requestKeySealed = deps.requestKeys ? deps.requestKeys.seal(code, input.secret) : '';
+  const { record } = await updateAgency(deps, code, () => ({ secretHash, requestKeySealed }));
   return record;
 }
 
@@ -220,7 +227,8 @@ export async function seedDevelopmentRegistry(deps: RegistryDeps, input: { agenc
     }
     if (a.secret !== undefined) {
       const current = await requireAgency(deps, code);
-      if (!current.secretHash || !(await verifySecret(a.secret, current.secretHash))) {
+      const unsealed = deps.requestKeys !== undefined && !current.requestKeySealed;
+      if (!current.secretHash || unsealed || !(await verifySecret(a.secret, current.secretHash))) {
         await setSecret(deps, { code, secret: a.secret });
         secretsSet++;
       }

@@ -19,6 +19,7 @@ import { createNodeRouter } from '../http/routes/node/index.js';
 import type { Logger } from '../logger.js';
 import { createHttpTimestamper } from '../node/tsa/http-timestamper.js';
 import { createHttpAxisGateway } from '../node/axis-client/http-axis-gateway.js';
+import { createVdxpAxisGateway } from '../node/axis-client/vdxp-axis-gateway.js';
 import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy, type NodeDeps } from '../node/deps.js';
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
 import { seedDevelopmentNode } from '../node/provision.js';
@@ -103,7 +104,10 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   await ensureNodeIndexes(connection);
   const now = options.now ?? (() => new Date());
   const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), keyEncryptionKey, now);
-  const axis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now });
+  const secretOf = (code: string) => keys.getSecret(`axis-secret:${code}`);
+  const lienthongAxis = () => createHttpAxisGateway({ baseUrl: axisUrl!, secretOf, now });
+  const axis =
+    options.axis ?? (config.axisDialect === 'vdxp' ? createVdxpAxisGateway({ baseUrl: axisUrl!, secretOf, now, registry: lienthongAxis() }) : lienthongAxis());
   const font = loadFont(logger);
   const tsaUrl = options.tsaUrl ?? config.tsaUrl;
   const timestamper = tsaUrl ? createHttpTimestamper({ url: tsaUrl, trustAnchors: options.trustAnchors, crls: options.crls, now }) : undefined;

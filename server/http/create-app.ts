@@ -9,6 +9,8 @@ export interface AppDeps {
   /** Limit for JSON bodies; routes that take files set their own limits. */
   readonly jsonBodyBytes: number;
   readonly axisRouter?: Router;
+  /** The VDXP-compatible facade of the axis, at `/axis/vdxp`. */
+  readonly vdxpRouter?: Router;
   readonly nodeRouter?: Router;
   readonly openapi: readonly OpenApiFragment[];
   /** True when the service can serve (database reachable). */
@@ -48,6 +50,7 @@ export function createApp(deps: AppDeps): express.Application {
     res.json(openapi);
   });
   if (deps.axisRouter) app.use('/axis/v1', deps.axisRouter);
+  if (deps.vdxpRouter) app.use('/axis/vdxp', deps.vdxpRouter);
   if (deps.nodeRouter) app.use('/api/v1', deps.nodeRouter);
   if (deps.webRouter) app.use(deps.webRouter);
 
