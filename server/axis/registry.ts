@@ -1,6 +1,6 @@
 import { hashSecret, verifySecret } from '../auth/password.js';
 import { decodeCertificates, isCryptoError, parseCertificate } from '../../crypto/index.js';
-import { type AgencyCode, parentAgencyCode, parseAgencyCode } from '../domain/agency/index.js';
+import { type AgencyCode, ancestorsOf, parentAgencyCode, parseAgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { AgencyChanges, AgencyRecord, AgencyRegistry, BoundCertificate } from '../domain/ports/axis/index.js';
 import { toSkipLimit, type PageRequest } from './deps.js';
@@ -41,7 +41,11 @@ async function updateAgency(
   throw new DomainError('ERR_CONFLICT', `agency ${code} is being changed concurrently; try again`);
 }
 
-/** Registers an agency. The parent is derived from the code and must be registered first. */
+/**
+ * Registers an agency. Its parent is the given `parentCode` (the real registry's `pcode`) when that is one of
+ * the code's ancestors by the group rules — so a code whose nearest derived parent is not registered can hang
+ * under a registered grandparent — otherwise the derived parent; either must be registered first.
+ */
 export async function registerAgency(
   deps: RegistryDeps,
   input: { code: string; name: string; parentCode?: string | null },
@@ -49,11 +53,16 @@ export async function registerAgency(
   const code = parseAgencyCode(input.code);
   const name = input.name.trim();
   if (name.length === 0 || name.length > 300) throw new DomainError('ERR_VALIDATION', 'agency name must be 1…300 characters', { details: { field: 'name' } });
-  const parentCode = parentAgencyCode(code);
-  if (input.parentCode !== undefined && input.parentCode !== null && input.parentCode !== parentCode) {
-    throw new DomainError('ERR_VALIDATION', `the parent of ${code} is ${parentCode ?? 'none'} by the code rules, not ${input.parentCode}`, {
-      details: { field: 'parentCode', derived: parentCode },
-    });
+  const derived = parentAgencyCode(code);
+  let parentCode = derived;
+  if (input.parentCode !== undefined && input.parentCode !== null && input.parentCode !== derived) {
+    const ancestors: readonly string[] = ancestorsOf(code);
+    if (!ancestors.includes(input.parentCode)) {
+      throw new DomainError('ERR_VALIDATION', `the parent of ${code} must be one of its ancestors (${ancestors.join(', ') || 'none'}), not ${input.parentCode}`, {
+        details: { field: 'parentCode', derived },
+      });
+    }
+    parentCode = parseAgencyCode(input.parentCode);
   }
   if (parentCode && !(await deps.registry.findByCode(parentCode))) {
     throw new DomainError('ERR_AGENCY_UNKNOWN', `parent agency ${parentCode} is not registered`, { details: { code: parentCode } });
