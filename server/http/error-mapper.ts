@@ -54,6 +54,7 @@ const CRYPTO_STATUS: Partial<Record<CryptoErrorCode, number>> = {
   ERR_POOL_BUSY: 503,
   ERR_PDF_LIMIT: 422,
   ERR_POOL_TIMEOUT: 422,
+  ERR_POOL_INPUT_TOO_LARGE: 413,
 };
 
 export interface Problem {
