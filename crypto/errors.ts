@@ -29,7 +29,8 @@ export type CryptoErrorCode =
   | 'ERR_POOL_WORKER'
   | 'ERR_TSP_MALFORMED'
   | 'ERR_TSP_REJECTED'
-  | 'ERR_POOL_TIMEOUT';
+  | 'ERR_POOL_TIMEOUT'
+  | 'ERR_POOL_INPUT_TOO_LARGE';
 
 export class CryptoError extends Error {
   readonly code: CryptoErrorCode;

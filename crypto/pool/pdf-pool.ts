@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { CryptoError, type CryptoErrorCode } from '../errors.js';
 import type { SignPdfOptions, SignPdfResult } from '../pdf/sign.js';
 import type { PdfReport, VerifyPdfOptions } from '../pdf/types.js';
+import type { SignatureReport } from '../report/index.js';
+import type { VerifyEnvelopedOptions } from '../xmldsig/verify.js';
 import type { PdfWorkerRequest, PdfWorkerResponse } from './pdf-protocol.js';
 import type { SerializedError } from './protocol.js';
 
@@ -13,6 +15,8 @@ export interface PdfPoolOptions {
   readonly timeoutMs?: number;
   /** Largest number of requests waiting or running; beyond it ERR_POOL_BUSY. Default size × 64. */
   readonly maxQueue?: number;
+  /** Largest XML document {@link PdfPool.verifyXmlSignature} takes, bytes. Default 64 MiB. */
+  readonly maxXmlBytes?: number;
 }
 
 /**
@@ -25,6 +29,12 @@ export interface PdfPool {
   readonly size: number;
   /** {@link verifyPdf} in a worker. Rejects with the worker's CryptoError, ERR_POOL_TIMEOUT, ERR_POOL_BUSY or ERR_POOL_CLOSED. */
   verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Promise<PdfReport>;
+  /**
+   * {@link verifyEnveloped} (XML-DSig, W3C xmldsig-core1) in a worker, under the same time limit: an XML
+   * document whose canonicalization or digest work runs long is stopped (ERR_POOL_TIMEOUT), the event loop never
+   * waits on it. Documents over `maxXmlBytes` are refused before they are posted (ERR_POOL_INPUT_TOO_LARGE).
+   */
+  verifyXmlSignature(xml: Uint8Array, options: VerifyEnvelopedOptions): Promise<SignatureReport>;
   /** {@link signPdf} in a worker, the signature value made by `options.identity.signer` on the calling thread. */
   signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult>;
   /** Rejects waiting requests with ERR_POOL_CLOSED and stops the workers (running requests are abandoned). */
@@ -32,7 +42,7 @@ export interface PdfPool {
 }
 
 type Job = {
-  readonly request: Extract<PdfWorkerRequest, { type: 'verify' | 'sign' }>;
+  readonly request: Extract<PdfWorkerRequest, { type: 'verify' | 'verify-xml' | 'sign' }>;
   readonly signer?: SignPdfOptions['identity']['signer'];
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: Error) => void;
@@ -66,6 +76,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new TypeError('timeoutMs must be a positive integer');
   const maxQueue = options.maxQueue ?? size * 64;
+  const maxXmlBytes = options.maxXmlBytes ?? 64 * 1024 * 1024;
   const url = new URL('./pdf-worker.js', import.meta.url);
   const slots: Slot[] = [];
   const queue: Job[] = [];
@@ -164,6 +175,11 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
     async verifyPdf(pdf, opts) {
       if (!(pdf instanceof Uint8Array)) throw new TypeError('pdf must be a Uint8Array');
       return deepFreeze(await submit<PdfReport>({ type: 'verify', id: nextId++, pdf, options: opts }));
+    },
+    async verifyXmlSignature(xml, opts) {
+      if (!(xml instanceof Uint8Array)) throw new TypeError('xml must be a Uint8Array');
+      if (xml.byteLength > maxXmlBytes) throw new CryptoError('ERR_POOL_INPUT_TOO_LARGE', `XML document larger than ${maxXmlBytes} bytes`);
+      return deepFreeze(await submit<SignatureReport>({ type: 'verify-xml', id: nextId++, xml, options: opts }));
     },
     async signPdf(pdf, opts) {
       if (!(pdf instanceof Uint8Array)) throw new TypeError('pdf must be a Uint8Array');

@@ -1,6 +1,7 @@
 import type { KeyType } from '../keys/signer.js';
 import type { SignPdfOptions } from '../pdf/sign.js';
 import type { VerifyPdfOptions } from '../pdf/types.js';
+import type { VerifyEnvelopedOptions } from '../xmldsig/verify.js';
 import type { SerializedError } from './protocol.js';
 
 /** The signer as it travels to a PDF worker: its public facts only; signing goes back to the main thread. */
@@ -13,6 +14,7 @@ export interface RemoteSignerInfo {
 /** Main thread → PDF worker. */
 export type PdfWorkerRequest =
   | { readonly type: 'verify'; readonly id: number; readonly pdf: Uint8Array; readonly options: VerifyPdfOptions }
+  | { readonly type: 'verify-xml'; readonly id: number; readonly xml: Uint8Array; readonly options: VerifyEnvelopedOptions }
   | {
       readonly type: 'sign';
       readonly id: number;

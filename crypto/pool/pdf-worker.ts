@@ -37,6 +37,10 @@ async function handle(req: Exclude<PdfWorkerRequest, { type: 'raw-signed' }>): P
     if (req.type === 'verify') {
       const report = await verifyPdf(req.pdf, req.options);
       post({ type: 'done', id: req.id, ok: true, result: report });
+    } else if (req.type === 'verify-xml') {
+      // Loaded on first use: a PDF-only worker does not pay for the XML DOM and canonicalizer.
+      const { verifyEnveloped } = await import('../xmldsig/verify.js');
+      post({ type: 'done', id: req.id, ok: true, result: verifyEnveloped(req.xml, req.options) });
     } else {
       const identity = { signer: remoteSigner(req.id, req.identity.signer), certificate: req.identity.certificate, chain: req.identity.chain };
       // Loaded on first use: a verifying worker does not pay for the appearance code (pdf-lib, fontkit).

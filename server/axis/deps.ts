@@ -5,6 +5,7 @@ import type { AxisTokenKeys } from '../auth/token.js';
 import type { Throttle } from '../auth/throttle.js';
 import type { Logger } from '../logger.js';
 import type { AgencyRegistry, DeliveryQueue, PackageStore, TraceLog } from '../domain/ports/axis/index.js';
+import type { RequestKeyBox } from './vdxp/request-keys.js';
 
 /** The caller of the axis API: the agency a bearer token was issued to. */
 export interface AxisPrincipal {
@@ -41,6 +42,10 @@ export interface AxisDeps {
   readonly limits: AxisLimits;
   /** The development time-stamping authority served at POST /axis/v1/tsa (absent: no TSA). */
   readonly tsa?: TimestampAuthority;
+  /** Seals system secrets for the VDXP facade's HMAC request signatures (absent: the facade refuses every request). */
+  readonly requestKeys?: RequestKeyBox;
+  /** Allowed distance of a VDXP request's signed timestamp from the axis clock, seconds (default 900). */
+  readonly timestampSkewSeconds?: number;
   /** Security-relevant events (accepted and refused sends), never bodies or secrets. */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
 }

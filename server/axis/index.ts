@@ -11,3 +11,5 @@ export { submitPackage, type SubmitPackageInput, type SubmitPackageResult } from
 export { listDeliveries, downloadPackage, acknowledgeDelivery, traceOfDocument, type DownloadedPackage } from './deliveries.js';
 export { appendTrace, hashTraceEntry, verifyTraceChain, GENESIS_HASH, type ChainCheck } from './trace.js';
 export { createAxisServices, type AxisServices } from './services.js';
+export { createRequestKeyBox, type RequestKeyBox } from './vdxp/request-keys.js';
+export { formatVdxpTimestamp, parseVdxpTimestamp, type VdxpSignedRequest } from './vdxp/authenticate-request.js';

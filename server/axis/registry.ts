@@ -1,15 +1,18 @@
 import { hashSecret, verifySecret } from '../auth/password.js';
 import { decodeCertificates, isCryptoError, parseCertificate } from '../../crypto/index.js';
-import { type AgencyCode, parentAgencyCode, parseAgencyCode } from '../domain/agency/index.js';
+import { type AgencyCode, ancestorsOf, parentAgencyCode, parseAgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { AgencyChanges, AgencyRecord, AgencyRegistry, BoundCertificate } from '../domain/ports/axis/index.js';
 import { forgetSecretCheck } from './authenticate-system.js';
 import { toSkipLimit, type PageRequest } from './deps.js';
+import type { RequestKeyBox } from './vdxp/request-keys.js';
 
 /** What the registry use cases need (the admin CLI builds only this). */
 export interface RegistryDeps {
   readonly registry: AgencyRegistry;
   readonly now: () => Date;
+  /** Seals the secret for the VDXP facade's request signatures (absent: VDXP requests are refused). */
+  readonly requestKeys?: RequestKeyBox;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -39,7 +42,11 @@ async function updateAgency(
   throw new DomainError('ERR_CONFLICT', `agency ${code} is being changed concurrently; try again`);
 }
 
-/** Registers an agency. The parent is derived from the code and must be registered first. */
+/**
+ * Registers an agency. Its parent is the given `parentCode` (the real registry's `pcode`) when that is one of
+ * the code's ancestors by the group rules — so a code whose nearest derived parent is not registered can hang
+ * under a registered grandparent — otherwise the derived parent; either must be registered first.
+ */
 export async function registerAgency(
   deps: RegistryDeps,
   input: { code: string; name: string; parentCode?: string | null },
@@ -47,11 +54,16 @@ export async function registerAgency(
   const code = parseAgencyCode(input.code);
   const name = input.name.trim();
   if (name.length === 0 || name.length > 300) throw new DomainError('ERR_VALIDATION', 'agency name must be 1…300 characters', { details: { field: 'name' } });
-  const parentCode = parentAgencyCode(code);
-  if (input.parentCode !== undefined && input.parentCode !== null && input.parentCode !== parentCode) {
-    throw new DomainError('ERR_VALIDATION', `the parent of ${code} is ${parentCode ?? 'none'} by the code rules, not ${input.parentCode}`, {
-      details: { field: 'parentCode', derived: parentCode },
-    });
+  const derived = parentAgencyCode(code);
+  let parentCode = derived;
+  if (input.parentCode !== undefined && input.parentCode !== null && input.parentCode !== derived) {
+    const ancestors: readonly string[] = ancestorsOf(code);
+    if (!ancestors.includes(input.parentCode)) {
+      throw new DomainError('ERR_VALIDATION', `the parent of ${code} must be one of its ancestors (${ancestors.join(', ') || 'none'}), not ${input.parentCode}`, {
+        details: { field: 'parentCode', derived },
+      });
+    }
+    parentCode = parseAgencyCode(input.parentCode);
   }
   if (parentCode && !(await deps.registry.findByCode(parentCode))) {
     throw new DomainError('ERR_AGENCY_UNKNOWN', `parent agency ${parentCode} is not registered`, { details: { code: parentCode } });
@@ -170,7 +182,10 @@ export async function replaceCertificate(
   });
 }
 
-/** Sets (or replaces) an agency's system secret; only its scrypt hash is stored. */
+/**
+ * Sets (or replaces) an agency's system secret: its scrypt hash for `/axis/v1`, and, when the deps hold the
+ * request-key box, the secret sealed for the VDXP facade's HMAC (an old sealed copy is cleared otherwise).
+ */
 export async function setSecret(deps: RegistryDeps, input: { code: string; secret: string }): Promise<AgencyRecord> {
   const code = parseAgencyCode(input.code);
   if (typeof input.secret !== 'string' || input.secret.length < 16 || input.secret.length > 512) {
@@ -178,7 +193,8 @@ export async function setSecret(deps: RegistryDeps, input: { code: string; secre
   }
   await requireAgency(deps, code);
   const secretHash = await hashSecret(input.secret);
-  const { record } = await updateAgency(deps, code, () => ({ secretHash }));
+  const requestKeySealed = deps.requestKeys ? deps.requestKeys.seal(code, input.secret) : '';
+  const { record } = await updateAgency(deps, code, () => ({ secretHash, requestKeySealed }));
   forgetSecretCheck(deps.registry, code); // the old tokens end now in this process (others: SECRET_CHECK_CACHE_MS)
   return record;
 }
@@ -222,7 +238,8 @@ export async function seedDevelopmentRegistry(deps: RegistryDeps, input: { agenc
     }
     if (a.secret !== undefined) {
       const current = await requireAgency(deps, code);
-      if (!current.secretHash || !(await verifySecret(a.secret, current.secretHash))) {
+      const unsealed = deps.requestKeys !== undefined && !current.requestKeySealed;
+      if (!current.secretHash || unsealed || !(await verifySecret(a.secret, current.secretHash))) {
         await setSecret(deps, { code, secret: a.secret });
         secretsSet++;
       }

@@ -6,6 +6,7 @@ import { bindCertificate, listAgencies, registerAgency, replaceCertificate, revo
 import { issueTimestamp } from './issue-timestamp.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
+import { vdxpGetEdoc, vdxpListAgencies, vdxpListReceived, vdxpSendEdoc, vdxpUpdateStatus } from './vdxp/facade.js';
 
 type Bound<F> = F extends (deps: AxisDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -31,6 +32,14 @@ export interface AxisServices {
   readonly acknowledgeDelivery: Bound<typeof acknowledgeDelivery>;
   readonly traceOfDocument: Bound<typeof traceOfDocument>;
   readonly issueTimestamp: Bound<typeof issueTimestamp>;
+  /** The VDXP-compatible facade (issue 14 §4): each authenticates the SDK's signed headers itself. */
+  readonly vdxp: {
+    readonly sendEdoc: Bound<typeof vdxpSendEdoc>;
+    readonly getReceivedEdocList: Bound<typeof vdxpListReceived>;
+    readonly getEdoc: Bound<typeof vdxpGetEdoc>;
+    readonly updateStatus: Bound<typeof vdxpUpdateStatus>;
+    readonly getAgenciesList: Bound<typeof vdxpListAgencies>;
+  };
   /** Re-reads the whole trace and checks its hash chain (pages of 1000). */
   readonly verifyTrace: () => Promise<{ ok: boolean; checked: number; brokenAt?: number }>;
 }
@@ -55,6 +64,13 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     acknowledgeDelivery: (input) => acknowledgeDelivery(deps, input),
     traceOfDocument: (input) => traceOfDocument(deps, input),
     issueTimestamp: (input) => issueTimestamp(deps, input),
+    vdxp: Object.freeze({
+      sendEdoc: (input) => vdxpSendEdoc(deps, input),
+      getReceivedEdocList: (input) => vdxpListReceived(deps, input),
+      getEdoc: (input) => vdxpGetEdoc(deps, input),
+      updateStatus: (input) => vdxpUpdateStatus(deps, input),
+      getAgenciesList: (input) => vdxpListAgencies(deps, input),
+    }),
     verifyTrace: async () => {
       let checked = 0;
       let prevHash: string | undefined;

@@ -13,13 +13,15 @@ import { createThrottle, type Throttle } from '../auth/throttle.js';
 import type { AxisTokenKeys } from '../auth/token.js';
 import { keysFromTokenSecret } from './service-keys.js';
 import { createThrottleStore, throttlePolicies } from './throttle.js';
-import { createAxisServices, type AxisServices, type RegistryDeps, type SeedAgency } from '../axis/index.js';
+import { createAxisServices, createRequestKeyBox, type AxisServices, type RegistryDeps, type SeedAgency } from '../axis/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
 import type { Config } from '../config/config.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import { axisOpenApi } from '../http/openapi/axis.js';
 import type { OpenApiFragment } from '../http/openapi/document.js';
 import { createAxisRouter } from '../http/routes/axis/index.js';
+import { vdxpOpenApi } from '../http/openapi/vdxp.js';
+import { createVdxpRouter } from '../http/routes/axis/vdxp-router.js';
 import type { Logger } from '../logger.js';
 
 /** mongoose's Connection, named without importing mongoose here (only storage/ imports it). */
@@ -36,6 +38,8 @@ export interface ComposeAxisOptions {
   readonly intermediates?: readonly Uint8Array[];
   /** ES256 keys of axis tokens (server/compose/service-keys.ts). */
   readonly tokenKeys?: AxisTokenKeys;
+  /** Seals system secrets for the VDXP facade (server/compose/service-keys.ts); derived from the token secret when absent. */
+  readonly keyEncryptionKey?: string;
   /** Development and tests: derive the token keys from this secret (or config.tokenSecret) when tokenKeys is absent. */
   readonly tokenSecret?: string;
   /** Failed token requests; defaults to one in this process's memory. */
@@ -52,6 +56,9 @@ export interface AxisRole {
   readonly services: AxisServices;
   readonly router: ReturnType<typeof createAxisRouter>;
   readonly openapi: OpenApiFragment;
+  /** The VDXP-compatible facade, mounted at `/axis/vdxp` (issue 14 §4). */
+  readonly vdxpRouter: ReturnType<typeof createVdxpRouter>;
+  readonly vdxpOpenapi: OpenApiFragment;
   /** Nothing runs in the background on the axis (receivers pull); kept for symmetry with the node. */
   stop(): Promise<void>;
 }
@@ -66,7 +73,9 @@ const SIGNATURE_BYTES = 256 * 1024;
  */
 export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole> {
   const tokenSecret = options.tokenSecret ?? options.config.tokenSecret;
-  const tokenKeys = options.tokenKeys ?? (tokenSecret ? (await keysFromTokenSecret(tokenSecret)).axisTokenKeys : undefined);
+  const derived = tokenSecret && (!options.tokenKeys || !options.keyEncryptionKey) ? await keysFromTokenSecret(tokenSecret) : undefined;
+  const tokenKeys = options.tokenKeys ?? derived?.axisTokenKeys;
+  const keyEncryptionKey = options.keyEncryptionKey ?? derived?.keyEncryptionKey;
   if (!tokenKeys) throw new TypeError('composeAxis needs its token keys (options.tokenKeys, or a development token secret)');
   const now = options.now ?? (() => new Date());
   const crlsOf = typeof options.crls === 'function' ? options.crls : ((c) => () => c)(options.crls);
@@ -90,9 +99,17 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     limits: { packageBytes: options.config.limits.packageBytes, signatureBytes: SIGNATURE_BYTES },
     logger: options.logger.child({ role: 'axis' }),
     ...(options.tsa ? { tsa: options.tsa } : {}),
+    ...(keyEncryptionKey ? { requestKeys: createRequestKeyBox(keyEncryptionKey) } : {}),
   });
   options.logger.info({ trustAnchors: options.trustAnchors.length, crls: crlsOf().length }, 'axis role ready');
-  return { services, router: createAxisRouter(services), openapi: axisOpenApi, stop: async () => undefined };
+  return {
+    services,
+    router: createAxisRouter(services),
+    openapi: axisOpenApi,
+    vdxpRouter: createVdxpRouter(services, options.logger.child({ role: 'axis', api: 'vdxp' })),
+    vdxpOpenapi: vdxpOpenApi,
+    stop: async () => undefined,
+  };
 }
 
 /** The registry use cases alone, for the admin CLI (no token secret, no trust configuration needed). */

@@ -97,15 +97,17 @@ export async function startService(config: Config, logger: Logger, options: Serv
   try {
     const openapi: OpenApiFragment[] = [];
     let axisRouter: AppDeps['axisRouter'];
+    let vdxpRouter: AppDeps['vdxpRouter'];
     let nodeRouter: AppDeps['nodeRouter'];
     let node: NodeRole | undefined;
     let axisUrl = config.axisUrl;
 
     if (config.role !== 'node') {
-      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, ...trust, ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
+      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
       if (pki) await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
       axisRouter = axis.router;
-      openapi.push(axis.openapi);
+      vdxpRouter = axis.vdxpRouter;
+      openapi.push(axis.openapi, axis.vdxpOpenapi);
       stops.unshift(() => axis.stop());
     }
     if (config.role !== 'axis') {
@@ -126,7 +128,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
     // Production serves metrics only to a scraper holding LIENTHONG_METRICS_TOKEN; development serves them to anyone.
     const metricsRoute = config.metricsToken ? { registry: metrics, token: config.metricsToken } : production ? undefined : { registry: metrics };
-    const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ...(metricsRoute ? { metrics: metricsRoute } : {}), ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(nodeRouter ? { nodeRouter, webRouter: createWebAppRouter() } : {}) });
+    const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ...(metricsRoute ? { metrics: metricsRoute } : {}), ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(vdxpRouter ? { vdxpRouter } : {}), ...(nodeRouter ? { nodeRouter, webRouter: createWebAppRouter() } : {}) });
     const server = await startServer(app, config.port, config.host);
     // Stop order: the node's workers (they call the axis over HTTP), then the HTTP server, then the rest.
     stops.splice(node ? 1 : 0, 0, () => server.close());

@@ -19,6 +19,7 @@ import { createNodeRouter } from '../http/routes/node/index.js';
 import type { Logger } from '../logger.js';
 import { createHttpTimestamper } from '../node/tsa/http-timestamper.js';
 import { createHttpAxisGateway } from '../node/axis-client/http-axis-gateway.js';
+import { createVdxpAxisGateway } from '../node/axis-client/vdxp-axis-gateway.js';
 import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy, type NodeDeps } from '../node/deps.js';
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
 import { seedDevelopmentNode } from '../node/provision.js';
@@ -110,7 +111,10 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const metrics = options.metrics;
   const storedKeys = createDevelopmentKeyStore(createSealedItemRepository(connection), keyEncryptionKey, now);
   const keys = metrics ? measureKeyStore(storedKeys, metrics) : storedKeys;
-  const httpAxis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now, headers: requestIdHeaders });
+  const secretOf = (code: string) => keys.getSecret(`axis-secret:${code}`);
+  const lienthongAxis = () => createHttpAxisGateway({ baseUrl: axisUrl!, secretOf, now, headers: requestIdHeaders });
+  const httpAxis =
+    options.axis ?? (config.axisDialect === 'vdxp' ? createVdxpAxisGateway({ baseUrl: axisUrl!, secretOf, now, registry: lienthongAxis() }) : lienthongAxis());
   const axis = metrics ? measureAxisGateway(httpAxis, metrics, now) : httpAxis;
   if (metrics) {
     const outbox = createOutboxFiguresReader(connection);

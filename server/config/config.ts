@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   LIENTHONG_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('lienthong'),
   LIENTHONG_DATA_DIR: z.string().min(1).default('.data'),
   LIENTHONG_AXIS_URL: z.string().url().optional(),
+  LIENTHONG_AXIS_DIALECT: z.enum(['lienthong', 'vdxp']).default('lienthong'),
   LIENTHONG_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LIENTHONG_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LIENTHONG_POLL_INTERVAL_MS: int(3000),
@@ -85,6 +86,8 @@ export interface Config {
   readonly dataDir: string;
   /** Where the node reaches the axis. For role `all`, filled in once the server listens. */
   readonly axisUrl?: string;
+  /** How the node talks to the axis: `/axis/v1` (lienthong) or the VDXP-compatible facade `/axis/vdxp` (vdxp). */
+  readonly axisDialect: 'lienthong' | 'vdxp';
   /** HMAC key for bearer tokens. When absent, the serve command generates one and keeps it in dataDir. */
   readonly tokenSecret?: string;
   readonly demoPassword?: string;
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbName: e.LIENTHONG_DB_NAME,
     dataDir: e.LIENTHONG_DATA_DIR,
     ...(e.LIENTHONG_AXIS_URL ? { axisUrl: e.LIENTHONG_AXIS_URL.replace(/\/+$/, '') } : {}),
+    axisDialect: e.LIENTHONG_AXIS_DIALECT,
     ...(e.LIENTHONG_TOKEN_SECRET ? { tokenSecret: e.LIENTHONG_TOKEN_SECRET } : {}),
     ...(e.LIENTHONG_DEMO_PASSWORD ? { demoPassword: e.LIENTHONG_DEMO_PASSWORD } : {}),
     pollIntervalMs: e.LIENTHONG_POLL_INTERVAL_MS,

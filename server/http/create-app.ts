@@ -12,6 +12,8 @@ export interface AppDeps {
   /** Limit for JSON bodies; routes that take files set their own limits. */
   readonly jsonBodyBytes: number;
   readonly axisRouter?: Router;
+  /** The VDXP-compatible facade of the axis, at `/axis/vdxp`. */
+  readonly vdxpRouter?: Router;
   readonly nodeRouter?: Router;
   readonly openapi: readonly OpenApiFragment[];
   /** True when the service can serve (database reachable). */
@@ -61,6 +63,7 @@ export function createApp(deps: AppDeps): express.Application {
   });
   if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics.registry, deps.metrics.token));
   if (deps.axisRouter) app.use('/axis/v1', markRouteBase('/axis/v1'), deps.axisRouter);
+  if (deps.vdxpRouter) app.use('/axis/vdxp', markRouteBase('/axis/vdxp'), deps.vdxpRouter);
   if (deps.nodeRouter) app.use('/api/v1', markRouteBase('/api/v1'), deps.nodeRouter);
   if (deps.webRouter) app.use(deps.webRouter);
 

@@ -54,6 +54,7 @@ const CRYPTO_STATUS: Partial<Record<CryptoErrorCode, number>> = {
   ERR_POOL_BUSY: 503,
   ERR_PDF_LIMIT: 422,
   ERR_POOL_TIMEOUT: 422,
+  ERR_POOL_INPUT_TOO_LARGE: 413,
 };
 
 export interface Problem {
@@ -123,4 +124,21 @@ export function errorHandler(logger: Logger) {
 /** 404 for routes that do not exist, in the same problem format. */
 export function notFoundHandler(req: Request, res: Response): void {
   sendProblem(res, problem(404, 'ERR_NOT_FOUND', `no route ${req.method} ${req.path}`));
+}
+
+/**
+ * The VDXP facade's error answer: the envelope the VDXP SDKs read (`status: "FAIL"`, `ErrorCode`, `ErrorDesc`),
+ * with our closed code as ErrorCode and the same HTTP status as the problem document would have.
+ */
+export function vdxpErrorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const { problem: p, known } = toProblem(err);
+    if (!known) logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+    else if (p.status >= 500) logger.warn({ code: p.code, url: req.originalUrl }, p.detail ?? p.code);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(p.status).json({ status: 'FAIL', ErrorCode: p.code, ErrorDesc: p.detail ?? p.title });
+  };
 }

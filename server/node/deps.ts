@@ -1,5 +1,5 @@
 import type { SignatureTimestamper } from '../../crypto/index.js';
-import type { PdfLimits, PdfReport, SignPdfOptions, SignPdfResult, VerifyPdfOptions } from '../../crypto/index.js';
+import type { PdfLimits, PdfReport, SignatureReport, SignPdfOptions, SignPdfResult, VerifyEnvelopedOptions, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type {
@@ -35,6 +35,8 @@ export interface TrustConfig {
 export interface PdfWork {
   verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Promise<PdfReport>;
   signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult>;
+  /** The enveloped XML signature of a received package, in the same pool under the same time limit (issue 14). */
+  verifyXmlSignature(xml: Uint8Array, options: VerifyEnvelopedOptions): Promise<SignatureReport>;
 }
 
 /** What the node's use cases need: ports, the clock, ids, trust, policies. */

@@ -32,6 +32,7 @@ function toRecord(d: Raw): AgencyRecord {
     parentCode: (d.parentCode ?? null) as AgencyCode | null,
     certificates: Object.freeze(((d.certificates ?? []) as Raw[]).map(toCertificate)),
     ...(typeof d.secretHash === 'string' ? { secretHash: d.secretHash } : {}),
+    ...(typeof d.requestKeySealed === 'string' ? { requestKeySealed: d.requestKeySealed } : {}),
     version: Number(d.version),
     createdAt: new Date(d.createdAt),
     updatedAt: new Date(d.updatedAt),
@@ -52,6 +53,7 @@ export function createAgencyRepository(connection: mongoose.Connection): AgencyR
         parentCode: agency.parentCode,
         certificates: agency.certificates.map(certificateDoc),
         ...(agency.secretHash ? { secretHash: agency.secretHash } : {}),
+        ...(agency.requestKeySealed ? { requestKeySealed: agency.requestKeySealed } : {}),
         version: 1,
         createdAt: agency.createdAt,
         updatedAt: agency.createdAt,
@@ -99,6 +101,7 @@ export function createAgencyRepository(connection: mongoose.Connection): AgencyR
       if (changes.name !== undefined) set.name = changes.name;
       if (changes.certificates !== undefined) set.certificates = changes.certificates.map(certificateDoc);
       if (changes.secretHash !== undefined) set.secretHash = changes.secretHash;
+      if (changes.requestKeySealed !== undefined) set.requestKeySealed = changes.requestKeySealed;
       try {
         const r = await withLock(`agency:${code}`, () => Agency.collection.updateOne({ code, version: expectedVersion }, { $set: set, $inc: { version: 1 } }));
         if (r.matchedCount === 0) return null;

@@ -28,6 +28,7 @@ const agencySchema = new mongoose.Schema(
     parentCode: { type: String, default: null },
     certificates: { type: [certificateSchema], default: [] },
     secretHash: { type: String },
+    requestKeySealed: { type: String },
     version: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

@@ -77,8 +77,8 @@ export function registerAgencyCommands(program: Command): void {
 
   agency
     .command('add <code> <name>')
-    .description('register an agency; its parent (derived from the code) must be registered first')
-    .option('--parent <code>', 'expected parent code (checked against the code rules)')
+    .description('register an agency; its parent (--parent, one of its ancestors, else derived from the code) must be registered first')
+    .option('--parent <code>', 'parent code (the registry pcode): one of the code ancestors, e.g. 000.00.00.H44 for 001.00.99.H44')
     .action(run(async (code: string, name: string, opts: { parent?: string }) => {
       const a = await withRegistry((deps, uc) => uc.registerAgency(deps, { code, name, ...(opts.parent ? { parentCode: opts.parent } : {}) }));
       out(`registered ${a.code} (parent ${a.parentCode ?? '-'})`);

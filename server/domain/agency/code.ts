@@ -32,14 +32,8 @@ function rejectionOf(s: string): string | null {
   if (groups.length < 2) return 'fewer than two groups';
   const last = groups[groups.length - 1] ?? '';
   if (!LEVEL_ONE.test(last)) return 'the last group is not a level-1 code (one upper-case letter and two digits)';
-  // A child fills the next group to the left of its parent's, so the non-zero groups are contiguous
-  // from the right (QCVN 102:2016 §2.2, read right to left).
-  let seenZero = false;
-  for (let i = groups.length - 2; i >= 0; i--) {
-    const zero = ZERO_GROUP.test(groups[i] ?? '');
-    if (zero) seenZero = true;
-    else if (seenZero) return 'a non-zero group left of a zero group (gap in the hierarchy)';
-  }
+  // Real registries hold codes with a non-zero group left of a zero group (001.00.99.H44, 001.00.10.H47):
+  // accepted since issue 14; their level and derived parent count the non-zero groups (see agencyLevel).
   return null;
 }
 
@@ -49,8 +43,8 @@ function rejectionOf(s: string): string | null {
  * Accepts the common 13-character form `NNN.NN.NN.LNN` and the general form of up to 35 characters:
  * dot-separated, non-empty groups of `0-9` and upper-case `A-Z`, the last group being the level-1 code
  * (one upper-case letter and two digits). Never trims, never upper-cases: lower case, white space and empty
- * groups are refused. Non-zero groups must be contiguous from the right (a child fills the next group to the
- * left of its parent's).
+ * groups are refused. Non-zero groups need not be contiguous: real registries use codes such as
+ * `001.00.99.H44` (a non-zero group left of a zero group), whose parent the registry records (`pcode`).
  *
  * @throws DomainError `ERR_AGENCY_CODE_INVALID` with `details.reason`.
  * @throws TypeError when `s` is not a string.
@@ -79,25 +73,23 @@ function groupsOf(code: AgencyCode): string[] {
 
 /**
  * The level of a code: 1 for `000.00.00.G12`, 2 for `000.00.18.G12`, 3 for `000.07.18.G12`, 4 when the
- * left-most group is non-zero (QCVN 102:2016: read right to left). For the general form the level is one
- * plus the number of non-zero groups left of the level-1 group.
+ * left-most group is non-zero (QCVN 102:2016: read right to left). In general one plus the number of non-zero
+ * groups left of the level-1 group, so a code with a gap (`001.00.99.H44`) is level 3.
  */
 export function agencyLevel(code: AgencyCode): number {
   const groups = groupsOf(code);
-  let level = 1;
-  for (let i = groups.length - 2; i >= 0 && !ZERO_GROUP.test(groups[i] ?? ''); i--) level++;
-  return level;
+  return 1 + groups.slice(0, -1).filter((g) => !ZERO_GROUP.test(g)).length;
 }
 
 /**
- * The parent's code: the left-most non-zero group is replaced by zeros of the same width
- * (`000.07.18.G12` → `000.00.18.G12`). Null for a level-1 code.
+ * The parent's code derived from the groups: the left-most non-zero group is replaced by zeros of the same
+ * width (`000.07.18.G12` → `000.00.18.G12`, `001.00.99.H44` → `000.00.99.H44`). Null for a level-1 code.
+ * The registry may record another registered ancestor as the parent (its `pcode`); this is the fallback.
  */
 export function parentAgencyCode(code: AgencyCode): AgencyCode | null {
   const groups = groupsOf(code);
-  const level = agencyLevel(code);
-  if (level === 1) return null;
-  const index = groups.length - level; // the left-most non-zero group
+  const index = groups.slice(0, -1).findIndex((g) => !ZERO_GROUP.test(g)); // the left-most non-zero group
+  if (index < 0) return null;
   groups[index] = '0'.repeat((groups[index] ?? '').length);
   return groups.join('.') as AgencyCode;
 }

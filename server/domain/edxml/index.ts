@@ -21,4 +21,4 @@ export { bussinessIntentOf, isRevokePackage } from './bussiness.js';
 export type { VerifyPackageSignatureOptions } from './signature.js';
 export { signPackage, verifyPackageSignature } from './signature.js';
 export type { SignPackageXmlOptions, VerifyPackageXmlOptions, XmlSignatureFinding, XmlSignatureFindingCode } from './xml-signature.js';
-export { findXmlSignature, signPackageXml, verifyPackageXml } from './xml-signature.js';
+export { findXmlSignature, signPackageXml, verifyPackageXml, verifyPackageXmlWith, type EnvelopedVerifier } from './xml-signature.js';

@@ -1,7 +1,7 @@
 import { isCryptoError, signDetached, verifyDetached } from '../../../crypto/index.js';
 import type { AlgorithmPolicy, SignatureReport, SigningIdentity } from '../../../crypto/index.js';
 import { DomainError } from '../errors.js';
-import { findXmlSignature, verifyPackageXml } from './xml-signature.js';
+import { findXmlSignature, verifyPackageXml, verifyPackageXmlWith, type EnvelopedVerifier } from './xml-signature.js';
 
 /**
  * The package signature: a detached CMS SignedData (RFC 5652 §5, CAdES-B-B, SHA-256) over the exact bytes
@@ -39,6 +39,8 @@ export interface VerifyPackageSignatureOptions {
   readonly expectedSigners?: readonly Uint8Array[];
   /** Default: SHA-1 refused, RSA under 2048 bits refused. */
   readonly policy?: AlgorithmPolicy;
+  /** Where the XML-DSig work runs (a worker pool: crypto/pool PdfPool.verifyXmlSignature); default this thread. */
+  readonly xmlVerifier?: EnvelopedVerifier;
 }
 
 /**
@@ -67,7 +69,8 @@ export async function verifyPackageSignature(
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
   };
-  if (signature === undefined || signature.byteLength === 0) return verifyPackageXml(bytes, xmlOptions);
+  const xmlReport = () => (options.xmlVerifier ? verifyPackageXmlWith(bytes, xmlOptions, options.xmlVerifier) : Promise.resolve(verifyPackageXml(bytes, xmlOptions)));
+  if (signature === undefined || signature.byteLength === 0) return xmlReport();
   const cms = await verifyDetachedPackage(bytes, signature, options);
   if (cms.indication !== 'TOTAL_PASSED') return cms;
   let carriesXml = false;
@@ -77,7 +80,7 @@ export async function verifyPackageSignature(
     carriesXml = false; // unreadable as edXML: the package parser reports it where the package is read
   }
   if (!carriesXml) return cms;
-  const xml = verifyPackageXml(bytes, xmlOptions);
+  const xml = await xmlReport();
   return xml.indication === 'TOTAL_PASSED' ? cms : xml;
 }
 

@@ -1,5 +1,5 @@
 import { XMLDSIG_NAMESPACE, buildReport, isCryptoError, signEnveloped, verifyEnveloped } from '../../../crypto/index.js';
-import type { SignatureReport, SigningIdentity } from '../../../crypto/index.js';
+import type { SignatureReport, SigningIdentity, VerifyEnvelopedOptions } from '../../../crypto/index.js';
 import { DomainError } from '../errors.js';
 import { readEnvelope, resolveLimits } from './envelope.js';
 import type { XmlElement } from './safe-xml.js';
@@ -138,18 +138,52 @@ export interface VerifyPackageXmlOptions {
  * @throws DomainError the safe-parser codes or `ERR_EDXML_INVALID` when the bytes are no edXML package.
  */
 export function verifyPackageXml(bytes: Uint8Array, options: VerifyPackageXmlOptions): SignatureReport {
+  const step = prepareXmlVerification(bytes, options);
+  if ('report' in step) return step.report;
+  try {
+    return verifyEnveloped(bytes, step.options);
+  } catch (e) {
+    throw unreadable(e);
+  }
+}
+
+/** Runs {@link verifyEnveloped}'s work somewhere else (crypto/pool: PdfPool.verifyXmlSignature, a worker). */
+export type EnvelopedVerifier = (xml: Uint8Array, options: VerifyEnvelopedOptions) => Promise<SignatureReport>;
+
+/**
+ * {@link verifyPackageXml} with the canonicalization, digest and signature work handed to `verifier` (a worker
+ * thread under a time limit), so an untrusted package never blocks the event loop. The safe parser's finding
+ * (size, depth, DOCTYPE/entities refused, where the Signature stands) still runs here first: it is bounded.
+ */
+export async function verifyPackageXmlWith(bytes: Uint8Array, options: VerifyPackageXmlOptions, verifier: EnvelopedVerifier): Promise<SignatureReport> {
+  const step = prepareXmlVerification(bytes, options);
+  if ('report' in step) return step.report;
+  try {
+    return await verifier(bytes, step.options);
+  } catch (e) {
+    throw unreadable(e);
+  }
+}
+
+function unreadable(e: unknown): unknown {
+  return isCryptoError(e) ? new DomainError('ERR_PACKAGE_SIGNATURE_INVALID', 'the XML signature cannot be read', { cause: e, details: { reason: e.code } }) : e;
+}
+
+function prepareXmlVerification(bytes: Uint8Array, options: VerifyPackageXmlOptions): { report: SignatureReport } | { options: VerifyEnvelopedOptions } {
   const finding = findXmlSignature(bytes, options.limits);
   if (finding.code !== 'XMLDSIG_PRESENT') {
-    return buildReport({
-      indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', intact: false, valid: false, trusted: false,
-      validationTime: options.at ?? options.arrivalTime ?? options.now,
-      poe: options.at ? 'caller' : options.arrivalTime ? 'axis-arrival' : 'none',
-      checks: [{ name: 'xml-signature', passed: false, detail: `${finding.code}: ${finding.detail}` }],
-      reason: `${finding.code}: ${finding.detail}`,
-    });
+    return {
+      report: buildReport({
+        indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', intact: false, valid: false, trusted: false,
+        validationTime: options.at ?? options.arrivalTime ?? options.now,
+        poe: options.at ? 'caller' : options.arrivalTime ? 'axis-arrival' : 'none',
+        checks: [{ name: 'xml-signature', passed: false, detail: `${finding.code}: ${finding.detail}` }],
+        reason: `${finding.code}: ${finding.detail}`,
+      }),
+    };
   }
-  try {
-    return verifyEnveloped(bytes, {
+  return {
+    options: {
       trustAnchors: options.trustAnchors,
       now: options.now,
       ...(options.at ? { at: options.at } : {}),
@@ -159,9 +193,6 @@ export function verifyPackageXml(bytes: Uint8Array, options: VerifyPackageXmlOpt
       ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
       ...(options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
-    });
-  } catch (e) {
-    if (isCryptoError(e)) throw new DomainError('ERR_PACKAGE_SIGNATURE_INVALID', 'the XML signature cannot be read', { cause: e, details: { reason: e.code } });
-    throw e;
-  }
+    },
+  };
 }

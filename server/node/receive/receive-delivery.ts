@@ -195,6 +195,7 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
     crls: deps.trust.crls,
     now,
     policy: { allowSha1: deps.allowSha1 },
+    xmlVerifier: (x, o) => deps.pdf.verifyXmlSignature(x, o),
     ...(arrival instanceof Date && !Number.isNaN(arrival.getTime()) && arrival.getTime() <= now.getTime() ? { arrivalTime: arrival } : {}),
   }).catch((e) => {
     if (isDomainError(e)) return null;

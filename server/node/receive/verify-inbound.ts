@@ -94,7 +94,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
 
   let pkgReport: SignatureReport;
   try {
-    pkgReport = await verifyPackageSignature(dl.packageBytes, dl.signature, { ...trust, policy: { allowSha1: deps.allowSha1 } });
+    pkgReport = await verifyPackageSignature(dl.packageBytes, dl.signature, { ...trust, policy: { allowSha1: deps.allowSha1 }, xmlVerifier: (x, o) => deps.pdf.verifyXmlSignature(x, o) });
   } catch (e) {
     if (isDomainError(e, 'ERR_PACKAGE_SIGNATURE_INVALID')) return refuse('PACKAGE_SIGNATURE_MALFORMED', 'the package signature cannot be read');
     throw e;

@@ -47,6 +47,15 @@ describe('server/axis registry use cases @db', () => {
     expect(ok.parentCode).to.equal('000.00.00.H49');
   });
 
+  it('when a real code with a gap (001.00.99.H49) is registered with a registered ancestor as its pcode, then that is its parent; a non-ancestor is refused', async () => {
+    // its derived parent 000.00.99.H49 is not registered: without a pcode it cannot be placed
+    expect(await codeOf(axis.registerAgency({ code: '001.00.99.H49', name: 'Phòng thử' }))).to.equal('ERR_AGENCY_UNKNOWN');
+    expect(await codeOf(axis.registerAgency({ code: '001.00.99.H49', name: 'Phòng thử', parentCode: '000.00.00.H27' }))).to.equal('ERR_VALIDATION');
+    const ok = await axis.registerAgency({ code: '001.00.99.H49', name: 'Phòng thử (DEV)', parentCode: '000.00.00.H49' });
+    expect(ok.parentCode).to.equal('000.00.00.H49');
+    expect((await axis.showAgency('000.00.00.H49')).children.map((c) => c.code)).to.include('001.00.99.H49');
+  });
+
   it('when a certificate bound to one agency is bound to another, then ERR_CONFLICT', async () => {
     const g12Seal = agencyOf(pki, G12).seal.identity.certificate;
     expect(await codeOf(axis.bindCertificate({ code: H27, certificate: g12Seal }))).to.equal('ERR_CONFLICT');

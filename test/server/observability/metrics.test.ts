@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import { PDFDocument } from 'pdf-lib';
-import { signPdf, verifyPdf } from '../../../crypto/index.js';
+import { signPdf, verifyEnveloped, verifyPdf } from '../../../crypto/index.js';
 import { createApp } from '../../../server/http/create-app.js';
 import { createLogger } from '../../../server/logger.js';
 import { measurePdfWork } from '../../../server/observability/instrument.js';
@@ -61,7 +61,7 @@ describe('server/observability metrics', () => {
   it('when PDFs are verified through the measured PDF work, then durations and indications are counted', async () => {
     const now = createTestClock();
     const metrics = createMetrics({ now });
-    const work = measurePdfWork({ verifyPdf: async (pdf, o) => verifyPdf(pdf, o), signPdf: async (pdf, o) => signPdf(pdf, o) }, metrics);
+    const work = measurePdfWork({ verifyPdf: async (pdf, o) => verifyPdf(pdf, o), verifyXmlSignature: async (x, o) => verifyEnveloped(x, o), signPdf: async (pdf, o) => signPdf(pdf, o) }, metrics);
     const doc = await PDFDocument.create();
     doc.addPage([200, 200]);
     const unsigned = await doc.save({ useObjectStreams: false });

@@ -23,6 +23,12 @@ export interface AgencyRecord {
   readonly certificates: readonly BoundCertificate[];
   /** scrypt hash (server/auth/password.ts) of the system secret; absent until one is set. Never logged. */
   readonly secretHash?: string;
+  /**
+   * The same secret sealed (AES-256-GCM) under the axis's request-key key, for the VDXP facade: the VDXP SDKs
+   * sign each request with HMAC-SHA256 keyed by the secret itself, so the axis must be able to recover it.
+   * Absent when the secret was set without that key (then VDXP requests of this system are refused).
+   */
+  readonly requestKeySealed?: string;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -34,6 +40,7 @@ export interface NewAgency {
   readonly parentCode: AgencyCode | null;
   readonly certificates: readonly BoundCertificate[];
   readonly secretHash?: string;
+  readonly requestKeySealed?: string;
   readonly createdAt: Date;
 }
 
@@ -42,6 +49,7 @@ export interface AgencyChanges {
   readonly name?: string;
   readonly certificates?: readonly BoundCertificate[];
   readonly secretHash?: string;
+  readonly requestKeySealed?: string;
   readonly updatedAt: Date;
 }
 

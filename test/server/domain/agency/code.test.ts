@@ -46,8 +46,6 @@ describe('agency codes (QCVN 102:2016)', () => {
       ['level-1 group starting with a digit', '000.00.00.122'],
       ['punctuation', '000.00.00-G12'],
       ['Vietnamese letter', '000.00.0Đ.G12'],
-      ['gap in the hierarchy', '000.07.00.G12'],
-      ['gap in the hierarchy with letters', 'A1B.00.00.G12'],
     ];
     for (const [why, s] of invalid) {
       it(`when given ${why} (${JSON.stringify(s)}), then ERR_AGENCY_CODE_INVALID`, () => {
@@ -101,6 +99,15 @@ describe('agency codes (QCVN 102:2016)', () => {
       expect(levelOneNameOf(parseAgencyCode('000.00.00.X01'))).to.equal(undefined);
       expect(levelOneKind(parseAgencyCode('000.00.00.H49'))).to.equal('provincial-committee');
       expect(levelOneKind(parseAgencyCode('000.00.00.X01'))).to.equal('other');
+    });
+    it('when a real registry code has a non-zero group left of a zero group (001.00.99.H44), then it is accepted with its non-zero groups counted', () => {
+      const h44 = parseAgencyCode('001.00.99.H44');
+      expect(agencyLevel(h44)).to.equal(3);
+      expect(ancestorsOf(h44)).to.deep.equal(['000.00.99.H44', '000.00.00.H44']);
+      expect(parentAgencyCode(parseAgencyCode('001.00.10.H47'))).to.equal('000.00.10.H47');
+      const gap = parseAgencyCode('A1B.00.00.G12');
+      expect(agencyLevel(gap)).to.equal(2);
+      expect(parentAgencyCode(gap)).to.equal('000.00.00.G12');
     });
     it('when an unchecked string is passed as a code, then TypeError', () => {
       expect(() => agencyLevel('bad' as never)).to.throw(TypeError);

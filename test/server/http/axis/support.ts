@@ -22,7 +22,7 @@ export async function startAxis(connection: mongoose.Connection, pki: Developmen
   const logger = logLines ? createLogger({ level: 'info' }, { write: (line: string) => void logLines.push(line) }) : createLogger({ level: 'silent' });
   const role = await composeAxis({ config, logger, connection, trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl], now: testClock });
   await seedAll(role.services, pki);
-  const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, axisRouter: role.router, openapi: [role.openapi], ready: async () => true });
+  const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, axisRouter: role.router, vdxpRouter: role.vdxpRouter, openapi: [role.openapi, role.vdxpOpenapi], ready: async () => true });
   const { baseUrl, close } = await listen(app);
   return { baseUrl, role, close };
 }

@@ -41,24 +41,33 @@ export interface Exchange {
 }
 
 /** The axis and one node hosting G22, H27, H49 in one app over real HTTP, on the test database. */
-export async function startExchange(db: TestDatabase, options: { dispatch?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; extraNodes?: number } = {}): Promise<Exchange> {
+export async function startExchange(
+  db: TestDatabase,
+  options: { dispatch?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; extraNodes?: number; dialect?: 'lienthong' | 'vdxp' } = {},
+): Promise<Exchange> {
   const clock = testClock;
   const pki = await createDevelopmentPki({ now: new Date(clock().getTime() - 60_000), agencies: [G22, H27, H49, G12].map((code) => ({ code, name: NAMES[code]! })) });
-  const config = loadConfig({ LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: '150' });
+  const config = loadConfig({
+    LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: '150', LIENTHONG_AXIS_DIALECT: options.dialect ?? 'lienthong',
+  });
   const logger = createLogger({ level: process.env.TEST_NODE_LOG_LEVEL ?? 'silent' });
   const connection = db.connection();
   const trust = { trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl] };
   const axis = await composeAxis({ config, logger, connection, ...trust, now: clock });
-  await seedDevelopmentRegistry(await composeAxisRegistry(connection, clock), {
-    agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, certificates: [a.seal.identity.certificate], secret: secretOf(a.code) })),
-  });
+  const seed = { agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, certificates: [a.seal.identity.certificate], secret: secretOf(a.code) })) };
+  // The VDXP facade's HMAC needs the secrets sealed under the axis's key: seed through the axis's own deps then.
+  if (options.dialect === 'vdxp') await axis.services.seedDevelopmentRegistry(seed);
+  else await seedDevelopmentRegistry(await composeAxisRegistry(connection, clock), seed);
   let baseUrl = '';
   const state = { axisDown: false };
   const nodeOptions = { config, logger, connection, ...trust, now: clock, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}) };
   const node = await composeNode({ ...nodeOptions, workerId: 'node-1' });
   const extraNodes: NodeRole[] = [];
   for (let i = 0; i < (options.extraNodes ?? 0); i++) extraNodes.push(await composeNode({ ...nodeOptions, workerId: `node-${i + 2}` }));
-  const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi: [axis.openapi, node.openapi], ready: async () => true, axisRouter: axis.router, nodeRouter: node.router, webRouter: createWebAppRouter() });
+  const app = createApp({
+    logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi: [axis.openapi, axis.vdxpOpenapi, node.openapi], ready: async () => true,
+    axisRouter: axis.router, vdxpRouter: axis.vdxpRouter, nodeRouter: node.router, webRouter: createWebAppRouter(),
+  });
   const server = await listen(app);
   baseUrl = server.baseUrl;
   const byCode = (code: AgencyCode) => pki.agencies.find((a) => a.code === code)!;

@@ -1,0 +1,32 @@
+import type { AgencyRecord, DeliveryRecord } from '../../../domain/ports/axis/index.js';
+
+/** The VDXP success envelope (the SDKs test `ErrorCode === "0"`). */
+export const vdxpOk = () => ({ status: 'OK', ErrorCode: '0', ErrorDesc: 'Success' });
+
+/**
+ * A delivery as the SDK's `Knobstick` reads it (docId, serviceType, messageType, created_time, updated_time,
+ * from, to, status, status_desc), plus lienthong's own fields (documentId, statusCode, sha256, size) that the
+ * SDKs ignore and lienthong nodes use to check what they download.
+ */
+export function vdxpDeliveryView(d: DeliveryRecord) {
+  return {
+    docId: d.docId,
+    serviceType: 'eDoc',
+    messageType: d.type,
+    created_time: d.submittedAt.toISOString(),
+    updated_time: (d.acknowledgedAt ?? d.lastDownloadedAt ?? d.submittedAt).toISOString(),
+    from: d.sender,
+    to: d.recipient,
+    status: d.state,
+    status_desc: d.state === 'pending' ? 'waiting for the recipient' : d.state === 'done' ? 'received' : `refused${d.ackReason ? `: ${d.ackReason}` : ''}`,
+    documentId: d.documentId,
+    ...(d.statusCode ? { statusCode: d.statusCode } : {}),
+    sha256: d.sha256,
+    size: d.size,
+  };
+}
+
+/** A registry entry as the SDKs' agency list has it: `code`, `pcode` (the parent's code), `name`. */
+export function vdxpAgencyView(a: AgencyRecord) {
+  return { code: a.code, pcode: a.parentCode ?? '', name: a.name };
+}

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import type { DevelopmentPki } from '../../../../crypto/index.js';
+import { formatVdxpTimestamp } from '../../../../server/axis/index.js';
+import { signPackageXml } from '../../../../server/domain/edxml/index.js';
+import { vdxpSignedHeaders } from '../../../../server/node/axis-client/vdxp-axis-gateway.js';
+import { useDatabase } from '../../../support/database.js';
+import { readJson } from '../../../support/http.js';
+import { listOpenApiOperations, listRoutes } from '../../../support/routes.js';
+import { testClock } from '../../../support/clock.js';
+import { G12, G22, H27, TAX, agencyOf, edocBytes, secretOf, testPki } from '../../axis/fixtures.js';
+import { snapshot, startAxis, type AxisServer } from './support.js';
+
+/** The Java SDK's hash-file: each SHA-256 byte in hex without its leading zero (Integer.toHexString). */
+const javaHashFile = (bytes: Uint8Array) => [...createHash('sha256').update(bytes).digest()].map((b) => b.toString(16)).join('');
+
+describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db', () => {
+  const db = useDatabase();
+  let pki: DevelopmentPki;
+  let axis: AxisServer;
+
+  before(async () => {
+    pki = await testPki();
+    axis = await startAxis(db.connection(), pki);
+  });
+  after(() => axis.close());
+
+  /** A request as the SDK makes it: `params` plus systemid and timestamp, signed with `secret`. */
+  async function vdxp(op: string, system: string, params: Record<string, string>, over: { secret?: string; at?: Date; file?: Uint8Array; tamper?: Record<string, string> } = {}) {
+    const headers = vdxpSignedHeaders({ systemid: system, timestamp: formatVdxpTimestamp(over.at ?? testClock()), ...params }, over.secret ?? secretOf(system));
+    Object.assign(headers, over.tamper ?? {});
+    let body: FormData | undefined;
+    if (over.file) {
+      body = new FormData();
+      body.set('file_doc', new Blob([over.file], { type: 'application/octet-stream' }), 'edoc.edxml');
+    }
+    const r = await fetch(`${axis.baseUrl}/axis/vdxp/${op}`, { method: 'POST', headers, ...(body ? { body } : {}) });
+    return { status: r.status, body: await readJson(r) };
+  }
+  const failure = (r: { status: number; body: any }) => `${r.status} ${r.body.status} ${r.body.ErrorCode}`;
+  const signedEdoc = async (from: typeof H27, to: (typeof H27)[]) => signPackageXml(edocBytes({ from, to }).bytes, agencyOf(pki, from).seal.identity);
+
+  it('when every route of the facade is listed, then its OpenAPI fragment has exactly those operations', () => {
+    expect(listRoutes(axis.role.vdxpRouter, '/axis/vdxp')).to.deep.equal(listOpenApiOperations(axis.role.vdxpOpenapi.paths, '/axis/vdxp'));
+  });
+
+  it('when a system sends with the Java SDK\'s hash-file, then the recipient lists, downloads the exact bytes and acknowledges once', async () => {
+    const file = await signedEdoc(H27, [G22]);
+    const sent = await vdxp('sendEdoc', H27, { from: H27, servicetype: 'eDoc', messagetype: 'edoc', 'hash-file': javaHashFile(file) }, { file });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+    expect(sent.body).to.include({ status: 'OK', ErrorCode: '0', ErrorDesc: 'Success' });
+    const docId = sent.body.DocId as string;
+
+    const list = await vdxp('getReceivedEdocList', G22, { servicetype: 'eDoc', messagetype: 'edoc' });
+    expect(list.body.ErrorCode).to.equal('0');
+    expect(list.body.data.map((k: any) => k.docId)).to.deep.equal([docId]);
+    expect(list.body.data[0]).to.include({ from: H27, to: G22, messageType: 'edoc', serviceType: 'eDoc', status: 'pending' });
+
+    const got = await vdxp('getEdoc', G22, { docId });
+    expect(Buffer.from(got.body.data, 'base64').equals(Buffer.from(file))).to.equal(true);
+    expect(failure(await vdxp('getEdoc', H27, { docId }))).to.equal('404 FAIL ERR_NOT_FOUND');
+
+    expect((await vdxp('updateStatus', G22, { docId, status: 'done' })).body).to.include({ status: 'OK', changed: true });
+    expect((await vdxp('updateStatus', G22, { docId, status: 'done' })).body).to.include({ status: 'OK', changed: false });
+    expect(failure(await vdxp('updateStatus', G22, { docId, status: 'fail' }))).to.equal('409 FAIL ERR_CONFLICT');
+    expect((await vdxp('getReceivedEdocList', G22, { messagetype: 'edoc' })).body.data).to.deep.equal([]);
+  });
+
+  it('when the HMAC, a signed header, an unsigned header, the timestamp or hash-file is wrong, then the request is refused and nothing is written', async () => {
+    const file = await signedEdoc(H27, [G22]);
+    const before = await snapshot(db.connection());
+    const params = { from: H27, servicetype: 'eDoc', messagetype: 'edoc' };
+    expect(failure(await vdxp('sendEdoc', H27, params, { file, secret: 'not-the-secret-of-this-system' }))).to.equal('401 FAIL ERR_UNAUTHENTICATED');
+    expect(failure(await vdxp('sendEdoc', H27, params, { file, tamper: { 'XroadVnpt-messagetype': 'status' } }))).to.equal('401 FAIL ERR_UNAUTHENTICATED');
+    expect(failure(await vdxp('sendEdoc', H27, params, { file, tamper: { 'XroadVnpt-to': G12 } }))).to.equal('401 FAIL ERR_UNAUTHENTICATED');
+    expect(failure(await vdxp('sendEdoc', H27, params, { file, at: new Date(testClock().getTime() - 3600_000) }))).to.equal('401 FAIL ERR_UNAUTHENTICATED');
+    expect(failure(await vdxp('sendEdoc', G22, params, { file, secret: secretOf(H27) }))).to.equal('401 FAIL ERR_UNAUTHENTICATED');
+    expect(failure(await vdxp('sendEdoc', H27, { ...params, 'hash-file': '00'.repeat(32) }, { file }))).to.equal('400 FAIL ERR_VALIDATION');
+    expect(await snapshot(db.connection())).to.deep.equal(before);
+  });
+
+  it('when a system acts for an agency registered under it, then it sends and receives for it; for any other agency it is forbidden', async () => {
+    const file = await signedEdoc(TAX, [H27]);
+    const params = { from: TAX, servicetype: 'eDoc', messagetype: 'edoc' };
+    expect(failure(await vdxp('sendEdoc', H27, params, { file }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    const sent = await vdxp('sendEdoc', G12, params, { file });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+
+    const back = await signedEdoc(H27, [TAX]);
+    const docId = (await vdxp('sendEdoc', H27, { from: H27, messagetype: 'edoc' }, { file: back })).body.DocId as string;
+    expect(failure(await vdxp('getReceivedEdocList', H27, { to: TAX }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    expect(failure(await vdxp('getReceivedEdocList', G22, { to: TAX }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    const list = await vdxp('getReceivedEdocList', G12, { to: TAX });
+    expect(list.body.data.map((k: any) => k.docId)).to.include(docId);
+    expect((await vdxp('getReceivedEdocList', G12, {})).body.data.map((k: any) => k.docId)).to.not.include(docId);
+    expect((await vdxp('updateStatus', G12, { docId, status: 'done', to: TAX })).body.status).to.equal('OK');
+  });
+});
