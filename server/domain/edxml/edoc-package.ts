@@ -18,6 +18,11 @@ import { firstDifference } from './first-difference.js';
 import { writeXml, type XmlNode } from './xml-writer.js';
 import { ZIP_CONTENT_TYPE, contentTypeOfName, isZipContentType } from './content-types.js';
 import { looksLikeZip, unwrapZip, wrapZip } from './zip-wrapper.js';
+import {
+  bussinessInfoAllowed, checkBussinessInfo, readBussinessDocumentInfo, readReplacementInfoList, writeBussinessDocumentInfo,
+  writeReplacementInfoList,
+} from './bussiness-info.js';
+import type { EdxmlWarning, WarningSink } from './warnings.js';
 
 // ---------------------------------------------------------------------------------------------- writing
 
@@ -81,6 +86,9 @@ function writeTraceHeaderList(t: TraceHeaderList): XmlNode {
           leaf('DocumentId', b.DocumentId),
           leaf('Paper', b.Paper),
           writeStaffInfo(b.StaffInfo),
+          // After StaffInfo, as Bkav's generator writes them; only for update / replace (checked by the builder).
+          writeBussinessDocumentInfo(b.BussinessDocumentInfo),
+          writeReplacementInfoList(b.ReplacementInfoList),
         ],
       },
       ...t.TraceHeader.map((h) => ({ name: `${P}TraceHeader`, children: [leaf('OrganId', h.OrganId), leaf('Timestamp', h.Timestamp)] })),
@@ -164,6 +172,7 @@ export function buildEdocPackage(pkg: EdocPackage): Uint8Array {
   if (pkg === null || typeof pkg !== 'object' || !pkg.MessageHeader || !pkg.TraceHeaderList || !Array.isArray(pkg.Attachments)) {
     throw new TypeError('buildEdocPackage expects an EdocPackage');
   }
+  checkBussinessInfo(pkg.TraceHeaderList.Bussiness);
   const bytes = writeXml({
     name: 'edXML',
     // The vendors' libraries: the outer element and the attachments in the edXML default namespace, envelope
@@ -280,7 +289,28 @@ function readMessageHeader(el: XmlElement): MessageHeader {
   });
 }
 
-function readTraceHeaderList(el: XmlElement, messageDocumentId: string): TraceHeaderList {
+/**
+ * The update / replace blocks of `Bussiness`, read only where its BussinessDocType carries them; a block
+ * elsewhere (a public SDK sample writes BussinessDocumentInfo into a new document) is ignored with a warning.
+ */
+function readBussinessInfo(bEl: XmlElement, bp: string, warnings: WarningSink): Pick<Bussiness, 'BussinessDocumentInfo' | 'ReplacementInfoList'> {
+  const type = readInteger(bEl, 'BussinessDocType', bp, { required: true, max: 3 }) as BussinessDocType;
+  const allowed = bussinessInfoAllowed(type);
+  const infoEl = optionalChild(bEl, 'BussinessDocumentInfo', bp);
+  const listEl = optionalChild(bEl, 'ReplacementInfoList', bp);
+  for (const [el, ok, local] of [[infoEl, allowed.documentInfo, 'BussinessDocumentInfo'], [listEl, allowed.replacements, 'ReplacementInfoList']] as const) {
+    if (el && !ok) {
+      if (!warnings) throw invalidEdxml(`${bp}.${local}`, `not carried by BussinessDocType ${type}`);
+      warnings.push({ code: 'EDXML_BUSSINESS_INFO_IGNORED', path: `${bp}.${local}`, detail: `ignored: BussinessDocType ${type} carries no ${local}` });
+    }
+  }
+  return {
+    BussinessDocumentInfo: infoEl && allowed.documentInfo ? readBussinessDocumentInfo(infoEl, `${bp}.BussinessDocumentInfo`) : undefined,
+    ReplacementInfoList: listEl && allowed.replacements ? readReplacementInfoList(listEl, `${bp}.ReplacementInfoList`, warnings) : undefined,
+  };
+}
+
+function readTraceHeaderList(el: XmlElement, messageDocumentId: string, warnings: WarningSink): TraceHeaderList {
   const path = 'TraceHeaderList';
   const TraceHeader = childrenNamed(el, 'TraceHeader').map((t, i) => ({
     OrganId: readAgencyCode(t, 'OrganId', `${path}.TraceHeader[${i}]`),
@@ -295,6 +325,7 @@ function readTraceHeaderList(el: XmlElement, messageDocumentId: string): TraceHe
     DocumentId: optionalText(bEl, 'DocumentId', bp, 512),
     Paper: (readInteger(bEl, 'Paper', bp, { required: false, max: 1 }) ?? 0) as 0 | 1,
     StaffInfo: staffEl ? readStaffInfo(staffEl, `${bp}.StaffInfo`) : undefined,
+    ...readBussinessInfo(bEl, bp, warnings),
   });
   // The public SDKs build a revoke without Bussiness/DocumentId: its target is the MessageHeader/DocumentId.
   const target = Bussiness.DocumentId === undefined && Bussiness.BussinessDocType === 1 ? { ...Bussiness, DocumentId: messageDocumentId } : Bussiness;
@@ -372,12 +403,36 @@ function readAttachments(body: XmlElement | undefined, encoded: XmlElement | und
  * entities, size/depth/element limits); every field is validated: agency codes with parseAgencyCode's
  * rules, real dates, Priority 0–4, BussinessDocType 0–3, a DocumentId consistent with From, PromulgationDate
  * and Code, manifest references joined one to one with attachments, ZIP wrappers unwrapped bomb-safely.
- * The enveloped XML `Signature`, if any, is not interpreted here.
+ * The enveloped XML `Signature`, if any, is not interpreted here. Strict: what {@link readEdocPackage} would
+ * forgive with a warning is refused here.
  *
  * @throws DomainError `ERR_XML_*` (see parseXmlSafely), `ERR_EDXML_INVALID` with `details.path`,
  *   `ERR_ATTACHMENT_INVALID`, `ERR_ATTACHMENT_TOO_LARGE`, `ERR_PAYLOAD_TOO_LARGE` (attachment count).
  */
 export function parseEdocPackage(bytes: Uint8Array, limits?: Partial<EdxmlLimits>): EdocPackage {
+  return parseWith(bytes, limits, undefined);
+}
+
+/** A package read leniently, with what was forgiven. */
+export interface EdocReadResult {
+  readonly package: EdocPackage;
+  /** In document order; empty when the package is as QCVN 102:2016 writes it. */
+  readonly warnings: readonly EdxmlWarning[];
+}
+
+/**
+ * Reads an untrusted document package as real senders write it: the same safety limits and field checks as
+ * {@link parseEdocPackage}, but the forms listed in {@link EdxmlWarningCode} are accepted, each with a named
+ * warning (never silently). Use it where the warnings are shown (receiver findings, `edxml inspect`).
+ * @throws DomainError the codes of {@link parseEdocPackage}.
+ */
+export function readEdocPackage(bytes: Uint8Array, limits?: Partial<EdxmlLimits>): EdocReadResult {
+  const warnings: EdxmlWarning[] = [];
+  const pkg = parseWith(bytes, limits, warnings);
+  return { package: pkg, warnings };
+}
+
+function parseWith(bytes: Uint8Array, limits: Partial<EdxmlLimits> | undefined, warnings: WarningSink): EdocPackage {
   const lim = resolveLimits(limits);
   const env = readEnvelope(bytes, lim);
   if (env.kind !== 'edoc') throw invalidEdxml('edXMLHeader.MessageHeader', 'missing (this is a status package)');
@@ -385,7 +440,7 @@ export function parseEdocPackage(bytes: Uint8Array, limits?: Partial<EdxmlLimits
   const traceEl = optionalChild(env.header, 'TraceHeaderList', 'edXMLHeader');
   if (!traceEl) throw invalidEdxml('edXMLHeader.TraceHeaderList', 'missing');
   if (traceEl.ns !== EDXML_NAMESPACE) throw invalidEdxml('edXMLHeader.TraceHeaderList', 'wrong namespace');
-  const TraceHeaderList = readTraceHeaderList(traceEl, MessageHeader.DocumentId);
+  const TraceHeaderList = readTraceHeaderList(traceEl, MessageHeader.DocumentId, warnings);
   const Attachments = readAttachments(env.body, env.attachments, lim);
   return { MessageHeader, TraceHeaderList, Attachments };
 }

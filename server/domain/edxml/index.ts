@@ -1,10 +1,11 @@
 export type {
-  Attachment, Bussiness, BussinessDocType, DocumentCode, DocumentType, EdocPackage, EdxmlDate, EdxmlLimits,
+  Attachment, Bussiness, BussinessDocType, BussinessDocumentInfo, Receiver, ReplacementInfo, DocumentCode, DocumentType, EdocPackage, EdxmlDate, EdxmlLimits,
   EdxmlTimestamp, MessageHeader, Organization, OtherInfo, PackageKind, Priority, PromulgationInfo, ResponseFor,
   SignerInfo, StaffInfo, StatusPackage, SteeringType, TraceHeader, TraceHeaderList,
 } from './types.js';
 export { DEFAULT_EDXML_LIMITS, EDXML_NAMESPACE } from './types.js';
-export { buildEdocPackage, parseEdocPackage } from './edoc-package.js';
+export { buildEdocPackage, parseEdocPackage, readEdocPackage, type EdocReadResult } from './edoc-package.js';
+export type { EdxmlWarning, EdxmlWarningCode } from './warnings.js';
 export { buildStatusPackage, parseStatusPackage } from './status-package.js';
 export { detectPackageKind } from './envelope.js';
 export type { DocumentIdParts } from './document-id.js';

@@ -119,6 +119,33 @@ export interface StaffInfo {
 /** 0 new, 1 revoke (thu hồi), 2 update, 3 replace. */
 export type BussinessDocType = 0 | 1 | 2 | 3;
 
+/** `ReceiverList/Receiver` of an update: one recipient whose status in the distribution changes. */
+export interface Receiver {
+  /** The standard's receiver-change code, 0 or 1 (written first, as both vendor generators do). */
+  readonly ReceiverType: 0 | 1;
+  readonly OrganId: AgencyCode;
+}
+
+/**
+ * `Bussiness/BussinessDocumentInfo`: what an update (BussinessDocType 2) changes. `DocumentInfo` 1 when the
+ * document's own information changed, `DocumentReceiver` 1 when its recipients changed (then `ReceiverList`
+ * names them). Element order as the vendors write it: DocumentInfo, DocumentReceiver, ReceiverList.
+ */
+export interface BussinessDocumentInfo {
+  readonly DocumentInfo?: 0 | 1;
+  readonly DocumentReceiver?: 0 | 1;
+  /** `ReceiverList` → `Receiver*`; empty when no recipient changes. */
+  readonly ReceiverList: readonly Receiver[];
+}
+
+/** `ReplacementInfoList/ReplacementInfo` of a replace (BussinessDocType 3): a replaced document and where it went. */
+export interface ReplacementInfo {
+  /** The composite id of the document replaced. */
+  readonly DocumentId: string;
+  /** `OrganIdList` → `OrganId*`: the agencies whose copy is replaced; at least one. */
+  readonly OrganIdList: readonly AgencyCode[];
+}
+
 /** `Bussiness` (double s, as the standard spells it). */
 export interface Bussiness {
   readonly BussinessDocType: BussinessDocType;
@@ -128,6 +155,10 @@ export interface Bussiness {
   /** 1 when a paper copy is also sent. */
   readonly Paper: 0 | 1;
   readonly StaffInfo?: StaffInfo;
+  /** Only with BussinessDocType 2 (update): what the update changes. */
+  readonly BussinessDocumentInfo?: BussinessDocumentInfo;
+  /** Only with BussinessDocType 3 (replace): the documents replaced; at least one when present. */
+  readonly ReplacementInfoList?: readonly ReplacementInfo[];
 }
 
 export interface TraceHeaderList {
