@@ -1,6 +1,6 @@
 import type { AgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
-import { detectPackageKind, parseEdocPackage, parseStatusPackage, type PackageKind } from '../domain/edxml/index.js';
+import { detectPackageKind, parseStatusPackage, readEdocPackage, type EdxmlWarningCode, type PackageKind } from '../domain/edxml/index.js';
 import type { StatusCode } from '../domain/status/index.js';
 
 /** What the axis reads from a package before accepting it. */
@@ -9,7 +9,10 @@ export type PackageFacts =
       readonly type: 'edoc';
       readonly from: AgencyCode;
       readonly to: readonly AgencyCode[];
+      /** Derived from From, PromulgationDate and Code when the sender's was a UUID or inconsistent (see warnings). */
       readonly documentId: string;
+      /** What the lenient read forgave (readEdocPackage), in document order. */
+      readonly warnings: readonly EdxmlWarningCode[];
     }
   | {
       readonly type: 'status';
@@ -32,9 +35,9 @@ export function inspectPackage(bytes: Uint8Array, declared: PackageKind, maxByte
     });
   }
   if (kind === 'edoc') {
-    const pkg = parseEdocPackage(bytes, limits);
+    const { package: pkg, warnings } = readEdocPackage(bytes, limits);
     const to = [...new Set(pkg.MessageHeader.To.map((o) => o.OrganId))];
-    return { type: 'edoc', from: pkg.MessageHeader.From.OrganId, to, documentId: pkg.MessageHeader.DocumentId };
+    return { type: 'edoc', from: pkg.MessageHeader.From.OrganId, to, documentId: pkg.MessageHeader.DocumentId, warnings: warnings.map((w) => w.code) };
   }
   const st = parseStatusPackage(bytes, limits);
   return {

@@ -1,4 +1,5 @@
 import type { PdfReport, SignatureReport } from '../../crypto/index.js';
+import type { EdxmlWarning } from '../domain/edxml/index.js';
 import type { SignatureFinding } from '../domain/ports/node/index.js';
 
 const checksOf = (checks: readonly { name: string; passed: boolean; detail?: string }[]) =>
@@ -38,4 +39,13 @@ export function pdfFindings(r: PdfReport, bound: (cms: SignatureReport) => boole
       ],
     };
   });
+}
+
+/**
+ * The package finding with what the lenient edXML read forgave, one passed check `edxml-warning` per
+ * warning, its detail starting with the warning code (e.g. `EDXML_DATE_DAY_FIRST at MessageHeader…: …`).
+ */
+export function withReadWarnings(f: SignatureFinding, warnings: readonly EdxmlWarning[]): SignatureFinding {
+  if (warnings.length === 0) return f;
+  return { ...f, checks: [...f.checks, ...warnings.map((w) => ({ name: 'edxml-warning', passed: true, detail: `${w.code} at ${w.path}: ${w.detail}` }))] };
 }

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeCertificates, decodeCrls, importPkcs12, type SignatureReport } from '../../../crypto/index.js';
 import {
-  detectPackageKind, findXmlSignature, parseEdocPackage, parseStatusPackage, signPackageXml, verifyPackageXml,
+  detectPackageKind, findXmlSignature, parseStatusPackage, readEdocPackage, signPackageXml, verifyPackageXml,
+  type EdxmlWarningCode, type XmlSignatureFindingCode,
 } from '../../domain/edxml/index.js';
 import { EXIT, failCli } from '../exit.js';
 
@@ -32,9 +33,13 @@ function fail(e: unknown): never {
 function inspect(bytes: Uint8Array): Record<string, unknown> {
   const kind = detectPackageKind(bytes);
   const signature = findXmlSignature(bytes);
-  const warnings = signature.code === 'XMLDSIG_PRESENT' ? [] : [{ code: signature.code, detail: signature.detail }];
+  const warnings: { code: EdxmlWarningCode | XmlSignatureFindingCode; detail: string }[] =
+    signature.code === 'XMLDSIG_PRESENT' ? [] : [{ code: signature.code, detail: signature.detail }];
   if (kind === 'status') return { kind, status: parseStatusPackage(bytes), signature, warnings };
-  const pkg = parseEdocPackage(bytes);
+  const read = readEdocPackage(bytes);
+  const pkg = read.package;
+  // The package's own form first (in document order), then the signature finding.
+  warnings.unshift(...read.warnings.map((w) => ({ code: w.code, detail: `${w.path}: ${w.detail}` })));
   return {
     kind,
     header: pkg.MessageHeader,

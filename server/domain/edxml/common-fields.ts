@@ -1,4 +1,5 @@
 import { parseDocumentId } from './document-id.js';
+import type { WarningSink } from './warnings.js';
 import {
   compact, invalidEdxml, optionalText, readAgencyCode, readDate, requiredText,
 } from './read-helpers.js';
@@ -56,12 +57,17 @@ export function writeResponseFor(r: ResponseFor): XmlNode {
   };
 }
 
+/** True when a `ResponseFor` holds nothing: no text and only empty leaves (some senders write the block blank). */
+export function isEmptyBlock(el: XmlElement): boolean {
+  return el.text.trim() === '' && el.children.every((c) => c.children.length === 0 && c.text.trim() === '');
+}
+
 /** Reads `ResponseFor`; its DocumentId must be a composite id consistent with its other fields. */
-export function readResponseFor(el: XmlElement, path: string): ResponseFor {
+export function readResponseFor(el: XmlElement, path: string, warnings?: WarningSink): ResponseFor {
   const r: ResponseFor = {
     OrganId: readAgencyCode(el, 'OrganId', path),
     Code: requiredText(el, 'Code', path, 256),
-    PromulgationDate: readDate(el, 'PromulgationDate', path, true),
+    PromulgationDate: readDate(el, 'PromulgationDate', path, true, warnings),
     DocumentId: requiredText(el, 'DocumentId', path, 512),
   };
   const parts = parseDocumentId(r.DocumentId);

@@ -2,7 +2,7 @@ import { DomainError } from '../errors.js';
 import { formatDocumentId, isCodeNotation, isCodeNumber, parseDocumentId } from './document-id.js';
 import { readEnvelope, resolveLimits } from './envelope.js';
 import {
-  P, leaf, readOrganization, readResponseFor, readStaffInfo, writeOrganization, writeResponseFor, writeStaffInfo,
+  P, isEmptyBlock, leaf, readOrganization, readResponseFor, readStaffInfo, writeOrganization, writeResponseFor, writeStaffInfo,
 } from './common-fields.js';
 import {
   childrenNamed, compact, invalidEdxml, optionalChild, optionalText, readAgencyCode, readBoolean, readDate,
@@ -22,7 +22,7 @@ import {
   bussinessInfoAllowed, checkBussinessInfo, readBussinessDocumentInfo, readReplacementInfoList, writeBussinessDocumentInfo,
   writeReplacementInfoList,
 } from './bussiness-info.js';
-import type { EdxmlWarning, WarningSink } from './warnings.js';
+import { quoted, type EdxmlWarning, type WarningSink } from './warnings.js';
 
 // ---------------------------------------------------------------------------------------------- writing
 
@@ -201,8 +201,22 @@ export function buildEdocPackage(pkg: EdocPackage): Uint8Array {
 
 // ---------------------------------------------------------------------------------------------- reading
 
-function readMessageHeader(el: XmlElement): MessageHeader {
+/** The header read, and whether its DocumentId is the one the sender wrote (false: derived, with a warning). */
+interface HeaderRead {
+  readonly header: MessageHeader;
+  readonly documentIdAsSent: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function readMessageHeader(el: XmlElement, warnings: WarningSink): HeaderRead {
   const path = 'MessageHeader';
+  for (const local of ['Status', 'StatusCode']) {
+    const found = childrenNamed(el, local);
+    if (found.length === 0) continue;
+    if (!warnings) throw invalidEdxml(`${path}.${local}`, 'a status belongs in a status package');
+    warnings.push({ code: 'EDXML_STATUS_IN_MESSAGE_HEADER', path: `${path}.${local}`, detail: 'ignored: a status counts only in a status package (edXMLHeader/Status)' });
+  }
   const From = readOrganization(requiredChild(el, 'From', path), `${path}.From`);
   const toEls = childrenNamed(el, 'To');
   if (toEls.length === 0) throw invalidEdxml(`${path}.To`, 'missing (at least one main recipient)');
@@ -221,17 +235,27 @@ function readMessageHeader(el: XmlElement): MessageHeader {
   const promEl = requiredChild(el, 'PromulgationInfo', path);
   const PromulgationInfo = {
     Place: requiredText(promEl, 'Place', `${path}.PromulgationInfo`, 256),
-    PromulgationDate: readDate(promEl, 'PromulgationDate', `${path}.PromulgationInfo`, true),
+    PromulgationDate: readDate(promEl, 'PromulgationDate', `${path}.PromulgationInfo`, true, warnings),
   };
 
-  const DocumentId = requiredText(el, 'DocumentId', path, 512);
-  const idParts = parseDocumentId(DocumentId);
-  if (!idParts) throw invalidEdxml(`${path}.DocumentId`, 'not {organId},{yyyy/MM/dd},{number}/{notation}');
+  const sent = requiredText(el, 'DocumentId', path, 512);
   const expected = formatDocumentId({
     organId: From.OrganId, promulgationDate: PromulgationInfo.PromulgationDate,
     codeNumber: Code.CodeNumber, codeNotation: Code.CodeNotation,
   });
-  if (DocumentId !== expected) throw invalidEdxml(`${path}.DocumentId`, 'inconsistent with From, PromulgationDate and Code');
+  // The fields are validated one by one, so the id derived from them is the safe one to use.
+  if (sent !== expected) {
+    const composite = parseDocumentId(sent) !== null;
+    if (!warnings) {
+      throw invalidEdxml(`${path}.DocumentId`, composite ? 'inconsistent with From, PromulgationDate and Code' : 'not {organId},{yyyy/MM/dd},{number}/{notation}');
+    }
+    warnings.push({
+      code: UUID.test(sent) ? 'EDXML_DOCUMENT_ID_UUID' : 'EDXML_DOCUMENT_ID_INCONSISTENT',
+      path: `${path}.DocumentId`,
+      detail: `${quoted(sent)} replaced by ${expected} (from From, PromulgationDate and Code)`,
+    });
+  }
+  const DocumentId = expected;
 
   const typeEl = requiredChild(el, 'DocumentType', path);
   const DocumentType = compact({
@@ -269,9 +293,16 @@ function readMessageHeader(el: XmlElement): MessageHeader {
     Appendixes: appendixesEl ? childrenNamed(appendixesEl, 'Appendix').map((a) => a.text.trim()) : undefined,
   });
 
-  const ResponseFor = childrenNamed(el, 'ResponseFor').map((r, i) => readResponseFor(r, `${path}.ResponseFor[${i}]`));
+  const ResponseFor = childrenNamed(el, 'ResponseFor').flatMap((r, i) => {
+    const rp = `${path}.ResponseFor[${i}]`;
+    if (warnings && isEmptyBlock(r)) {
+      warnings.push({ code: 'EDXML_RESPONSE_FOR_EMPTY', path: rp, detail: 'an empty ResponseFor block, dropped' });
+      return [];
+    }
+    return [readResponseFor(r, rp, warnings)];
+  });
 
-  return compact({
+  const header: MessageHeader = compact({
     From,
     To,
     DocumentId,
@@ -281,12 +312,13 @@ function readMessageHeader(el: XmlElement): MessageHeader {
     Subject: requiredText(el, 'Subject', path, 4096),
     Content: optionalText(el, 'Content', path, 1024 * 1024),
     SignerInfo,
-    DueDate: readDate(el, 'DueDate', path, false),
+    DueDate: readDate(el, 'DueDate', path, false, warnings),
     ToPlaces,
     OtherInfo,
     ResponseFor,
     SteeringType: readInteger(el, 'SteeringType', path, { required: false, max: 3 }) as SteeringType | undefined,
   });
+  return { header, documentIdAsSent: sent === expected };
 }
 
 /**
@@ -310,11 +342,11 @@ function readBussinessInfo(bEl: XmlElement, bp: string, warnings: WarningSink): 
   };
 }
 
-function readTraceHeaderList(el: XmlElement, messageDocumentId: string, warnings: WarningSink): TraceHeaderList {
+function readTraceHeaderList(el: XmlElement, message: HeaderRead, warnings: WarningSink): TraceHeaderList {
   const path = 'TraceHeaderList';
   const TraceHeader = childrenNamed(el, 'TraceHeader').map((t, i) => ({
     OrganId: readAgencyCode(t, 'OrganId', `${path}.TraceHeader[${i}]`),
-    Timestamp: readTimestamp(t, 'Timestamp', `${path}.TraceHeader[${i}]`),
+    Timestamp: readTimestamp(t, 'Timestamp', `${path}.TraceHeader[${i}]`, warnings),
   }));
   const bEl = requiredChild(el, 'Bussiness', path);
   const bp = `${path}.Bussiness`;
@@ -328,7 +360,13 @@ function readTraceHeaderList(el: XmlElement, messageDocumentId: string, warnings
     ...readBussinessInfo(bEl, bp, warnings),
   });
   // The public SDKs build a revoke without Bussiness/DocumentId: its target is the MessageHeader/DocumentId.
-  const target = Bussiness.DocumentId === undefined && Bussiness.BussinessDocType === 1 ? { ...Bussiness, DocumentId: messageDocumentId } : Bussiness;
+  // A revoke must never hit a document its sender did not name: a MessageHeader/DocumentId we replaced (UUID,
+  // inconsistent) is no target.
+  const byHeader = Bussiness.DocumentId === undefined && Bussiness.BussinessDocType === 1;
+  if (byHeader && !message.documentIdAsSent) {
+    throw invalidEdxml(`${bp}.DocumentId`, 'missing, and MessageHeader/DocumentId is not consistent with its fields: the revoke names no certain target');
+  }
+  const target = byHeader ? { ...Bussiness, DocumentId: message.header.DocumentId } : Bussiness;
   if (target.BussinessDocType !== 0) {
     if (target.DocumentId === undefined) throw invalidEdxml(`${bp}.DocumentId`, 'missing (required for revoke, update, replace)');
     if (!parseDocumentId(target.DocumentId)) throw invalidEdxml(`${bp}.DocumentId`, 'not a composite document id');
@@ -436,11 +474,12 @@ function parseWith(bytes: Uint8Array, limits: Partial<EdxmlLimits> | undefined, 
   const lim = resolveLimits(limits);
   const env = readEnvelope(bytes, lim);
   if (env.kind !== 'edoc') throw invalidEdxml('edXMLHeader.MessageHeader', 'missing (this is a status package)');
-  const MessageHeader = readMessageHeader(env.content);
+  const message = readMessageHeader(env.content, warnings);
+  const MessageHeader = message.header;
   const traceEl = optionalChild(env.header, 'TraceHeaderList', 'edXMLHeader');
   if (!traceEl) throw invalidEdxml('edXMLHeader.TraceHeaderList', 'missing');
   if (traceEl.ns !== EDXML_NAMESPACE) throw invalidEdxml('edXMLHeader.TraceHeaderList', 'wrong namespace');
-  const TraceHeaderList = readTraceHeaderList(traceEl, MessageHeader.DocumentId, warnings);
+  const TraceHeaderList = readTraceHeaderList(traceEl, message, warnings);
   const Attachments = readAttachments(env.body, env.attachments, lim);
   return { MessageHeader, TraceHeaderList, Attachments };
 }

@@ -4,6 +4,7 @@ import { isAgencyCode } from '../agency/code.js';
 import { isEdxmlDate, isEdxmlTimestamp } from './dates.js';
 import type { XmlElement } from './safe-xml.js';
 import { EDXML_NAMESPACE } from './types.js';
+import { quoted, type WarningSink } from './warnings.js';
 
 /** Internal helpers that read edXML elements and fail with `ERR_EDXML_INVALID` and the field path. */
 
@@ -63,18 +64,39 @@ export function readAgencyCode(parent: XmlElement, local: string, path: string):
   return raw;
 }
 
-export function readDate(parent: XmlElement, local: string, path: string, required: true): string;
-export function readDate(parent: XmlElement, local: string, path: string, required: false): string | undefined;
-export function readDate(parent: XmlElement, local: string, path: string, required: boolean): string | undefined {
-  const t = required ? requiredText(parent, local, path, 32) : optionalText(parent, local, path, 32);
-  if (t !== undefined && !isEdxmlDate(t)) throw invalidEdxml(`${path}.${local}`, 'not a real date yyyy/MM/dd');
-  return t;
+const DAY_FIRST_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
+const DAY_FIRST_TIMESTAMP = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}:\d{2}:\d{2})$/;
+
+/**
+ * `dd/MM/yyyy` (some senders' local habit) rewritten `yyyy/MM/dd`, with a warning; only when a sink is given
+ * and only when the result is a real date. The 4-digit year's position tells the two forms apart.
+ */
+function dayFirst(t: string, path: string, warnings: WarningSink, timestamp: boolean): string | undefined {
+  if (!warnings) return undefined;
+  const m = (timestamp ? DAY_FIRST_TIMESTAMP : DAY_FIRST_DATE).exec(t);
+  if (!m) return undefined;
+  const rewritten = `${m[3]}/${m[2]}/${m[1]}${timestamp ? ` ${m[4]}` : ''}`;
+  if (!(timestamp ? isEdxmlTimestamp(rewritten) : isEdxmlDate(rewritten))) return undefined;
+  warnings.push({ code: 'EDXML_DATE_DAY_FIRST', path, detail: `${quoted(t)} read as ${rewritten}` });
+  return rewritten;
 }
 
-export function readTimestamp(parent: XmlElement, local: string, path: string): string {
+export function readDate(parent: XmlElement, local: string, path: string, required: true, warnings?: WarningSink): string;
+export function readDate(parent: XmlElement, local: string, path: string, required: false, warnings?: WarningSink): string | undefined;
+export function readDate(parent: XmlElement, local: string, path: string, required: boolean, warnings?: WarningSink): string | undefined {
+  const t = required ? requiredText(parent, local, path, 32) : optionalText(parent, local, path, 32);
+  if (t === undefined || isEdxmlDate(t)) return t;
+  const lenient = dayFirst(t, `${path}.${local}`, warnings, false);
+  if (lenient === undefined) throw invalidEdxml(`${path}.${local}`, 'not a real date yyyy/MM/dd');
+  return lenient;
+}
+
+export function readTimestamp(parent: XmlElement, local: string, path: string, warnings?: WarningSink): string {
   const t = requiredText(parent, local, path, 32);
-  if (!isEdxmlTimestamp(t)) throw invalidEdxml(`${path}.${local}`, 'not a real time yyyy/MM/dd HH:mm:ss');
-  return t;
+  if (isEdxmlTimestamp(t)) return t;
+  const lenient = dayFirst(t, `${path}.${local}`, warnings, true);
+  if (lenient === undefined) throw invalidEdxml(`${path}.${local}`, 'not a real time yyyy/MM/dd HH:mm:ss');
+  return lenient;
 }
 
 /** A non-negative integer, optionally bounded. */

@@ -1,11 +1,11 @@
 import { isCryptoError, type PdfReport, type SignatureReport } from '../../../crypto/index.js';
 import type { AgencyCode } from '../../domain/agency/index.js';
-import { parseEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
+import { readEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import { boundAtValidationTime } from '../../domain/registry/index.js';
 import type { AxisAgencyInfo, AxisDownloadResult, SignatureFinding, Verification } from '../../domain/ports/node/index.js';
 import type { NodeDeps } from '../deps.js';
-import { packageFinding, pdfFindings } from '../findings.js';
+import { packageFinding, pdfFindings, withReadWarnings } from '../findings.js';
 
 export interface InboundCheck {
   readonly verification: Verification;
@@ -109,7 +109,10 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
 
   let pkg: EdocPackage;
   try {
-    pkg = parseEdocPackage(dl.packageBytes);
+    // Lenient about form (dd/MM/yyyy, a UUID DocumentId, …), every leniency a named warning in the findings.
+    const read = readEdocPackage(dl.packageBytes);
+    pkg = read.package;
+    findings[0] = withReadWarnings(findings[0] as SignatureFinding, read.warnings);
   } catch (e) {
     if (isDomainError(e)) return refuse('PACKAGE_MALFORMED', `the package cannot be read (${e.code})`);
     throw e;

@@ -35,6 +35,17 @@ describe('server/cli lienthong edxml inspect|sign|verify (as a process)', functi
     expect(lienthong(['edxml', 'inspect', '--in', sample]).stdout).to.match(/^signature: XMLDSIG_/m);
   });
 
+  it('when a package in the real senders\' forms is inspected, then exit 0 and each forgiven form is a named warning before the signature finding', () => {
+    const r = lienthong(['edxml', 'inspect', '--in', join(VECTORS, 'lenient-real-forms.edxml'), '--json']);
+    expect(r.status, r.stderr).to.equal(0);
+    const facts = JSON.parse(r.stdout);
+    expect(facts.header.DocumentId).to.equal('000.00.00.G22,2024/05/02,123/VPCP-KSTT');
+    expect(facts.warnings.map((w: { code: string }) => w.code)).to.deep.equal([
+      'EDXML_STATUS_IN_MESSAGE_HEADER', 'EDXML_DATE_DAY_FIRST', 'EDXML_DOCUMENT_ID_UUID', 'EDXML_RESPONSE_FOR_EMPTY', 'EDXML_DATE_DAY_FIRST', facts.signature.code,
+    ]);
+    expect(lienthong(['edxml', 'inspect', '--in', join(VECTORS, 'lenient-real-forms.edxml')]).stdout).to.match(/^warning: EDXML_DOCUMENT_ID_UUID — MessageHeader\.DocumentId: /m);
+  });
+
   it('when it is signed, then verify exits 0, xmlsec1 agrees, and a change after signing exits 1 (HASH_FAILURE) and fails xmlsec1', () => {
     const sign = lienthong(['edxml', 'sign', '--p12', p('pki/000.00.00.G22/seal.p12'), '--password', 'pw-for-tests', '--in', sample, '--out', p('signed.edxml')]);
     expect(sign.status, sign.stderr).to.equal(0);
