@@ -72,6 +72,20 @@ describe('edXML lenient read: strict about safety, lenient about form, every len
     const input = edited(pkg, /(<edXML:ResponseFor>\s*<edXML:OrganId>)[^<]*/, '$1');
     expect(errorOf(() => readEdocPackage(input))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.ResponseFor[0].OrganId' });
   });
+  it('when every refusal vector of expected.json is read leniently, then each is still refused with its code, except the one whose DocumentId names another agency (derived from From instead, with a warning)', () => {
+    const expected = JSON.parse(text(vector('expected.json'))) as { invalid: { file: string; code: string; path?: string }[] };
+    for (const v of expected.invalid) {
+      if (v.file === 'wrong-agency.edxml') {
+        const r = readEdocPackage(vector(v.file));
+        expect(codesAndPaths(r), v.file).to.deep.equal([['EDXML_DOCUMENT_ID_INCONSISTENT', 'MessageHeader.DocumentId']]);
+        expect(r.package.MessageHeader.DocumentId.split(',')[0]).to.equal(r.package.MessageHeader.From.OrganId);
+        continue;
+      }
+      const err = errorOf(() => readEdocPackage(vector(v.file)));
+      expect(err.code, v.file).to.equal(v.code);
+      if (v.path) expect(err.path, v.file).to.equal(v.path);
+    }
+  });
   it('when the package holds a DOCTYPE, an entity or exceeds the size limit, then it is refused by the lenient read too', () => {
     for (const [file, code] of [['billion-laughs.edxml', 'ERR_XML_FORBIDDEN_CONSTRUCT'], ['depth-bomb.edxml', 'ERR_XML_TOO_DEEP']] as const) {
       expect(errorOf(() => readEdocPackage(vector(file))).code, file).to.equal(code);
