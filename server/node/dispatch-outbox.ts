@@ -2,6 +2,7 @@ import { hasSignatureTimestamp, timestampSignature } from '../../crypto/index.js
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { NodeDocument, OutgoingMessage } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
+import { completeSeal } from './complete-seal.js';
 import { mutateDocument } from './mutate.js';
 import { settleAll } from './settle-all.js';
 import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
@@ -56,7 +57,9 @@ async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ 
     const m = doc.outgoing.find((x) => x.state !== 'sent');
     if (!m || m.state === 'failed' || m.nextAttemptAt.getTime() > deps.now().getTime()) return { sent, holding: holding(), doc };
     try {
-      const { packageBytes, signature } = await packageOf(deps, m);
+      let message = m;
+      if (m.kind === 'edoc' && !m.packageBlobId && doc.sealing) ({ doc, message } = await completeSeal(deps, doc, m.id));
+      const { packageBytes, signature } = await packageOf(deps, message);
       const r = await deps.axis.send(doc.agencyCode, { type: m.kind, packageBytes, signature });
       const at = deps.now();
       doc = await mutateDocument(deps, doc.id, (d) => releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 }))), undefined, doc);

@@ -13,6 +13,8 @@ export function packageFinding(r: SignatureReport, boundToSender: boolean | unde
     ...(r.signer ? { signer: r.signer.subject, signerSha256: r.signer.sha256 } : {}),
     ...(boundToSender !== undefined ? { boundToSender } : {}),
     ...(r.claimedSigningTime ? { signingTime: r.claimedSigningTime } : {}),
+    validationTime: r.validationTime,
+    poe: r.poe,
     ...(r.reason ? { explanation: r.reason } : {}),
     checks: checksOf(r.checks),
   };
@@ -31,6 +33,8 @@ export function pdfFindings(r: PdfReport, bound: (cms: SignatureReport) => boole
       ...(signer ? { signer: signer.subject, signerSha256: signer.sha256 } : {}),
       ...(b !== undefined ? { boundToSender: b } : {}),
       ...(s.signingTime ? { signingTime: s.signingTime } : {}),
+      ...(s.level ? { level: s.level } : {}),
+      ...(s.cms ? { validationTime: s.cms.validationTime, poe: s.cms.poe } : {}),
       ...(s.explanation ? { explanation: s.explanation } : {}),
       checks: [
         ...checksOf(s.checks),

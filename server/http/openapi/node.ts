@@ -80,7 +80,9 @@ const schemas = {
         properties: { reasonCode: { type: 'string' }, subIndication: { type: 'string' }, failedChecks: { type: 'array', items: { type: 'string' } } },
       },
       recipients: { type: 'array', items: { type: 'object', properties: { code, name: { type: 'string' }, phase: { type: 'string' }, recall: { type: 'string' }, lastStatus: { oneOf: [statusCode, { type: 'null' }] } } } },
-      delivery: { enum: ['pending', 'sent', 'failed'] }, createdAt: { type: 'string', format: 'date-time' },
+      delivery: { enum: ['pending', 'sent', 'failed'] },
+      sealing: { enum: ['awaiting-timestamp'], description: 'the agency seal waits for the TSA (the document is queued, not yet sent)' },
+      createdAt: { type: 'string', format: 'date-time' },
     },
   },
   NodeSignatureFinding: {
@@ -91,6 +93,9 @@ const schemas = {
       subIndication: { type: 'string' }, signer: { type: 'string' }, signerSha256: { type: 'string' },
       boundToSender: { type: 'boolean', description: 'the signer certificate is bound to the sender code in the axis registry' },
       signingTime: { type: 'string' }, explanation: { type: 'string' },
+      level: { enum: ['B-B', 'B-T', 'B-LT'], description: 'PDF signatures: the PAdES baseline level reached (ETSI EN 319 142-1 §6)' },
+      validationTime: { type: 'string', description: 'the time the chain was validated at (ETSI EN 319 102-1 §5.5)' },
+      poe: { enum: ['timestamp', 'axis-arrival', 'none', 'caller'], description: 'where validationTime came from' },
       checks: { type: 'array', items: { type: 'object', required: ['name', 'passed'], properties: { name: { type: 'string' }, passed: { type: 'boolean' }, detail: { type: 'string' } } } },
     },
   },
@@ -117,7 +122,7 @@ const schemas = {
           },
           validation: {
             type: 'object', required: ['verdict', 'signatureLevel', 'signatures'],
-            properties: { verdict: { enum: ['accepted', 'refused'] }, reasonCode: { type: 'string' }, reason: { type: 'string' }, signatureLevel: { type: 'string' }, verifiedAt: { type: 'string' }, signatures: { type: 'array', items: ref('NodeSignatureFinding') } },
+            properties: { verdict: { enum: ['accepted', 'refused'] }, reasonCode: { type: 'string' }, reason: { type: 'string' }, signatureLevel: { type: 'string' }, padesLevel: { enum: ['B-B', 'B-T', 'B-LT'], description: 'the PAdES level of the last signature (the agency seal)' }, verifiedAt: { type: 'string' }, signatures: { type: 'array', items: ref('NodeSignatureFinding') } },
           },
           messages: {
             type: 'array',

@@ -21,11 +21,14 @@ export interface InboundCheck {
 /**
  * The revision of `a` that its last signature (the sender's seal) covers, and a finding that says so when
  * revisions were appended after the seal (allowed ones only: a disallowed change refuses the document).
+ * Revisions that only add validation data (a DSS, PAdES B-LT, ETSI EN 319 142-1 §5.4) are kept: they change
+ * nothing shown, and the document needs them to stay verifiable.
  */
 function sealedRevision(a: Attachment, report: PdfReport): { pdf: Attachment; finding?: SignatureFinding } {
   const seal = report.signatures[report.signatures.length - 1];
   if (!seal || seal.coversWholeDocument || seal.signedLength === undefined) return { pdf: a };
   const later = report.signatures.flatMap((s) => s.modifications.changes).filter((c) => c.revision > (seal.revision ?? 0));
+  if (later.length > 0 && later.every((c) => c.allowed && c.code === 'DSS_UPDATED')) return { pdf: a };
   const what = [...new Set(later.map((c) => `${c.what} (revision ${c.revision})`))];
   return {
     pdf: { ...a, Content: a.Content.subarray(0, seal.signedLength) },
@@ -121,6 +124,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
   const pdf = pdfs[0];
   if (!pdf) return refuse('NO_PDF', 'the package carries no PDF document', { pkg });
   let level: Verification['signatureLevel'] = 'unsigned';
+  let padesLevel: Verification['padesLevel'];
   let stored: Attachment = pdf;
   for (const [i, a] of pdfs.entries()) {
     let report: PdfReport;
@@ -148,10 +152,11 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     }
     if (i === 0) {
       level = report.signatures.length >= 2 ? 'signed' : report.signatures.length === 1 ? 'sealed' : 'unsigned';
+      padesLevel = report.level;
       const sealed = sealedRevision(a, report);
       stored = sealed.pdf;
       if (sealed.finding) findings.push(sealed.finding);
     }
   }
-  return { pkg, pdf: stored, verification: { verdict: 'accepted', signatureLevel: level, findings, verifiedAt: now } };
+  return { pkg, pdf: stored, verification: { verdict: 'accepted', signatureLevel: level, ...(padesLevel ? { padesLevel } : {}), findings, verifiedAt: now } };
 }

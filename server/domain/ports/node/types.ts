@@ -110,6 +110,11 @@ export interface SignatureFinding {
   /** True when the signer's certificate is bound to the sender's code in the axis registry. */
   readonly boundToSender?: boolean;
   readonly signingTime?: string;
+  /** PDF signatures: the PAdES level reached (B-B, B-T, B-LT; ETSI EN 319 142-1 §6). */
+  readonly level?: 'B-B' | 'B-T' | 'B-LT';
+  /** The time the chain was validated at and where it came from (ETSI EN 319 102-1 §5.5). */
+  readonly validationTime?: string;
+  readonly poe?: 'timestamp' | 'axis-arrival' | 'none' | 'caller';
   readonly explanation?: string;
   readonly checks: readonly { readonly name: string; readonly passed: boolean; readonly detail?: string }[];
 }
@@ -122,6 +127,8 @@ export interface Verification {
   readonly reason?: string;
   /** `signed`: person + agency signatures valid; `sealed`: agency seal only; `unsigned`: no PDF signature. */
   readonly signatureLevel: 'signed' | 'sealed' | 'unsigned';
+  /** The PAdES level of the document's last signature (the agency seal), when it has one. */
+  readonly padesLevel?: 'B-B' | 'B-T' | 'B-LT';
   readonly findings: readonly SignatureFinding[];
   readonly verifiedAt: Date;
 }
@@ -154,9 +161,16 @@ export interface NodeDocument {
   readonly to: readonly AgencyCode[];
   readonly metadata: DocumentMetadata;
   readonly file: StoredFile;
-  readonly packageBlobId: string;
-  readonly signatureBlobId: string;
+  /** Absent while the document waits for its seal (`sealing`). */
+  readonly packageBlobId?: string;
+  readonly signatureBlobId?: string;
   readonly verification: Verification;
+  /**
+   * Outbox: the agency seal could not be made yet (the TSA is unreachable, ERR_TSA_UNAVAILABLE): the file is
+   * the PDF as the clerk gave it, and the dispatcher seals, packages and sends it at its next attempt.
+   * Absent or null once sealed.
+   */
+  readonly sealing?: { readonly state: 'awaiting-timestamp'; readonly since: Date; readonly personSignature: 'present' | 'apply' } | null;
   readonly recipients: readonly RecipientTrack[];
   /** Inbox: the axis delivery it came with. */
   readonly axisDocId?: string;
@@ -185,5 +199,5 @@ export interface NodeDocument {
 
 /** The fields a guarded update may replace. */
 export type DocumentChanges = Partial<
-  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'countPending' | 'countedKeys' | 'file'>
+  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'countPending' | 'countedKeys' | 'file' | 'packageBlobId' | 'signatureBlobId' | 'verification' | 'sealing'>
 > & { readonly updatedAt: Date };
