@@ -133,7 +133,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       ...(hosted.length ? [`  hosted from ${config.keys.keysDir}: ${hosted.map((a) => a.code).join(', ')}`] : []),
       ...(nodeRouter && demoPassword
         ? [
-            `  demo logins (every development agency, e.g. 000.00.00.G22, 000.00.00.H27): users "vanthu" (clerk) and "lanhdao" (leader),`,
+            `  demo logins (every development agency, e.g. 000.00.00.G22, 000.00.00.H27): users "vanthu" (clerk), "lanhdao" (leader),`,
+            `  "quantri" (admin: users, certificates, subtree reports) and "kiemtoan" (auditor: read only, subtree reports),`,
             `  password ${config.demoPassword ? 'from LIENTHONG_DEMO_PASSWORD' : `"${demoPassword}" (set LIENTHONG_DEMO_PASSWORD to choose it)`}`,
           ]
         : []),

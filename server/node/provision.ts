@@ -11,6 +11,8 @@ export interface ProvisionUser {
   readonly fullName: string;
   readonly roles: readonly UserRole[];
   readonly password: string;
+  /** Its scrypt hash when the caller made it already (the demo users share one: one hash instead of one per user). */
+  readonly passwordHash?: string;
   /** A person key (leaders): PKCS#12 and its password. */
   readonly person?: { readonly pkcs12: Uint8Array; readonly password: string };
 }
@@ -35,13 +37,13 @@ export async function provisionHostedAgency(deps: Pick<NodeDeps, 'agencies' | 'k
     let user = await deps.users.findByUsername(input.code, u.username);
     if (!user) {
       try {
-        user = await deps.users.create({ id: deps.newId(), agencyCode: input.code, username: u.username, fullName: u.fullName, roles: u.roles, passwordHash: await hashSecret(u.password), createdAt: deps.now() });
+        user = await deps.users.create({ id: deps.newId(), agencyCode: input.code, username: u.username, fullName: u.fullName, roles: u.roles, passwordHash: u.passwordHash ?? (await hashSecret(u.password)), createdAt: deps.now() });
       } catch (e) {
         if (!isDomainError(e, 'ERR_DUPLICATE_KEY')) throw e;
         user = await deps.users.findByUsername(input.code, u.username);
       }
     } else if (input.resetPasswords) {
-      await deps.users.setPasswordHash(user.id, await hashSecret(u.password));
+      await deps.users.setPasswordHash(user.id, u.passwordHash ?? (await hashSecret(u.password)));
     }
     if (user && u.person) await deps.keys.putPkcs12({ agencyCode: input.code, kind: 'person', userId: user.id }, u.person.pkcs12, u.person.password);
   }
@@ -54,8 +56,9 @@ export function devIdentityToPkcs12(dev: DevIdentity, friendlyName: string): { p
 }
 
 /**
- * Hosts development agencies with the demo users of issue 5 §3: a clerk `vanthu` and a leader `lanhdao`
- * (who holds the agency's development person key) per agency, both with `demoPassword`.
+ * Hosts development agencies with the demo users of issue 5 §3 — a clerk `vanthu` and a leader `lanhdao` (who
+ * holds the agency's development person key) — and an admin `quantri` and an auditor `kiemtoan` (issues 12, 13)
+ * per agency, all with `demoPassword` (hashed once for all of them).
  */
 export async function seedDevelopmentNode(
   deps: Pick<NodeDeps, 'agencies' | 'keys' | 'users' | 'now' | 'newId'>,
@@ -64,6 +67,8 @@ export async function seedDevelopmentNode(
     readonly demoPassword: string;
   },
 ): Promise<void> {
+  const passwordHash = await hashSecret(input.demoPassword);
+  const password = input.demoPassword;
   for (const a of input.agencies) {
     await provisionHostedAgency(deps, {
       code: a.code,
@@ -72,8 +77,10 @@ export async function seedDevelopmentNode(
       axisSecret: a.axisSecret,
       resetPasswords: true,
       users: [
-        { username: 'vanthu', fullName: `Văn thư (DEV) ${a.code}`, roles: ['clerk'], password: input.demoPassword },
-        { username: 'lanhdao', fullName: `Lãnh đạo (DEV) ${a.code}`, roles: ['leader'], password: input.demoPassword, person: devIdentityToPkcs12(a.person, `person ${a.code}`) },
+        { username: 'vanthu', fullName: `Văn thư (DEV) ${a.code}`, roles: ['clerk'], password, passwordHash },
+        { username: 'lanhdao', fullName: `Lãnh đạo (DEV) ${a.code}`, roles: ['leader'], password, passwordHash, person: devIdentityToPkcs12(a.person, `person ${a.code}`) },
+        { username: 'quantri', fullName: `Quản trị (DEV) ${a.code}`, roles: ['admin'], password, passwordHash },
+        { username: 'kiemtoan', fullName: `Kiểm toán (DEV) ${a.code}`, roles: ['auditor'], password, passwordHash },
       ],
     });
   }
