@@ -41,6 +41,8 @@ export interface AxisDeps {
   readonly limits: AxisLimits;
   /** The development time-stamping authority served at POST /axis/v1/tsa (absent: no TSA). */
   readonly tsa?: TimestampAuthority;
+  /** The axis operator's secret (LIENTHONG_AXIS_OPERATOR_SECRET): absent, nobody signs in as the operator. */
+  readonly operatorSecret?: string;
   /** Security-relevant events (accepted and refused sends), never bodies or secrets. */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
 }

@@ -93,8 +93,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let node: NodeRole | undefined;
     let axisUrl = config.axisUrl;
 
+    // The axis operator's secret: configured, or in development generated once into <data dir>/secrets.
+    const operatorSecret = config.keys.axisOperatorSecret ?? (production ? undefined : readOrCreateSecret(config.dataDir, 'axis-operator-secret').value);
     if (config.role !== 'node') {
-      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, ...trust, ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
+      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, ...trust, ...(operatorSecret ? { operatorSecret } : {}), ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
       if (pki) await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
       axisRouter = axis.router;
       openapi.push(axis.openapi);
@@ -129,6 +131,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       ...(axisRouter ? [`  axis API:  ${server.url}/axis/v1   (agencies: ${server.url}/axis/v1/agencies)`] : []),
       ...(nodeRouter ? [`  web app:   ${server.url}/   (the clerks' app; same logins)`, `  clerk API: ${server.url}/api/v1   (login: POST ${server.url}/api/v1/auth/login)`, `  axis used: ${axisUrl}`] : []),
       `  OpenAPI:   ${server.url}/openapi.json`,
+      ...(axisRouter ? [`  operator:  national report GET ${server.url}/axis/v1/reports/monthly (token: systemId "operator", ${config.keys.axisOperatorSecret ? 'LIENTHONG_AXIS_OPERATOR_SECRET' : operatorSecret ? `secret in ${config.dataDir}/secrets/axis-operator-secret` : 'no LIENTHONG_AXIS_OPERATOR_SECRET: disabled'})`] : []),
       `  mode:      ${config.mode}; keys ${keys.source}; trust anchors ${trust.trustAnchors.length}, CRLs ${revocation.current().length} (next refresh ${revocation.nextDueAt().toISOString()})`,
       ...(hosted.length ? [`  hosted from ${config.keys.keysDir}: ${hosted.map((a) => a.code).join(', ')}`] : []),
       ...(nodeRouter && demoPassword
