@@ -119,6 +119,7 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
   });
 
   let subject = '';
+  let promulgationDate = '';
   let g22Doc: Page;
   it('when a leader of G22 sends a PDF to H27 through the form, then H27 sees it with "Chữ ký hợp lệ", accepts it (03), and G22 sees 03 without reloading', async () => {
     const page = await g22.newPage();
@@ -149,6 +150,7 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await page.getByLabel('Ký hiệu').fill('vpcp-kstt');
     await page.getByLabel('Chức vụ').fill('Thứ trưởng');
     await page.getByLabel('Số bản phát hành').fill('3');
+    promulgationDate = await page.getByLabel('Ngày ban hành').inputValue();
     await page.getByRole('button', { name: 'Gửi văn bản' }).click();
     await page.locator('#codeNotation-error').waitFor(WAIT);
     expect(await page.locator('#codeNotation').getAttribute('aria-invalid')).to.equal('true');
@@ -204,8 +206,14 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
   it('when the monthly report is opened, then it shows the figures, a chart and the download buttons', async () => {
     const page = g22Doc;
     await page.getByRole('link', { name: 'Báo cáo tháng' }).click();
-    await page.locator('table.figures').waitFor(WAIT);
-    await page.locator('svg[role="img"]').waitFor(WAIT);
+    await page.locator('table.figures').first().waitFor(WAIT);
+    await page.locator('svg[role="img"]').first().waitFor(WAIT);
+    // The leader sees its own agency: one row, with the document it sent (counted in its promulgation month).
+    await page.getByLabel('Tháng', { exact: true }).fill(promulgationDate.slice(0, 7));
+    const row = page.locator(`[data-testid="report-rows"] tr[data-code="${G22}"]`);
+    await row.waitFor(WAIT);
+    expect(Number(await row.locator('td').first().textContent())).to.be.at.least(1);
+    await page.getByTestId('trend-chart').locator('polyline').first().waitFor({ state: 'attached', ...WAIT });
     expect(await page.locator('button[data-format]').count()).to.equal(3);
     await screenshot(page, '09-report');
   });
