@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { exportPkcs12, type DevIdentity } from '../../crypto/index.js';
 import { hashSecret } from '../auth/password.js';
 import type { AgencyCode } from '../domain/agency/index.js';
@@ -55,10 +55,27 @@ export function devIdentityToPkcs12(dev: DevIdentity, friendlyName: string): { p
   return { pkcs12: exportPkcs12({ privateKeyPkcs8: dev.privateKeyPkcs8, certificate: dev.identity.certificate, chain: dev.identity.chain, password, friendlyName }), password };
 }
 
+/** Bumped when what `seedDevelopmentNode` writes for an agency changes, so every node seeds again once. */
+const SEED_VERSION = 2; // 2: the admin and auditor demo users
+
+/**
+ * What a development agency was seeded with: its seal and person certificates, its axis secret and the demo
+ * password. Kept sealed in the key store (like the axis secret itself), so only the key-encryption key reads it.
+ */
+function seedFingerprint(a: { readonly code: AgencyCode; readonly seal: DevIdentity; readonly person: DevIdentity; readonly axisSecret: string }, demoPassword: string): string {
+  const h = createHash('sha256').update(`lienthong-dev-seed-v${SEED_VERSION}\0${a.code}\0`);
+  for (const part of [a.seal.identity.certificate, a.person.identity.certificate]) h.update(part).update('\0');
+  return h.update(a.axisSecret).update('\0').update(demoPassword).digest('base64url');
+}
+
 /**
  * Hosts development agencies with the demo users of issue 5 §3 — a clerk `vanthu` and a leader `lanhdao` (who
  * holds the agency's development person key) — and an admin `quantri` and an auditor `kiemtoan` (issues 12, 13)
  * per agency, all with `demoPassword` (hashed once for all of them).
+ *
+ * A restart with the same PKI, secrets and demo password skips an agency whose seed is recorded and whose
+ * users still exist: re-wrapping two PKCS#12 files and hashing passwords per agency made every restart
+ * of the development service cost tens of seconds on a busy 2-core machine. Anything changed seeds again.
  */
 export async function seedDevelopmentNode(
   deps: Pick<NodeDeps, 'agencies' | 'keys' | 'users' | 'now' | 'newId'>,
@@ -67,9 +84,13 @@ export async function seedDevelopmentNode(
     readonly demoPassword: string;
   },
 ): Promise<void> {
-  const passwordHash = await hashSecret(input.demoPassword);
+  let passwordHash: string | undefined; // hashed once, and only when an agency is seeded
   const password = input.demoPassword;
   for (const a of input.agencies) {
+    const marker = `dev-seed:${a.code}`;
+    const fingerprint = seedFingerprint(a, input.demoPassword);
+    if ((await deps.keys.getSecret(marker)) === fingerprint && (await seededUsersExist(deps, a.code))) continue;
+    passwordHash ??= await hashSecret(password);
     await provisionHostedAgency(deps, {
       code: a.code,
       name: a.name,
@@ -83,5 +104,13 @@ export async function seedDevelopmentNode(
         { username: 'kiemtoan', fullName: `Kiểm toán (DEV) ${a.code}`, roles: ['auditor'], password, passwordHash },
       ],
     });
+    await deps.keys.putSecret(marker, fingerprint); // last: a seed interrupted before this runs again
   }
+}
+
+const DEMO_USERNAMES = ['vanthu', 'lanhdao', 'quantri', 'kiemtoan'] as const;
+
+async function seededUsersExist(deps: Pick<NodeDeps, 'users'>, code: AgencyCode): Promise<boolean> {
+  for (const username of DEMO_USERNAMES) if (!(await deps.users.findByUsername(code, username))) return false;
+  return true;
 }

@@ -24,7 +24,8 @@ export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Prom
     throw e;
   }
   if (page.items.length === 0) return 0;
-  if (!(await deps.agencies.claimPoll(agency.code, deps.workerId, deps.now(), deps.pollLeaseMs))) return 0;
+  const claimed = deps.now();
+  if (!(await deps.agencies.claimPoll(agency.code, deps.workerId, claimed, deps.pollLeaseMs))) return 0;
   let handled = 0;
   try {
     // Listed again under the lease: another process may have handled some while this one looked.
@@ -33,7 +34,14 @@ export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Prom
     const edocs = fresh.items.filter((i) => i.type === 'edoc').sort(byTime);
     // statuses after documents, so a recall never arrives before the document it recalls
     const statuses = fresh.items.filter((i) => i.type === 'status').sort(byTime);
-    const renew = () => deps.agencies.claimPoll(agency.code, deps.workerId, deps.now(), deps.pollLeaseMs);
+    // The lease is renewed once a third of it has run (a renewal right after the claim would be a wasted write).
+    let claimedAt = claimed.getTime();
+    const renew = async () => {
+      const now = deps.now();
+      if (now.getTime() - claimedAt < deps.pollLeaseMs / 3) return true;
+      claimedAt = now.getTime();
+      return deps.agencies.claimPoll(agency.code, deps.workerId, now, deps.pollLeaseMs);
+    };
     for (let i = 0; i < edocs.length; i += RECEIVE_WINDOW) {
       if (!(await renew())) return handled; // lease lost
       handled += await receiveWindow(deps, agency, edocs.slice(i, i + RECEIVE_WINDOW));
