@@ -1,5 +1,7 @@
 import { axisJwks } from '../auth/token.js';
 import { authenticateSystem, verifyAxisToken } from './authenticate-system.js';
+import { authenticateOperator, OPERATOR_SYSTEM_ID, verifyOperatorToken } from './authenticate-operator.js';
+import { nationalMonthlyReport, vietnamMonthOf } from './national-report.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
 import type { AxisDeps } from './deps.js';
 import { bindCertificate, listAgencies, registerAgency, replaceCertificate, revokeCertificate, seedDevelopmentRegistry, setSecret, showAgency } from './registry.js';
@@ -16,6 +18,9 @@ export interface AxisServices {
   readonly limits: AxisDeps['limits'];
   readonly authenticateSystem: Bound<typeof authenticateSystem>;
   readonly verifyToken: Bound<typeof verifyAxisToken>;
+  readonly verifyOperatorToken: Bound<typeof verifyOperatorToken>;
+  /** The operator's national view of a month (default: the current month, Vietnam time). */
+  readonly nationalMonthlyReport: (input: { readonly month?: string }) => ReturnType<typeof nationalMonthlyReport>;
   /** The public keys that verify axis tokens, as a JWK Set. */
   readonly publicTokenKeys: () => ReturnType<typeof axisJwks>;
   readonly registerAgency: Bound<typeof registerAgency>;
@@ -47,8 +52,12 @@ export interface AxisServices {
 export function createAxisServices(deps: AxisDeps): AxisServices {
   const services: AxisServices = {
     limits: deps.limits,
-    authenticateSystem: (input) => authenticateSystem(deps, input),
+    // The operator signs in at the same route with the system id `operator` (no agency code looks like it).
+    authenticateSystem: (input) =>
+      input.systemId === OPERATOR_SYSTEM_ID ? authenticateOperator(deps, { secret: input.secret, ...(input.address ? { address: input.address } : {}) }) : authenticateSystem(deps, input),
     verifyToken: (token) => verifyAxisToken(deps, token),
+    verifyOperatorToken: (token) => verifyOperatorToken(deps, token),
+    nationalMonthlyReport: (input) => nationalMonthlyReport(deps, { month: input.month ?? vietnamMonthOf(deps.now()) }),
     publicTokenKeys: () => axisJwks(deps.tokenKeys.verify),
     registerAgency: (input) => registerAgency(deps, input),
     listAgencies: (input) => listAgencies(deps, input),

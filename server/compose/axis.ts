@@ -48,6 +48,8 @@ export interface ComposeAxisOptions {
   readonly blobStore?: BlobStore;
   /** Injected clock (tests); defaults to the wall clock. */
   readonly now?: () => Date;
+  /** The axis operator's secret (national report); defaults to config.keys.axisOperatorSecret; absent: no operator. */
+  readonly operatorSecret?: string;
   /** The development TSA served at POST /axis/v1/tsa (the development PKI's `tsa`); absent: none. */
   readonly tsa?: TimestampAuthority;
 }
@@ -100,6 +102,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     logger: options.logger.child({ role: 'axis' }),
     ...(options.tsa ? { tsa: options.tsa } : {}),
     ...(keyEncryptionKey ? { requestKeys: createRequestKeyBox(keyEncryptionKey) } : {}),
+    ...((options.operatorSecret ?? options.config.keys.axisOperatorSecret) ? { operatorSecret: (options.operatorSecret ?? options.config.keys.axisOperatorSecret)! } : {}),
   });
   options.logger.info({ trustAnchors: options.trustAnchors.length, crls: crlsOf().length }, 'axis role ready');
   return {

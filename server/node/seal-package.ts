@@ -45,7 +45,7 @@ function edocPackageOf(input: SealInput, pdf: Uint8Array, now: Date): EdocPackag
       SignerInfo: { FullName: m.signer.fullName, ...(m.signer.competence ? { Competence: m.signer.competence } : {}), ...(m.signer.position ? { Position: m.signer.position } : {}) },
       ...(m.dueDate ? { DueDate: ymd(m.dueDate) } : {}),
       ToPlaces: m.toPlaces,
-      OtherInfo: { Priority: m.priority },
+      OtherInfo: { Priority: m.priority, ...(m.copies !== undefined ? { PromulgationAmount: m.copies } : {}) },
       ResponseFor: m.responseFor.map((r) => ({ OrganId: r.organId as AgencyCode, Code: r.code, PromulgationDate: ymd(r.promulgationDate), DocumentId: r.documentId })),
       ...(m.steeringType !== undefined ? { SteeringType: m.steeringType } : {}),
     },

@@ -84,6 +84,9 @@ const deliverySchema = new mongoose.Schema(
 );
 deliverySchema.index({ recipient: 1, docId: 1 }, { unique: true });
 deliverySchema.index({ recipient: 1, state: 1, type: 1, submittedAt: 1 });
+// The axis operator's monthly report: a month's deliveries of a kind, then the statuses about their documents.
+deliverySchema.index({ type: 1, submittedAt: 1 });
+deliverySchema.index({ documentId: 1, type: 1 });
 
 const traceSchema = new mongoose.Schema(
   {

@@ -42,7 +42,7 @@ const schemas = {
     additionalProperties: false,
     required: ['systemId', 'secret'],
     properties: {
-      systemId: { $ref: '#/components/schemas/AxisAgencyCode' },
+      systemId: { oneOf: [{ $ref: '#/components/schemas/AxisAgencyCode' }, { const: 'operator', description: 'the axis operator (not an agency): its token opens only the operator routes' }] },
       secret: { type: 'string', minLength: 1, maxLength: 512, writeOnly: true },
     },
   },
@@ -53,7 +53,47 @@ const schemas = {
       accessToken: { type: 'string' },
       tokenType: { const: 'Bearer' },
       expiresIn: { type: 'integer', description: 'seconds' },
-      agencyCode: { $ref: '#/components/schemas/AxisAgencyCode' },
+      agencyCode: { oneOf: [{ $ref: '#/components/schemas/AxisAgencyCode' }, { const: 'operator' }] },
+    },
+  },
+  AxisNationalFigures: {
+    type: 'object',
+    required: ['packagesSent', 'deliveriesSent', 'received', 'answered01', 'answered02', 'unanswered', 'share01', 'share02'],
+    properties: {
+      packagesSent: { type: 'integer', description: 'document packages submitted (one per package)' },
+      deliveriesSent: { type: 'integer', description: 'deliveries of those packages (package × recipient)' },
+      received: { type: 'integer', description: 'document deliveries addressed to the agency' },
+      answered01: { type: 'integer', description: 'deliveries sent that the receiver answered 01 (its verification passed)' },
+      answered02: { type: 'integer', description: 'deliveries sent that the receiver answered 02 (refused)' },
+      unanswered: { type: 'integer' },
+      share01: { type: ['number', 'null'], description: 'answered01 / (answered01 + answered02)' },
+      share02: { type: ['number', 'null'] },
+    },
+  },
+  AxisNationalReport: {
+    type: 'object',
+    required: ['month', 'from', 'to', 'totals', 'groups'],
+    properties: {
+      month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' },
+      from: { type: 'string', format: 'date-time' },
+      to: { type: 'string', format: 'date-time' },
+      totals: { $ref: '#/components/schemas/AxisNationalFigures' },
+      groups: {
+        type: 'array',
+        description: 'one per level-1 code (ministry, province) with traffic, with each agency of its tree',
+        items: {
+          allOf: [
+            { $ref: '#/components/schemas/AxisNationalFigures' },
+            {
+              type: 'object', required: ['code', 'name', 'agencies'],
+              properties: {
+                code: { $ref: '#/components/schemas/AxisAgencyCode' }, name: { type: 'string' },
+                agencies: { type: 'array', items: { allOf: [{ $ref: '#/components/schemas/AxisNationalFigures' }, { type: 'object', required: ['code', 'name'], properties: { code: { $ref: '#/components/schemas/AxisAgencyCode' }, name: { type: 'string' } } }] } },
+              },
+            },
+          ],
+        },
+      },
     },
   },
   AxisSendRequest: {
@@ -350,6 +390,17 @@ export const axisOpenApi: OpenApiFragment = {
         security: secured,
         parameters: [codeParam],
         responses: { '200': { description: 'the agency', content: json(ref('AxisAgencyDetail')) }, '400': problem, '401': problem, '404': problem },
+      },
+    },
+    '/axis/v1/reports/monthly': {
+      get: {
+        tags: ['axis'],
+        summary: "The axis operator's national view of a month: per agency, packages sent and received and how receivers answered (01 vs 02), rolled up by level-1 code",
+        operationId: 'axisNationalMonthlyReport',
+        description: 'Operator only: a token from POST /axis/v1/auth/token with systemId `operator` and the operator secret. An agency token answers 403. The month is that of the submission at the axis, Vietnam time (+07:00); an answer counts for the month of the package it answers.',
+        security: secured,
+        parameters: [{ name: 'month', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'default: the current month, Vietnam time' }],
+        responses: { '200': { description: 'the report', content: json(ref('AxisNationalReport')) }, '400': problem, '401': problem, '403': problem, '413': problem },
       },
     },
   },

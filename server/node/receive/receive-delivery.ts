@@ -34,6 +34,7 @@ function metadataOf(pkg: EdocPackage | undefined, documentId: string): DocumentM
     signer: { fullName: h.SignerInfo.FullName, ...(h.SignerInfo.Competence ? { competence: h.SignerInfo.Competence } : {}), ...(h.SignerInfo.Position ? { position: h.SignerInfo.Position } : {}) },
     priority: h.OtherInfo.Priority,
     paper: b.Paper === 1,
+    ...(h.OtherInfo.PromulgationAmount !== undefined ? { copies: h.OtherInfo.PromulgationAmount } : {}),
     ...(h.DueDate ? { dueDate: iso(h.DueDate) } : {}),
     toPlaces: h.ToPlaces,
     ...(h.SteeringType !== undefined ? { steeringType: h.SteeringType } : {}),

@@ -89,6 +89,8 @@ export interface DocumentMetadata {
   readonly signer: { readonly competence?: string; readonly position?: string; readonly fullName: string };
   readonly priority: 0 | 1 | 2 | 3 | 4;
   readonly paper: boolean;
+  /** Number of copies issued (edXML OtherInfo/PromulgationAmount). */
+  readonly copies?: number;
   readonly dueDate?: string;
   readonly toPlaces: readonly string[];
   readonly steeringType?: 0 | 1 | 2 | 3;

@@ -17,6 +17,7 @@ const AckBody = z.object({ status: z.enum(['done', 'fail']), reason: z.string().
 const SendType = z.object({ type: z.enum(['edoc', 'status']) });
 const AgencyListQuery = z.object({ parentCode: z.string().max(35).optional(), page, pageSize }).strict();
 const CodeParams = z.object({ code: z.string().min(1).max(35) });
+const NationalReportQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional() }).strict();
 
 const principalOf = (res: Response) => res.locals.principal as AxisPrincipal;
 
@@ -27,6 +28,7 @@ const principalOf = (res: Response) => res.locals.principal as AxisPrincipal;
 export function createAxisRouter(services: AxisServices): Router {
   const router = Router();
   const auth = bearerAuth((token) => services.verifyToken(token));
+  const operatorAuth = bearerAuth((token) => services.verifyOperatorToken(token));
 
   router.post('/auth/token', async (req: Request, res: Response) => {
     const body = parseWith(TokenBody, req.body, 'body');
@@ -86,6 +88,11 @@ export function createAxisRouter(services: AxisServices): Router {
   router.get('/agencies/:code', auth, async (req: Request, res: Response) => {
     const { code } = parseWith(CodeParams, req.params, 'params');
     res.json(agencyDetailView(await services.showAgency(code)));
+  });
+
+  router.get('/reports/monthly', operatorAuth, async (req: Request, res: Response) => {
+    const q = parseWith(NationalReportQuery, req.query, 'query');
+    res.json(await services.nationalMonthlyReport(q.month ? { month: q.month } : {}));
   });
 
   return router;
