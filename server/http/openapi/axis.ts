@@ -99,7 +99,9 @@ const schemas = {
       state: { $ref: '#/components/schemas/AxisDeliveryState' },
       submittedAt: { type: 'string', format: 'date-time' },
       acknowledgedAt: { type: 'string', format: 'date-time' },
-      downloads: { type: 'integer' },
+      downloads: { type: 'integer', description: 'How many times the recipient downloaded it (its receive attempts).' },
+      lastDownloadedAt: { type: 'string', format: 'date-time' },
+      ackReason: { type: 'string', description: 'Why the recipient answered `fail`, when it did.' },
     },
   },
   AxisDeliveryList: {

@@ -31,6 +31,9 @@ function delivery(d: Record<string, unknown>): AxisDeliveryInfo {
     size: Number(d.size),
     state: d.state as AxisDeliveryInfo['state'],
     submittedAt: new Date(String(d.submittedAt)),
+    downloads: Number(d.downloads ?? 0),
+    ...(typeof d.lastDownloadedAt === 'string' ? { lastDownloadedAt: new Date(d.lastDownloadedAt) } : {}),
+    ...(typeof d.ackReason === 'string' ? { ackReason: d.ackReason } : {}),
   });
 }
 

@@ -1,6 +1,6 @@
 import { isCryptoError, verifyPdf, type PdfReport, type SignatureReport } from '../../../crypto/index.js';
 import type { AgencyCode } from '../../domain/agency/index.js';
-import { parseEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
+import { isRevokePackage, parseEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
 import { isDomainError } from '../../domain/errors.js';
 import type { AxisAgencyInfo, AxisDownloadResult, SignatureFinding, Verification } from '../../domain/ports/node/index.js';
 import type { NodeDeps } from '../deps.js';
@@ -73,6 +73,8 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
 
   const pdfs = pkg.Attachments.filter(isPdf);
   const pdf = pdfs[0];
+  // A revoke package (BussinessDocType 1) names the document it recalls; its package signature is its proof.
+  if (!pdf && isRevokePackage(pkg)) return { pkg, verification: { verdict: 'accepted', signatureLevel: 'unsigned', findings, verifiedAt: now } };
   if (!pdf) return refuse('NO_PDF', 'the package carries no PDF document', { pkg });
   let level: Verification['signatureLevel'] = 'unsigned';
   for (const [i, a] of pdfs.entries()) {

@@ -12,6 +12,11 @@ export interface AxisDeliveryInfo {
   readonly size: number;
   readonly state: 'pending' | 'done' | 'fail';
   readonly submittedAt: Date;
+  /** Times this recipient downloaded it: its receive attempts so far (the axis keeps the count). */
+  readonly downloads: number;
+  readonly lastDownloadedAt?: Date;
+  /** Why it was answered `fail`, when it was. */
+  readonly ackReason?: string;
 }
 
 export interface AxisDownloadResult {

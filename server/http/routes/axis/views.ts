@@ -27,6 +27,8 @@ export function deliveryView(d: DeliveryRecord) {
     submittedAt: iso(d.submittedAt),
     ...(d.acknowledgedAt ? { acknowledgedAt: iso(d.acknowledgedAt) } : {}),
     downloads: d.downloads,
+    ...(d.lastDownloadedAt ? { lastDownloadedAt: iso(d.lastDownloadedAt) } : {}),
+    ...(d.ackReason ? { ackReason: d.ackReason } : {}),
   };
 }
 
