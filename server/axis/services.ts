@@ -1,7 +1,10 @@
 import { authenticateSystem, verifyAxisToken } from './authenticate-system.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
 import type { AxisDeps } from './deps.js';
-import { bindCertificate, listAgencies, registerAgency, replaceCertificate, revokeCertificate, seedDevelopmentRegistry, setSecret, showAgency } from './registry.js';
+import {
+  bindCertificate, findCertificateHolder, listAgencies, registerAgency, registerPersonCertificate, replaceCertificate, revokeCertificate, revokePersonCertificate,
+  seedDevelopmentRegistry, setSecret, showAgency,
+} from './registry.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
 
@@ -20,6 +23,9 @@ export interface AxisServices {
   readonly revokeCertificate: Bound<typeof revokeCertificate>;
   readonly replaceCertificate: Bound<typeof replaceCertificate>;
   readonly setSecret: Bound<typeof setSecret>;
+  readonly registerPersonCertificate: Bound<typeof registerPersonCertificate>;
+  readonly revokePersonCertificate: Bound<typeof revokePersonCertificate>;
+  readonly findCertificateHolder: Bound<typeof findCertificateHolder>;
   readonly seedDevelopmentRegistry: Bound<typeof seedDevelopmentRegistry>;
   readonly submitPackage: Bound<typeof submitPackage>;
   readonly listDeliveries: Bound<typeof listDeliveries>;
@@ -42,6 +48,9 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     revokeCertificate: (input) => revokeCertificate(deps, input),
     replaceCertificate: (input) => replaceCertificate(deps, input),
     setSecret: (input) => setSecret(deps, input),
+    registerPersonCertificate: (input) => registerPersonCertificate(deps, input),
+    revokePersonCertificate: (input) => revokePersonCertificate(deps, input),
+    findCertificateHolder: (sha256) => findCertificateHolder(deps, sha256),
     seedDevelopmentRegistry: (input) => seedDevelopmentRegistry(deps, input),
     submitPackage: (input) => submitPackage(deps, input),
     listDeliveries: (input) => listDeliveries(deps, input),

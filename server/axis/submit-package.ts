@@ -40,7 +40,8 @@ function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
 async function checkSignature(deps: AxisDeps, input: SubmitPackageInput, sender: AgencyCode): Promise<SignatureReport> {
   const agency = await deps.registry.findByCode(sender);
   if (!agency) throw new DomainError('ERR_AGENCY_UNKNOWN', `sender ${sender} is not registered`);
-  const bound = agency.certificates.filter((c) => c.status === 'active').map((c) => c.der);
+  // Only a seal signs packages: a leader's personal certificate speaks for the person, not the agency.
+  const bound = agency.certificates.filter((c) => c.status === 'active' && c.role === 'seal').map((c) => c.der);
   const report = await verifyPackageSignature(input.packageBytes, input.signature, {
     trustAnchors: deps.trustAnchors,
     crls: deps.crls,

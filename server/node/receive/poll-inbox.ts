@@ -4,7 +4,7 @@ import type { AxisDeliveryInfo, HostedAgency } from '../../domain/ports/node/ind
 import type { NodeDeps, ReceivePolicy } from '../deps.js';
 import { settleAll } from '../settle-all.js';
 import { classifyReceiveFailure } from './classify-failure.js';
-import { actsOnEarlierDocument, fetchDocument, receiveDelivery, storeDocument, type FetchedDocument, type ReceiveContext } from './receive-delivery.js';
+import { actsOnEarlierDocument, earlierDocumentOf, fetchDocument, receiveDelivery, storeDocument, type FetchedDocument, type ReceiveContext } from './receive-delivery.js';
 
 const PAGE_SIZE = 50;
 /** Pages read per poll: the poller pages past deliveries it cannot handle yet, up to this many pages. */
@@ -73,15 +73,14 @@ export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Prom
     for (const item of spent) handled += (await park(deps, agency, item)) ? 1 : 0;
     const ready = due.filter((i) => i.downloads < deps.receive.maxAttempts);
     const byTime = (a: AxisDeliveryInfo, b: AxisDeliveryInfo) => a.submittedAt.getTime() - b.submittedAt.getTime();
-    const edocs = ready.filter((i) => i.type === 'edoc').sort(byTime);
+    const edocs = fairShare(ready.filter((i) => i.type === 'edoc').sort(byTime)).slice(0, PASS_EDOCS);
     // statuses after documents, so a recall never arrives before the document it recalls
-    const statuses = ready.filter((i) => i.type === 'status').sort(byTime);
+    const statuses = fairShare(ready.filter((i) => i.type === 'status').sort(byTime)).slice(0, PASS_STATUSES);
     const done = new Set<AxisDeliveryInfo>();
     const waitingKey = (from: string, documentId: string) => `${from}|${documentId}`;
     const waiting = () => new Set(pending.filter((i) => i.type === 'edoc' && !done.has(i)).map((i) => waitingKey(i.from, i.documentId)));
-    for (let i = 0; i < edocs.length; i += RECEIVE_WINDOW) {
+    for (const window of windows(edocs)) {
       if (!(await renew())) return handled; // lease lost
-      const window = edocs.slice(i, i + RECEIVE_WINDOW);
       const context: ReceiveContext = { awaiting: (from, documentId) => { const w = waiting(); return w.has(waitingKey(from, documentId)); } };
       for (const item of await receiveWindow(deps, agency, window, context)) done.add(item);
     }
@@ -101,8 +100,51 @@ export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Prom
   return handled;
 }
 
-/** Document packages fetched (downloaded and verified) at once; also bounds the bytes held in memory. */
+/** Document packages fetched (downloaded and verified) at once, and the bytes they may hold in memory together. */
 const RECEIVE_WINDOW = 4;
+const RECEIVE_WINDOW_BYTES = 16 * 1024 * 1024;
+/**
+ * Deliveries one pass handles at most; the rest wait for the next pass, which lists again and shares again,
+ * so a document arriving behind a flood waits for one short pass, not for the whole flood.
+ */
+const PASS_EDOCS = 16;
+const PASS_STATUSES = 50;
+
+/** Consecutive windows of at most RECEIVE_WINDOW packages and RECEIVE_WINDOW_BYTES (a larger package goes alone). */
+function windows(items: readonly AxisDeliveryInfo[]): AxisDeliveryInfo[][] {
+  const out: AxisDeliveryInfo[][] = [];
+  let current: AxisDeliveryInfo[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (current.length > 0 && (current.length >= RECEIVE_WINDOW || bytes + item.size > RECEIVE_WINDOW_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += item.size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/**
+ * Interleaves the senders (oldest first within each, then one of each in turn), so a sender who floods an
+ * inbox delays only its own packages: another agency's document goes in the first window. Order within one
+ * sender is kept, which is all that ordering needs (a revoke, update or replace acts on its sender's own document).
+ */
+export function fairShare(items: readonly AxisDeliveryInfo[]): AxisDeliveryInfo[] {
+  const bySender = new Map<string, AxisDeliveryInfo[]>();
+  for (const item of items) {
+    const queue = bySender.get(item.from);
+    if (queue) queue.push(item);
+    else bySender.set(item.from, [item]);
+  }
+  const queues = [...bySender.values()];
+  const out: AxisDeliveryInfo[] = [];
+  for (let round = 0; out.length < items.length; round++) for (const q of queues) if (round < q.length) out.push(q[round]!);
+  return out;
+}
 
 /** Answers a delivery `fail` with the reason; one answered already (by a crashed earlier attempt) is left alone. */
 async function answerFail(deps: NodeDeps, agency: HostedAgency, item: AxisDeliveryInfo, reason: string): Promise<void> {
@@ -159,7 +201,15 @@ async function receiveWindow(deps: NodeDeps, agency: HostedAgency, items: readon
   const ready = items.filter((item) => fetched.has(item));
   const store = (item: AxisDeliveryInfo) => attempt(deps, agency, item, () => storeDocument(deps, agency.code, agency.name, item, fetched.get(item)!, context)).then(track(item));
   await settleAll(ready.filter((item) => !actsOnEarlierDocument(fetched.get(item)!)).map(store));
-  for (const item of ready.filter((i) => actsOnEarlierDocument(fetched.get(i)!))) await store(item);
+  // Those acting on the same earlier document go in order; different targets go side by side.
+  const chains = new Map<string, AxisDeliveryInfo[]>();
+  for (const item of ready.filter((i) => actsOnEarlierDocument(fetched.get(i)!))) {
+    const key = `${item.from}|${earlierDocumentOf(fetched.get(item)!)}`;
+    chains.set(key, [...(chains.get(key) ?? []), item]);
+  }
+  await settleAll([...chains.values()].map(async (chain) => {
+    for (const item of chain) await store(item);
+  }));
   return settled;
 }
 

@@ -83,6 +83,12 @@ export function actsOnEarlierDocument(fetched: FetchedDocument): boolean {
   return t === 1 || t === 2 || t === 3;
 }
 
+/** The DocumentId a revoke, update or replace acts on (a revoke without one names its own, DOMAIN.md). */
+export function earlierDocumentOf(fetched: FetchedDocument): string | undefined {
+  const pkg = fetched.kind === 'checked' ? fetched.check.pkg : undefined;
+  return pkg ? pkg.TraceHeaderList.Bussiness.DocumentId ?? pkg.MessageHeader.DocumentId : undefined;
+}
+
 /**
  * Second step: store the document with its reports and the answer (01 arrived, or 02 refused with the
  * reason) as one insert keyed by the axis docId, then acknowledge the transport. Each step is idempotent, so

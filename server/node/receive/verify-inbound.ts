@@ -4,7 +4,9 @@ import { isRevokePackage, parseEdocPackage, verifyPackageSignature, type Attachm
 import { isDomainError } from '../../domain/errors.js';
 import type { AxisAgencyInfo, AxisDownloadResult, SignatureFinding, Verification } from '../../domain/ports/node/index.js';
 import type { NodeDeps } from '../deps.js';
+import { documentSignatureLevel, firstForeignSignature } from '../../domain/signatures/index.js';
 import { packageFinding, pdfFindings } from '../findings.js';
+import { bindSigners, roleAt } from './signer-roles.js';
 
 export interface InboundCheck {
   readonly verification: Verification;
@@ -14,12 +16,9 @@ export interface InboundCheck {
   readonly pdf?: Attachment;
 }
 
-/** True when the registry binds the certificate to the sender at `at` (active, or revoked only later). */
+/** True when the registry binds the certificate to the sender as a seal at `at` (active, or revoked only later): only a seal signs packages. */
 export function boundAt(registry: AxisAgencyInfo | null, sha256: string | undefined, at: Date): boolean {
-  if (!registry || !sha256) return false;
-  const cert = registry.certificates.find((c) => c.sha256 === sha256.toLowerCase());
-  if (!cert) return false;
-  return cert.status === 'active' || (cert.revokedAt !== undefined && at.getTime() < cert.revokedAt.getTime());
+  return roleAt(registry, sha256, at) === 'seal';
 }
 
 const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pdf' || /\.pdf$/i.test(a.AttachmentName);
@@ -29,8 +28,9 @@ const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pd
  * SignatureVerifier): (1) the sender is registered; (2) the detached package signature (CAdES, chain to a
  * trusted root at the signing time, revocation, SHA-1 refused unless allowed) and (3) its signer bound to the
  * sender's code in the axis registry; (4) the package parses and (5) names the sender as `From` and this
- * agency among `To`; (6) every PDF signature (PAdES, with the change analysis after each signature), the last
- * one (the agency seal, Decree 30/2020 Art. 32) bound to the sender. A failure is a verdict with a reason,
+ * agency among `To`; (6) every PDF signature (PAdES, with the change analysis after each signature), each
+ * bound to its role: none by another agency (FOREIGN_SIGNATURE), the last one the sender's seal (Decree
+ * 30/2020 Art. 32, SEAL_NOT_BOUND), and `signed` only with a person of the sender before it (Art. 5). A failure is a verdict with a reason,
  * never an exception: the receiver answers 02 with it.
  */
 export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDownloadResult): Promise<InboundCheck> {
@@ -85,9 +85,9 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
       if (isCryptoError(e)) return refuse('PDF_MALFORMED', `${a.AttachmentName}: the PDF cannot be read (${e.code})`, { pkg, pdf });
       throw e;
     }
-    const last = report.signatures[report.signatures.length - 1];
-    const lastSha = last?.cms?.signer?.sha256;
-    findings.push(...pdfFindings(report, (sha) => boundAt(registry, sha, last?.signingTime ? new Date(last.signingTime) : now)));
+    const bindings = await bindSigners(deps.axis, self, registry, report, now);
+    const roles = bindings.map((b) => b.role);
+    findings.push(...pdfFindings(report, bindings));
     const bad = report.signatures.find((s) => s.indication !== 'TOTAL_PASSED');
     if (bad) {
       return refuse('PDF_SIGNATURE_FAILED', `${a.AttachmentName}: signature ${bad.fieldName} ${bad.indication}/${bad.subIndication ?? '-'}${bad.explanation ? `: ${bad.explanation}` : ''}`, { pkg, pdf });
@@ -96,10 +96,15 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
       // Each signature may pass while the document fails (a removed signature field, data after the last revision).
       return refuse('PDF_DOCUMENT_FAILED', `${a.AttachmentName}: ${report.indication}/${report.subIndication ?? '-'}${report.explanation ? `: ${report.explanation}` : ''}`, { pkg, pdf });
     }
-    if (report.signatures.length > 0 && !boundAt(registry, lastSha, last?.signingTime ? new Date(last.signingTime) : now)) {
-      return refuse('SEAL_NOT_BOUND', `${a.AttachmentName}: the last signature (the agency seal) is not by a certificate bound to ${from}`, { pkg, pdf });
+    const foreign = firstForeignSignature(roles);
+    if (foreign >= 0) {
+      const s = report.signatures[foreign]!;
+      return refuse('FOREIGN_SIGNATURE', `${a.AttachmentName}: signature ${s.fieldName} is by a certificate bound to another agency (${bindings[foreign]!.holder}), not to ${from}`, { pkg, pdf });
     }
-    if (i === 0) level = report.signatures.length >= 2 ? 'signed' : report.signatures.length === 1 ? 'sealed' : 'unsigned';
+    if (report.signatures.length > 0 && roles[roles.length - 1] !== 'seal') {
+      return refuse('SEAL_NOT_BOUND', `${a.AttachmentName}: the last signature is not by a seal certificate of ${from} (it is ${roles[roles.length - 1]})`, { pkg, pdf });
+    }
+    if (i === 0) level = documentSignatureLevel(roles);
   }
   return { pkg, pdf, verification: { verdict: 'accepted', signatureLevel: level, findings, verifiedAt: now } };
 }

@@ -109,6 +109,12 @@ export interface SignatureFinding {
   readonly signerSha256?: string;
   /** True when the signer's certificate is bound to the sender's code in the axis registry. */
   readonly boundToSender?: boolean;
+  /**
+   * PDF signatures: who made it by the registry (`person` or `seal` of the sender, `foreign`: another
+   * agency's, named in `boundTo`; `unregistered`: a certificate no agency registered).
+   */
+  readonly role?: 'person' | 'seal' | 'foreign' | 'unregistered';
+  readonly boundTo?: string;
   readonly signingTime?: string;
   readonly explanation?: string;
   readonly checks: readonly { readonly name: string; readonly passed: boolean; readonly detail?: string }[];
@@ -120,7 +126,10 @@ export interface Verification {
   /** Short machine reason when refused, e.g. `PDF_SIGNATURE_FAILED`. */
   readonly reasonCode?: string;
   readonly reason?: string;
-  /** `signed`: person + agency signatures valid; `sealed`: agency seal only; `unsigned`: no PDF signature. */
+  /**
+   * `signed`: a valid signature of a person registered for the sender, then the sender's seal (Decree 30/2020
+   * Art. 5); `sealed`: the seal without such a person; `unsigned`: no PDF signature.
+   */
   readonly signatureLevel: 'signed' | 'sealed' | 'unsigned';
   readonly findings: readonly SignatureFinding[];
   readonly verifiedAt: Date;

@@ -32,12 +32,17 @@ export interface Exchange {
   readonly extraNodes: readonly NodeRole[];
   readonly pki: DevelopmentPki;
   readonly node: NodeRole;
+  /** The clock the axis, the node and the PKI run on. */
+  readonly clock: () => Date;
   agency(code: AgencyCode): DevAgency;
   close(): Promise<void>;
 }
 
 /** The axis and one node hosting G22, H27, H49 in one app over real HTTP, on the test database. */
-export async function startExchange(db: TestDatabase, options: { dispatch?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; extraNodes?: number } = {}): Promise<Exchange> {
+export async function startExchange(
+  db: TestDatabase,
+  options: { dispatch?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; receive?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; extraNodes?: number } = {},
+): Promise<Exchange> {
   const now = new Date();
   const pki = await createDevelopmentPki({ now: new Date(now.getTime() - 60_000), agencies: [G22, H27, H49, G12].map((code) => ({ code, name: NAMES[code]! })) });
   const config = loadConfig({ LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: '150' });
@@ -50,7 +55,7 @@ export async function startExchange(db: TestDatabase, options: { dispatch?: { ba
   });
   let baseUrl = '';
   const state = { axisDown: false };
-  const nodeOptions = { config, logger, connection, ...trust, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}) };
+  const nodeOptions = { config, logger, connection, ...trust, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}), ...(options.receive ? { receive: options.receive } : {}) };
   const node = await composeNode({ ...nodeOptions, workerId: 'node-1' });
   const extraNodes: NodeRole[] = [];
   for (let i = 0; i < (options.extraNodes ?? 0); i++) extraNodes.push(await composeNode({ ...nodeOptions, workerId: `node-${i + 2}` }));
@@ -68,6 +73,7 @@ export async function startExchange(db: TestDatabase, options: { dispatch?: { ba
     baseUrl,
     pki,
     node,
+    clock: () => new Date(),
     extraNodes,
     get axisDown() {
       return state.axisDown;
@@ -134,10 +140,10 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 }
 
 /** The inbox document of `token`'s agency with edXML DocumentId `documentId`, once it arrived. */
-export async function inboxDocument(baseUrl: string, token: string, documentId: string): Promise<Record<string, any>> {
+export async function inboxDocument(baseUrl: string, token: string, documentId: string, ms?: number): Promise<Record<string, any>> {
   return eventually(`${documentId} in the inbox`, async () => {
     const list = await readJson(await api(baseUrl, token, 'GET', '/documents?box=inbox&pageSize=100'));
     const hit = (list.items as Array<Record<string, any>>).find((d) => d.documentId === documentId);
     return hit ? readJson(await api(baseUrl, token, 'GET', `/documents/${hit.id}`)) : undefined;
-  });
+  }, ms);
 }
