@@ -8,6 +8,8 @@ import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
 import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
+import { bindSigners, type SignerBinding } from './receive/signer-roles.js';
+import { documentSignatureLevel, firstForeignSignature, type SignatureLevel } from '../domain/signatures/index.js';
 import { parseDocumentMetadata } from './metadata.js';
 import { dispatchDueOf, sealIdentityOf } from './outgoing.js';
 import { ACTING_ROLES, requireRole } from './principal.js';
@@ -55,6 +57,33 @@ function requireValidSignatures(report: PdfReport, personSignature: 'present' | 
       details: { reason: 'PERSON_SIGNATURE_INVALID', signatures: bad.map((s) => ({ fieldName: s.fieldName, indication: s.indication, subIndication: s.subIndication, explanation: s.explanation })) },
     });
   }
+}
+
+/**
+ * The level the sender counts (the receiver applies the same rule, server/domain/signatures): `signed` only
+ * when a person registered for this agency signed before its seal. Another agency's signature under the seal
+ * is refused here, as the receiver would refuse it. With the axis away the registry cannot be asked: a person
+ * signature the node applied itself (a leader's key it holds) counts, one brought on the file does not.
+ */
+async function outgoingLevel(deps: NodeDeps, self: AgencyCode, report: PdfReport, personSignature: 'present' | 'apply'): Promise<{ level: SignatureLevel; bindings?: SignerBinding[] }> {
+  let registry;
+  try {
+    registry = await deps.axis.getAgency(self, self);
+  } catch (e) {
+    if (!isDomainError(e, 'ERR_AXIS_UNAVAILABLE')) throw e;
+    return { level: personSignature === 'apply' ? 'signed' : 'sealed' };
+  }
+  if (!registry) return { level: 'sealed' };
+  const bindings = await bindSigners(deps.axis, self, registry, report, deps.now());
+  // the last signature is this node's seal: the axis itself refuses a package whose seal is not bound
+  const roles = [...bindings.slice(0, -1).map((b) => b.role), 'seal' as const];
+  const foreign = firstForeignSignature(roles);
+  if (foreign >= 0) {
+    throw new DomainError('ERR_SIGNATURE_INVALID', `signature ${report.signatures[foreign]!.fieldName} is by another agency (${bindings[foreign]!.holder}): an agency seals only what its own people signed`, {
+      details: { reason: 'FOREIGN_SIGNATURE', fieldName: report.signatures[foreign]!.fieldName, boundTo: bindings[foreign]!.holder },
+    });
+  }
+  return { level: documentSignatureLevel(roles), bindings };
 }
 
 /** Recipient names from the axis registry (cached); ERR_RECIPIENT_UNKNOWN for an unregistered code. */
@@ -192,14 +221,14 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
     pdf = (await signPdf(pdf, { identity: seal, role: 'seal', signingTime: deps.now(), reason: 'Ký số của cơ quan, tổ chức', appearance: { name: hosted.name, ...(deps.font ? { font: deps.font } : {}) } })).pdf;
   }
   const finalReport = await verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
-  const findings = pdfFindings(finalReport, () => undefined);
   if (personSignature !== 'none' && (finalReport.indication !== 'TOTAL_PASSED' || finalReport.signatures.length < 2)) {
     throw new DomainError('ERR_SIGNATURE_INVALID', 'the sealed PDF does not validate (check the agency key and trust configuration)', { details: { reason: 'SEALED_PDF_INVALID', indication: finalReport.indication } });
   }
+  const { level, bindings } = personSignature === 'none' ? { level: 'unsigned' as const, bindings: undefined } : await outgoingLevel(deps, self, finalReport, personSignature);
   const verification: Verification = {
     verdict: 'accepted',
-    signatureLevel: personSignature === 'none' ? 'unsigned' : 'signed',
-    findings,
+    signatureLevel: level,
+    findings: pdfFindings(finalReport, bindings),
     verifiedAt: deps.now(),
   };
 

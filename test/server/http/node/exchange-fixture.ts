@@ -51,7 +51,7 @@ export async function startExchange(
   const trust = { trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl] };
   const axis = await composeAxis({ config, logger, connection, ...trust });
   await seedDevelopmentRegistry(await composeAxisRegistry(connection), {
-    agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, certificates: [a.seal.identity.certificate], secret: secretOf(a.code) })),
+    agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, certificates: [a.seal.identity.certificate], personCertificates: [a.person.identity.certificate], secret: secretOf(a.code) })),
   });
   let baseUrl = '';
   const state = { axisDown: false };
