@@ -12,6 +12,7 @@ import { openDatabase } from './database.js';
 import { loadOrCreateDevelopmentPki } from './dev-pki.js';
 import { readOrCreateSecret } from './dev-secrets.js';
 import { composeNode, type NodeRole } from './node.js';
+import { createWebAppRouter } from '../http/web-app.js';
 
 export interface RunningService {
   readonly url: string;
@@ -76,7 +77,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     }
     await ensureIndexes(db.connection);
 
-    const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(nodeRouter ? { nodeRouter } : {}) });
+    const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(nodeRouter ? { nodeRouter, webRouter: createWebAppRouter() } : {}) });
     const server = await startServer(app, config.port, config.host);
     // Stop order: the node's workers (they call the axis over HTTP), then the HTTP server, then the rest.
     stops.splice(node ? 1 : 0, 0, () => server.close());
@@ -87,7 +88,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       `lienthong (role ${config.role}) listening on ${server.url}`,
       `  database:  ${db.description}`,
       ...(axisRouter ? [`  axis API:  ${server.url}/axis/v1   (agencies: ${server.url}/axis/v1/agencies)`] : []),
-      ...(nodeRouter ? [`  clerk API: ${server.url}/api/v1   (login: POST ${server.url}/api/v1/auth/login)`, `  axis used: ${axisUrl}`] : []),
+      ...(nodeRouter ? [`  web app:   ${server.url}/   (the clerks' app; same logins)`, `  clerk API: ${server.url}/api/v1   (login: POST ${server.url}/api/v1/auth/login)`, `  axis used: ${axisUrl}`] : []),
       `  OpenAPI:   ${server.url}/openapi.json`,
       ...(nodeRouter
         ? [

@@ -14,6 +14,8 @@ export interface AppDeps {
   /** True when the service can serve (database reachable). */
   readonly ready: () => Promise<boolean>;
   readonly version?: string;
+  /** The clerk web app at `/` (server/http/web-app.ts); mounted after the APIs. */
+  readonly webRouter?: Router | null;
 }
 
 /** Builds the Express app without listening, so tests mount it on port 0 (STYLE.md: thin HTTP). */
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps): express.Application {
   });
   if (deps.axisRouter) app.use('/axis/v1', deps.axisRouter);
   if (deps.nodeRouter) app.use('/api/v1', deps.nodeRouter);
+  if (deps.webRouter) app.use(deps.webRouter);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

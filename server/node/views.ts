@@ -17,6 +17,20 @@ function lastCode(r: RecipientTrack): string | null {
   return r.timeline.length ? r.timeline[r.timeline.length - 1]!.code : null;
 }
 
+/** Why a document was refused, short enough for a list row: the code and the first failing signature's facts. */
+function refusalView(d: NodeDocument) {
+  const v = d.verification;
+  if (v.verdict !== 'refused' || !v.reasonCode) return {};
+  const bad = v.findings.find((f) => f.indication !== 'TOTAL_PASSED');
+  return {
+    refusal: {
+      reasonCode: v.reasonCode,
+      ...(bad?.subIndication ? { subIndication: bad.subIndication } : {}),
+      ...(bad ? { failedChecks: bad.checks.filter((c) => !c.passed).map((c) => c.name) } : {}),
+    },
+  };
+}
+
 export function documentSummaryView(d: NodeDocument) {
   const edoc = d.outgoing.find((m) => m.kind === 'edoc');
   return {
@@ -34,6 +48,7 @@ export function documentSummaryView(d: NodeDocument) {
     paper: d.metadata.paper,
     verdict: d.verification.verdict,
     signatureLevel: d.verification.signatureLevel,
+    ...refusalView(d),
     recalled: d.recalled,
     recipients: d.recipients.map((r) => ({ code: r.code, name: r.name, phase: r.state.phase, recall: r.state.recall, lastStatus: lastCode(r) })),
     ...(edoc ? { delivery: edoc.state } : {}),

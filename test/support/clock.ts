@@ -41,3 +41,11 @@ export function deadlineIn(ms: number): () => boolean {
   const end = performance.now() + ms;
   return () => performance.now() > end;
 }
+
+/** The shared clock of this test process (for fixtures; a test that advances time makes its own). */
+export const testClock: TestClock = createTestClock();
+
+/** `YYYY/MM/DD` of a clock's day in Vietnam time, as edXML writes dates. */
+export function edxmlDay(clock: TestClock = testClock): string {
+  return clock.day().replaceAll('-', '/');
+}

@@ -75,6 +75,10 @@ const schemas = {
       to: { type: 'array', items: code }, subject: { type: 'string' }, codeNumber: { type: 'string' }, codeNotation: { type: 'string' },
       promulgationDate: date, priority: { type: 'integer' }, paper: { type: 'boolean' }, verdict: { enum: ['accepted', 'refused'] },
       signatureLevel: { enum: ['signed', 'sealed', 'unsigned'] }, recalled: { type: 'boolean' },
+      refusal: {
+        type: 'object', required: ['reasonCode'], description: 'inbox, refused: the reason code and the first failing signature\'s sub-indication and failed checks',
+        properties: { reasonCode: { type: 'string' }, subIndication: { type: 'string' }, failedChecks: { type: 'array', items: { type: 'string' } } },
+      },
       recipients: { type: 'array', items: { type: 'object', properties: { code, name: { type: 'string' }, phase: { type: 'string' }, recall: { type: 'string' }, lastStatus: { oneOf: [statusCode, { type: 'null' }] } } } },
       delivery: { enum: ['pending', 'sent', 'failed'] }, createdAt: { type: 'string', format: 'date-time' },
     },
@@ -209,6 +213,18 @@ export const nodeOpenApi: OpenApiFragment = {
       post: {
         tags: ['node'], summary: 'Put the failed messages of a document back in the outbox', operationId: 'nodeRetryDocument', security: secured, parameters: [idParam],
         responses: { ...detail, '401': problem, '403': problem, '404': problem, '409': problem },
+      },
+    },
+    '/api/v1/agencies': {
+      get: {
+        tags: ['node'], summary: 'The axis registry (code, name, parent code of every agency), cached by the node for five minutes: the recipients a document may go to', operationId: 'nodeListRegistry', security: secured,
+        responses: {
+          '200': {
+            description: 'every agency, in code order',
+            content: json({ type: 'object', required: ['items', 'total'], properties: { total: { type: 'integer' }, items: { type: 'array', items: { type: 'object', required: ['code', 'name', 'parentCode'], properties: { code, name: { type: 'string' }, parentCode: { oneOf: [code, { type: 'null' }] } } } } } }),
+          },
+          '401': problem, '403': problem, '503': problem,
+        },
       },
     },
     '/api/v1/reports/monthly': {

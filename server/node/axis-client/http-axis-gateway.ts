@@ -143,6 +143,15 @@ export function createHttpAxisGateway(options: HttpAxisGatewayOptions): AxisGate
       const b = (await r.json()) as { code: string; role: string; status: string };
       return Object.freeze({ code: parseAgencyCode(b.code), role: b.role === 'person' ? 'person' : 'seal', status: b.status === 'revoked' ? 'revoked' : 'active' } as const);
     },
+    async listAgencies(as, query) {
+      const qs = new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize) });
+      const r = await authed(as, `/agencies?${qs}`, { method: 'GET' }, 'the registry list');
+      const body = (await r.json()) as { items: { code: string; name: string; parentCode: string | null }[]; total: number };
+      return {
+        items: body.items.map((a) => Object.freeze({ code: parseAgencyCode(a.code), name: String(a.name), parentCode: a.parentCode ? parseAgencyCode(a.parentCode) : null })),
+        total: Number(body.total),
+      };
+    },
     async getAgency(as, code): Promise<AxisAgencyInfo | null> {
       let r: Response;
       try {

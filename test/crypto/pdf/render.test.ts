@@ -99,7 +99,7 @@ describe('crypto/pdf appearances rendered by pdftoppm (Decree 30/2020 Appendix I
     const doc = await PDFDocument.create();
     doc.addPage([595, 842]).setRotation(degrees(90));
     const pki = testPki();
-    const out = (await signPdf(await doc.save(), { identity: pki.seal, role: 'seal', signingTime: new Date(), appearance: { font: vietnameseFont(), name: agency } })).pdf;
+    const out = (await signPdf(await doc.save(), { identity: pki.seal, role: 'seal', signingTime: pki.clock(), appearance: { font: vietnameseFont(), name: agency } })).pdf;
     const rect = listSignatureFields(PdfFile.open(out)).at(-1)!.widgets[0]!.rect!;
     // Displayed 90° clockwise: visual x = user y, visual y = 595 − user x (a landscape 842 × 595 page).
     const visual = [rect[1]!, 595 - rect[2]!, rect[3]!, 595 - rect[0]!];

@@ -11,12 +11,12 @@ const font = vietnameseFont();
 
 async function verify(pdf: Uint8Array): Promise<PdfReport> {
   const pki = testPki();
-  return verifyPdf(pdf, { trustAnchors: [pki.rootDer], crls: [new Uint8Array(readFileSync(pki.crlPath))], now: new Date() });
+  return verifyPdf(pdf, { trustAnchors: [pki.rootDer], crls: [new Uint8Array(readFileSync(pki.crlPath))], now: pki.clock() });
 }
 
 async function personThenSeal(input: Uint8Array, certify = false): Promise<{ first: Uint8Array; second: Uint8Array }> {
   const pki = testPki();
-  const t = new Date();
+  const t = pki.clock();
   const first = (await signPdf(input, { identity: pki.person, role: 'signer', signingTime: t, appearance: { font }, certify, reason: 'Phê duyệt' })).pdf;
   const second = (await signPdf(first, { identity: pki.seal, role: 'seal', signingTime: new Date(t.getTime() + 1000), appearance: { font } })).pdf;
   return { first, second };
@@ -97,14 +97,14 @@ describe('crypto/pdf signPdf (interop with pdfsig and qpdf)', function () {
 
   it('when a document signed by OpenSSL is signed twice more, then all three signatures are valid', async () => {
     const pki = testPki();
-    const input = opensslSignedDocument(await pdfLibDocument(1), pki, { subFilter: 'adbe.pkcs7.detached', signingTime: new Date() });
+    const input = opensslSignedDocument(await pdfLibDocument(1), pki, { subFilter: 'adbe.pkcs7.detached', signingTime: pki.clock() });
     const { second } = await personThenSeal(input);
     await expectTwoGoodSignatures(input, second, 1);
   });
 
   it('when signing, then the CMS is PAdES B-B: signing-certificate-v2 present, no signing-time attribute, /M in PDF date format', async () => {
     const pki = testPki();
-    const t = new Date();
+    const t = pki.clock();
     const out = await signPdf(await pdfLibDocument(1), { identity: pki.person, role: 'signer', signingTime: t, appearance: false });
     const [, b, c] = out.byteRange;
     const hex = Buffer.from(out.pdf.subarray(b + 1, c - 1)).toString('latin1').replace(/(00)+$/, '');
@@ -130,8 +130,8 @@ describe('crypto/pdf signPdf (interop with pdfsig and qpdf)', function () {
   it('when a document is certified with DocMDP /P 1, then signing it again is refused with ERR_PDF_UNSUPPORTED', async () => {
     const pki = testPki();
     const input = await pdfLibDocument(1);
-    const first = (await signPdf(input, { identity: pki.person, role: 'signer', signingTime: new Date(), appearance: false, certify: { permission: 1 } })).pdf;
-    const err = await signPdf(first, { identity: pki.seal, role: 'seal', signingTime: new Date(), appearance: false }).catch((e: unknown) => e);
+    const first = (await signPdf(input, { identity: pki.person, role: 'signer', signingTime: pki.clock(), appearance: false, certify: { permission: 1 } })).pdf;
+    const err = await signPdf(first, { identity: pki.seal, role: 'seal', signingTime: pki.clock(), appearance: false }).catch((e: unknown) => e);
     expect((err as { code?: string }).code).to.equal('ERR_PDF_UNSUPPORTED');
   });
 
@@ -140,14 +140,14 @@ describe('crypto/pdf signPdf (interop with pdfsig and qpdf)', function () {
     const src = tempFile(input);
     const out = src.replace(/\.pdf$/, '-enc.pdf');
     run('qpdf', ['--encrypt', 'u', 'o', '256', '--', src, out]);
-    const err = await signPdf(new Uint8Array(readFileSync(out)), { identity: testPki().person, role: 'signer', signingTime: new Date(), appearance: false }).catch((e: unknown) => e);
+    const err = await signPdf(new Uint8Array(readFileSync(out)), { identity: testPki().person, role: 'signer', signingTime: testPki().clock(), appearance: false }).catch((e: unknown) => e);
     expect((err as { code?: string }).code).to.equal('ERR_PDF_ENCRYPTED');
   });
 
   it('when an attachment is signed, then its text-only appearance sits at the top right of page 1', async () => {
     const pki = testPki();
     const input = await pdfLibDocument(2);
-    const out = (await signPdf(input, { identity: pki.seal, role: 'attachment', signingTime: new Date(), appearance: { font, documentNumber: '123/UBND-VP' } })).pdf;
+    const out = (await signPdf(input, { identity: pki.seal, role: 'attachment', signingTime: pki.clock(), appearance: { font, documentNumber: '123/UBND-VP' } })).pdf;
     const f = PdfFile.open(out);
     const { listSignatureFields } = await import('../../../crypto/pdf/signature-fields.js');
     const w = listSignatureFields(f)[0]!.widgets[0]!;
@@ -163,7 +163,7 @@ describe('crypto/pdf signPdf (interop with pdfsig and qpdf)', function () {
     const input = await documentWithEmptySignatureFields(['ChuKyLanhDao', 'DauCoQuan']);
     const { listSignatureFields } = await import('../../../crypto/pdf/signature-fields.js');
     const before = listSignatureFields(PdfFile.open(input));
-    const t = new Date();
+    const t = pki.clock();
     const first = (await signPdf(input, { identity: pki.person, role: 'signer', signingTime: t, fieldName: 'ChuKyLanhDao', appearance: { font } })).pdf;
     const second = (await signPdf(first, { identity: pki.seal, role: 'seal', signingTime: t, fieldName: 'DauCoQuan', appearance: { font } })).pdf;
     const after = listSignatureFields(PdfFile.open(second));
@@ -181,7 +181,7 @@ describe('crypto/pdf signPdf (interop with pdfsig and qpdf)', function () {
     const pki = testPki();
     const input = await pdfLibDocument(1);
     const { signPdfSized } = await import('../../../crypto/pdf/sign.js');
-    const out = await signPdfSized(input, { identity: pki.person, role: 'signer', signingTime: new Date(), appearance: false }, 100);
+    const out = await signPdfSized(input, { identity: pki.person, role: 'signer', signingTime: pki.clock(), appearance: false }, 100);
     expect(out.byteRange[2] - out.byteRange[1]).to.be.greaterThan(2 * 3000);
     expect(pdfsig(out.pdf).signatures[0]!.valid).to.equal(true);
     expect((await verify(out.pdf)).indication).to.equal('TOTAL_PASSED');

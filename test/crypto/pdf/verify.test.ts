@@ -12,8 +12,7 @@ describe('crypto/pdf verifyPdf', function () {
 
   before(async () => {
     const pki = testPki();
-    // After the certificates were issued (OpenSSL dates them from the second they are made).
-    t = new Date(Date.now() + 1000);
+    t = pki.clock();
     const one = (await signPdf(await pdfLibDocument(1), { identity: pki.person, role: 'signer', signingTime: t, appearance: false, reason: 'Ký duyệt', location: 'Hà Tĩnh' })).pdf;
     two = (await signPdf(one, { identity: pki.seal, role: 'seal', signingTime: new Date(t.getTime() + 5000), appearance: false })).pdf;
   });

@@ -6,7 +6,7 @@ import {
   validateChain,
   type DevKeyType,
 } from '../../../crypto/index.js';
-import { certPem, crlPem, DAY, devPki, HOUR, NOW, openssl, scratch, spareKey } from './fixtures.js';
+import { AT_NOW, certPem, crlPem, DAY, devPki, HOUR, NOW, openssl, scratch, spareKey } from './fixtures.js';
 
 describe('crypto/pki development PKI', function () {
   this.timeout(60_000);
@@ -23,7 +23,7 @@ describe('crypto/pki development PKI', function () {
         for (const a of pki.agencies) {
           for (const id of [a.seal, a.person]) {
             const leaf = tmp.file(`${keyType}-leaf.pem`, certPem(id.identity.certificate));
-            const r = openssl(['verify', '-CAfile', root, '-untrusted', ca, '-CRLfile', crl, '-crl_check', leaf]);
+            const r = openssl(['verify', ...AT_NOW, '-CAfile', root, '-untrusted', ca, '-CRLfile', crl, '-crl_check', leaf]);
             expect(r.status, r.stderr + r.stdout).to.equal(0);
             expect(r.stdout).to.contain(': OK');
           }
@@ -104,7 +104,7 @@ describe('crypto/pki development PKI', function () {
     const crl = issueCrl({ issuer: pki.issuingCa, revoked: [{ serialNumber: serial, revocationDate: revokedAt, reason: 'keyCompromise' }], thisUpdate: new Date(NOW.getTime() - HOUR), nextUpdate: new Date(NOW.getTime() + 7 * DAY) });
 
     const r = openssl([
-      'verify',
+      'verify', ...AT_NOW,
       '-CAfile', tmp.file('rv-root.pem', certPem(pki.root.certificate)),
       '-untrusted', tmp.file('rv-ca.pem', certPem(pki.issuingCa.certificate)),
       '-CRLfile', tmp.file('rv-crl.pem', crlPem(crl)),

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { createDevelopmentPki, encodePem, generateKey, type DevKeyType, type DevelopmentPki } from '../../../crypto/index.js';
+import { testClock } from '../../support/clock.js';
 
-/** The one clock of these tests: real time, so that OpenSSL (which verifies at its own now) agrees. */
-export const NOW = new Date();
+/** The one instant of these tests, from the suite's clock; OpenSSL is told it with `AT_NOW` (`-attime`). */
+export const NOW = testClock();
+/** OpenSSL's verify option that makes it judge validity at `NOW` instead of at its own wall clock. */
+export const AT_NOW: readonly string[] = ['-attime', String(Math.floor(NOW.getTime() / 1000))];
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
@@ -74,3 +77,4 @@ export function certPem(der: Uint8Array): string {
 export function crlPem(der: Uint8Array): string {
   return encodePem('X509 CRL', der);
 }
+

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { expect } from 'chai';
 import { issueCertificate, parseCertificate, parseOcspResponse, validateChain, type DevelopmentPki } from '../../../crypto/index.js';
-import { certPem, DAY, devPki, HOUR, NOW, openssl, scratch, spareKey } from './fixtures.js';
+import { certPem, DAY, devPki, HOUR, openssl, scratch, spareKey } from './fixtures.js';
+import { opensslNow } from '../../support/openssl-clock.js';
+
+/** OpenSSL's responder stamps its answers with its own clock, so these tests live on that clock. */
+const NOW = opensslNow();
 
 function opensslTime(d: Date): string {
   return d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';

@@ -9,7 +9,7 @@ import {
   type IssueCertificateOptions,
   type ValidateChainOptions,
 } from '../../../crypto/index.js';
-import { certPem, DAY, devPki, HOUR, NOW, openssl, scratch, spareKey } from './fixtures.js';
+import { AT_NOW, certPem, DAY, devPki, HOUR, NOW, openssl, scratch, spareKey } from './fixtures.js';
 
 const CRL_URL = 'http://pki.lienthong.invalid/crl/issuing-ca.crl';
 
@@ -50,7 +50,7 @@ describe('crypto/pki validateChain', function () {
 
   function opensslVerify(leafDer: Uint8Array, untrusted: Uint8Array[] = [pki.issuingCa.certificate]): string {
     const r = openssl([
-      'verify',
+      'verify', ...AT_NOW,
       '-CAfile', tmp.file('root.pem', certPem(pki.root.certificate)),
       '-untrusted', tmp.file('untrusted.pem', untrusted.map(certPem).join('')),
       tmp.file('leaf.pem', certPem(leafDer)),

@@ -9,6 +9,7 @@ import {
   AXIS_COLLECTIONS, createAgencyRepository, createDeliveryRepository, createSubmissionRepository, createTraceRepository, ensureAxisIndexes,
 } from '../../../storage/axis/index.js';
 import { createGridFsBlobStore } from '../../../storage/index.js';
+import { edxmlDay, testClock } from '../../support/clock.js';
 
 /** The agencies of the axis tests: codes from DOMAIN.md's checked table. */
 export const AGENCIES = [
@@ -32,7 +33,7 @@ export const secretOf = (code: string) => `dev-secret-for-${code}-0123456789`;
 let pki: Promise<DevelopmentPki> | undefined;
 /** One development PKI per test process (keys are slow to make; STYLE.md: generate once, cache). */
 export function testPki(): Promise<DevelopmentPki> {
-  pki ??= createDevelopmentPki({ now: new Date(), agencies: AGENCIES.map((a) => ({ ...a })) });
+  pki ??= createDevelopmentPki({ now: testClock(), agencies: AGENCIES.map((a) => ({ ...a })) });
   return pki;
 }
 
@@ -48,7 +49,7 @@ export const nextNumber = () => String(++counter + Math.floor(Math.random() * 10
 
 export function edocBytes(input: { from: AgencyCode; to: readonly AgencyCode[]; number?: string; subject?: string; date?: string }): { bytes: Uint8Array; documentId: string } {
   const number = input.number ?? nextNumber();
-  const date = input.date ?? '2026/11/23';
+  const date = input.date ?? edxmlDay();
   const documentId = `${input.from},${date},${number}/TEST-VT`;
   const bytes = buildEdocPackage({
     MessageHeader: {
@@ -73,19 +74,19 @@ export function edocBytes(input: { from: AgencyCode; to: readonly AgencyCode[]; 
 }
 
 export function statusBytes(input: { from: AgencyCode; original: { sender: AgencyCode; documentId: string }; statusCode: StatusCode; description?: string }): Uint8Array {
-  const [, date = '2026/11/23', code = '1/TEST-VT'] = input.original.documentId.split(',');
+  const [, date = edxmlDay(), code = '1/TEST-VT'] = input.original.documentId.split(',');
   return buildStatusPackage({
     From: { OrganId: input.from, OrganName: `Cơ quan ${input.from}` },
     ResponseFor: { OrganId: input.original.sender, Code: code, PromulgationDate: date, DocumentId: input.original.documentId },
     StatusCode: input.statusCode,
     ...(input.description ? { Description: input.description } : {}),
-    Timestamp: '2026/11/23 10:30:00',
+    Timestamp: `${edxmlDay()} 10:30:00`,
   });
 }
 
 /** Signs with the agency's seal (the certificate the registry binds). */
 export async function sealSign(p: DevelopmentPki, code: string, bytes: Uint8Array): Promise<Uint8Array> {
-  return signPackage(bytes, agencyOf(p, code).seal.identity, new Date());
+  return signPackage(bytes, agencyOf(p, code).seal.identity, testClock());
 }
 
 export const TOKEN_SECRET = 'test-token-secret-0123456789-abcdefghijkl';
@@ -99,7 +100,7 @@ export async function axisOn(connection: mongoose.Connection, p: DevelopmentPki,
     deliveries: createDeliveryRepository(connection),
     trace: createTraceRepository(connection),
     blobs: createGridFsBlobStore(connection, AXIS_COLLECTIONS.packagesBucket),
-    now: () => new Date(),
+    now: () => testClock(),
     newId: randomUUID,
     tokenSecret: TOKEN_SECRET,
     tokenTtlSeconds: 600,

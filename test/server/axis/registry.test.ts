@@ -6,6 +6,7 @@ import type { AxisServices } from '../../../server/axis/index.js';
 import { isDomainError } from '../../../server/domain/errors.js';
 import { useDatabase } from '../../support/database.js';
 import { AGENCIES, G12, H27, TAX, agencyOf, axisOn, seedAll, secretOf, testPki } from './fixtures.js';
+import { testClock } from '../../support/clock.js';
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -99,7 +100,7 @@ describe('server/compose/axis developmentSeed: the whole development registry @d
   it('when the development registry is seeded from a development PKI twice, then every agency is there once with its seal bound', async function () {
     this.timeout(60_000);
     const agencies = developmentAgencies();
-    const devPki = await createDevelopmentPki({ now: new Date(), keyType: 'p256', agencies: agencies.map((a) => ({ code: a.code, name: a.name })) });
+    const devPki = await createDevelopmentPki({ now: testClock(), keyType: 'p256', agencies: agencies.map((a) => ({ code: a.code, name: a.name })) });
     const { services } = await axisOn(db.connection(), devPki);
     const seed = developmentSeed(devPki, (code) => `dev-${code}-secret-0123456789`);
     expect(await services.seedDevelopmentRegistry({ agencies: seed })).to.deep.equal({ created: agencies.length, certificatesBound: agencies.length * 2, secretsSet: agencies.length }); // a seal and a demo leader each

@@ -9,6 +9,8 @@ import { isDomainError } from '../../../server/domain/errors.js';
 import { useDatabase } from '../../support/database.js';
 import { snapshot } from '../http/axis/support.js';
 import { G12, G22, H27, H49, agencyOf, axisOn, edocBytes, sealSign, seedAll, testPki } from './fixtures.js';
+import { createTestClock, testClock } from '../../support/clock.js';
+import { opensslNow } from '../../support/openssl-clock.js';
 
 async function codeAndDetails(p: Promise<unknown>): Promise<{ code?: string; details?: Readonly<Record<string, unknown>> }> {
   try {
@@ -98,6 +100,10 @@ describe('server/axis submitPackage: races, repairs and half-writes @db', () => 
   });
 
   it('when OpenSSL signs the package with SHA-256, then the axis accepts it; with SHA-1, then ERR_PACKAGE_SIGNATURE_INVALID', async () => {
+    // OpenSSL stamps the signing time from its own clock: the axis judges these packages on that clock.
+    const at = opensslNow();
+    const fresh = (issuer: DevelopmentPki['root']) => issueCrl({ issuer, revoked: [], thisUpdate: new Date(at.getTime() - 600_000), nextUpdate: new Date(at.getTime() + 86_400_000) });
+    const axis = (await axisOn(db.connection(), pki, { now: createTestClock(new Date(at.getTime() + 1000)), crls: [fresh(pki.issuingCa), fresh(pki.root)] })).services;
     const good = edocBytes({ from: H27, to: [G22] }).bytes;
     const accepted = await axis.submitPackage({ principal: { agencyCode: H27 }, type: 'edoc', packageBytes: good, signature: opensslSign(pki, H27, good, 'sha256') });
     expect(accepted.duplicate).to.equal(false);
@@ -111,7 +117,7 @@ describe('server/axis submitPackage: races, repairs and half-writes @db', () => 
 
   it('when the sender’s certificate is on the CA’s CRL, then ERR_PACKAGE_SIGNATURE_INVALID (REVOKED) and nothing is written', async () => {
     const seal = agencyOf(pki, H49).seal.identity.certificate;
-    const now = new Date();
+    const now = testClock();
     const crl = issueCrl({
       issuer: pki.issuingCa,
       revoked: [{ serialNumber: parseCertificate(seal).serialNumber, revocationDate: new Date(now.getTime() - 30 * 60_000), reason: 'keyCompromise' }],

@@ -53,6 +53,8 @@ describe('server/cli lienthong pki init', function () {
     expect(statSync(join(dir, 'passwords.txt')).mode & 0o077).to.equal(0);
     const root = readFileSync(join(dir, 'root.pem'));
     const crl = decodeCrls(readFileSync(join(dir, 'crl.pem')))[0]!;
+    // The CLI dated this PKI by its own clock (leaves start an hour before it): judge it at that moment.
+    const madeAt = new Date(parseCertificate(decodeCertificates(readFileSync(join(dir, '000.00.18.G12', 'seal.pem')))[0]!).notBefore.getTime() + 3_600_000);
     for (const code of codes) {
       for (const who of ['seal', 'person']) {
         const p12Path = join(code, `${who}.p12`);
@@ -62,12 +64,12 @@ describe('server/cli lienthong pki init', function () {
         const { identity } = importPkcs12(new Uint8Array(readFileSync(join(dir, p12Path))), pw!);
         const pem = decodeCertificates(readFileSync(join(dir, code, `${who}.pem`)))[0]!;
         expect(Buffer.from(identity.certificate).equals(Buffer.from(pem))).to.equal(true);
-        const r = validateChain({ leaf: identity.certificate, intermediates: identity.chain, trustAnchors: [new Uint8Array(root)], crls: [crl], at: new Date(), purpose: 'signature' });
+        const r = validateChain({ leaf: identity.certificate, intermediates: identity.chain, trustAnchors: [new Uint8Array(root)], crls: [crl], at: madeAt, purpose: 'signature' });
         expect(r.ok, r.reason).to.equal(true);
         if (who === 'seal') expect(parseCertificate(identity.certificate).organizationIdentifier).to.equal(code);
       }
     }
-    const v = openssl(['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing-ca.pem'), '-CRLfile', join(dir, 'crl.pem'), '-crl_check', join(dir, '000.00.18.G12', 'seal.pem')]);
+    const v = openssl(['verify', '-attime', String(Math.floor(madeAt.getTime() / 1000)), '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing-ca.pem'), '-CRLfile', join(dir, 'crl.pem'), '-crl_check', join(dir, '000.00.18.G12', 'seal.pem')]);
     expect(v.status, v.out).to.equal(0);
     const info = openssl(['pkcs12', '-info', '-nokeys', '-passin', `pass:${passwords.get(join('000.00.00.H49', 'person.p12'))}`, '-in', join(dir, '000.00.00.H49', 'person.p12')]);
     expect(info.status, info.out).to.equal(0);

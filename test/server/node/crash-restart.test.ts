@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { useDatabase } from '../../support/database.js';
 import { readJson } from '../../support/http.js';
 import { UNSIGNED_PDF, metadataFor } from '../http/node/exchange-fixture.js';
+import { deadlineIn, testClock } from '../../support/clock.js';
 
 const MAIN = fileURLToPath(new URL('../../../server/cli/main.js', import.meta.url));
 const PASSWORD = 'crash-test-password-1';
@@ -44,14 +45,14 @@ describe('node process killed with SIGKILL while sending, then restarted @db @sl
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const end = Date.now() + 120_000;
+    const expired = deadlineIn(120_000);
     for (;;) {
       try {
         if ((await fetch(`${base()}/readyz`)).ok) return;
       } catch {
         /* not yet */
       }
-      if (Date.now() > end) throw new Error('the node did not start');
+      if (expired()) throw new Error('the node did not start');
       await sleep(200);
     }
   }
@@ -114,12 +115,14 @@ describe('node process killed with SIGKILL while sending, then restarted @db @sl
     if (!child) await start();
     const h27 = await login(H27);
     token = await login(G22);
-    const end = Date.now() + 300_000;
+    const expired = deadlineIn(300_000);
+    // Counted by promulgation date: the month of the documents' date, whatever the service's own clock says.
+    const month = testClock.month();
     let received: any[] = [];
     for (;;) {
       const list = await readJson(await fetch(`${base()}/api/v1/documents?box=inbox&pageSize=100`, { headers: { authorization: `Bearer ${h27}` } }));
       received = (list.items as any[]).filter((d) => documentIds.includes(d.documentId));
-      if (received.length >= N || Date.now() > end) break;
+      if (received.length >= N || expired()) break;
       await sleep(1000);
     }
     expect(received).to.have.length(N); // each exactly once
@@ -128,7 +131,7 @@ describe('node process killed with SIGKILL while sending, then restarted @db @sl
     for (;;) {
       const list = await readJson(await fetch(`${base()}/api/v1/documents?box=outbox&pageSize=100`, { headers: { authorization: `Bearer ${token}` } }));
       outbox = (list.items as any[]).filter((d) => documentIds.includes(d.documentId));
-      if (outbox.every((d) => d.recipients[0].lastStatus === '01') || Date.now() > end) break;
+      if (outbox.every((d) => d.recipients[0].lastStatus === '01') || expired()) break;
       await sleep(1000);
     }
     expect(outbox).to.have.length(N);
@@ -140,9 +143,9 @@ describe('node process killed with SIGKILL while sending, then restarted @db @sl
     let sender: any;
     let receiver: any;
     for (;;) {
-      sender = await readJson(await fetch(`${base()}/api/v1/reports/monthly?month=2026-11`, { headers: { authorization: `Bearer ${token}` } }));
-      receiver = await readJson(await fetch(`${base()}/api/v1/reports/monthly?month=2026-11`, { headers: { authorization: `Bearer ${h27}` } }));
-      if ((sender.outgoing === N && receiver.inbound === N) || Date.now() > end) break;
+      sender = await readJson(await fetch(`${base()}/api/v1/reports/monthly?month=${month}`, { headers: { authorization: `Bearer ${token}` } }));
+      receiver = await readJson(await fetch(`${base()}/api/v1/reports/monthly?month=${month}`, { headers: { authorization: `Bearer ${h27}` } }));
+      if ((sender.outgoing === N && receiver.inbound === N) || expired()) break;
       await sleep(1000);
     }
     expect(sender).to.include({ outgoing: N, signed: N });

@@ -6,6 +6,7 @@ import { createDevelopmentKeyStore } from '../../../server/node/keys/development
 import { parseDocumentMetadata } from '../../../server/node/metadata.js';
 import { backoffDelayMs, dispatchDueOf } from '../../../server/node/outgoing.js';
 import { devIdentityToPkcs12 } from '../../../server/node/provision.js';
+import { testClock } from '../../support/clock.js';
 
 const codeOf = (f: () => unknown): string | undefined => {
   try {
@@ -84,8 +85,8 @@ describe('server/node development key store', function () {
   const secret = 'key-store-secret-0123456789abcdef-0123';
 
   it('when a PKCS#12 is stored, then it comes back as the same identity, sealed at rest, and does not open with another secret or in another slot', async () => {
-    const pki = await createDevelopmentPki({ now: new Date(), agencies: [{ code: G22, name: 'VPCP' }] });
-    const store = createDevelopmentKeyStore(items, secret, () => new Date());
+    const pki = await createDevelopmentPki({ now: testClock(), agencies: [{ code: G22, name: 'VPCP' }] });
+    const store = createDevelopmentKeyStore(items, secret, () => testClock());
     const p12 = devIdentityToPkcs12(pki.agencies[0]!.seal, 'seal');
     await store.putPkcs12({ agencyCode: G22, kind: 'seal' }, p12.pkcs12, p12.password);
     const id = await store.getIdentity({ agencyCode: G22, kind: 'seal' });
@@ -94,7 +95,7 @@ describe('server/node development key store', function () {
     expect(Buffer.from(sealed).includes(Buffer.from(p12.pkcs12.subarray(0, 64)))).to.equal(false);
     expect(await store.getIdentity({ agencyCode: G22, kind: 'person', userId: 'nobody' })).to.equal(null);
 
-    const other = createDevelopmentKeyStore(items, `${secret}-other`, () => new Date());
+    const other = createDevelopmentKeyStore(items, `${secret}-other`, () => testClock());
     let code: string | undefined;
     await other.getIdentity({ agencyCode: G22, kind: 'seal' }).catch((e) => (code = e.code));
     expect(code).to.equal('ERR_KEY_UNAVAILABLE');
@@ -106,7 +107,7 @@ describe('server/node development key store', function () {
   });
 
   it('when a secret is stored, then it reads back and is not stored in clear', async () => {
-    const store = createDevelopmentKeyStore(items, secret, () => new Date());
+    const store = createDevelopmentKeyStore(items, secret, () => testClock());
     await store.putSecret('axis-secret:x', 'very-secret-value');
     expect(await store.getSecret('axis-secret:x')).to.equal('very-secret-value');
     expect(Buffer.from(rows.get('secret:axis-secret:x')!).includes(Buffer.from('very-secret-value'))).to.equal(false);

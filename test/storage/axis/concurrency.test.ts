@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { parseAgencyCode } from '../../../server/domain/agency/index.js';
 import { createDeliveryRepository } from '../../../storage/axis/delivery-repository.js';
 import { useDatabase } from '../../support/database.js';
+import { testClock } from '../../support/clock.js';
 
 /**
  * FerretDB 1.24 runs findAndModify/update as read-then-write (FerretDB issue #3040); the record lock must keep
@@ -14,11 +15,11 @@ describe('storage/axis deliveries under concurrency @db', () => {
 
   it('when 12 acknowledgements race for one pending delivery, then exactly one wins and downloads are all counted', async () => {
     const repo = createDeliveryRepository(db.connection());
-    await repo.ensure([{ docId: 'd-race', recipient, sender, type: 'edoc', documentId: 'x', sha256: '00', size: 1, submittedAt: new Date() }]);
-    const downloads = await Promise.all(Array.from({ length: 12 }, () => repo.recordDownload('d-race', recipient, new Date())));
+    await repo.ensure([{ docId: 'd-race', recipient, sender, type: 'edoc', documentId: 'x', sha256: '00', size: 1, submittedAt: testClock() }]);
+    const downloads = await Promise.all(Array.from({ length: 12 }, () => repo.recordDownload('d-race', recipient, testClock())));
     expect(downloads.every((d) => d !== null)).to.equal(true);
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => repo.acknowledge('d-race', recipient, i % 2 ? 'done' : 'fail', new Date())),
+      Array.from({ length: 12 }, (_, i) => repo.acknowledge('d-race', recipient, i % 2 ? 'done' : 'fail', testClock())),
     );
     expect(results.filter((r) => r !== null)).to.have.length(1);
     const final = await repo.find('d-race', recipient);

@@ -7,6 +7,7 @@ import {
 } from '../../../storage/axis/index.js';
 import { appendTrace, verifyTraceChain } from '../../../server/axis/trace.js';
 import { useDatabase } from '../../support/database.js';
+import { testClock } from '../../support/clock.js';
 
 const A = parseAgencyCode('000.00.00.G22');
 const B = parseAgencyCode('000.00.00.G12');
@@ -44,19 +45,19 @@ describe('storage/axis repositories @db', () => {
 
   it('when an agency code is registered twice, then the second is ERR_AGENCY_EXISTS and the first is unchanged', async () => {
     const repo = createAgencyRepository(db.connection());
-    await repo.create({ code: A, name: 'first', parentCode: null, certificates: [], createdAt: new Date() });
-    expect(await codeOf(repo.create({ code: A, name: 'second', parentCode: null, certificates: [], createdAt: new Date() }))).to.equal('ERR_AGENCY_EXISTS');
+    await repo.create({ code: A, name: 'first', parentCode: null, certificates: [], createdAt: testClock() });
+    expect(await codeOf(repo.create({ code: A, name: 'second', parentCode: null, certificates: [], createdAt: testClock() }))).to.equal('ERR_AGENCY_EXISTS');
     expect((await repo.findByCode(A))?.name).to.equal('first');
   });
 
   it('when an update carries a stale version, then nothing changes (guarded single-document write)', async () => {
     const repo = createAgencyRepository(db.connection());
-    await repo.create({ code: B, name: 'v1', parentCode: null, certificates: [], createdAt: new Date() });
+    await repo.create({ code: B, name: 'v1', parentCode: null, certificates: [], createdAt: testClock() });
     const der = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00, 0xff]);
-    const cert = { sha256: 'ef'.repeat(32), der, subject: 'CN=s', issuer: 'CN=i', serialNumber: '01', role: 'seal' as const, notBefore: new Date(0), notAfter: new Date(1e12), status: 'active' as const, boundAt: new Date() };
-    const first = await repo.update(B, 1, { name: 'v2', certificates: [cert], updatedAt: new Date() });
+    const cert = { sha256: 'ef'.repeat(32), der, subject: 'CN=s', issuer: 'CN=i', serialNumber: '01', role: 'seal' as const, notBefore: new Date(0), notAfter: new Date(1e12), status: 'active' as const, boundAt: testClock() };
+    const first = await repo.update(B, 1, { name: 'v2', certificates: [cert], updatedAt: testClock() });
     expect(first?.version).to.equal(2);
-    expect(await repo.update(B, 1, { name: 'stale', updatedAt: new Date() })).to.equal(null);
+    expect(await repo.update(B, 1, { name: 'stale', updatedAt: testClock() })).to.equal(null);
     const back = await repo.findByCode(B);
     expect(back?.name).to.equal('v2');
     expect(Buffer.from(back!.certificates[0]!.der).equals(Buffer.from(der))).to.equal(true);
@@ -79,23 +80,23 @@ describe('storage/axis repositories @db', () => {
 
   it('when deliveries are ensured twice and acknowledged twice, then one delivery each and only the first ack changes it', async () => {
     const repo = createDeliveryRepository(db.connection());
-    const base = { docId: 'd-1', sender: A, type: 'edoc' as const, documentId: 'X', sha256: 'ab'.repeat(32), size: 10, submittedAt: new Date() };
+    const base = { docId: 'd-1', sender: A, type: 'edoc' as const, documentId: 'X', sha256: 'ab'.repeat(32), size: 10, submittedAt: testClock() };
     await repo.ensure([{ ...base, recipient: B }, { ...base, recipient: C }]);
     await repo.ensure([{ ...base, recipient: B }]);
     expect((await repo.list({ recipient: B, state: 'pending', skip: 0, limit: 10 })).total).to.equal(1);
     expect((await repo.list({ recipient: A, state: 'pending', skip: 0, limit: 10 })).total).to.equal(0);
-    const acked = await repo.acknowledge('d-1', B, 'done', new Date());
+    const acked = await repo.acknowledge('d-1', B, 'done', testClock());
     expect(acked?.state).to.equal('done');
     expect(acked?.version).to.equal(2);
-    expect(await repo.acknowledge('d-1', B, 'fail', new Date())).to.equal(null);
+    expect(await repo.acknowledge('d-1', B, 'fail', testClock())).to.equal(null);
     expect((await repo.find('d-1', B))?.state).to.equal('done');
     expect((await repo.find('d-1', C))?.state).to.equal('pending');
-    expect((await repo.recordDownload('d-1', C, new Date()))?.downloads).to.equal(1);
+    expect((await repo.recordDownload('d-1', C, testClock()))?.downloads).to.equal(1);
   });
 
   it('when two trace entries claim the same seq or eventKey, then the second is ERR_DUPLICATE_KEY', async () => {
     const repo = createTraceRepository(db.connection());
-    const e = { seq: 1, eventKey: 'k1', at: new Date(), event: 'submitted' as const, actor: A, docId: 'd', details: { n: 1 }, prevHash: '0'.repeat(64), hash: 'h1' };
+    const e = { seq: 1, eventKey: 'k1', at: testClock(), event: 'submitted' as const, actor: A, docId: 'd', details: { n: 1 }, prevHash: '0'.repeat(64), hash: 'h1' };
     await repo.insert(e);
     expect(await codeOf(repo.insert({ ...e, eventKey: 'k2' }))).to.equal('ERR_DUPLICATE_KEY');
     expect(await codeOf(repo.insert({ ...e, seq: 2 }))).to.equal('ERR_DUPLICATE_KEY');

@@ -49,6 +49,13 @@ export interface AxisAgencyInfo {
   readonly certificates: readonly AxisCertificateInfo[];
 }
 
+/** One row of the axis registry list (no certificates). */
+export interface AxisAgencySummary {
+  readonly code: AgencyCode;
+  readonly name: string;
+  readonly parentCode: AgencyCode | null;
+}
+
 /**
  * The axis as the node sees it, acting for one hosted agency at a time. Implemented over HTTP in
  * server/node/axis-client/. Failures: ERR_AXIS_UNAVAILABLE (network, 5xx: retry later), ERR_UNAUTHENTICATED,
@@ -63,4 +70,6 @@ export interface AxisGateway {
   getAgency(as: AgencyCode, code: AgencyCode): Promise<AxisAgencyInfo | null>;
   /** The agency a certificate (hex SHA-256) is bound to, and in which role; null when no agency holds it. */
   findCertificateHolder(as: AgencyCode, sha256: string): Promise<CertificateHolder | null>;
+  /** One page of the registry (every agency, in code order). */
+  listAgencies(as: AgencyCode, query: { readonly page: number; readonly pageSize: number }): Promise<{ readonly items: readonly AxisAgencySummary[]; readonly total: number }>;
 }

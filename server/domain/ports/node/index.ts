@@ -6,4 +6,4 @@ export type { IdempotencyRecord, IdempotencyRepository } from './idempotency.js'
 export { COUNTER_NAMES, COUNTER_RECENT_KEYS } from './counters.js';
 export type { CounterName, CounterRepository, MonthlyCounters } from './counters.js';
 export type { KeyRef, KeyStore, SealedItemRepository } from './key-store.js';
-export type { AxisAgencyInfo, AxisCertificateInfo, AxisDeliveryInfo, AxisDownloadResult, AxisGateway, CertificateHolder } from './axis-gateway.js';
+export type { AxisAgencyInfo, AxisAgencySummary, AxisCertificateInfo, AxisDeliveryInfo, AxisDownloadResult, AxisGateway, CertificateHolder } from './axis-gateway.js';

@@ -15,6 +15,7 @@ import { documentDetailView, documentSummaryView } from '../../../node/views.js'
 import { bearerAuth } from '../../auth.js';
 import { parseWith } from '../../validate.js';
 import { monthlyReport } from '../../../node/report/monthly-report.js';
+import { listRegistryAgencies } from '../../../node/registry-directory.js';
 
 export interface NodeServices {
   readonly deps: NodeDeps;
@@ -127,6 +128,11 @@ export function createNodeRouter(services: NodeServices): Router {
     const doc = await retryFailedMessages(deps, await findOwnDocument(deps, p, id));
     services.onQueued?.();
     res.json(documentDetailView(doc));
+  });
+
+  router.get('/agencies', auth, async (_req, res) => {
+    const items = await listRegistryAgencies(deps, principalOf(res));
+    res.json({ items: items.map((a) => ({ code: a.code, name: a.name, parentCode: a.parentCode })), total: items.length });
   });
 
   router.get('/reports/monthly', auth, async (req, res) => {

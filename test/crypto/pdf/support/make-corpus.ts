@@ -10,7 +10,7 @@ import { testPki } from './pki.js';
 const dir = join(process.cwd(), 'test', 'vectors', 'pdf');
 mkdirSync(dir, { recursive: true });
 const pki = testPki();
-const signingTime = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000);
+const signingTime = new Date(Math.floor(pki.clock().getTime() / 1000) * 1000);
 const entries = await buildCorpus(pki, signingTime);
 copyFileSync(pki.rootPath, join(dir, 'root.pem'));
 copyFileSync(pki.crlPath, join(dir, 'ca.crl.pem'));

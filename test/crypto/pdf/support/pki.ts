@@ -1,9 +1,10 @@
-import { createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeySigner, type SigningIdentity } from '../../../../crypto/index.js';
+import { createTestClock, type TestClock } from '../../../support/clock.js';
 
 /** A small PKI made with the system OpenSSL (independent of ours): root → issuing CA → person and seal. */
 export interface TestPki {
@@ -17,6 +18,11 @@ export interface TestPki {
   readonly chainPath: string;
   readonly rootPath: string;
   readonly crlPath: string;
+  /**
+   * The clock of this PKI: OpenSSL dates its certificates from the moment it makes them, so tests take their
+   * instants from here (a minute after the root's notBefore, moving on monotonically), never from the calendar.
+   */
+  readonly clock: TestClock;
 }
 
 function openssl(dir: string, args: string[]): void {
@@ -92,6 +98,7 @@ export function testPki(): TestPki {
     chainPath: join(dir, 'chain.pem'),
     rootPath: join(dir, 'root.pem'),
     crlPath: join(dir, 'ca.crl.pem'),
+    clock: createTestClock(new Date(new Date(new X509Certificate(readFileSync(join(dir, 'root.pem'))).validFrom).getTime() + 60_000)),
   };
   return cached;
 }

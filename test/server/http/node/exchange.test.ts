@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { signPdf, verifyPdf } from '../../../../crypto/index.js';
 import { buildEdocPackage, signPackage, type Bussiness } from '../../../../server/domain/edxml/index.js';
@@ -5,6 +6,7 @@ import { devIdentityToPkcs12 } from '../../../../server/node/provision.js';
 import { createHostedAgencyRepository } from '../../../../storage/node/index.js';
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
+import { edxmlDay } from '../../../support/clock.js';
 import { listOpenApiOperations, listRoutes } from '../../../support/routes.js';
 import {
   G12, G22, H27, H49, UNSIGNED_PDF, api, eventually, inboxDocument, loginAs, metadataFor, personSignedPdf, postDocument, secretOf, startExchange, type Exchange,
@@ -46,7 +48,7 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
       expect(doc.recipients[0].timeline.map((t: any) => t.code)).to.deep.equal(['01']);
       // re-parse the received file: two signatures, the last by the sender's seal
       const file = new Uint8Array(await (await api(ex.baseUrl, token, 'GET', `/documents/${doc.id}/file`)).arrayBuffer());
-      const report = await verifyPdf(file, { trustAnchors: [ex.pki.root.certificate], crls: [ex.pki.crl, ex.pki.rootCrl], now: new Date() });
+      const report = await verifyPdf(file, { trustAnchors: [ex.pki.root.certificate], crls: [ex.pki.crl, ex.pki.rootCrl], now: ex.clock() });
       expect(report.indication).to.equal('TOTAL_PASSED');
       expect(report.signatures).to.have.length(2);
       expect(report.signatures[1]!.cms?.signer?.sha256).to.equal(sigs[2]!.signerSha256);
@@ -123,38 +125,38 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
 
   it('when a document and its replacement wait together at the axis, then the receiver stores the earlier one first and marks it superseded', async () => {
     const sender = ex.agency(G12);
-    const pdf = (await signPdf(await personSignedPdf(sender), { identity: sender.seal.identity, role: 'seal', signingTime: new Date(), appearance: false })).pdf;
+    const pdf = (await signPdf(await personSignedPdf(sender), { identity: sender.seal.identity, role: 'seal', signingTime: ex.clock(), appearance: false })).pdf;
     const tokenR = await fetch(`${ex.baseUrl}/axis/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ systemId: G12, secret: secretOf(G12) }) });
     const axisToken = (await readJson(tokenR)).accessToken as string;
     const submit = async (number: string, bussiness: Omit<Bussiness, 'Paper'>): Promise<string> => {
-      const documentId = `000.00.00.G12,2026/11/20,${number}/BTC-VP`;
+      const documentId = `000.00.00.G12,${edxmlDay(ex.clock)},${number}/BTC-VP`;
       const pkg = buildEdocPackage({
         MessageHeader: {
           From: { OrganId: G12, OrganName: 'Bộ Tài chính' }, To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }], DocumentId: documentId,
-          Code: { CodeNumber: number, CodeNotation: 'BTC-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: '2026/11/20' },
+          Code: { CodeNumber: number, CodeNotation: 'BTC-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: edxmlDay(ex.clock) },
           DocumentType: { Type: 1, TypeName: 'Công văn' }, Subject: `Văn bản ${number}`, SignerInfo: { FullName: 'Trần B' }, ToPlaces: [], OtherInfo: { Priority: 0 }, ResponseFor: [],
         },
-        TraceHeaderList: { TraceHeader: [{ OrganId: G12, Timestamp: '2026/11/20 09:00:00' }], Bussiness: { Paper: 0, ...bussiness } },
+        TraceHeaderList: { TraceHeader: [{ OrganId: G12, Timestamp: `${edxmlDay(ex.clock)} 09:00:00` }], Bussiness: { Paper: 0, ...bussiness } },
         Attachments: [{ ContentId: 'cid:1', AttachmentName: `${number}.pdf`, ContentType: 'application/pdf', Content: pdf, Zipped: false }],
       });
       const form = new FormData();
       form.set('type', 'edoc');
       form.set('package', new Blob([pkg]), 'p.edxml');
-      form.set('signature', new Blob([await signPackage(pkg, sender.seal.identity, new Date())]), 'p.p7s');
+      form.set('signature', new Blob([await signPackage(pkg, sender.seal.identity, ex.clock())]), 'p.p7s');
       const r = await fetch(`${ex.baseUrl}/axis/v1/edocs`, { method: 'POST', headers: { authorization: `Bearer ${axisToken}` }, body: form });
       expect(r.status, JSON.stringify(await readJson(r.clone()))).to.equal(201);
       return documentId;
     };
     // Hold Hà Tĩnh's poll lease so both packages wait at the axis and reach the node in one poll.
     const hosted = createHostedAgencyRepository(db.connection());
-    await eventually('the poll lease of H27', async () => (await hosted.claimPoll(H27, 'test-holder', new Date(), 60_000)) || undefined);
+    await eventually('the poll lease of H27', async () => (await hosted.claimPoll(H27, 'test-holder', ex.clock(), 60_000)) || undefined);
     let earlierId: string;
     let laterId: string;
     try {
       earlierId = await submit('81', { BussinessDocType: 0 });
       laterId = await submit('82', { BussinessDocType: 3, DocumentId: earlierId, BussinessDocReason: 'Thay thế do sai sót' });
     } finally {
-      await hosted.releasePoll(H27, 'test-holder', new Date());
+      await hosted.releasePoll(H27, 'test-holder', ex.clock());
     }
     const replacement = await inboxDocument(ex.baseUrl, h27, laterId);
     expect(replacement.metadata.targetDocumentId).to.equal(earlierId);
@@ -193,7 +195,7 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
   it('when the same send is repeated with the same Idempotency-Key, then one document; with another body, ERR_IDEMPOTENCY_MISMATCH', async () => {
     const pdf = await personSignedPdf(ex.agency(G22));
     const meta = metadataFor([H49]);
-    const key = `idem-${Date.now()}`;
+    const key = `idem-${randomUUID()}`;
     const first = await readJson(await postDocument(ex.baseUrl, g22, pdf, meta, key));
     const second = await postDocument(ex.baseUrl, g22, pdf, meta, key);
     const secondBody = await readJson(second);
@@ -206,7 +208,7 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
     expect(other.status).to.equal(409);
     expect((await readJson(other)).code).to.equal('ERR_IDEMPOTENCY_MISMATCH');
     // a refused request leaves the key free for the corrected one
-    const key2 = `idem-refused-${Date.now()}`;
+    const key2 = `idem-refused-${randomUUID()}`;
     const meta2 = metadataFor([H49]);
     const refused = await postDocument(ex.baseUrl, g22, UNSIGNED_PDF, meta2, key2);
     expect((await readJson(refused)).code).to.equal('ERR_DOCUMENT_UNSIGNED');
@@ -217,20 +219,20 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
 
   it('when a PDF is altered after signing, then the receiver refuses it with 02 and the reason, and the 02 reaches the sender through the axis', async () => {
     const sender = ex.agency(G12);
-    const signed = (await signPdf(await personSignedPdf(sender), { identity: sender.seal.identity, role: 'seal', signingTime: new Date(), appearance: false })).pdf;
+    const signed = (await signPdf(await personSignedPdf(sender), { identity: sender.seal.identity, role: 'seal', signingTime: ex.clock(), appearance: false })).pdf;
     const altered = new Uint8Array(signed);
     altered[7] = altered[7] === 0x37 ? 0x36 : 0x37; // %PDF-1.7 → %PDF-1.6: inside the signed byte ranges
-    const documentId = '000.00.00.G12,2026/11/20,77/BTC-VP';
+    const documentId = `000.00.00.G12,${edxmlDay(ex.clock)},77/BTC-VP`;
     const pkg = buildEdocPackage({
       MessageHeader: {
         From: { OrganId: G12, OrganName: 'Bộ Tài chính' }, To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }], DocumentId: documentId,
-        Code: { CodeNumber: '77', CodeNotation: 'BTC-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: '2026/11/20' },
+        Code: { CodeNumber: '77', CodeNotation: 'BTC-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: edxmlDay(ex.clock) },
         DocumentType: { Type: 1, TypeName: 'Công văn' }, Subject: 'Văn bản bị sửa sau khi ký', SignerInfo: { FullName: 'Trần B' }, ToPlaces: [], OtherInfo: { Priority: 0 }, ResponseFor: [],
       },
-      TraceHeaderList: { TraceHeader: [{ OrganId: G12, Timestamp: '2026/11/20 09:00:00' }], Bussiness: { BussinessDocType: 0, Paper: 0 } },
+      TraceHeaderList: { TraceHeader: [{ OrganId: G12, Timestamp: `${edxmlDay(ex.clock)} 09:00:00` }], Bussiness: { BussinessDocType: 0, Paper: 0 } },
       Attachments: [{ ContentId: 'cid:1', AttachmentName: 'altered.pdf', ContentType: 'application/pdf', Content: altered, Zipped: false }],
     });
-    const signature = await signPackage(pkg, sender.seal.identity, new Date());
+    const signature = await signPackage(pkg, sender.seal.identity, ex.clock());
     const tokenR = await fetch(`${ex.baseUrl}/axis/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ systemId: G12, secret: secretOf(G12) }) });
     const axisToken = (await readJson(tokenR)).accessToken as string;
     const form = new FormData();
@@ -316,11 +318,12 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
   });
 
   it('when documents were sent and received, then the monthly counters show them without a scan', async () => {
-    const r = await readJson(await api(ex.baseUrl, g22, 'GET', '/reports/monthly?month=2026-11'));
+    const r = await readJson(await api(ex.baseUrl, g22, 'GET', `/reports/monthly?month=${ex.clock.month()}`));
     expect(r.outgoing).to.be.greaterThan(3);
     expect(r.signed).to.be.greaterThan(2);
     expect(r.unsigned).to.equal(1);
-    const h = await readJson(await api(ex.baseUrl, h27, 'GET', `/reports/monthly`));
+    const h = await readJson(await api(ex.baseUrl, h27, 'GET', '/reports/monthly'));
+    expect(h.month, 'the node reports the month of its own clock by default').to.equal(ex.clock.month());
     expect(h.inbound).to.be.greaterThan(2);
     expect(h.inboundRefused).to.be.greaterThan(0);
   });
