@@ -17,14 +17,19 @@ export type CryptoErrorCode =
   | 'ERR_KEY_MISMATCH'
   | 'ERR_ALGORITHM_UNSUPPORTED'
   | 'ERR_ALGORITHM_REFUSED'
+  | 'ERR_XMLDSIG_MALFORMED'
   | 'ERR_PDF_MALFORMED'
   | 'ERR_PDF_ENCRYPTED'
   | 'ERR_PDF_UNSUPPORTED'
   | 'ERR_PDF_SIGNATURE_TOO_LARGE'
+  | 'ERR_PDF_LIMIT'
   | 'ERR_IMAGE_MALFORMED'
   | 'ERR_POOL_CLOSED'
   | 'ERR_POOL_BUSY'
-  | 'ERR_POOL_WORKER';
+  | 'ERR_POOL_WORKER'
+  | 'ERR_TSP_MALFORMED'
+  | 'ERR_TSP_REJECTED'
+  | 'ERR_POOL_TIMEOUT';
 
 export class CryptoError extends Error {
   readonly code: CryptoErrorCode;

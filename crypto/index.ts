@@ -8,3 +8,5 @@ export * from './pki/index.js';
 export * from './cms/index.js';
 export * from './pdf/index.js';
 export * from './pool/index.js';
+export * from './tsp/index.js';
+export * from './xmldsig/index.js';

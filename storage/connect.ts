@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { DomainError } from '../server/domain/errors.js';
+import { detectServerKind } from './server-kind.js';
 
 export interface ConnectOptions {
   readonly uri: string;
@@ -39,6 +40,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<mongoose
     await connection.close().catch(() => undefined);
     throw new DomainError('ERR_DATABASE_UNAVAILABLE', `cannot connect to the database: ${(cause as Error).message}`, { cause });
   }
+  // Repositories take the record lock only where the server needs it (storage/record-lock.ts).
+  await detectServerKind(connection);
   return connection;
 }
 

@@ -2,6 +2,7 @@
 export { connectDatabase, ensureIndexes, pingDatabase, type DatabaseCommand } from './connect.js';
 export { startEmbeddedServer, type EmbeddedServer } from './embedded/start-embedded-server.js';
 export { createGridFsBlobStore } from './blob/gridfs-blob-store.js';
+export { withRecentBlobCache } from './blob/recent-blob-cache.js';
 export { translateMongoError, isDuplicateKeyError } from './mongo-errors.js';
 export { locateServer, type ServerBinary } from './embedded/locate-server.js';
 export type { Connection as DatabaseConnection } from 'mongoose';

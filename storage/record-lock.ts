@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type mongoose from 'mongoose';
 import { DomainError } from '../server/domain/errors.js';
 import { isDuplicateKeyError, translateMongoError } from './mongo-errors.js';
+import { serverKindOf } from './server-kind.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = Record<string, any>;
@@ -18,6 +19,10 @@ const MAX_WAIT_MS = 15_000;
  * 20 concurrent $inc → 7; 20 guarded findOneAndUpdate → 2 winners). Every guarded write of the node's
  * repositories (node and axis) runs inside this lock, so the guard holds on MongoDB and FerretDB alike. A lock left by a
  * crashed process expires after 10 s.
+ *
+ * On MongoDB itself a single-document update is atomic, so there the lock is skipped (three commands become
+ * one): the server's kind is asked once at connect (storage/server-kind.ts); a server that did not say counts
+ * as one that needs the lock.
  */
 export function createRecordLock(connection: mongoose.Connection, collectionName: string): WithLock {
   const locks = () => {
@@ -26,6 +31,7 @@ export function createRecordLock(connection: mongoose.Connection, collectionName
     return db.collection(collectionName);
   };
   return async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    if (serverKindOf(connection) === 'mongodb') return fn();
     const owner = randomBytes(9).toString('base64url');
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {

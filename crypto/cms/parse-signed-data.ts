@@ -24,6 +24,8 @@ export interface ParsedSignerInfo {
   /** Complete TLV of the algorithm parameters, when present. */
   readonly signatureAlgorithmParams?: Uint8Array;
   readonly signature: Uint8Array;
+  /** Unsigned attributes (RFC 5652 §5.3), e.g. the signature-time-stamp of RFC 3161 Appendix A. */
+  readonly unsignedAttributes?: readonly ParsedAttribute[];
 }
 
 export interface ParsedSignedData {
@@ -78,7 +80,9 @@ function parseSignerInfo(buf: Uint8Array, t: Tlv): ParsedSignerInfo {
   }
   const sigAlg = algorithmOid(buf, f[i++], 'signatureAlgorithm');
   const signature = contentBytes(buf, expectTag(f[i++], 0x04, 'signature'));
-  if (f[i] !== undefined && f[i]!.tag !== 0xa1) throw new DerError('unexpected field after the signature');
+  let unsignedAttributes: ParsedAttribute[] | undefined;
+  if (f[i]?.tag === 0xa1) unsignedAttributes = parseAttributes(buf, f[i++]!);
+  if (f[i] !== undefined) throw new DerError('unexpected field after the signature');
   return {
     version,
     sid,
@@ -87,6 +91,7 @@ function parseSignerInfo(buf: Uint8Array, t: Tlv): ParsedSignerInfo {
     signatureAlgorithm: sigAlg.oid,
     ...(sigAlg.params ? { signatureAlgorithmParams: sigAlg.params } : {}),
     signature,
+    ...(unsignedAttributes ? { unsignedAttributes } : {}),
   };
 }
 

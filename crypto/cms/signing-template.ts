@@ -56,7 +56,7 @@ function indexOfUnique(haystack: Uint8Array, needle: Uint8Array, what: string): 
  * ESS signing-certificate-v2 (RFC 5035 §3; ETSI EN 319 122-1 §5.2.2.3): the SHA-256 of the signer's certificate
  * (hashAlgorithm left out, it is the DEFAULT) and its issuer and serial number.
  */
-function signingCertificateV2(certDer: Uint8Array, cert: pkijs.Certificate): pkijs.Attribute {
+export function signingCertificateV2(certDer: Uint8Array, cert: pkijs.Certificate): pkijs.Attribute {
   const issuerSerial = new pkijs.IssuerSerial({
     issuer: new pkijs.GeneralNames({ names: [new pkijs.GeneralName({ type: 4, value: cert.issuer })] }),
     serialNumber: cert.serialNumber,

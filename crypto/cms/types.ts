@@ -36,9 +36,26 @@ export interface VerifyDetachedOptions {
   /** DER OCSPResponse messages, when given. */
   readonly ocspResponses?: readonly Uint8Array[];
   /**
-   * The time to validate the chain at. Default: the claimed signing time if present, else `now`.
+   * The caller's explicit validation time (a what-if, the CLI's `--at`), reported as `poe: 'caller'`.
+   * Without it the validation time is a proof of existence (the earliest of a verified signature timestamp
+   * and `arrivalTime`), else `now` — never the signer's claimed signing time (ETSI EN 319 102-1 §5.5).
    */
   readonly at?: Date;
+  /**
+   * A trusted arrival time of the signed data: the axis's own record of when it accepted the package
+   * (it verified the signature then). A proof of existence reported as `poe: 'axis-arrival'`.
+   */
+  readonly arrivalTime?: Date;
+  /**
+   * A claimed signing time carried outside the CMS (the PDF's /M), used when the CMS has no signing-time
+   * attribute. Claims only decide between REVOKED and REVOKED_NO_POE (and EXPIRED / OUT_OF_BOUNDS_NO_POE),
+   * and a claim later than the validation time beyond `maxClockSkewMs` is refused.
+   */
+  readonly claimedSigningTime?: Date;
+  /** How far a claimed signing time may lie after the validation time. Default 300 000 (5 minutes). */
+  readonly maxClockSkewMs?: number;
+  /** Roots for timestamp authorities' certificates. Default: `trustAnchors`. */
+  readonly timestampTrustAnchors?: readonly Uint8Array[];
   /** The verifier's clock, injected (never read inside the core). */
   readonly now: Date;
   readonly policy?: AlgorithmPolicy;

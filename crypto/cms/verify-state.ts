@@ -1,7 +1,7 @@
 import * as pkijs from 'pkijs';
 import type { ParsedCertificate } from '../pki/index.js';
 import type { Checklist } from '../report/index.js';
-import type { Indication, SubIndication } from '../report/types.js';
+import type { Indication, PoeSource, SubIndication, TimestampSummary } from '../report/types.js';
 import type { AnyHashName, SignerSignatureAlgorithm } from './algorithms.js';
 import { children, DerError, readRoot, tlvBytes } from './der.js';
 import type { ParsedAttribute, ParsedSignedData, ParsedSignerInfo } from './parse-signed-data.js';
@@ -24,6 +24,12 @@ export interface VerifyState {
   valid: boolean;
   trusted: boolean;
   validationTime?: Date;
+  /** Where validationTime came from (ETSI EN 319 102-1 §5.5: proof of existence). */
+  poe?: PoeSource;
+  /** The earliest verified signature timestamp. */
+  timestamp?: { readonly genTime: Date; readonly summary: TimestampSummary };
+  /** A timestamp token's own verification: no timestamps of timestamps, no POE other than `at`. */
+  nested?: boolean;
   /** adbe.pkcs7.sha1 style: the encapsulated content is the SHA-1 of the document. */
   contentIsSha1Digest?: boolean;
 }

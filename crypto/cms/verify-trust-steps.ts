@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseCertificate, summarizeParsedCertificate, validateChain, type ParsedCertificate } from '../pki/index.js';
 import { fail, type Step } from './verify-state.js';
+import { signatureLevelFailure } from './verify-time-steps.js';
 
 /** 6. Algorithm policy (ETSI TS 119 312): SHA-1 and RSA below 2048 bits refused unless allowed. */
 export const checkAlgorithmPolicy: Step = (s) => {
@@ -67,7 +68,7 @@ function anchorFingerprints(anchors: readonly Uint8Array[]): ReadonlySet<string>
   return set;
 }
 
-/** 8. Chain to a trust anchor at the validation time, with revocation (RFC 5280 §6; ETSI EN 319 102-1 §5.2.6). */
+/** 8. Chain to a trust anchor at the validation time, with revocation (RFC 5280 §6; ETSI EN 319 102-1 §5.2.6, §5.3.4). */
 export const checkChain: Step = (s) => {
   const { options } = s;
   const at = s.validationTime!;
@@ -90,10 +91,7 @@ export const checkChain: Step = (s) => {
     if (c.passed) s.checks.pass(c.name, c.detail);
     else s.checks.fail(c.name, c.detail ?? 'failed');
   }
-  if (!result.ok) {
-    const indication = result.indication === 'TOTAL_FAILED' ? 'TOTAL_FAILED' : 'INDETERMINATE';
-    return { indication, subIndication: result.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', reason: result.reason ?? 'chain validation failed' };
-  }
+  if (!result.ok) return signatureLevelFailure(s, result);
   s.trusted = true;
   return undefined;
 };

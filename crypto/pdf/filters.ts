@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { CryptoError } from '../errors.js';
+import { limitExceeded, type PdfBudget } from './limits.js';
 import { asArray, asDict, asInteger, isName, PdfStream, type PdfObject } from './syntax/objects.js';
 
 /** Upper bound on a decoded stream the reader accepts (xref and object streams, content for analysis). */
@@ -49,8 +50,10 @@ function undoPredictor(data: Uint8Array, parms: PdfObject | undefined): Uint8Arr
 /**
  * Decodes a stream's data (ISO 32000-1 §7.4): FlateDecode with PNG predictors, the only filter the
  * structural streams (xref and object streams) use in practice. Other filters throw ERR_PDF_UNSUPPORTED.
+ * With a `budget`, inflation stops at what the file may still inflate (ERR_PDF_LIMIT beyond it); `needed`
+ * bounds the output further when the caller knows how much data it can use (an xref stream's rows).
  */
-export function decodeStream(stream: PdfStream): Uint8Array {
+export function decodeStream(stream: PdfStream, budget?: PdfBudget, needed?: number): Uint8Array {
   const f = stream.dict.get('Filter');
   const filters = f === undefined ? [] : Array.isArray(f) ? f : [f];
   const parmsAll = stream.dict.get('DecodeParms');
@@ -58,11 +61,19 @@ export function decodeStream(stream: PdfStream): Uint8Array {
   filters.forEach((filter, i) => {
     const parms = Array.isArray(parmsAll) ? asArray(parmsAll)?.[i] : parmsAll;
     if (isName(filter, 'FlateDecode') || isName(filter, 'Fl')) {
+      const byBudget = budget ? budget.inflateRemaining : Infinity;
+      const cap = Math.max(1, Math.min(MAX_DECODED, byBudget, needed ?? Infinity));
       try {
-        data = inflateSync(data, { maxOutputLength: MAX_DECODED, finishFlush: 2 /* Z_SYNC_FLUSH: tolerate truncated tails */ });
+        data = inflateSync(data, { maxOutputLength: cap, finishFlush: 2 /* Z_SYNC_FLUSH: tolerate truncated tails */ });
       } catch (e) {
+        if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+          if (byBudget <= Math.min(MAX_DECODED, needed ?? Infinity)) throw limitExceeded(`the file's streams inflate to more than ${budget!.limits.maxInflatedBytes} bytes (limit maxInflatedBytes)`);
+          if (needed !== undefined && needed <= MAX_DECODED) throw limitExceeded(`a cross-reference stream inflates to more than the ${needed} bytes its /Index needs`);
+          throw limitExceeded(`a stream inflates to more than ${MAX_DECODED} bytes`);
+        }
         throw new CryptoError('ERR_PDF_MALFORMED', 'invalid FlateDecode stream', { cause: e });
       }
+      budget?.spendInflated(data.length);
       data = undoPredictor(data, parms ?? undefined);
     } else {
       throw new CryptoError('ERR_PDF_UNSUPPORTED', `unsupported stream filter ${isName(filter) ? filter.value : '?'}`);

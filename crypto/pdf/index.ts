@@ -3,4 +3,5 @@ export { signPdf, type SignPdfOptions, type SignPdfResult } from './sign.js';
 export type { PdfAppearanceOptions, PdfSignatureRole } from './appearance/types.js';
 export { formatPdfDate, parsePdfDate, formatIsoWithOffset } from './pdf-date.js';
 export { verifyPdf, type VerifyPdfOptions } from './verify.js';
-export type { PdfReport, PdfSignatureReport, PdfChange, PdfModificationAnalysis, PdfSubIndication } from './types.js';
+export type { PdfReport, PdfSignatureReport, PdfChange, PdfChangeCode, PdfModificationAnalysis, PdfSubIndication } from './types.js';
+export { DEFAULT_PDF_LIMITS, type PdfLimits } from './limits.js';

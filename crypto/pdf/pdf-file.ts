@@ -1,5 +1,6 @@
 import { CryptoError } from '../errors.js';
 import { decodeStream } from './filters.js';
+import { PdfBudget, resolvePdfLimits, type PdfLimits } from './limits.js';
 import { asArray, asDict, asInteger, isName, PdfDict, PdfRef, PdfStream, type PdfObject } from './syntax/objects.js';
 import { PdfParser } from './syntax/parser.js';
 import { findStartXref, readXrefChain, type XrefEntry, type XrefSection } from './xref.js';
@@ -10,10 +11,32 @@ function malformed(message: string, cause?: unknown): CryptoError {
 
 const MAX_PAGES = 100_000;
 
+/** For each object number, the sections (indices, newest first = 0) that define it, ascending. */
+type ChainIndex = Map<number, number | number[]>;
+
+function buildIndex(sections: readonly XrefSection[]): ChainIndex {
+  const index: ChainIndex = new Map();
+  sections.forEach((s, i) => {
+    for (const n of s.entries.keys()) {
+      const had = index.get(n);
+      if (had === undefined) index.set(n, i);
+      else if (typeof had === 'number') index.set(n, [had, i]);
+      else had.push(i);
+    }
+  });
+  return index;
+}
+
+export interface OpenPdfOptions {
+  /** Caps on revisions, xref entries and inflated bytes (DEFAULT_PDF_LIMITS for those not given). */
+  readonly limits?: Partial<PdfLimits>;
+}
+
 /**
  * A read-only view of a PDF file as its cross-reference sections say it is (ISO 32000-1 §7.5): objects are
  * resolved through the xref chain, never by scanning, so a revision means exactly what a conforming reader
- * shows. Objects are parsed lazily and cached.
+ * shows. Objects are parsed lazily and cached. The chain is read once; {@link PdfFile.revision} gives the view
+ * of an earlier revision from the same sections (no re-reading), so the cost is linear in revisions.
  */
 export class PdfFile {
   /** Offset of "%PDF-" (junk before it is tolerated). */
@@ -22,38 +45,40 @@ export class PdfFile {
   readonly shift: number;
   /** The value of the last startxref. */
   readonly startxref: number;
-  /** Sections newest first. */
-  readonly sections: readonly XrefSection[];
-  /** The merged cross-reference table of the newest revision. */
-  readonly table: ReadonlyMap<number, XrefEntry>;
   readonly trailer: PdfDict;
+  /** What reading this file may still cost (shared with its revision views). */
+  readonly budget: PdfBudget;
   private readonly cache = new Map<number, PdfObject>();
   private readonly objStmCache = new Map<number, Map<number, PdfObject>>();
   private readonly resolving = new Set<number>();
+  private merged?: Map<number, XrefEntry>;
+  private readLog?: Set<number>;
 
   private constructor(
     readonly bytes: Uint8Array,
     headerOffset: number,
     shift: number,
     startxref: number,
-    sections: XrefSection[],
+    /** Every section of the chain, newest first; this view starts at `base`. */
+    private readonly chain: readonly XrefSection[],
+    private readonly index: ChainIndex,
+    private readonly base: number,
+    budget: PdfBudget,
   ) {
     this.headerOffset = headerOffset;
     this.shift = shift;
     this.startxref = startxref;
-    this.sections = sections;
-    const table = new Map<number, XrefEntry>();
-    for (let i = sections.length - 1; i >= 0; i--) for (const [n, e] of sections[i]!.entries) table.set(n, e);
-    this.table = table;
-    this.trailer = sections[0]!.trailer;
+    this.trailer = chain[base]!.trailer;
+    this.budget = budget;
   }
 
   /**
    * Opens `bytes` (not copied). `end` limits the view to a prefix, e.g. the revision a signature covers.
-   * Throws ERR_PDF_MALFORMED when no cross-reference chain can be read.
+   * Throws ERR_PDF_MALFORMED when no cross-reference chain can be read, ERR_PDF_LIMIT when a cap is exceeded.
    */
-  static open(bytes: Uint8Array, end = bytes.length): PdfFile {
+  static open(bytes: Uint8Array, end = bytes.length, options: OpenPdfOptions = {}): PdfFile {
     if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
+    const limits = resolvePdfLimits(options.limits);
     const view = end === bytes.length ? bytes : bytes.subarray(0, end);
     const buf = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
     const headerOffset = buf.indexOf('%PDF-', 0, 'latin1');
@@ -63,14 +88,58 @@ export class PdfFile {
     let lastError: unknown;
     for (const shift of shifts) {
       try {
-        const sections = readXrefChain(view, sx.value, shift);
-        return new PdfFile(view, headerOffset, shift, sx.value, sections);
+        const budget = new PdfBudget(limits);
+        const sections = readXrefChain(view, sx.value, shift, budget);
+        return new PdfFile(view, headerOffset, shift, sx.value, sections, buildIndex(sections), 0, budget);
       } catch (e) {
+        if (e instanceof CryptoError && e.code === 'ERR_PDF_LIMIT') throw e;
         lastError = e;
       }
     }
     if (lastError instanceof CryptoError) throw lastError;
     throw malformed('cross-reference chain cannot be read', lastError);
+  }
+
+  /** Sections of this revision's chain, newest first. */
+  get sections(): readonly XrefSection[] {
+    return this.base === 0 ? this.chain : this.chain.slice(this.base);
+  }
+
+  /**
+   * The revision whose cross-reference section starts at `sectionOffset` (a section of this file's chain), seen
+   * as the bytes up to `end` only: what a reader of that revision alone shows. Built from the sections read once;
+   * when one of them would need bytes beyond `end`, the prefix is read on its own instead.
+   */
+  revision(sectionOffset: number, end: number): PdfFile {
+    const at = this.chain.findIndex((s, i) => i >= this.base && s.offset === sectionOffset);
+    const fits = at >= 0 && this.chain.slice(at).every((s) => s.offset + this.shift < end && s.end <= end);
+    if (!fits) return PdfFile.open(this.bytes, end, { limits: this.budget.limits });
+    return new PdfFile(this.bytes.subarray(0, end), this.headerOffset, this.shift, sectionOffset, this.chain, this.index, at, this.budget);
+  }
+
+  /** Index (newest first, in this view) of the section whose entry for `num` is in force, if any. */
+  definingSection(num: number): number | undefined {
+    const idx = this.index.get(num);
+    if (idx === undefined) return undefined;
+    if (typeof idx === 'number') return idx >= this.base ? idx - this.base : undefined;
+    for (const i of idx) if (i >= this.base) return i - this.base;
+    return undefined;
+  }
+
+  /** The cross-reference entry in force for `num` in this revision. */
+  entry(num: number): XrefEntry | undefined {
+    const i = this.definingSection(num);
+    return i === undefined ? undefined : this.chain[i + this.base]!.entries.get(num);
+  }
+
+  /** The merged cross-reference table of this revision (built on first use). */
+  get table(): ReadonlyMap<number, XrefEntry> {
+    if (!this.merged) {
+      const table = new Map<number, XrefEntry>();
+      for (let i = this.chain.length - 1; i >= this.base; i--) for (const [n, e] of this.chain[i]!.entries) table.set(n, e);
+      this.merged = table;
+    }
+    return this.merged;
   }
 
   get length(): number {
@@ -93,7 +162,7 @@ export class PdfFile {
   /** Highest object number + 1 as the trailer says (at least as large as any number in the table). */
   get size(): number {
     let size = asInteger(this.trailer.get('Size')) ?? 0;
-    for (const n of this.table.keys()) if (n >= size) size = n + 1;
+    for (const n of this.index.keys()) if (n >= size && this.definingSection(n) !== undefined) size = n + 1;
     return size;
   }
 
@@ -103,7 +172,7 @@ export class PdfFile {
 
   /** Generation number an object currently has (0 for new or compressed objects). */
   generationOf(num: number): number {
-    const e = this.table.get(num);
+    const e = this.entry(num);
     return e?.type === 1 ? e.gen : 0;
   }
 
@@ -114,7 +183,19 @@ export class PdfFile {
     return this.getObject(o.num);
   }
 
+  /** Runs `fn` and records in `log` the number of every object (and object stream) it reads. */
+  tracking<T>(log: Set<number>, fn: () => T): T {
+    const before = this.readLog;
+    this.readLog = log;
+    try {
+      return fn();
+    } finally {
+      this.readLog = before;
+    }
+  }
+
   getObject(num: number): PdfObject {
+    this.readLog?.add(num);
     const cached = this.cache.get(num);
     if (cached !== undefined) return cached;
     if (this.resolving.has(num)) throw malformed(`object ${num} refers to itself while being parsed`);
@@ -129,9 +210,10 @@ export class PdfFile {
   }
 
   private loadObject(num: number): PdfObject {
-    const e = this.table.get(num);
+    const e = this.entry(num);
     if (!e || e.type === 0) return null;
     if (e.type === 1) return this.parseAt(e.offset, num);
+    this.readLog?.add(e.stream);
     const objs = this.objectStream(e.stream);
     return objs.get(num) ?? null;
   }
@@ -153,21 +235,21 @@ export class PdfFile {
 
   /** Offset where an uncompressed object is written, if it is. */
   offsetOf(num: number): number | undefined {
-    const e = this.table.get(num);
+    const e = this.entry(num);
     return e?.type === 1 ? e.offset + this.shift : undefined;
   }
 
   private objectStream(streamNum: number): Map<number, PdfObject> {
     const cached = this.objStmCache.get(streamNum);
     if (cached) return cached;
-    const e = this.table.get(streamNum);
+    const e = this.entry(streamNum);
     if (!e || e.type !== 1) throw malformed(`object stream ${streamNum} is not an uncompressed object`);
     const s = this.parseAt(e.offset, streamNum);
     if (!(s instanceof PdfStream) || !isName(s.dict.get('Type'), 'ObjStm')) throw malformed(`object ${streamNum} is not an object stream`);
     const n = asInteger(s.dict.get('N'));
     const first = asInteger(s.dict.get('First'));
     if (n === undefined || first === undefined || n < 0 || first < 0) throw malformed(`object stream ${streamNum} lacks /N or /First`);
-    const data = decodeStream(s);
+    const data = decodeStream(s, this.budget);
     if (n > data.length / 2 || first > data.length) throw malformed(`object stream ${streamNum} has an impossible /N or /First`);
     const header = new PdfParser(data, 0);
     const pairs: Array<[number, number]> = [];
@@ -182,7 +264,7 @@ export class PdfFile {
     const out = new Map<number, PdfObject>();
     for (const [objNum, off] of pairs) {
       // Only entries the xref assigns to this stream count (a later revision may have replaced others).
-      const te = this.table.get(objNum);
+      const te = this.entry(objNum);
       if (!te || te.type !== 2 || te.stream !== streamNum) continue;
       const p = new PdfParser(data, first + off);
       out.set(objNum, p.parseObject(0));

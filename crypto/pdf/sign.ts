@@ -1,4 +1,5 @@
 import { signDetached } from '../cms/index.js';
+import { timestampSignature, type SignatureTimestamper } from '../cms/add-timestamp.js';
 import { CryptoError } from '../errors.js';
 import type { HashName, RsaScheme, SigningIdentity } from '../keys/index.js';
 import { summarizeCertificate } from '../pki/index.js';
@@ -41,6 +42,12 @@ export interface SignPdfOptions {
    * (PAdES B-T/B-LT). Default 8192.
    */
   readonly reserveBytes?: number;
+  /**
+   * Obtains an RFC 3161 token over the signature value (the caller does the I/O, e.g. an HTTP TSA): the token
+   * becomes the signature-time-stamp unsigned attribute (PAdES B-T, ETSI EN 319 142-1 §6.3). A failing
+   * timestamper fails the signing: a B-T signature is never silently made as B-B.
+   */
+  readonly timestamp?: SignatureTimestamper;
 }
 
 export interface SignPdfResult {
@@ -167,10 +174,11 @@ export async function signPdfSized(pdf: Uint8Array, options: SignPdfOptions, fir
   for (let attempt = 0; ; attempt++) {
     const prepared = await build(size);
     const digest = digestByteRange(prepared.bytes, prepared.byteRange, hash);
-    const cms = await signDetached(
+    const signed = await signDetached(
       { digest, hash },
       { identity: options.identity, hash, ...(options.scheme ? { scheme: options.scheme } : {}) },
     );
+    const cms = options.timestamp ? await timestampSignature(signed, options.timestamp) : signed;
     if (cms.length <= prepared.contentsBytes || attempt > 0) {
       return Object.freeze({ pdf: embedSignatureContents(prepared, cms), fieldName: prepared.fieldName, byteRange: prepared.byteRange });
     }

@@ -1,5 +1,6 @@
 import type { VerifyDetachedOptions } from '../cms/index.js';
 import type { Check, Indication, SignatureReport, SubIndication } from '../report/types.js';
+import type { PdfLimits } from './limits.js';
 
 /**
  * A sub-indication of a PDF signature: those of ETSI EN 319 102-1 plus DISALLOWED_MODIFICATION, for a
@@ -8,11 +9,49 @@ import type { Check, Indication, SignatureReport, SubIndication } from '../repor
  */
 export type PdfSubIndication = SubIndication | 'DISALLOWED_MODIFICATION';
 
+/**
+ * What kind of change a revision appended after a signature made. Allowed after a signature (ISO 32000-1
+ * §12.8.2.2, ETSI EN 319 142-1 §5.4): SIGNATURE_FIELD_ADDED, SIGNATURE_WIDGET_ADDED, SIGNATURE_ADDED, DSS_UPDATED,
+ * METADATA_UPDATED, FORM_UPDATED, and FORM_FILLED / ANNOTATION_* where DocMDP permits them; every other code is
+ * a disallowed change.
+ */
+export type PdfChangeCode =
+  | 'SIGNATURE_FIELD_ADDED'
+  | 'SIGNATURE_WIDGET_ADDED'
+  | 'SIGNATURE_ADDED'
+  | 'SIGNATURE_REPLACED'
+  | 'DSS_UPDATED'
+  | 'METADATA_UPDATED'
+  | 'FORM_UPDATED'
+  | 'FORM_FILLED'
+  | 'FORM_CHANGED'
+  | 'FIELD_ADDED'
+  | 'FIELD_REMOVED'
+  | 'FIELD_CHANGED'
+  | 'ANNOTATION_ADDED'
+  | 'ANNOTATION_REMOVED'
+  | 'ANNOTATION_CHANGED'
+  | 'CONTENT_CHANGED'
+  | 'RESOURCE_CHANGED'
+  | 'PAGE_CHANGED'
+  | 'PAGES_CHANGED'
+  | 'CATALOG_CHANGED'
+  | 'NAMES_CHANGED'
+  | 'OUTLINES_CHANGED'
+  | 'ACTION_ADDED'
+  | 'ACTION_CHANGED'
+  | 'OBJECT_OVERRIDDEN'
+  | 'OBJECT_DELETED'
+  | 'OBJECT_UNREADABLE'
+  | 'DANGLING_REFERENCE_DEFINED'
+  | 'ENCRYPTION_ADDED';
+
 /** One change found in a revision appended after a signature. */
 export interface PdfChange {
   /** 1-based revision (by file order) that made the change. */
   readonly revision: number;
   readonly allowed: boolean;
+  readonly code: PdfChangeCode;
   /** What changed, e.g. "content stream of page 1 (object 5)". */
   readonly what: string;
   readonly objectNumber?: number;
@@ -31,6 +70,8 @@ export interface PdfSignatureReport {
   readonly byteRange?: readonly number[];
   /** 1-based revision the signature covers. */
   readonly revision?: number;
+  /** Length of the file prefix the signature covers (the end of its byte range): that revision's bytes. */
+  readonly signedLength?: number;
   /** True when the signature covers the whole file (nothing was appended after it). */
   readonly coversWholeDocument: boolean;
   /** /M of the signature dictionary, ISO 8601. */
@@ -69,10 +110,18 @@ export interface VerifyPdfOptions {
   readonly ocspResponses?: readonly Uint8Array[];
   /** The verifier's clock, injected. */
   readonly now: Date;
+  /** The caller's explicit validation time (poe `caller`); see VerifyDetachedOptions.at. */
+  readonly at?: Date;
+  /** The axis's record of when it accepted the package (poe `axis-arrival`). */
+  readonly arrivalTime?: Date;
+  readonly maxClockSkewMs?: number;
+  readonly timestampTrustAnchors?: readonly Uint8Array[];
   readonly policy?: VerifyDetachedOptions['policy'];
   /**
    * Certificates (DER) the registry binds to the sending agency. Checked on the last signature, the one
    * covering the whole document (the agency seal, Decree 30/2020 Art. 32).
    */
   readonly expectedSigners?: readonly Uint8Array[];
+  /** Caps on the work the file may cause (DEFAULT_PDF_LIMITS for those not given); beyond them ERR_PDF_LIMIT. */
+  readonly limits?: Partial<PdfLimits>;
 }

@@ -7,6 +7,7 @@ import { analyzeChanges } from './change-analysis.js';
 import { docMdpPermissionOf } from './docmdp.js';
 import { parsePdfDate } from './pdf-date.js';
 import { PdfFile } from './pdf-file.js';
+import { findStartXref } from './xref.js';
 import { listSignatureFields, type SignatureFieldInfo } from './signature-fields.js';
 import { asArray, asDict, decodeTextString, isName, objectsEqual, PdfDict, PdfRef, PdfString, type PdfObject } from './syntax/objects.js';
 import type { PdfChange, PdfModificationAnalysis, PdfSignatureReport, PdfSubIndication, VerifyPdfOptions } from './types.js';
@@ -145,8 +146,12 @@ export async function verifySignatureField(
   // 3. The revision it covers.
   let signed: PdfFile;
   try {
-    signed = PdfFile.open(pdf, signedEnd);
+    // The signed revision from the chain read once (linear in revisions), when the prefix's own startxref names it.
+    const rev = revIndex >= 0 ? revs[revIndex]! : undefined;
+    const prefix = pdf.subarray(0, signedEnd);
+    signed = rev && findStartXref(prefix, prefix.length).value === rev.offset ? file.revision(rev.offset, signedEnd) : PdfFile.open(pdf, signedEnd, options.limits ? { limits: options.limits } : {});
   } catch (e) {
+    if (e instanceof CryptoError && e.code === 'ERR_PDF_LIMIT') throw e;
     return format('signed-revision', `the signed bytes are not a readable revision (${e instanceof CryptoError ? e.code : 'error'})`);
   }
   const inChain = file.sections.some((s) => s.offset === signed.startxref);
@@ -155,6 +160,7 @@ export async function verifySignatureField(
     return finish({ indication: 'TOTAL_FAILED', subIndication: 'DISALLOWED_MODIFICATION', explanation: 'the signed revision was detached from the document (incremental saving attack)' });
   }
   base.revision = revIndex + 1;
+  base.signedLength = signedEnd;
   base.coversWholeDocument = onlyWhitespace(pdf, signedEnd, pdf.length);
   try {
     const signedSig = sigRefObj instanceof PdfRef ? signed.getObject(sigRefObj.num) : undefined;
@@ -191,7 +197,12 @@ export async function verifySignatureField(
       ...(options.crls ? { crls: options.crls } : {}),
       ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
-      ...(mDate ? { at: mDate } : {}),
+      // /M is the signer's claim (PAdES B-B): never the validation time (ETSI EN 319 102-1 §5.5).
+      ...(mDate ? { claimedSigningTime: mDate } : {}),
+      ...(options.at ? { at: options.at } : {}),
+      ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
+      ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
+      ...(options.timestampTrustAnchors ? { timestampTrustAnchors: options.timestampTrustAnchors } : {}),
       ...(isLast && options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
     });
   } catch (e) {
@@ -204,25 +215,22 @@ export async function verifySignatureField(
     failure = { indication: cms.indication, subIndication: cms.subIndication ?? 'SIG_CRYPTO_FAILURE', explanation: cms.reason ?? cms.indication };
   } else steps.pass('cms');
 
-  // 5. Every revision appended after it.
+  // 5. What the revisions appended after it show and do: the final revision compared with the signed one.
   const changes: PdfChange[] = [];
-  let prev = signed;
-  for (const r of revs.slice(revIndex + 1)) {
-    let next: PdfFile;
-    try {
-      next = PdfFile.open(pdf, r.end);
-    } catch {
-      changes.push({ revision: revs.indexOf(r) + 1, allowed: false, what: 'a later revision cannot be read' });
-      break;
+  if (revIndex + 1 < revs.length) {
+    const analysis = analyzeChanges(signed, file, docMdp !== undefined ? { docMdp } : {});
+    const revisionOfSection = new Map(revs.map((r, i) => [r.offset, i + 1]));
+    for (const ch of analysis.changes) {
+      const sec = ch.objectNumber !== undefined ? file.definingSection(ch.objectNumber) : undefined;
+      const revision = (sec !== undefined ? revisionOfSection.get(file.sections[sec]!.offset) : undefined) ?? revs.length;
+      changes.push(Object.freeze({ revision: Math.max(revision, revIndex + 2), ...ch }));
     }
-    for (const ch of analyzeChanges(prev, next, docMdp !== undefined ? { docMdp } : {})) {
-      changes.push(Object.freeze({ revision: revs.indexOf(r) + 1, ...ch }));
+    changes.sort((x, y) => x.revision - y.revision || (x.objectNumber ?? 0) - (y.objectNumber ?? 0));
+    const dangling = analysis.danglingInSigned;
+    if (dangling.length > 0) {
+      const list = dangling.slice(0, 5).map((n) => `object ${n}`).join(', ');
+      steps.pass('signed-references', `the signed revision refers to ${dangling.length} object(s) it does not define, read as null: ${list}${dangling.length > 5 ? ', …' : ''}`);
     }
-    prev = next;
-  }
-  // Anything the last chained revision does not explain (e.g. a new xref that dropped /Prev) is compared too.
-  if (prev.startxref !== file.startxref || prev.length !== file.length) {
-    for (const ch of analyzeChanges(prev, file, docMdp !== undefined ? { docMdp } : {})) changes.push(Object.freeze({ revision: revs.length, ...ch }));
   }
   const disallowed = changes.filter((x) => !x.allowed);
   const level = revIndex + 1 === revs.length ? 'NONE' : disallowed.length > 0 ? 'DISALLOWED' : 'ALLOWED';

@@ -3,7 +3,7 @@ import type { Indication } from '../report/types.js';
 import { docMdpPermissionOf } from './docmdp.js';
 import { PdfFile } from './pdf-file.js';
 import { listSignatureFields, type SignatureFieldInfo } from './signature-fields.js';
-import { asArray, asDict, PdfRef } from './syntax/objects.js';
+import { asArray, asDict, objectsEqual, PdfRef, type PdfObject } from './syntax/objects.js';
 import type { PdfReport, PdfSignatureReport, PdfSubIndication, VerifyPdfOptions } from './types.js';
 import { onlyWhitespace, Steps, verifySignatureField } from './verify-signature.js';
 
@@ -26,7 +26,7 @@ function revisionEnds(file: PdfFile): Array<{ offset: number; end: number }> {
  */export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Promise<PdfReport> {
   if (!(pdf instanceof Uint8Array)) throw new TypeError('pdf must be a Uint8Array');
   if (!options || !(options.now instanceof Date) || !Array.isArray(options.trustAnchors)) throw new TypeError('options.now and options.trustAnchors are required');
-  const file = PdfFile.open(pdf);
+  const file = PdfFile.open(pdf, pdf.length, options.limits ? { limits: options.limits } : {});
   if (file.isEncrypted()) throw new CryptoError('ERR_PDF_ENCRYPTED', 'encrypted PDF files are not supported');
   const doc = new Steps();
   const revs = revisionEnds(file);
@@ -43,7 +43,7 @@ function revisionEnds(file: PdfFile): Array<{ offset: number; end: number }> {
   }
 
   // A signature listed in an earlier revision must still be listed: removing one hides it from the report.
-  const removed = findRemovedSignatures(pdf, revs, fields);
+  const removed = findRemovedSignatures(file, revs, fields);
   if (removed.length > 0) doc.fail('removed-signatures', `signature field(s) removed after signing: ${removed.join(', ')}`);
   else doc.pass('removed-signatures');
 
@@ -105,25 +105,41 @@ function revisionEnds(file: PdfFile): Array<{ offset: number; end: number }> {
   });
 }
 
-/** Names of signed fields of earlier revisions whose signature dictionary the final AcroForm no longer lists. */
-function findRemovedSignatures(pdf: Uint8Array, revs: Array<{ end: number }>, current: SignatureFieldInfo[]): string[] {
+/**
+ * Names of signed fields of earlier revisions whose signature dictionary the final AcroForm no longer lists.
+ * Each revision's view comes from the chain read once, and a revision is listed again only when its own
+ * section redefines an object the previous listing read: linear in revisions for documents that do not
+ * touch their form in every revision.
+ */
+function findRemovedSignatures(file: PdfFile, revs: Array<{ offset: number; end: number }>, current: SignatureFieldInfo[]): string[] {
   const present = new Set(current.flatMap((f) => (f.value instanceof PdfRef ? [f.value.num] : [])));
   const removed = new Set<string>();
+  const byOffset = new Map(file.sections.map((s) => [s.offset, s]));
+  let read: Set<number> | undefined;
+  let root: PdfObject | undefined;
   for (const r of revs.slice(0, -1)) {
+    const section = byOffset.get(r.offset);
+    const sameRoot = section !== undefined && objectsEqual(section.trailer.get('Root'), root);
+    root = section?.trailer.get('Root');
+    if (read && section && sameRoot && ![...section.entries.keys()].some((n) => read!.has(n))) continue;
     let earlier: PdfFile;
     try {
-      earlier = PdfFile.open(pdf, r.end);
-    } catch {
+      earlier = file.revision(r.offset, r.end);
+    } catch (e) {
+      if (e instanceof CryptoError && e.code === 'ERR_PDF_LIMIT') throw e;
+      read = undefined;
       continue; // e.g. the first-page section of a linearized file: not a revision of its own
     }
+    const log = new Set<number>();
     try {
-      for (const f of listSignatureFields(earlier)) {
+      for (const f of earlier.tracking(log, () => listSignatureFields(earlier))) {
         if (f.value instanceof PdfRef && !present.has(f.value.num)) removed.add(f.name);
       }
+      read = log;
     } catch {
+      read = undefined;
       continue;
     }
   }
   return [...removed];
 }
-

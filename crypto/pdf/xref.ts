@@ -1,5 +1,6 @@
 import { CryptoError } from '../errors.js';
 import { decodeStream } from './filters.js';
+import { limitExceeded, type PdfBudget } from './limits.js';
 import { asArray, asDict, asInteger, isName, PdfDict, PdfStream, type PdfObject } from './syntax/objects.js';
 import { PdfParser } from './syntax/parser.js';
 
@@ -20,13 +21,15 @@ export interface XrefSection {
   readonly streamObject?: number;
   /** True for a table whose trailer has /XRefStm (a hybrid-reference file, §7.5.8.4). */
   readonly hybrid: boolean;
+  /** Where reading the section stopped (after the trailer dictionary or the stream): it lies before this. */
+  readonly end: number;
 }
 
 function malformed(message: string, cause?: unknown): CryptoError {
   return new CryptoError('ERR_PDF_MALFORMED', message, cause === undefined ? undefined : { cause });
 }
 
-function parseTable(bytes: Uint8Array, at: number): { entries: Map<number, XrefEntry>; trailer: PdfDict } {
+function parseTable(bytes: Uint8Array, at: number, budget?: PdfBudget): { entries: Map<number, XrefEntry>; trailer: PdfDict; end: number } {
   const p = new PdfParser(bytes, at);
   p.expectKeyword('xref');
   const entries = new Map<number, XrefEntry>();
@@ -40,6 +43,7 @@ function parseTable(bytes: Uint8Array, at: number): { entries: Map<number, XrefE
     if (!/^\d+$/.test(startText) || !/^\d+$/.test(countText) || !Number.isSafeInteger(start) || !Number.isSafeInteger(count) || count > 10_000_000) {
       throw malformed(`bad xref subsection header at offset ${p.pos}`);
     }
+    budget?.takeEntries(count);
     for (let i = 0; i < count; i++) {
       const offText = p.readToken();
       const genText = p.readToken();
@@ -58,7 +62,7 @@ function parseTable(bytes: Uint8Array, at: number): { entries: Map<number, XrefE
   p.expectKeyword('trailer');
   const trailer = p.parseObject(0);
   if (!(trailer instanceof PdfDict)) throw malformed('trailer is not a dictionary');
-  return { entries, trailer };
+  return { entries, trailer, end: p.pos };
 }
 
 function readUint(data: Uint8Array, at: number, width: number): number {
@@ -68,7 +72,7 @@ function readUint(data: Uint8Array, at: number, width: number): number {
 }
 
 /** Decodes the entries of a cross-reference stream (§7.5.8.2). */
-export function parseXrefStreamEntries(stream: PdfStream): Map<number, XrefEntry> {
+export function parseXrefStreamEntries(stream: PdfStream, budget?: PdfBudget): Map<number, XrefEntry> {
   const dict = stream.dict;
   const w = asArray(dict.get('W'))?.map((x) => asInteger(x ?? undefined));
   if (!w || w.length !== 3 || w.some((x) => x === undefined || x < 0 || x > 8)) throw malformed('xref stream has an invalid /W');
@@ -77,9 +81,14 @@ export function parseXrefStreamEntries(stream: PdfStream): Map<number, XrefEntry
   if (size === undefined) throw malformed('xref stream has no /Size');
   const index = asArray(dict.get('Index'))?.map((x) => asInteger(x ?? undefined)) ?? [0, size];
   if (index.length % 2 !== 0 || index.some((x) => x === undefined || x < 0)) throw malformed('xref stream has an invalid /Index');
-  const data = decodeStream(stream);
   const rowLen = w0 + w1 + w2;
   if (rowLen === 0) throw malformed('xref stream has an empty /W');
+  let rows = 0;
+  for (let k = 1; k < index.length; k += 2) rows += index[k]!;
+  // Count the rows before inflating anything: a stream claiming millions of rows is refused unread.
+  budget?.takeEntries(rows);
+  const predictorBytes = (asInteger(asDict(dict.get('DecodeParms'))?.get('Predictor')) ?? 1) >= 10 ? rows : 0;
+  const data = decodeStream(stream, budget, rows * rowLen + predictorBytes + 4096);
   const entries = new Map<number, XrefEntry>();
   let row = 0;
   for (let k = 0; k < index.length; k += 2) {
@@ -100,11 +109,11 @@ export function parseXrefStreamEntries(stream: PdfStream): Map<number, XrefEntry
   return entries;
 }
 
-function parseStreamSection(bytes: Uint8Array, at: number): { entries: Map<number, XrefEntry>; trailer: PdfDict; num: number } {
+function parseStreamSection(bytes: Uint8Array, at: number, budget?: PdfBudget): { entries: Map<number, XrefEntry>; trailer: PdfDict; num: number; end: number } {
   const p = new PdfParser(bytes, at);
   const { num, value } = p.parseIndirectObject();
   if (!(value instanceof PdfStream) || !isName(value.dict.get('Type'), 'XRef')) throw malformed(`no cross-reference stream at offset ${at}`);
-  return { entries: parseXrefStreamEntries(value), trailer: value.dict, num };
+  return { entries: parseXrefStreamEntries(value, budget), trailer: value.dict, num, end: p.pos };
 }
 
 function startsWithAt(bytes: Uint8Array, at: number, s: string): boolean {
@@ -116,28 +125,31 @@ function startsWithAt(bytes: Uint8Array, at: number, s: string): boolean {
 /**
  * Reads one section at `offset + shift`. Tables start with "xref"; streams with "N G obj".
  */
-export function readSection(bytes: Uint8Array, offset: number, shift: number): XrefSection {
+export function readSection(bytes: Uint8Array, offset: number, shift: number, budget?: PdfBudget): XrefSection {
   let at = offset + shift;
   while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x0a || bytes[at] === 0x0d || bytes[at] === 0x09)) at++;
   if (startsWithAt(bytes, at, 'xref')) {
-    const { entries, trailer } = parseTable(bytes, at);
+    const { entries, trailer, end } = parseTable(bytes, at, budget);
+    let sectionEnd = end;
     const xrefStm = asInteger(trailer.get('XRefStm'));
     if (xrefStm !== undefined) {
       // Hybrid file: the table's in-use entries win; objects it lists as free or omits come from the stream.
       try {
-        const hidden = parseStreamSection(bytes, xrefStm + shift).entries;
-        for (const [n, e] of hidden) {
+        const stm = parseStreamSection(bytes, xrefStm + shift, budget);
+        sectionEnd = Math.max(sectionEnd, stm.end);
+        for (const [n, e] of stm.entries) {
           const t = entries.get(n);
           if (t === undefined || t.type === 0) entries.set(n, e);
         }
       } catch (e) {
+        if (e instanceof CryptoError && e.code === 'ERR_PDF_LIMIT') throw e;
         throw malformed('hybrid file: its /XRefStm cannot be read', e);
       }
     }
-    return { offset, kind: 'table', trailer, entries, hybrid: xrefStm !== undefined };
+    return { offset, kind: 'table', trailer, entries, hybrid: xrefStm !== undefined, end: sectionEnd };
   }
-  const { entries, trailer, num } = parseStreamSection(bytes, at);
-  return { offset, kind: 'stream', trailer, entries, streamObject: num, hybrid: false };
+  const { entries, trailer, num, end } = parseStreamSection(bytes, at, budget);
+  return { offset, kind: 'stream', trailer, entries, streamObject: num, hybrid: false, end };
 }
 
 /** Finds the last `startxref` before `end` and returns its value and position. */
@@ -151,16 +163,21 @@ export function findStartXref(bytes: Uint8Array, end: number): { value: number; 
   return { value, at };
 }
 
-/** Follows startxref and the /Prev chain; returns the sections newest first. */
-export function readXrefChain(bytes: Uint8Array, startxref: number, shift: number): XrefSection[] {
+/**
+ * Follows startxref and the /Prev chain once; returns the sections newest first. Every revision's table is
+ * built from these sections (PdfFile), so reading a file is linear in its revisions. With a `budget`, more
+ * sections than maxRevisions, or more entries than maxXrefEntries, throw ERR_PDF_LIMIT.
+ */
+export function readXrefChain(bytes: Uint8Array, startxref: number, shift: number, budget?: PdfBudget): XrefSection[] {
   const sections: XrefSection[] = [];
   const seen = new Set<number>();
+  const maxRevisions = budget?.limits.maxRevisions ?? 10_000;
   let next: number | undefined = startxref;
   while (next !== undefined) {
     if (seen.has(next)) throw malformed('cross-reference /Prev chain loops');
     seen.add(next);
-    if (sections.length > 10_000) throw malformed('too many revisions');
-    const s = readSection(bytes, next, shift);
+    if (sections.length >= maxRevisions) throw limitExceeded(`more than ${maxRevisions} revisions (limit maxRevisions)`);
+    const s = readSection(bytes, next, shift, budget);
     sections.push(s);
     const prev: PdfObject | undefined = s.trailer.get('Prev');
     next = prev === undefined ? undefined : asInteger(prev);

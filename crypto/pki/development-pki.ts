@@ -37,6 +37,11 @@ export interface DevelopmentPki {
   /** Empty CRL of the root (covers the issuing CA). */
   readonly rootCrl: Uint8Array;
   readonly agencies: readonly DevAgency[];
+  /**
+   * The development time-stamping authority (RFC 3161): issued by the issuing CA, extendedKeyUsage
+   * id-kp-timeStamping only and critical (RFC 3161 §2.3). The axis serves it at POST /axis/v1/tsa.
+   */
+  readonly tsa: DevIdentity;
 }
 
 export interface CreateDevelopmentPkiOptions {
@@ -66,7 +71,7 @@ function mailbox(code: string): string {
 /**
  * Creates a development PKI shaped like the Government CA (DOMAIN.md, "Government CA hierarchy (G2)"), every
  * name marked "(DEV)": root CA → issuing CA (pathLen 0) → per agency a seal certificate and a person
- * certificate. Keys are fresh (`keyType`, default RSA-2048); nothing is read from the environment.
+ * certificate, and a time-stamping authority certificate (critical EKU id-kp-timeStamping). Keys are fresh (`keyType`, default RSA-2048); nothing is read from the environment.
  */
 export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions): Promise<DevelopmentPki> {
   const { now } = options;
@@ -98,7 +103,7 @@ export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions)
   });
   const issuingCa = { certificate: caCert, privateKey: caKey.privateKey, privateKeyPkcs8: exportPkcs8(caKey.privateKey) };
 
-  const endEntity = async (subject: Parameters<typeof issueCertificate>[0]['subject']): Promise<DevIdentity> => {
+  const endEntity = async (subject: Parameters<typeof issueCertificate>[0]['subject'], extra: { readonly extendedKeyUsage?: readonly string[] } = {}): Promise<DevIdentity> => {
     const key = await generateKey(keyType);
     const certificate = issueCertificate({
       subject,
@@ -108,6 +113,7 @@ export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions)
       notAfter: addDays(now, 2 * 365),
       keyUsage: ['digitalSignature', 'nonRepudiation'],
       crlDistributionPoint: crlUrl,
+      ...(extra.extendedKeyUsage ? { extendedKeyUsage: extra.extendedKeyUsage, extendedKeyUsageCritical: true } : {}),
     });
     return {
       identity: Object.freeze({ signer: createKeySigner(key.privateKey), certificate, chain: Object.freeze([caCert, rootCert]) }),
@@ -128,7 +134,8 @@ export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions)
     });
     agencies.push(Object.freeze({ code: a.code, name: a.name, ...(a.parentName ? { parentName: a.parentName } : {}), seal, person }));
   }
+  const tsa = await endEntity({ CN: 'Dịch vụ cấp dấu thời gian (DEV TSA)', O: 'Ban Cơ yếu Chính phủ (DEV)', C: 'VN' }, { extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'] });
   const crl = issueCrl({ issuer: issuingCa, revoked: [], thisUpdate: start, nextUpdate: addDays(now, 30) });
   const rootCrl = issueCrl({ issuer: root, revoked: [], thisUpdate: start, nextUpdate: addDays(now, 365) });
-  return Object.freeze({ root, issuingCa, crl, rootCrl, agencies: Object.freeze(agencies) });
+  return Object.freeze({ root, issuingCa, crl, rootCrl, agencies: Object.freeze(agencies), tsa });
 }

@@ -43,6 +43,8 @@ export interface IssueCertificateOptions {
   /** keyUsage (critical); `null` omits it. Default: keyCertSign+cRLSign for CAs, digitalSignature+nonRepudiation otherwise. */
   readonly keyUsage?: readonly KeyUsageName[] | null;
   readonly extendedKeyUsage?: readonly string[];
+  /** Mark extendedKeyUsage critical (RFC 3161 §2.3 requires it for a TSA). Default false. */
+  readonly extendedKeyUsageCritical?: boolean;
   readonly crlDistributionPoint?: string;
   readonly ocspUrl?: string;
   /** Default true: SKI = SHA-1 of the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1). */
@@ -156,7 +158,7 @@ export function issueCertificate(options: IssueCertificateOptions): Uint8Array {
   }
   const ku = options.keyUsage === undefined ? (bc?.ca ? ['keyCertSign', 'cRLSign'] : ['digitalSignature', 'nonRepudiation']) : options.keyUsage;
   if (ku) extensions.push(ext('2.5.29.15', true, keyUsageBits(ku as KeyUsageName[])));
-  if (options.extendedKeyUsage) extensions.push(ext('2.5.29.37', false, new pkijs.ExtKeyUsage({ keyPurposes: [...options.extendedKeyUsage] })));
+  if (options.extendedKeyUsage) extensions.push(ext('2.5.29.37', options.extendedKeyUsageCritical === true, new pkijs.ExtKeyUsage({ keyPurposes: [...options.extendedKeyUsage] })));
   if (options.subjectKeyIdentifier !== false) {
     extensions.push(ext('2.5.29.14', false, new asn1js.OctetString({ valueHex: keyIdentifier(spki) })));
   }

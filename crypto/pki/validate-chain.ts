@@ -29,6 +29,10 @@ export interface ChainValidationResult {
   readonly indication: Indication;
   readonly subIndication?: SubIndication;
   readonly reason?: string;
+  /** With REVOKED: when the certificate that failed was revoked (the caller compares it with claimed times). */
+  readonly revokedAt?: Date;
+  /** With REVOKED: the certificate that is revoked is the leaf (not a CA of the path). */
+  readonly revokedIsLeaf?: boolean;
   /** Leaf first, trust anchor last; `[leaf]` when no path was found. */
   readonly path: readonly ParsedCertificate[];
   readonly checks: readonly Check[];
@@ -126,8 +130,8 @@ function signingCertificateUsage(leaf: ParsedCertificate): string | undefined {
  *    its validity gives CERTIFICATE_CHAIN_GENERAL_FAILURE (shell model).
  * 6. `chain:revocation` — for every non-anchor certificate, OCSP then CRL (signature, issuer, window checked).
  *    Revoked at or before `at` → REVOKED. Revoked after `at` passes (recorded in the detail): validation is
- *    of the state at `at`, which for a B-level signature is the caller's choice of signing time; callers
- *    wanting "valid now" validate at now. No usable revocation data for a certificate that declares a CRL
+ *    of the state at `at`, which the signature verifier chooses from a proof of existence (never the signer's
+ *    claim) and maps to REVOKED_NO_POE / OUT_OF_BOUNDS_NO_POE (ETSI EN 319 102-1 §5.2.6, §5.3.4). No usable revocation data for a certificate that declares a CRL
  *    distribution point or OCSP location → TRY_LATER; a certificate declaring neither is not checked.
  *
  * Signature verifications and parsed keys are cached by fingerprint, so repeating a validation costs a few
@@ -177,11 +181,13 @@ export function validateChain(options: ValidateChainOptions): ChainValidationRes
 
   const notes: string[] = [];
   let revocationFailure: { sub: SubIndication; reason: string } | undefined;
+  let revoked: { at: Date; leaf: boolean } | undefined;
   for (let i = 0; i < path.length - 1 && !revocationFailure; i++) {
     const cert = path[i] as ParsedCertificate;
     const st = revocationStatus({ cert, issuer: path[i + 1] as ParsedCertificate, crls, ocsp, at, policy });
     switch (st.status) {
       case 'revoked':
+        revoked = { at: st.entry.revocationDate, leaf: i === 0 };
         revocationFailure = {
           sub: 'REVOKED',
           reason: `${cert.subject} revoked at ${st.entry.revocationDate.toISOString()}${st.entry.reason ? ` (${st.entry.reason})` : ''}, per ${st.source}`,
@@ -202,7 +208,9 @@ export function validateChain(options: ValidateChainOptions): ChainValidationRes
     }
   }
   record('chain:revocation', revocationFailure?.reason, revocationFailure?.sub ?? 'TRY_LATER', notes.join('; '));
-  return finish(first === undefined, first, path, checks);
+  const result = finish(first === undefined, first, path, checks);
+  if (!revoked || result.subIndication !== 'REVOKED') return result;
+  return Object.freeze({ ...result, revokedAt: revoked.at, revokedIsLeaf: revoked.leaf });
 }
 
 function finish(

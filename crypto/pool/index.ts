@@ -1,2 +1,3 @@
-/** A worker_threads pool for signing throughput on all cores. */
+/** Worker_threads pools: CAdES signing throughput on all cores, and PDF verification/signing off the event loop. */
 export { createSigningPool, type SigningPool, type SigningPoolOptions, type PoolSignOptions } from './pool.js';
+export { createPdfPool, type PdfPool, type PdfPoolOptions } from './pdf-pool.js';

@@ -1,4 +1,4 @@
-import type { CertificateSummary, Check, Indication, SignatureReport, SubIndication } from './types.js';
+import type { CertificateSummary, Check, Indication, PoeSource, SignatureReport, SubIndication, TimestampSummary } from './types.js';
 
 /** The facts a verifier gathered, before they are frozen into a {@link SignatureReport}. */
 export interface ReportFacts {
@@ -13,6 +13,8 @@ export interface ReportFacts {
   readonly signatureAlgorithm?: string;
   readonly claimedSigningTime?: Date | string;
   readonly validationTime: Date | string;
+  readonly poe: PoeSource;
+  readonly timestamp?: TimestampSummary;
   readonly checks: readonly Check[];
   readonly reason?: string;
 }
@@ -60,6 +62,8 @@ export function buildReport(facts: ReportFacts): SignatureReport {
     ...(facts.signatureAlgorithm !== undefined ? { signatureAlgorithm: facts.signatureAlgorithm } : {}),
     ...(facts.claimedSigningTime !== undefined ? { claimedSigningTime: iso(facts.claimedSigningTime) } : {}),
     validationTime: iso(facts.validationTime),
+    poe: facts.poe,
+    ...(facts.timestamp !== undefined ? { timestamp: Object.freeze({ ...facts.timestamp }) } : {}),
     checks,
     ...(facts.reason !== undefined && indication !== 'TOTAL_PASSED' ? { reason: facts.reason } : {}),
   };

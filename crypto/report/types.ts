@@ -22,7 +22,25 @@ export type SubIndication =
   | 'REVOKED_NO_POE'
   | 'OUT_OF_BOUNDS_NO_POE'
   | 'TRY_LATER'
-  | 'SIGNED_DATA_NOT_FOUND';
+  | 'SIGNED_DATA_NOT_FOUND'
+  | 'TIMESTAMP_ORDER_FAILURE';
+
+/**
+ * Where the validation time came from (ETSI EN 319 102-1 §5.5, "proof of existence"): a verified RFC 3161
+ * signature timestamp, the axis's own record of when it accepted the package, nothing (the current time), or
+ * the caller's explicit choice (e.g. the CLI's `--at`, a what-if).
+ */
+export type PoeSource = 'timestamp' | 'axis-arrival' | 'none' | 'caller';
+
+/** A verified signature-time-stamp (RFC 3161 token in the unsigned attribute of ETSI EN 319 122-1 §5.3). */
+export interface TimestampSummary {
+  /** TSTInfo genTime, ISO 8601. */
+  readonly genTime: string;
+  /** Subject of the TSA certificate. */
+  readonly tsa: string;
+  readonly serialNumber: string;
+  readonly hashAlgorithm: string;
+}
 
 /** One step of the fixed verification order, in the order it ran. */
 export interface Check {
@@ -59,8 +77,12 @@ export interface SignatureReport {
   readonly signatureAlgorithm?: string;
   /** signing-time signed attribute, if any, ISO 8601. */
   readonly claimedSigningTime?: string;
-  /** The time the chain was checked at, ISO 8601. */
+  /** The time the chain was checked at, ISO 8601 (never the signer's claim). */
   readonly validationTime: string;
+  /** Where `validationTime` came from. */
+  readonly poe: PoeSource;
+  /** The verified signature timestamp, when the signature carries one that verifies. */
+  readonly timestamp?: TimestampSummary;
   readonly checks: readonly Check[];
   /** Short human reason when not TOTAL_PASSED. */
   readonly reason?: string;

@@ -34,7 +34,7 @@ export interface BenchContext {
    * Measures `baseline` and `candidate` in alternating slices (A B A B …) so both see the same machine load,
    * then records both; the candidate's ratio is to the baseline of the same run.
    */
-  pair(baseline: PairSide, candidate: PairSide, options?: { target?: number; rounds?: number }): Promise<[BenchCase, BenchCase]>;
+  pair(baseline: PairSide, candidate: PairSide, options?: { target?: number; rounds?: number; /** the baseline case was recorded by an earlier pair: measure it again alongside, do not record it twice */ baselineRecorded?: boolean }): Promise<[BenchCase, BenchCase]>;
   /** Time budget of one case, milliseconds (warm-up is a quarter of it). */
   readonly caseMillis: number;
   /** Runs `fn` repeatedly (awaiting it when it returns a promise) and records the case. */
@@ -105,10 +105,12 @@ export function createContext(caseMillis: number, onCase: (c: BenchCase) => void
         const seconds = Number(t.nanos) / 1e9;
         return { name: side.name, opsPerSec: t.iterations / seconds, meanMicros: (seconds * 1e6) / t.iterations, iterations: t.iterations, ...(side.note ? { note: side.note } : {}) };
       };
-      const a = withRatio(make(baseline, totals[0]!));
+      const a = options.baselineRecorded ? make(baseline, totals[0]!) : withRatio(make(baseline, totals[0]!));
+      const c = make(candidate, totals[1]!);
       const b = withRatio({
-        ...make(candidate, totals[1]!),
+        ...c,
         baseline: baseline.name,
+        ...(options.baselineRecorded ? { ratio: c.opsPerSec / a.opsPerSec, note: `${c.note ?? ''}; baseline re-measured alongside: ${a.opsPerSec.toFixed(0)} ops/s`.replace(/^; /, '') } : {}),
         ...(options.target !== undefined ? { target: options.target } : {}),
       });
       return [a, b];

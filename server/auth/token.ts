@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { SignJWT, calculateJwkThumbprint, exportJWK, jwtVerify, type JWTPayload, type JWK } from 'jose';
 import { DomainError } from '../domain/errors.js';
 
 export type TokenScope = 'axis' | 'node';
@@ -13,61 +14,143 @@ export interface TokenClaims {
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly tokenId: string;
+  /** Axis tokens: a short fingerprint of the secret the system authenticated with (set-secret ends its tokens). */
+  readonly secretVersion?: string;
+  /** The key id (JWS `kid`) that signed the token. */
+  readonly keyId: string;
 }
 
 export interface IssueTokenInput {
   readonly subject: string;
   readonly agencyCode: string;
-  readonly scope: TokenScope;
   readonly roles?: readonly string[];
   readonly ttlSeconds: number;
+  readonly secretVersion?: string;
 }
 
-const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
-
-function mac(payload: string, secret: string): Buffer {
-  return createHmac('sha256', secret).update(`lienthong.v1.${payload}`).digest();
+/** One HMAC key of node tokens (HS256) with its key id. */
+export interface NodeTokenKey {
+  readonly kid: string;
+  readonly secret: Uint8Array;
 }
 
-/**
- * Issues a bearer token: `v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`. Stateless, so several
- * processes behind a load balancer accept each other's tokens when they share the secret.
- */
-export function issueToken(input: IssueTokenInput, secret: string, now: Date): string {
-  if (secret.length < 32) throw new TypeError('token secret must be at least 32 characters');
+/** The node's token keys: the one that signs, and older ones still accepted while tokens they signed live. */
+export interface NodeTokenKeys {
+  readonly current: NodeTokenKey;
+  readonly previous: readonly NodeTokenKey[];
+}
+
+/** An ES256 public key that verifies axis tokens, with its key id (RFC 7638 thumbprint). */
+export interface AxisVerifyKey {
+  readonly kid: string;
+  readonly publicKey: KeyObject;
+}
+
+/** The axis's token keys: the private key that signs and every public key accepted (the current one first). */
+export interface AxisTokenKeys {
+  readonly signing: { readonly kid: string; readonly privateKey: KeyObject };
+  readonly verify: readonly AxisVerifyKey[];
+}
+
+const ISSUER = { node: 'lienthong-node', axis: 'lienthong-axis' } as const;
+const ALGORITHM = { node: 'HS256', axis: 'ES256' } as const;
+const MAX_TOKEN_CHARS = 4096;
+
+/** A node token key from its secret; the key id is a hash of the secret (so every process derives the same one). */
+export function nodeTokenKey(secret: string | Uint8Array): NodeTokenKey {
+  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+  if (bytes.length < 32) throw new TypeError('a node token secret must be at least 32 bytes');
+  const kid = `n-${createHash('sha256').update('lienthong node token key id\0').update(bytes).digest('base64url').slice(0, 16)}`;
+  return Object.freeze({ kid, secret: new Uint8Array(bytes) });
+}
+
+/** An axis verification key from an EC P-256 public key: its key id is the JWK thumbprint (RFC 7638). */
+export async function axisVerifyKey(publicKey: KeyObject): Promise<AxisVerifyKey> {
+  if (publicKey.asymmetricKeyType !== 'ec' || publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new TypeError('an axis token key must be an EC P-256 key (ES256)');
+  }
+  return Object.freeze({ kid: `a-${await calculateJwkThumbprint(await exportJWK(publicKey), 'sha256')}`, publicKey });
+}
+
+/** The public keys of the axis as a JWK Set (RFC 7517 §5), for nodes or other axis processes that verify its tokens. */
+export async function axisJwks(keys: readonly AxisVerifyKey[]): Promise<{ keys: JWK[] }> {
+  return { keys: await Promise.all(keys.map(async (k) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, alg: 'ES256', use: 'sig' }))) };
+}
+
+async function issue(scope: TokenScope, input: IssueTokenInput, kid: string, key: KeyObject | Uint8Array, now: Date): Promise<string> {
   if (!Number.isInteger(input.ttlSeconds) || input.ttlSeconds <= 0) throw new TypeError('ttlSeconds must be a positive integer');
   const issuedAt = Math.floor(now.getTime() / 1000);
-  const claims: TokenClaims = {
-    subject: input.subject,
-    agencyCode: input.agencyCode,
-    scope: input.scope,
+  return new SignJWT({
+    agency: input.agencyCode,
+    scope,
     roles: [...(input.roles ?? [])],
-    issuedAt,
-    expiresAt: issuedAt + input.ttlSeconds,
-    tokenId: randomBytes(12).toString('base64url'),
-  };
-  const payload = b64url(JSON.stringify(claims));
-  return `v1.${payload}.${b64url(mac(payload, secret))}`;
+    ...(input.secretVersion ? { sv: input.secretVersion } : {}),
+  })
+    .setProtectedHeader({ alg: ALGORITHM[scope], kid, typ: 'JWT' })
+    .setIssuer(ISSUER[scope])
+    .setAudience(ISSUER[scope])
+    .setSubject(input.subject)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + input.ttlSeconds)
+    .setJti(randomBytes(12).toString('base64url'))
+    .sign(key);
+}
+
+/** Issues a node (clerk API) token: a JWT (RFC 7519) signed HS256 with the node's current token key. */
+export function issueNodeToken(input: IssueTokenInput, keys: NodeTokenKeys, now: Date): Promise<string> {
+  return issue('node', input, keys.current.kid, keys.current.secret, now);
+}
+
+/** Issues an axis token: a JWT signed ES256 with the axis's private key, verifiable with its public key alone. */
+export function issueAxisToken(input: IssueTokenInput, keys: Pick<AxisTokenKeys, 'signing'>, now: Date): Promise<string> {
+  return issue('axis', input, keys.signing.kid, keys.signing.privateKey, now);
 }
 
 const unauthenticated = (why: string) => new DomainError('ERR_UNAUTHENTICATED', why);
 
-/** Verifies a token's MAC, expiry and scope. Throws ERR_UNAUTHENTICATED on anything wrong. */
-export function verifyToken(token: string, secret: string, now: Date, expectedScope: TokenScope): TokenClaims {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== 'v1' || !parts[1] || !parts[2] || token.length > 4096) {
-    throw unauthenticated('malformed bearer token');
-  }
-  const expected = mac(parts[1], secret);
-  const given = Buffer.from(parts[2], 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthenticated('bearer token signature invalid');
-  let claims: TokenClaims;
+async function verify(scope: TokenScope, token: string, keyOf: (kid: string) => KeyObject | Uint8Array | undefined, now: Date): Promise<TokenClaims> {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS || token.split('.').length !== 3) throw unauthenticated('malformed bearer token');
+  let payload: JWTPayload;
+  let kid: string;
   try {
-    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as TokenClaims;
-  } catch {
-    throw unauthenticated('malformed bearer token');
+    const r = await jwtVerify(
+      token,
+      (header) => {
+        const key = typeof header.kid === 'string' ? keyOf(header.kid) : undefined;
+        if (!key) throw unauthenticated('bearer token signed by an unknown key');
+        return key;
+      },
+      { algorithms: [ALGORITHM[scope]], issuer: ISSUER[scope], audience: ISSUER[scope], currentDate: now, requiredClaims: ['sub', 'exp', 'iat', 'jti'] },
+    );
+    payload = r.payload;
+    kid = r.protectedHeader.kid!;
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    const code = (e as { code?: string }).code;
+    throw unauthenticated(code === 'ERR_JWT_EXPIRED' ? 'bearer token expired' : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? 'bearer token not valid for this API' : 'bearer token signature invalid');
   }
-  if (claims.scope !== expectedScope) throw unauthenticated('bearer token not valid for this API');
-  if (!(claims.expiresAt > Math.floor(now.getTime() / 1000))) throw unauthenticated('bearer token expired');
-  return Object.freeze(claims);
+  const { sub, agency, roles, scope: s, iat, exp, jti, sv } = payload as JWTPayload & { agency?: unknown; roles?: unknown; scope?: unknown; sv?: unknown };
+  if (s !== scope || typeof agency !== 'string' || !Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) throw unauthenticated('bearer token not valid for this API');
+  return Object.freeze({
+    subject: sub!,
+    agencyCode: agency,
+    scope,
+    roles: Object.freeze([...(roles as string[])]),
+    issuedAt: iat!,
+    expiresAt: exp!,
+    tokenId: jti!,
+    ...(typeof sv === 'string' ? { secretVersion: sv } : {}),
+    keyId: kid,
+  });
+}
+
+/** Verifies a node token's signature (any of the node's keys, by kid), issuer, audience, expiry and scope. ERR_UNAUTHENTICATED otherwise. */
+export function verifyNodeToken(token: string, keys: NodeTokenKeys, now: Date): Promise<TokenClaims> {
+  const all = [keys.current, ...keys.previous];
+  return verify('node', token, (kid) => all.find((k) => k.kid === kid)?.secret, now);
+}
+
+/** Verifies an axis token with the axis's public keys (by kid). ERR_UNAUTHENTICATED on anything wrong. */
+export function verifyAxisToken(token: string, keys: readonly AxisVerifyKey[], now: Date): Promise<TokenClaims> {
+  return verify('axis', token, (kid) => keys.find((k) => k.kid === kid)?.publicKey, now);
 }

@@ -1,5 +1,8 @@
+import type { TimestampAuthority } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
+import type { AxisTokenKeys } from '../auth/token.js';
+import type { Throttle } from '../auth/throttle.js';
 import type { Logger } from '../logger.js';
 import type { AgencyRegistry, DeliveryQueue, PackageStore, TraceLog } from '../domain/ports/axis/index.js';
 
@@ -25,15 +28,19 @@ export interface AxisDeps {
   readonly now: () => Date;
   /** Random UUIDs for docIds (injected so tests could fix them). */
   readonly newId: () => string;
-  /** HMAC key for bearer tokens (server/auth/token.ts). */
-  readonly tokenSecret: string;
+  /** ES256 keys of axis bearer tokens (server/auth/token.ts): the private key signs, the public ones verify. */
+  readonly tokenKeys: AxisTokenKeys;
   readonly tokenTtlSeconds: number;
+  /** Counts failed token requests per system and per address (429 with Retry-After when locked). */
+  readonly throttle: Throttle;
   /** Roots the package signatures must chain to, and the CRLs to check (DER or PEM). */
   readonly trustAnchors: readonly Uint8Array[];
   readonly crls: readonly Uint8Array[];
   /** Operator's explicit choice to accept SHA-1 signatures (off by default). */
   readonly allowSha1: boolean;
   readonly limits: AxisLimits;
+  /** The development time-stamping authority served at POST /axis/v1/tsa (absent: no TSA). */
+  readonly tsa?: TimestampAuthority;
   /** Security-relevant events (accepted and refused sends), never bodies or secrets. */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
 }

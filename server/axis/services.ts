@@ -1,3 +1,4 @@
+import { axisJwks } from '../auth/token.js';
 import { authenticateSystem, verifyAxisToken } from './authenticate-system.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
 import type { AxisDeps } from './deps.js';
@@ -5,6 +6,7 @@ import {
   bindCertificate, findCertificateHolder, listAgencies, registerAgency, registerPersonCertificate, replaceCertificate, revokeCertificate, revokePersonCertificate,
   seedDevelopmentRegistry, setSecret, showAgency,
 } from './registry.js';
+import { issueTimestamp } from './issue-timestamp.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
 
@@ -16,6 +18,8 @@ export interface AxisServices {
   readonly limits: AxisDeps['limits'];
   readonly authenticateSystem: Bound<typeof authenticateSystem>;
   readonly verifyToken: Bound<typeof verifyAxisToken>;
+  /** The public keys that verify axis tokens, as a JWK Set. */
+  readonly publicTokenKeys: () => ReturnType<typeof axisJwks>;
   readonly registerAgency: Bound<typeof registerAgency>;
   readonly listAgencies: Bound<typeof listAgencies>;
   readonly showAgency: Bound<typeof showAgency>;
@@ -32,6 +36,7 @@ export interface AxisServices {
   readonly downloadPackage: Bound<typeof downloadPackage>;
   readonly acknowledgeDelivery: Bound<typeof acknowledgeDelivery>;
   readonly traceOfDocument: Bound<typeof traceOfDocument>;
+  readonly issueTimestamp: Bound<typeof issueTimestamp>;
   /** Re-reads the whole trace and checks its hash chain (pages of 1000). */
   readonly verifyTrace: () => Promise<{ ok: boolean; checked: number; brokenAt?: number }>;
 }
@@ -41,6 +46,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     limits: deps.limits,
     authenticateSystem: (input) => authenticateSystem(deps, input),
     verifyToken: (token) => verifyAxisToken(deps, token),
+    publicTokenKeys: () => axisJwks(deps.tokenKeys.verify),
     registerAgency: (input) => registerAgency(deps, input),
     listAgencies: (input) => listAgencies(deps, input),
     showAgency: (code) => showAgency(deps, code),
@@ -57,6 +63,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     downloadPackage: (input) => downloadPackage(deps, input),
     acknowledgeDelivery: (input) => acknowledgeDelivery(deps, input),
     traceOfDocument: (input) => traceOfDocument(deps, input),
+    issueTimestamp: (input) => issueTimestamp(deps, input),
     verifyTrace: async () => {
       let checked = 0;
       let prevHash: string | undefined;

@@ -4,6 +4,7 @@ import type { AgencyCode } from '../domain/agency/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { verifyPackageSignature, type PackageKind } from '../domain/edxml/index.js';
 import type { SubmissionRecord } from '../domain/ports/axis/index.js';
+import { boundAtValidationTime } from '../domain/registry/index.js';
 import { maySendStatus } from '../domain/status/index.js';
 import type { AxisDeps, AxisPrincipal } from './deps.js';
 import { inspectPackage, type PackageFacts } from './inspect-package.js';
@@ -13,6 +14,7 @@ export interface SubmitPackageInput {
   readonly principal: AxisPrincipal;
   readonly type: PackageKind;
   readonly packageBytes: Uint8Array;
+  /** The detached CMS; empty when the package carries only its enveloped XML signature. */
   readonly signature: Uint8Array;
 }
 
@@ -27,7 +29,6 @@ export interface SubmitPackageResult {
 
 function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
   if (input.packageBytes.byteLength === 0) throw new DomainError('ERR_VALIDATION', 'the package is empty', { details: { field: 'package' } });
-  if (input.signature.byteLength === 0) throw new DomainError('ERR_VALIDATION', 'the signature is empty', { details: { field: 'signature' } });
   if (input.packageBytes.byteLength > deps.limits.packageBytes) {
     throw new DomainError('ERR_PAYLOAD_TOO_LARGE', `package larger than ${deps.limits.packageBytes} bytes`, { details: { field: 'package', limit: deps.limits.packageBytes } });
   }
@@ -36,20 +37,22 @@ function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
   }
 }
 
-/** The signature is valid, trusted (chain, CRLs, algorithm policy) and by a certificate bound to the sender. */
+/**
+ * The signature is valid, trusted (chain, CRLs, algorithm policy) and by a certificate bound to the sender as
+ * its seal at its validation time (the same rule as the receiving node: boundAtValidationTime; a leader's
+ * personal certificate speaks for the person, not the agency, and signs no package). The axis validates at its
+ * own clock — the arrival time it records and later hands to receivers as their proof of existence — or at an
+ * earlier verified signature timestamp; never at the signer's claimed time.
+ */
 async function checkSignature(deps: AxisDeps, input: SubmitPackageInput, sender: AgencyCode): Promise<SignatureReport> {
   const agency = await deps.registry.findByCode(sender);
   if (!agency) throw new DomainError('ERR_AGENCY_UNKNOWN', `sender ${sender} is not registered`);
-  // Only a seal signs packages: a leader's personal certificate speaks for the person, not the agency.
-  const bound = agency.certificates.filter((c) => c.status === 'active' && c.role === 'seal').map((c) => c.der);
-  const report = await verifyPackageSignature(input.packageBytes, input.signature, {
+  const report = await verifyPackageSignature(input.packageBytes, input.signature.byteLength > 0 ? input.signature : undefined, {
     trustAnchors: deps.trustAnchors,
     crls: deps.crls,
     now: deps.now(),
-    expectedSigners: bound,
     policy: { allowSha1: deps.allowSha1 },
   });
-  if (report.indication === 'TOTAL_PASSED') return report;
   const failed = report.checks.find((c) => !c.passed);
   const details = {
     indication: report.indication,
@@ -57,9 +60,10 @@ async function checkSignature(deps: AxisDeps, input: SubmitPackageInput, sender:
     ...(failed ? { failedCheck: failed.name } : {}),
     ...(report.signer ? { signer: report.signer.subject, signerSha256: report.signer.sha256 } : {}),
   };
-  if (failed?.name === 'signer-binding') {
-    throw new DomainError('ERR_CERT_NOT_BOUND', `the package is signed by a certificate not bound to ${sender} in the registry`, { details });
+  if (report.signer && !boundAtValidationTime(agency.certificates, report)) {
+    throw new DomainError('ERR_CERT_NOT_BOUND', `the package is signed by a certificate not bound to ${sender} in the registry`, { details: { ...details, failedCheck: 'signer-binding' } });
   }
+  if (report.indication === 'TOTAL_PASSED') return report;
   throw new DomainError('ERR_PACKAGE_SIGNATURE_INVALID', `package signature not accepted: ${report.reason ?? report.indication}`, { details });
 }
 
@@ -135,7 +139,8 @@ async function answerResend(deps: AxisDeps, existing: SubmissionRecord, sha256: 
 /**
  * Accepts a package (document or status) from an authenticated agency. Every check runs before anything is
  * written, in this order: sizes; the package parses and matches `type`; the caller is edXML `From`; the
- * detached signature is valid, trusted and by a certificate bound to the sender (X-Road's member check);
+ * package signature (the enveloped XML-DSig, the detached CMS when sent, both when both) is valid, trusted and by a
+ * certificate bound to the sender (X-Road's member check);
  * every recipient is registered (a status goes to the other side of the document it reports on). Then the
  * bytes go to the BlobStore, the submission document last (the commit point; `(sender, packageKey)` unique,
  * so a resend answers the same docId), then one delivery per recipient and the trace.

@@ -10,6 +10,8 @@ import { registerAgencyCommands } from './commands/agency.js';
 import { registerPkiCommands } from './commands/pki.js';
 import { registerCmsCommands } from './commands/cms.js';
 import { registerPdfCommands } from './commands/pdf.js';
+import { registerEdxmlCommands } from './commands/edxml.js';
+import { registerReportCommands } from './commands/report.js';
 // [commands:imports]
 
 /** Builds the `lienthong` command tree (exported for tests). */
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerPkiCommands(program);
   registerCmsCommands(program);
   registerPdfCommands(program);
+  registerEdxmlCommands(program);
+  registerReportCommands(program);
   // [commands:register]
   return program;
 }

@@ -7,8 +7,12 @@ import {
   createTraceRepository,
   ensureAxisIndexes,
 } from '../../storage/axis/index.js';
-import { createGridFsBlobStore } from '../../storage/index.js';
-import type { DevelopmentPki } from '../../crypto/index.js';
+import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
+import type { DevelopmentPki, TimestampAuthority } from '../../crypto/index.js';
+import { createThrottle, type Throttle } from '../auth/throttle.js';
+import type { AxisTokenKeys } from '../auth/token.js';
+import { keysFromTokenSecret } from './service-keys.js';
+import { createThrottleStore, throttlePolicies } from './throttle.js';
 import { createAxisServices, type AxisServices, type RegistryDeps, type SeedAgency } from '../axis/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
 import type { Config } from '../config/config.js';
@@ -27,13 +31,21 @@ export interface ComposeAxisOptions {
   readonly connection: Connection;
   /** The trust configuration for package signatures (the development PKI's root and CRLs in development). */
   readonly trustAnchors: readonly Uint8Array[];
-  readonly crls: readonly Uint8Array[];
-  /** HMAC key for axis bearer tokens; defaults to config.tokenSecret. */
+  /** The CRLs, or a function giving the current ones (refreshed in the background). */
+  readonly crls: readonly Uint8Array[] | (() => readonly Uint8Array[]);
+  readonly intermediates?: readonly Uint8Array[];
+  /** ES256 keys of axis tokens (server/compose/service-keys.ts). */
+  readonly tokenKeys?: AxisTokenKeys;
+  /** Development and tests: derive the token keys from this secret (or config.tokenSecret) when tokenKeys is absent. */
   readonly tokenSecret?: string;
+  /** Failed token requests; defaults to one in this process's memory. */
+  readonly throttle?: Throttle;
   /** Package bytes; defaults to the GridFS bucket `axis_packages`. */
   readonly blobStore?: BlobStore;
   /** Injected clock (tests); defaults to the wall clock. */
   readonly now?: () => Date;
+  /** The development TSA served at POST /axis/v1/tsa (the development PKI's `tsa`); absent: none. */
+  readonly tsa?: TimestampAuthority;
 }
 
 export interface AxisRole {
@@ -44,7 +56,8 @@ export interface AxisRole {
   stop(): Promise<void>;
 }
 
-const TOKEN_TTL_SECONDS = 3600;
+/** The TSA policy OID of the development TSA's tokens (a private arc: development only, not registered). */
+export const DEVELOPMENT_TSA_POLICY = '1.3.6.1.4.1.59999.3161.1';
 const SIGNATURE_BYTES = 256 * 1024;
 
 /**
@@ -53,25 +66,32 @@ const SIGNATURE_BYTES = 256 * 1024;
  */
 export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole> {
   const tokenSecret = options.tokenSecret ?? options.config.tokenSecret;
-  if (!tokenSecret) throw new TypeError('composeAxis needs a token secret (LIENTHONG_TOKEN_SECRET or options.tokenSecret)');
+  const tokenKeys = options.tokenKeys ?? (tokenSecret ? (await keysFromTokenSecret(tokenSecret)).axisTokenKeys : undefined);
+  if (!tokenKeys) throw new TypeError('composeAxis needs its token keys (options.tokenKeys, or a development token secret)');
+  const now = options.now ?? (() => new Date());
+  const crlsOf = typeof options.crls === 'function' ? options.crls : ((c) => () => c)(options.crls);
   await ensureAxisIndexes(options.connection);
   const services = createAxisServices({
     registry: createAgencyRepository(options.connection),
     packages: createSubmissionRepository(options.connection),
     deliveries: createDeliveryRepository(options.connection),
     trace: createTraceRepository(options.connection),
-    blobs: options.blobStore ?? createGridFsBlobStore(options.connection, AXIS_COLLECTIONS.packagesBucket),
-    now: options.now ?? (() => new Date()),
+    blobs: options.blobStore ?? withRecentBlobCache(createGridFsBlobStore(options.connection, AXIS_COLLECTIONS.packagesBucket)),
+    now,
     newId: randomUUID,
-    tokenSecret,
-    tokenTtlSeconds: TOKEN_TTL_SECONDS,
+    tokenKeys,
+    tokenTtlSeconds: options.config.tokenTtlSeconds,
+    throttle: options.throttle ?? createThrottle(createThrottleStore(), now, throttlePolicies(options.config)),
     trustAnchors: options.trustAnchors,
-    crls: options.crls,
+    get crls() {
+      return crlsOf();
+    },
     allowSha1: options.config.allowSha1,
     limits: { packageBytes: options.config.limits.packageBytes, signatureBytes: SIGNATURE_BYTES },
     logger: options.logger.child({ role: 'axis' }),
+    ...(options.tsa ? { tsa: options.tsa } : {}),
   });
-  options.logger.info({ trustAnchors: options.trustAnchors.length, crls: options.crls.length }, 'axis role ready');
+  options.logger.info({ trustAnchors: options.trustAnchors.length, crls: crlsOf().length }, 'axis role ready');
   return { services, router: createAxisRouter(services), openapi: axisOpenApi, stop: async () => undefined };
 }
 

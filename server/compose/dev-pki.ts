@@ -25,6 +25,8 @@ interface StoredPki {
   root: StoredKeyPair;
   issuingCa: StoredKeyPair;
   agencies: { code: string; name: string; parentName?: string; seal: StoredKeyPair; person: StoredKeyPair }[];
+  /** The development TSA (absent in files written before it existed: the PKI is then created anew). */
+  tsa?: StoredKeyPair;
 }
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
@@ -55,6 +57,7 @@ function toStored(pki: DevelopmentPki): StoredPki {
     root: pair(pki.root),
     issuingCa: pair(pki.issuingCa),
     agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, ...(a.parentName ? { parentName: a.parentName } : {}), seal: idPair(a.seal), person: idPair(a.person) })),
+    tsa: idPair(pki.tsa),
   };
 }
 
@@ -79,12 +82,48 @@ function fromStored(s: StoredPki, now: Date): DevelopmentPki {
     crl: issueCrl({ issuer: issuingCa, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 30 * DAY) }),
     rootCrl: issueCrl({ issuer: root, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 365 * DAY) }),
     agencies,
+    tsa: identity(s.tsa!),
+  };
+}
+
+/**
+ * The development PKI kept in a data folder, read only (null when there is none). Throws when the file does
+ * not open with this key-encryption key.
+ */
+export function readDevelopmentPki(dataDir: string, secret: string, now: Date): DevelopmentPki | null {
+  let sealed: Buffer;
+  try {
+    sealed = readFileSync(join(dataDir, 'pki', FILE));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const stored = JSON.parse(unseal(sealed, secret).toString('utf8')) as StoredPki;
+  if (stored.format !== FORMAT) throw new Error(`${join(dataDir, 'pki', FILE)}: unknown format`);
+  return fromStored(stored, now);
+}
+
+/**
+ * The development CA as a revocation source: empty CRLs of the issuing CA (30 days) and of the root (a year),
+ * issued afresh whenever the refresher asks (before nextUpdate), so a long-running development service never
+ * runs on stale revocation data.
+ */
+export function developmentCrlSource(pki: Pick<DevelopmentPki, 'root' | 'issuingCa'>): { name: string; load(now: Date): Promise<readonly Uint8Array[]> } {
+  return {
+    name: 'development CA',
+    async load(now) {
+      const thisUpdate = new Date(now.getTime() - 3_600_000);
+      return [
+        issueCrl({ issuer: pki.issuingCa, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 30 * DAY) }),
+        issueCrl({ issuer: pki.root, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 365 * DAY) }),
+      ];
+    },
   };
 }
 
 /**
  * The development PKI of a data folder: created on first start for the given agencies and kept in
- * `<dataDir>/pki/development-pki.sealed` (AES-256-GCM under a key derived from the token secret, mode 0600,
+ * `<dataDir>/pki/development-pki.sealed` (AES-256-GCM under a key derived from the key-encryption key, mode 0600,
  * written atomically), so restarts keep the keys bound in the registry. Created anew when the agency list
  * changed or the file cannot be opened with this secret.
  */
@@ -100,7 +139,7 @@ export async function loadOrCreateDevelopmentPki(options: {
   const wanted = options.agencies.map((a) => a.code).sort().join(',');
   try {
     const stored = JSON.parse(unseal(readFileSync(file), options.secret).toString('utf8')) as StoredPki;
-    if (stored.format === FORMAT && stored.agencies.map((a) => a.code).sort().join(',') === wanted) return fromStored(stored, options.now);
+    if (stored.format === FORMAT && stored.tsa && stored.agencies.map((a) => a.code).sort().join(',') === wanted) return fromStored(stored, options.now);
     options.logger.warn('development PKI does not match the registry: creating a new one');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') options.logger.warn({ err: e }, 'development PKI unreadable: creating a new one');

@@ -1,34 +1,52 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { ensureIndexes, pingDatabase, type DatabaseCommand } from '../../storage/index.js';
-import type { Config } from '../config/config.js';
+import { createDeliveryRepository, createSubmissionRepository } from '../../storage/axis/index.js';
+import { createDocumentRepository } from '../../storage/node/index.js';
+import type { DeliveryQueue, PackageStore } from '../domain/ports/axis/index.js';
+import type { DocumentRepository } from '../domain/ports/node/index.js';
+import { checkServeConfig, type Config } from '../config/config.js';
 import { parseAgencyCode } from '../domain/agency/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
 import { createApp, type AppDeps } from '../http/create-app.js';
 import { startServer } from '../http/listen.js';
 import type { OpenApiFragment } from '../http/openapi/document.js';
 import type { Logger } from '../logger.js';
-import { composeAxis, developmentSeed } from './axis.js';
+import { composeAxis, DEVELOPMENT_TSA_POLICY, developmentSeed } from './axis.js';
 import { openDatabase } from './database.js';
-import { loadOrCreateDevelopmentPki } from './dev-pki.js';
+import { developmentCrlSource, loadOrCreateDevelopmentPki } from './dev-pki.js';
 import { readOrCreateSecret } from './dev-secrets.js';
+import { readKeysDir } from './keys-dir.js';
 import { composeNode, type NodeRole } from './node.js';
 import { createWebAppRouter } from '../http/web-app.js';
+import { developmentAxisSecret, resolveServiceKeys } from './service-keys.js';
+import { provisionHostedAgency } from '../node/provision.js';
+import { loadConfiguredTrust } from '../trust/load-trust.js';
+import { createCrlRefresher, fileCrlSource, urlCrlSource, type CrlSource } from '../trust/refresh-crls.js';
 
 export interface RunningService {
   readonly url: string;
   readonly banner: readonly string[];
+  /**
+   * The repositories under the running service, for seeding history (the exchange benchmark stores 10,000
+   * documents through them before it measures again); the service itself never uses this handle.
+   */
+  readonly history: HistoryRepositories;
   stop(): Promise<void>;
 }
 
-/** A development agency's axis secret, derived from the token secret so nothing more needs storing. */
-function developmentAxisSecret(tokenSecret: string, code: string): string {
-  return createHmac('sha256', tokenSecret).update(`axis-secret:${code}`).digest('base64url');
+export interface HistoryRepositories {
+  readonly documents: DocumentRepository;
+  readonly submissions: PackageStore;
+  readonly deliveries: DeliveryQueue;
 }
 
 /**
- * The composition root: opens the database, creates (or reloads) the development PKI and secrets, wires
- * storage into the roles asked for, mounts them on one HTTP app, seeds the development registry and the demo
- * users, starts the node's workers, and returns a handle that stops everything in reverse order.
+ * The composition root: checks every setting and reads every key and trust file (production), or creates
+ * (or reloads) the development PKI and secrets (development), loads the revocation data and keeps it fresh,
+ * then opens the database, wires storage into the roles asked for, mounts them on one HTTP app, seeds the
+ * development registry and demo users (development only) or hosts the agencies of the keys folder, starts
+ * the node's workers, and returns a handle that stops everything in reverse order.
  */
 export type { DatabaseCommand };
 
@@ -39,17 +57,35 @@ export interface ServiceOptions {
 }
 
 export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
+  checkServeConfig(config);
+  const production = config.mode === 'production';
   const now = new Date();
-  const tokenSecret = config.tokenSecret ?? readOrCreateSecret(config.dataDir, 'token-secret').value;
-  const demoPassword =
-    config.demoPassword ?? readOrCreateSecret(config.dataDir, 'demo-password', () => `demo-${randomBytes(6).toString('base64url')}`).value;
+  const keys = await resolveServiceKeys(config);
+  const configured = loadConfiguredTrust(config);
+  const hosted = config.role !== 'axis' && config.keys.keysDir ? readKeysDir(config.keys.keysDir) : [];
   const registry = developmentAgencies();
-  const pki = await loadOrCreateDevelopmentPki({ dataDir: config.dataDir, secret: tokenSecret, agencies: registry.map((a) => ({ code: a.code, name: a.name })), now, logger });
-  const trust = { trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl] };
-  const secretFor = (code: string) => developmentAxisSecret(tokenSecret, code);
+  const pki = production
+    ? undefined
+    : await loadOrCreateDevelopmentPki({ dataDir: config.dataDir, secret: keys.keyEncryptionKey, agencies: registry.map((a) => ({ code: a.code, name: a.name })), now, logger });
+  const demoPassword = production
+    ? undefined
+    : config.demoPassword ?? readOrCreateSecret(config.dataDir, 'demo-password', () => `demo-${randomBytes(6).toString('base64url')}`).value;
+  const sources: CrlSource[] = [
+    ...(pki ? [developmentCrlSource(pki)] : []),
+    ...config.trust.crlFiles.map((f) => fileCrlSource(f, async (path) => new Uint8Array(await readFile(path)))),
+    ...config.trust.crlUrls.map((u) => urlCrlSource(u)),
+  ];
+  const revocation = createCrlRefresher({ sources, now: () => new Date(), logger: logger.child({ component: 'revocation' }), intervalMs: config.trust.crlRefreshMs });
+  await revocation.start();
+  const trust = {
+    trustAnchors: [...(pki ? [pki.root.certificate] : []), ...configured.trustAnchors],
+    intermediates: configured.intermediates,
+    crls: () => revocation.current(),
+  };
+  const secretFor = (code: string) => developmentAxisSecret(config, code);
 
   const db = await openDatabase(config, logger, options.onDatabaseCommand);
-  const stops: Array<() => Promise<void>> = [() => db.close()];
+  const stops: Array<() => Promise<void>> = [() => db.close(), async () => revocation.stop()];
   try {
     const openapi: OpenApiFragment[] = [];
     let axisRouter: AppDeps['axisRouter'];
@@ -58,19 +94,22 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let axisUrl = config.axisUrl;
 
     if (config.role !== 'node') {
-      const axis = await composeAxis({ config, logger, connection: db.connection, tokenSecret, ...trust });
-      await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
+      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, ...trust, ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
+      if (pki) await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
       axisRouter = axis.router;
       openapi.push(axis.openapi);
       stops.unshift(() => axis.stop());
     }
     if (config.role !== 'axis') {
       if (config.role === 'node' && !axisUrl) throw new TypeError('--role node needs LIENTHONG_AXIS_URL');
-      node = await composeNode({ config, logger, connection: db.connection, tokenSecret, ...trust, axisUrl: () => axisUrl ?? '' });
-      await node.seedDevelopment({
-        agencies: pki.agencies.map((a) => ({ code: parseAgencyCode(a.code), name: a.name, seal: a.seal, person: a.person, axisSecret: secretFor(a.code) })),
-        demoPassword,
-      });
+      node = await composeNode({ config, logger, connection: db.connection, tokenKeys: keys.nodeTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, axisUrl: () => axisUrl ?? '' });
+      if (pki && demoPassword) {
+        await node.seedDevelopment({
+          agencies: pki.agencies.map((a) => ({ code: parseAgencyCode(a.code), name: a.name, seal: a.seal, person: a.person, axisSecret: secretFor(a.code) })),
+          demoPassword,
+        });
+      }
+      for (const a of hosted) await provisionHostedAgency(node.deps, { ...a, users: [] });
       nodeRouter = node.router;
       openapi.push(node.openapi);
       stops.unshift(() => node!.stop());
@@ -90,17 +129,20 @@ export async function startService(config: Config, logger: Logger, options: Serv
       ...(axisRouter ? [`  axis API:  ${server.url}/axis/v1   (agencies: ${server.url}/axis/v1/agencies)`] : []),
       ...(nodeRouter ? [`  web app:   ${server.url}/   (the clerks' app; same logins)`, `  clerk API: ${server.url}/api/v1   (login: POST ${server.url}/api/v1/auth/login)`, `  axis used: ${axisUrl}`] : []),
       `  OpenAPI:   ${server.url}/openapi.json`,
-      ...(nodeRouter
+      `  mode:      ${config.mode}; keys ${keys.source}; trust anchors ${trust.trustAnchors.length}, CRLs ${revocation.current().length} (next refresh ${revocation.nextDueAt().toISOString()})`,
+      ...(hosted.length ? [`  hosted from ${config.keys.keysDir}: ${hosted.map((a) => a.code).join(', ')}`] : []),
+      ...(nodeRouter && demoPassword
         ? [
             `  demo logins (every development agency, e.g. 000.00.00.G22, 000.00.00.H27): users "vanthu" (clerk) and "lanhdao" (leader),`,
             `  password ${config.demoPassword ? 'from LIENTHONG_DEMO_PASSWORD' : `"${demoPassword}" (set LIENTHONG_DEMO_PASSWORD to choose it)`}`,
           ]
         : []),
-      `  development PKI root: ${config.dataDir}/pki (DEV keys; never trust in production)`,
+      ...(pki ? [`  development PKI root: ${config.dataDir}/pki (DEV keys; never trust in production; \`lienthong pki export\` writes it as PEM)`] : []),
     ];
     return {
       url: server.url,
       banner,
+      history: { documents: createDocumentRepository(db.connection), submissions: createSubmissionRepository(db.connection), deliveries: createDeliveryRepository(db.connection) },
       stop: async () => {
         for (const stop of stops) await stop().catch((e) => logger.error({ err: e }, 'error while stopping'));
       },

@@ -2,11 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import { createGridFsBlobStore } from '../../storage/index.js';
+import { createPdfPool, type PdfPool } from '../../crypto/index.js';
+import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
 import {
   NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
   createSealedItemRepository, createUserRepository, ensureNodeIndexes,
 } from '../../storage/node/index.js';
+import { createThrottle, type Throttle } from '../auth/throttle.js';
+import type { NodeTokenKeys } from '../auth/token.js';
 import type { Config } from '../config/config.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type { AxisGateway } from '../domain/ports/node/index.js';
@@ -14,18 +17,22 @@ import type { OpenApiFragment } from '../http/openapi/document.js';
 import { nodeOpenApi } from '../http/openapi/node.js';
 import { createNodeRouter } from '../http/routes/node/index.js';
 import type { Logger } from '../logger.js';
+import { createHttpTimestamper } from '../node/tsa/http-timestamper.js';
 import { createHttpAxisGateway } from '../node/axis-client/http-axis-gateway.js';
 import { DEFAULT_DISPATCH_POLICY, DEFAULT_RECEIVE_POLICY, type DispatchPolicy, type NodeDeps, type ReceivePolicy } from '../node/deps.js';
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
 import { seedDevelopmentNode } from '../node/provision.js';
 import { startNodeWorkers, type NodeWorkers } from '../node/workers.js';
+import { keysFromTokenSecret } from './service-keys.js';
+import { createThrottleStore, throttlePolicies } from './throttle.js';
 
 const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
+export const VIETNAMESE_BOLD_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf';
 
-/** The font with Vietnamese glyphs for visible signatures, from node_modules (never downloaded). */
-function loadFont(logger: Logger): Uint8Array | undefined {
+/** The font with Vietnamese glyphs for visible signatures and reports, from node_modules (never downloaded). */
+export function loadFont(logger: Logger, module = VIETNAMESE_FONT_MODULE): Uint8Array | undefined {
   try {
-    return new Uint8Array(readFileSync(createRequire(import.meta.url).resolve(VIETNAMESE_FONT_MODULE)));
+    return new Uint8Array(readFileSync(createRequire(import.meta.url).resolve(module)));
   } catch (e) {
     logger.warn({ err: e }, 'Vietnamese font not found: signature appearances fall back to Latin-1 text');
     return undefined;
@@ -39,9 +46,17 @@ export interface ComposeNodeOptions {
   readonly connection: Parameters<typeof createDocumentRepository>[0];
   /** Trusted roots and CRLs for verifying incoming documents (the development PKI's in development). */
   readonly trustAnchors: readonly Uint8Array[];
-  readonly crls: readonly Uint8Array[];
-  /** HMAC key for node tokens and the key store's sealing key; defaults to config.tokenSecret. */
+  /** The CRLs, or a function giving the current ones (refreshed in the background). */
+  readonly crls: readonly Uint8Array[] | (() => readonly Uint8Array[]);
+  readonly intermediates?: readonly Uint8Array[];
+  /** HMAC keys of node tokens (server/compose/service-keys.ts). */
+  readonly tokenKeys?: NodeTokenKeys;
+  /** The key-encryption key sealing the key store (private keys, axis secrets). */
+  readonly keyEncryptionKey?: string;
+  /** Development and tests: derive the keys absent above from this secret (or config.tokenSecret). */
   readonly tokenSecret?: string;
+  /** Failed logins; defaults to one in this process's memory. */
+  readonly throttle?: Throttle;
   /** Where the axis is; defaults to config.axisUrl (a function: for role `all`, known once listening). */
   readonly axisUrl?: string | (() => string);
   /** Replaces the HTTP axis client (tests of failure modes). */
@@ -56,6 +71,10 @@ export interface ComposeNodeOptions {
   readonly receive?: Partial<ReceivePolicy>;
   /** Poll lease length. Default 60 s. */
   readonly pollLeaseMs?: number;
+  /** RFC 3161 TSA for seals and package signatures; defaults to config.tsaUrl (unset: no timestamps). */
+  readonly tsaUrl?: string;
+  /** The PDF worker pool; default one made here from the config (closed by stop()). */
+  readonly pdfPool?: PdfPool;
 }
 
 export interface NodeRole {
@@ -76,14 +95,24 @@ export interface NodeRole {
 export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole> {
   const { config, logger, connection } = options;
   const tokenSecret = options.tokenSecret ?? config.tokenSecret;
-  if (!tokenSecret) throw new TypeError('composeNode needs a token secret (LIENTHONG_TOKEN_SECRET or options.tokenSecret)');
+  const derived = tokenSecret && (!options.tokenKeys || !options.keyEncryptionKey) ? await keysFromTokenSecret(tokenSecret) : undefined;
+  const tokenKeys = options.tokenKeys ?? derived?.nodeTokenKeys;
+  const keyEncryptionKey = options.keyEncryptionKey ?? derived?.keyEncryptionKey;
+  if (!tokenKeys || !keyEncryptionKey) throw new TypeError('composeNode needs its token keys and key-encryption key (options, or a development token secret)');
+  const crlsOf = typeof options.crls === 'function' ? options.crls : ((c) => () => c)(options.crls);
   const axisUrl = options.axisUrl ?? config.axisUrl;
   if (!axisUrl && !options.axis) throw new TypeError('composeNode needs the axis URL (LIENTHONG_AXIS_URL or options.axisUrl)');
   await ensureNodeIndexes(connection);
   const now = options.now ?? (() => new Date());
-  const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), tokenSecret, now);
+  const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), keyEncryptionKey, now);
   const axis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now });
   const font = loadFont(logger);
+  const tsaUrl = options.tsaUrl ?? config.tsaUrl;
+  const timestamper = tsaUrl ? createHttpTimestamper({ url: tsaUrl, trustAnchors: options.trustAnchors, crls: options.crls, now }) : undefined;
+  const fontBold = loadFont(logger, VIETNAMESE_BOLD_FONT_MODULE);
+  // Untrusted PDFs are verified (and PDFs signed) in worker threads under a time limit (issue 11 §2).
+  const ownPool = options.pdfPool ? undefined : createPdfPool({ timeoutMs: config.limits.pdfTimeoutMs, ...(config.limits.pdfWorkers ? { size: config.limits.pdfWorkers } : {}) });
+  const pdfPool = options.pdfPool ?? ownPool!;
   const deps: NodeDeps = {
     users: createUserRepository(connection),
     agencies: createHostedAgencyRepository(connection),
@@ -92,14 +121,22 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     counters: createCounterRepository(connection),
     keys,
     axis,
-    blobs: options.blobStore ?? createGridFsBlobStore(connection, NODE_COLLECTIONS.filesBucket),
+    blobs: options.blobStore ?? withRecentBlobCache(createGridFsBlobStore(connection, NODE_COLLECTIONS.filesBucket)),
     now,
     newId: randomUUID,
     random: Math.random,
-    tokenSecret,
-    tokenTtlSeconds: 8 * 3600,
-    trust: { trustAnchors: options.trustAnchors, crls: options.crls },
+    tokenKeys,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    throttle: options.throttle ?? createThrottle(createThrottleStore(), now, throttlePolicies(config)),
+    trust: {
+      trustAnchors: options.trustAnchors,
+      ...(options.intermediates?.length ? { intermediates: options.intermediates } : {}),
+      get crls() {
+        return crlsOf();
+      },
+    },
     ...(font ? { font } : {}),
+    ...(fontBold ? { fontBold } : {}),
     allowSha1: config.allowSha1,
     dispatch: { ...DEFAULT_DISPATCH_POLICY, leaseMs: config.leaseMs, ...options.dispatch },
     pollLeaseMs: options.pollLeaseMs ?? config.leaseMs,
@@ -108,6 +145,10 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     logger: logger.child({ role: 'node' }),
     pdfBytes: config.limits.pdfBytes,
+    ...(timestamper ? { timestamper } : {}),
+    clockSkewMs: config.clockSkewMs,
+    pdf: pdfPool,
+    pdfLimits: config.limits.pdf,
   };
   let workers: NodeWorkers | undefined;
   const router = createNodeRouter({ deps, onQueued: () => workers?.kick() });
@@ -128,6 +169,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     seedDevelopment: (input) => seedDevelopmentNode(deps, input),
     async stop() {
       await workers?.stop();
+      await ownPool?.close();
     },
   };
 }

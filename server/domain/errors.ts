@@ -16,6 +16,7 @@ export type DomainErrorCode =
   // authentication and authorization
   | 'ERR_UNAUTHENTICATED'
   | 'ERR_FORBIDDEN'
+  | 'ERR_TOO_MANY_REQUESTS'
   // edXML
   | 'ERR_XML_MALFORMED'
   | 'ERR_XML_FORBIDDEN_CONSTRUCT'
@@ -39,6 +40,11 @@ export type DomainErrorCode =
   | 'ERR_AXIS_UNAVAILABLE'
   | 'ERR_AXIS_REJECTED'
   | 'ERR_KEY_UNAVAILABLE'
+  /** The configured time-stamping authority cannot be reached or failed (retry later). */
+  | 'ERR_TSA_UNAVAILABLE'
+  /** The time-stamping authority answered with a refusal or a token that does not verify. */
+  | 'ERR_TSA_REJECTED'
+  | 'ERR_REVOCATION_UNAVAILABLE'
   // storage
   | 'ERR_DUPLICATE_KEY'
   | 'ERR_STORAGE_UNAVAILABLE'

@@ -14,6 +14,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   ERR_CERT_NOT_BOUND: 403,
   ERR_UNAUTHENTICATED: 401,
   ERR_FORBIDDEN: 403,
+  ERR_TOO_MANY_REQUESTS: 429,
   ERR_XML_MALFORMED: 400,
   ERR_XML_FORBIDDEN_CONSTRUCT: 400,
   ERR_XML_TOO_LARGE: 413,
@@ -34,6 +35,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   ERR_AXIS_UNAVAILABLE: 503,
   ERR_AXIS_REJECTED: 502,
   ERR_KEY_UNAVAILABLE: 503,
+  ERR_TSA_UNAVAILABLE: 503,
+  ERR_TSA_REJECTED: 502,
+  ERR_REVOCATION_UNAVAILABLE: 503,
   ERR_DUPLICATE_KEY: 409,
   ERR_STORAGE_UNAVAILABLE: 503,
   ERR_DATABASE_UNAVAILABLE: 503,
@@ -46,6 +50,10 @@ const CRYPTO_STATUS: Partial<Record<CryptoErrorCode, number>> = {
   ERR_PDF_UNSUPPORTED: 422,
   ERR_PKCS12_PASSWORD: 400,
   ERR_POOL_CLOSED: 503,
+  ERR_TSP_MALFORMED: 400,
+  ERR_POOL_BUSY: 503,
+  ERR_PDF_LIMIT: 422,
+  ERR_POOL_TIMEOUT: 422,
 };
 
 export interface Problem {
@@ -93,6 +101,8 @@ export function statusForCode(code: DomainErrorCode): number {
 }
 
 export function sendProblem(res: Response, p: Problem): void {
+  const retryAfter = p.details?.retryAfterSeconds;
+  if ((p.status === 429 || p.status === 503) && typeof retryAfter === 'number' && Number.isInteger(retryAfter) && retryAfter > 0) res.set('Retry-After', String(retryAfter));
   res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
 }
 

@@ -1,5 +1,6 @@
-import type { CounterName, NodeDocument } from '../domain/ports/node/index.js';
+import type { CounterName, HistogramIncrement, NodeDocument } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
+import { bucketOf } from './report/duration-histogram.js';
 
 /** `YYYY-MM` of a `YYYY-MM-DD` date or of an instant (Vietnam time, UTC+07:00). */
 export function monthOf(value: string | Date): string {
@@ -23,6 +24,8 @@ export interface Contribution {
   /** Unique per document and kind: `<id>:sent`, `<id>:received`, `<id>:recalled`. */
   readonly key: string;
   readonly by: Counts;
+  /** Durations to add to the month's histograms (one bucket each). */
+  readonly histograms?: HistogramIncrement;
 }
 
 /** The counters an outgoing document adds. */
@@ -35,10 +38,42 @@ export function outgoingCounts(doc: NodeDocument): Counts {
   };
 }
 
+/**
+ * A refusal is indeterminate when a signature could not be decided and none failed (ETSI EN 319 102-1
+ * INDETERMINATE: no chain to a trusted root, revocation unknown, ...): usually configuration, not forgery.
+ */
+export function isIndeterminateRefusal(doc: Pick<NodeDocument, 'verification'>): boolean {
+  const v = doc.verification;
+  return v.verdict === 'refused' && v.findings.some((f) => f.indication === 'INDETERMINATE') && !v.findings.some((f) => f.indication === 'TOTAL_FAILED');
+}
+
 /** The counters an incoming document adds. */
 export function inboundCounts(doc: NodeDocument): Counts {
   const accepted = doc.verification.verdict === 'accepted';
-  return { inbound: 1, inboundVerified: accepted && doc.verification.signatureLevel !== 'unsigned' ? 1 : 0, inboundRefused: accepted ? 0 : 1 };
+  const indeterminate = isIndeterminateRefusal(doc);
+  return {
+    inbound: 1,
+    inboundVerified: accepted && doc.verification.signatureLevel !== 'unsigned' ? 1 : 0,
+    inboundRefused: !accepted && !indeterminate ? 1 : 0,
+    inboundIndeterminate: indeterminate ? 1 : 0,
+  };
+}
+
+/**
+ * For each recipient of an outgoing document, the time from sending (the document's creation) to its first
+ * 01 (arrived) and to its first 03 (accepted), as the sender's node recorded them: one histogram entry each.
+ */
+function timingContributions(doc: NodeDocument): Contribution[] {
+  const out: Contribution[] = [];
+  for (const r of doc.recipients) {
+    for (const [code, name, tag] of [['01', 'toArrived', 't01'], ['03', 'toAccepted', 't03']] as const) {
+      const entry = r.timeline.find((t) => t.code === code);
+      if (!entry) continue;
+      const bucket = bucketOf(new Date(entry.at).getTime() - doc.createdAt.getTime());
+      out.push({ key: `${doc.id}:${tag}:${r.code}`, by: {}, histograms: { [name]: { [bucket]: 1 } } });
+    }
+  }
+  return out;
 }
 
 /**
@@ -54,7 +89,13 @@ export function contributionsOf(doc: NodeDocument): readonly Contribution[] {
   if (doc.recalled) {
     out.push({ key: `${doc.id}:recalled`, by: { recalled: 1, signed: -(sent.signed ?? 0), fullyElectronic: -(sent.fullyElectronic ?? 0), unsigned: -(sent.unsigned ?? 0) } });
   }
+  out.push(...timingContributions(doc));
   return out;
+}
+
+/** True when the document (in the state given) owes the counters a contribution not applied yet. */
+export function owesCounts(doc: NodeDocument): boolean {
+  return contributionsOf(doc).some((c) => !doc.countedKeys.includes(c.key));
 }
 
 /**
@@ -69,7 +110,7 @@ export async function settleCounts(deps: Pick<NodeDeps, 'documents' | 'counters'
     if (!doc || !doc.countPending) return;
     const owed = contributionsOf(doc).filter((c) => !doc.countedKeys.includes(c.key));
     const month = reportMonthOf(doc);
-    for (const c of owed) await deps.counters.apply(doc.agencyCode, month, c.key, c.by);
+    for (const c of owed) await deps.counters.apply(doc.agencyCode, month, c.key, c.by, c.histograms);
     const updated = await deps.documents.update(doc.id, doc.version, { countPending: false, countedKeys: [...doc.countedKeys, ...owed.map((c) => c.key)], updatedAt: deps.now() });
     if (updated) return;
   }

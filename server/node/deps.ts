@@ -1,8 +1,12 @@
+import type { SignatureTimestamper } from '../../crypto/index.js';
+import type { PdfLimits, PdfReport, SignPdfOptions, SignPdfResult, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type {
   AxisGateway, CounterRepository, DocumentRepository, HostedAgencyRepository, IdempotencyRepository, KeyStore, UserRepository,
 } from '../domain/ports/node/index.js';
+import type { NodeTokenKeys } from '../auth/token.js';
+import type { Throttle } from '../auth/throttle.js';
 import type { Logger } from '../logger.js';
 
 /** Retry policy of the outbox: exponential backoff with full jitter inside a bounded number of attempts. */
@@ -37,6 +41,15 @@ export interface TrustConfig {
   readonly crls: readonly Uint8Array[];
 }
 
+/**
+ * Where PAdES verification and signing of untrusted PDFs run: the composition root gives the worker pool
+ * (crypto/pool createPdfPool), so a hostile file never blocks the event loop and is stopped at a time limit.
+ */
+export interface PdfWork {
+  verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Promise<PdfReport>;
+  signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult>;
+}
+
 /** What the node's use cases need: ports, the clock, ids, trust, policies. */
 export interface NodeDeps {
   readonly users: UserRepository;
@@ -51,11 +64,16 @@ export interface NodeDeps {
   readonly newId: () => string;
   /** Random in [0, 1) for backoff jitter (injected so tests can pin it). */
   readonly random: () => number;
-  readonly tokenSecret: string;
+  /** HMAC keys of node bearer tokens (their own keys, nothing else uses them). */
+  readonly tokenKeys: NodeTokenKeys;
   readonly tokenTtlSeconds: number;
+  /** Counts failed logins per account and per address (429 with Retry-After when locked). */
+  readonly throttle: Throttle;
   readonly trust: TrustConfig;
   /** A font with Vietnamese glyphs for the visible signatures. */
   readonly font?: Uint8Array;
+  /** Its bold weight, for headings of the PDF reports (regular is used when absent). */
+  readonly fontBold?: Uint8Array;
   readonly allowSha1: boolean;
   readonly dispatch: DispatchPolicy;
   readonly pollLeaseMs: number;
@@ -67,6 +85,17 @@ export interface NodeDeps {
   readonly logger: Logger;
   /** Largest PDF accepted, bytes. */
   readonly pdfBytes: number;
+  /**
+   * RFC 3161 client (LIENTHONG_TSA_URL): when set, every agency seal and package signature carries a
+   * signature-time-stamp (PAdES/CAdES B-T), and nothing is sent without one.
+   */
+  readonly timestamper?: SignatureTimestamper;
+  /** Tolerance for a claimed signing time after the validation time (config LIENTHONG_CLOCK_SKEW_MS). */
+  readonly clockSkewMs?: number;
+  /** PDF verification and signing (off the event loop). */
+  readonly pdf: PdfWork;
+  /** Caps on revisions, xref entries and inflated bytes of every PDF verified. */
+  readonly pdfLimits: PdfLimits;
 }
 
 /** The caller of the clerk API, from a node bearer token. */

@@ -1,3 +1,4 @@
+import { hasSignatureTimestamp, timestampSignature } from '../../crypto/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { NodeDocument, OutgoingMessage } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
@@ -7,7 +8,7 @@ import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
 
 /** Failures worth another attempt later: the axis or our own storage or keys are temporarily unavailable. */
 function isTransient(e: unknown): boolean {
-  return isDomainError(e) ? ['ERR_AXIS_UNAVAILABLE', 'ERR_DATABASE_UNAVAILABLE', 'ERR_STORAGE_UNAVAILABLE', 'ERR_KEY_UNAVAILABLE', 'ERR_UNAUTHENTICATED'].includes(e.code) : true;
+  return isDomainError(e) ? ['ERR_AXIS_UNAVAILABLE', 'ERR_TSA_UNAVAILABLE', 'ERR_DATABASE_UNAVAILABLE', 'ERR_STORAGE_UNAVAILABLE', 'ERR_KEY_UNAVAILABLE', 'ERR_UNAUTHENTICATED'].includes(e.code) : true;
 }
 
 function replaceMessage(doc: NodeDocument, id: string, change: (m: OutgoingMessage) => OutgoingMessage) {
@@ -19,7 +20,17 @@ async function packageOf(deps: NodeDeps, m: OutgoingMessage): Promise<{ packageB
   if (m.packageBytes && m.signatureBytes) return { packageBytes: m.packageBytes, signature: m.signatureBytes };
   if (!m.packageBlobId || !m.signatureBlobId) throw new DomainError('ERR_CONFLICT', `message ${m.id} has no package`);
   const [packageBytes, signature] = await Promise.all([deps.blobs.get(m.packageBlobId), deps.blobs.get(m.signatureBlobId)]);
-  return { packageBytes, signature };
+  return { packageBytes, signature: await stamped(deps, signature) };
+}
+
+/**
+ * With a TSA configured, the package signature leaves with a signature-time-stamp (CAdES B-T): obtained here,
+ * at each attempt, so a TSA that is down keeps the message in the outbox (ERR_TSA_UNAVAILABLE is transient)
+ * and it is never sent without one.
+ */
+async function stamped(deps: NodeDeps, signature: Uint8Array): Promise<Uint8Array> {
+  if (!deps.timestamper || hasSignatureTimestamp(signature)) return signature;
+  return timestampSignature(signature, deps.timestamper);
 }
 
 /** The lease comes off in the same write when nothing else is due now (this worker's lease only). */

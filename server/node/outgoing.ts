@@ -1,5 +1,5 @@
 import type { AgencyCode } from '../domain/agency/index.js';
-import { buildStatusPackage, formatDocumentCode, formatEdxmlTimestamp, parseDocumentId, signPackage } from '../domain/edxml/index.js';
+import { buildStatusPackage, formatDocumentCode, formatEdxmlTimestamp, parseDocumentId, signPackage, signPackageXml } from '../domain/edxml/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { NodeDocument, OutgoingMessage } from '../domain/ports/node/index.js';
 import type { StatusCode } from '../domain/status/index.js';
@@ -35,7 +35,8 @@ export async function prepareStatusMessage(
   const parts = parseDocumentId(input.documentId);
   if (!parts) throw new DomainError('ERR_EDXML_INVALID', 'the document has no composite DocumentId to answer to', { details: { documentId: input.documentId } });
   const now = deps.now();
-  const bytes = buildStatusPackage({
+  const seal = await sealIdentityOf(deps, input.self);
+  const bytes = await signPackageXml(buildStatusPackage({
     From: { OrganId: input.self, OrganName: input.selfName },
     ResponseFor: {
       OrganId: parts.organId,
@@ -47,8 +48,8 @@ export async function prepareStatusMessage(
     StatusCode: input.statusCode,
     ...(input.description ? { Description: input.description } : {}),
     Timestamp: formatEdxmlTimestamp(now),
-  });
-  const signature = await signPackage(bytes, await sealIdentityOf(deps, input.self), now);
+  }), seal);
+  const signature = await signPackage(bytes, seal, now);
   return Object.freeze({
     id: `status-${input.statusCode}-${input.seq}`,
     kind: 'status',

@@ -1,19 +1,25 @@
-import { verifyToken } from '../auth/token.js';
+import { verifyNodeToken } from '../auth/token.js';
 import { parseAgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { UserRole } from '../domain/ports/node/index.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 
-/** Turns a node bearer token into the caller (ERR_UNAUTHENTICATED on anything wrong). */
-export function authenticateNodeToken(deps: Pick<NodeDeps, 'tokenSecret' | 'now'>, token: string): NodePrincipal {
-  const claims = verifyToken(token, deps.tokenSecret, deps.now(), 'node');
+/**
+ * Turns a node bearer token into the caller (ERR_UNAUTHENTICATED on anything wrong). The token is checked
+ * against the user store on every request: a user disabled or removed loses access at once, and the roles
+ * are the user's roles now, not those at login.
+ */
+export async function authenticateNodeToken(deps: Pick<NodeDeps, 'tokenKeys' | 'now' | 'users'>, token: string): Promise<NodePrincipal> {
+  const claims = await verifyNodeToken(token, deps.tokenKeys, deps.now());
   let agencyCode;
   try {
     agencyCode = parseAgencyCode(claims.agencyCode);
   } catch {
     throw new DomainError('ERR_UNAUTHENTICATED', 'bearer token names no valid agency');
   }
-  return Object.freeze({ userId: claims.subject, agencyCode, roles: claims.roles });
+  const user = await deps.users.findById(claims.subject);
+  if (!user || user.disabled || user.agencyCode !== agencyCode) throw new DomainError('ERR_UNAUTHENTICATED', 'the user of this token is unknown or disabled');
+  return Object.freeze({ userId: user.id, agencyCode, roles: Object.freeze([...user.roles]) });
 }
 
 /** Roles that act on documents (send, status, recall). */

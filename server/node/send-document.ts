@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { signPdf, verifyPdf, type PdfReport } from '../../crypto/index.js';
+import { signPdf, type PdfReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
-import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, type EdocPackage } from '../domain/edxml/index.js';
+import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, signPackageXml, type EdocPackage } from '../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { DocumentMetadata, NodeDocument, OutgoingMessage, Verification } from '../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
+import { agencyNameOf } from './agency-names.js';
 import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
@@ -74,7 +75,7 @@ async function outgoingLevel(deps: NodeDeps, self: AgencyCode, report: PdfReport
     return { level: personSignature === 'apply' ? 'signed' : 'sealed' };
   }
   if (!registry) return { level: 'sealed' };
-  const bindings = await bindSigners(deps.axis, self, registry, report, deps.now());
+  const bindings = await bindSigners(deps.axis, self, registry, report);
   // the last signature is this node's seal: the axis itself refuses a package whose seal is not bound
   const roles = [...bindings.slice(0, -1).map((b) => b.role), 'seal' as const];
   const foreign = firstForeignSignature(roles);
@@ -92,9 +93,9 @@ async function recipientNames(deps: NodeDeps, self: AgencyCode, to: readonly Age
   const unknown: string[] = [];
   for (const code of to) {
     try {
-      const a = await deps.axis.getAgency(self, code);
-      if (!a) unknown.push(code);
-      else names.set(code, a.name);
+      const name = await agencyNameOf(deps.axis, self, code, deps.now());
+      if (name === null) unknown.push(code);
+      else names.set(code, name);
     } catch (e) {
       // The axis being down must not stop a clerk: the outbox carries the document when it returns, and the
       // axis itself refuses unknown recipients then (the message fails visibly).
@@ -199,28 +200,31 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   const { self, hosted, metadata, to, personSignature, documentId, id, scopeKey } = p;
   const input = { file: p.file };
   const names = await recipientNames(deps, self, to);
-  const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}) };
+  const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), limits: deps.pdfLimits };
   let pdf = input.file.bytes;
   if (personSignature === 'apply') {
     const user = await deps.users.findById(principal.userId);
     const person = await deps.keys.getIdentity({ agencyCode: self, kind: 'person', userId: principal.userId });
     if (!person || !user) throw new DomainError('ERR_KEY_UNAVAILABLE', 'no person key is stored for this leader');
-    requireValidSignatures(await verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'apply');
-    pdf = (await signPdf(pdf, {
+    requireValidSignatures(await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'apply');
+    pdf = (await deps.pdf.signPdf(pdf, {
       identity: person,
       role: 'signer',
       signingTime: deps.now(),
       reason: 'Ký số văn bản',
-      appearance: { name: user.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(deps.font ? { font: deps.font } : {}) },
+      // The block shows the document's signer (metadata), not the certificate's CN (Decree 30/2020 Appendix I).
+      appearance: { name: metadata.signer.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(metadata.signer.position ? { position: metadata.signer.position } : {}), ...(deps.font ? { font: deps.font } : {}) },
     })).pdf;
   } else if (personSignature === 'present') {
-    requireValidSignatures(await verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'present');
+    requireValidSignatures(await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'present');
   }
   const seal = await sealIdentityOf(deps, self);
   if (personSignature !== 'none') {
-    pdf = (await signPdf(pdf, { identity: seal, role: 'seal', signingTime: deps.now(), reason: 'Ký số của cơ quan, tổ chức', appearance: { name: hosted.name, ...(deps.font ? { font: deps.font } : {}) } })).pdf;
+    // A B-T seal asks the TSA over HTTP from this thread (a timestamper cannot cross into a worker); else the PDF pool signs.
+    const sealOptions = { identity: seal, role: 'seal' as const, signingTime: deps.now(), reason: 'Ký số của cơ quan, tổ chức', appearance: { name: hosted.name, ...(deps.font ? { font: deps.font } : {}) } };
+    pdf = (deps.timestamper ? await signPdf(pdf, { ...sealOptions, timestamp: deps.timestamper }) : await deps.pdf.signPdf(pdf, sealOptions)).pdf;
   }
-  const finalReport = await verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
+  const finalReport = await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
   if (personSignature !== 'none' && (finalReport.indication !== 'TOTAL_PASSED' || finalReport.signatures.length < 2)) {
     throw new DomainError('ERR_SIGNATURE_INVALID', 'the sealed PDF does not validate (check the agency key and trust configuration)', { details: { reason: 'SEALED_PDF_INVALID', indication: finalReport.indication } });
   }
@@ -233,7 +237,8 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   };
 
   const now = deps.now();
-  const packageBytes = buildEdocPackage(edocPackageOf({ self, selfName: hosted.name, to, names, metadata, documentId, pdf, fileName: input.file.name, now }));
+  // The enveloped XML signature is what a real axis carries; the detached CMS over the signed bytes is for lienthong nodes.
+  const packageBytes = await signPackageXml(buildEdocPackage(edocPackageOf({ self, selfName: hosted.name, to, names, metadata, documentId, pdf, fileName: input.file.name, now })), seal);
   const signature = await signPackage(packageBytes, seal, now);
   const [fileBlobId, packageBlobId, signatureBlobId] = await Promise.all([
     deps.blobs.put(pdf, { contentType: 'application/pdf', filename: input.file.name, owner: self }),

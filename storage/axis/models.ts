@@ -51,7 +51,7 @@ const submissionSchema = new mongoose.Schema(
     sha256: { type: String, required: true },
     size: { type: Number, required: true },
     blobId: { type: String, required: true },
-    signature: { type: Buffer, required: true },
+    signature: { type: Buffer, required: false }, // absent: the package carries only its enveloped XML signature
     signer: { sha256: { type: String, required: true }, subject: { type: String, required: true } },
     state: { type: String, enum: ['accepted', 'queued'], required: true },
     submittedAt: { type: Date, required: true },

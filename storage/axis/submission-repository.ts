@@ -20,11 +20,16 @@ function toRecord(d: Raw): SubmissionRecord {
     sha256: String(d.sha256),
     size: Number(d.size),
     blobId: String(d.blobId),
-    signature: toBytes(d.signature),
+    signature: d.signature == null ? new Uint8Array(0) : toBytes(d.signature),
     signer: Object.freeze({ sha256: String(d.signer?.sha256), subject: String(d.signer?.subject) }),
     state: d.state === 'queued' ? 'queued' : 'accepted',
     submittedAt: new Date(d.submittedAt),
   });
+}
+
+function withoutSignature(record: SubmissionRecord): Omit<SubmissionRecord, 'signature'> {
+  const { signature: _signature, ...rest } = record;
+  return rest;
 }
 
 /** Accepted packages' metadata (collection axis_submissions); the bytes are in GridFS. */
@@ -34,10 +39,10 @@ export function createSubmissionRepository(connection: mongoose.Connection): Pac
     async insert(record: SubmissionRecord): Promise<void> {
       try {
         await Submission.collection.insertOne({
-          ...record,
+          ...withoutSignature(record),
           recipients: [...record.recipients],
           signer: { ...record.signer },
-          signature: toBuffer(record.signature),
+          ...(record.signature.byteLength > 0 ? { signature: toBuffer(record.signature) } : {}),
         });
       } catch (e) {
         translateMongoError(e, 'package');

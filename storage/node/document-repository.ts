@@ -118,6 +118,30 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
         .catch((e) => translateMongoError(e));
       return found.map((d) => String(d._id));
     },
+    async listForRecount(month: string, afterId: string | null, limit: number): Promise<readonly NodeDocument[]> {
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new TypeError('month must be YYYY-MM');
+      // Candidates: a promulgation date in the month, or a creation within a day of it (refused packages
+      // without a readable date count by arrival); the caller keeps those whose report month is `month`.
+      const start = new Date(`${month}-01T00:00:00Z`);
+      const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+      const day = 86_400_000;
+      const found = await c()
+        .find(
+          {
+            ...(afterId !== null ? { _id: { $gt: afterId } } : {}),
+            $or: [
+              { 'metadata.promulgationDate': { $gte: `${month}-01`, $lte: `${month}-31` } },
+              { createdAt: { $gte: new Date(start.getTime() - day), $lt: new Date(end.getTime() + day) } },
+            ],
+          } as Raw,
+          { projection: { outgoing: 0 } },
+        )
+        .sort({ _id: 1 })
+        .limit(limit)
+        .toArray()
+        .catch((e) => translateMongoError(e));
+      return found.map(fromRaw);
+    },
     async claimDue(now: Date, owner: string, leaseMs: number): Promise<NodeDocument | null> {
       const free = { dispatchDue: { $lte: now }, $or: [{ dispatchLease: null }, { 'dispatchLease.until': { $lte: now } }] };
       const candidates = await c().find(free, { projection: { _id: 1 } }).sort({ dispatchDue: 1 }).limit(10).toArray().catch((e) => translateMongoError(e));

@@ -24,6 +24,7 @@ idempotencySchema.index({ createdAt: 1 });
 
 const counterSchema = new mongoose.Schema({ _id: String, agencyCode: String, month: String }, loose);
 counterSchema.index({ agencyCode: 1, month: 1 });
+counterSchema.index({ month: 1, agencyCode: 1 });
 
 const sealedSchema = new mongoose.Schema({ _id: String }, loose);
 

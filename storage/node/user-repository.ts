@@ -42,5 +42,8 @@ export function createUserRepository(connection: mongoose.Connection): UserRepos
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {
       await User.collection.updateOne({ _id: id } as Raw, { $set: { passwordHash } }).catch((e) => translateMongoError(e));
     },
+    async setDisabled(id: string, disabled: boolean): Promise<void> {
+      await User.collection.updateOne({ _id: id } as Raw, { $set: { disabled } }).catch((e) => translateMongoError(e));
+    },
   };
 }

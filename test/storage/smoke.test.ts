@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { ensureIndexes, pingDatabase, createGridFsBlobStore } from '../../storage/index.js';
 import { translateMongoError } from '../../storage/mongo-errors.js';
+import { createRecordLock } from '../../storage/record-lock.js';
+import { serverKindOf } from '../../storage/server-kind.js';
 import { isDomainError } from '../../server/domain/errors.js';
 import { useDatabase } from '../support/database.js';
 
@@ -10,6 +12,15 @@ describe('storage smoke @db', () => {
 
   it('when connected, then the database answers a ping', async () => {
     expect(await pingDatabase(db.connection())).to.equal(true);
+  });
+
+  it('when connected, then the server kind is known and the record lock is taken on FerretDB only', async () => {
+    const kind = serverKindOf(db.connection());
+    expect(['ferretdb', 'mongodb']).to.include(kind);
+    const withLock = createRecordLock(db.connection(), 'smoke_locks');
+    const held = await withLock('smoke:1', () => db.connection().db!.collection('smoke_locks').countDocuments({ _id: 'smoke:1' } as never));
+    expect(held).to.equal(kind === 'ferretdb' ? 1 : 0);
+    expect(await db.connection().db!.collection('smoke_locks').countDocuments({})).to.equal(0);
   });
 
   it('when a unique index is violated, then the driver error becomes ERR_DUPLICATE_KEY', async () => {

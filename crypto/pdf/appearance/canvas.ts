@@ -3,20 +3,15 @@ import fontkit from '@pdf-lib/fontkit';
 import { createHash } from 'node:crypto';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, StandardFonts, type PDFContext, type PDFFont, type PDFImage, type PDFRef } from 'pdf-lib';
 import { CryptoError } from '../../errors.js';
-import type { IncrementalWriter } from '../incremental-writer.js';
-import { name, PdfDict, PdfStream, type PdfRef } from '../syntax/objects.js';
+import { name, PdfDict, PdfStream } from '../syntax/objects.js';
 import { PdfLibImporter } from './from-pdf-lib.js';
+import { AppearanceTemplate, fmt as f, TemplateSink, type Glyph, type Rgb } from './template.js';
 
-export type Rgb = readonly [number, number, number];
+export type { Rgb };
 
 function usesTextOps(ops: readonly string[]): boolean {
   return ops.some((o) => o.startsWith('BT'));
 }
-
-const f = (n: number): string => {
-  const s = n.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
-  return s === '-0' ? '0' : s;
-};
 
 /**
  * Draws one appearance stream (a form XObject, ISO 32000-1 §8.10 and §12.5.5). Text uses an embedded
@@ -85,6 +80,22 @@ export class AppearanceCanvas {
     return s;
   }
 
+  /** Centered text slanted like handwriting (a shear of about 12°, ISO 32000-1 §9.4.2 Tm), shrunk to fit. */
+  textSlanted(text: string, cx: number, y: number, size: number, maxWidth: number, color: Rgb): number {
+    if (text === '') return size;
+    let s = size;
+    while (s > 4 && this.textWidth(text, s) > maxWidth) s -= 0.5;
+    const x = cx - this.textWidth(text, s) / 2;
+    this.ops.push(`BT ${color.map(f).join(' ')} rg /F1 ${f(s)} Tf 1 0 0.21 1 ${f(x)} ${f(y)} Tm ${this.encode(text)} Tj ET`);
+    return s;
+  }
+
+  /** One cubic Bézier stroke with round caps. */
+  curve(points: readonly [number, number, number, number, number, number, number, number], lineWidth: number, color: Rgb): void {
+    const [x0, y0, x1, y1, x2, y2, x3, y3] = points.map(f);
+    this.ops.push(`q ${color.map(f).join(' ')} RG ${f(lineWidth)} w 1 J ${x0} ${y0} m ${x1} ${y1} ${x2} ${y2} ${x3} ${y3} c S Q`);
+  }
+
   /** Text laid along the upper arc of a circle, centered at the top, reading clockwise. */
   textOnArc(text: string, cx: number, cy: number, r: number, size: number, maxAngle: number, color: Rgb): void {
     let s = size;
@@ -143,14 +154,22 @@ export class AppearanceCanvas {
     this.ops.push(`q ${color.map(f).join(' ')} RG ${f(lineWidth)} w ${f(x1)} ${f(y1)} m ${f(x2)} ${f(y2)} l S Q`);
   }
 
-  /** Embeds the font subset and images into the update and writes the form XObject; returns its reference. */
-  async finish(writer: IncrementalWriter, matrix?: readonly number[]): Promise<PdfRef> {
+  /**
+   * Embeds the font subset (with every character of `reserve` in it, for text drawn later by the template)
+   * and the images, and freezes the drawing as an {@link AppearanceTemplate}.
+   */
+  async build(reserve: string): Promise<AppearanceTemplate> {
+    const chars = [...new Set(reserve.normalize('NFC'))];
+    const glyphs = new Map<string, Glyph>();
+    const usesText = usesTextOps(this.ops) || chars.length > 0;
+    if (usesText) for (const c of chars) glyphs.set(c, { hex: this.encode(c).replace(/^<|>$/g, ''), width: this.font.widthOfTextAtSize(c, 1) });
     await this.doc.flush();
-    if (this.custom && usesTextOps(this.ops)) tagSubsetFont(this.doc.context, this.font.ref);
-    const importer = new PdfLibImporter(this.doc.context, writer);
+    if (this.custom && usesText) tagSubsetFont(this.doc.context, this.font.ref);
+    const sink = new TemplateSink();
+    const importer = new PdfLibImporter(this.doc.context, sink);
     const resources = new PdfDict();
-    const usesText = this.ops.some((o) => o.startsWith('BT'));
-    if (usesText) resources.set('Font', new PdfDict().set('F1', importer.importRef(this.font.ref)));
+    const fontRef = usesText ? importer.importRef(this.font.ref) : undefined;
+    if (fontRef && usesTextOps(this.ops)) resources.set('Font', new PdfDict().set('F1', fontRef));
     if (this.images.size > 0) {
       const xo = new PdfDict();
       for (const [k, img] of this.images) xo.set(k, importer.importRef(img.ref));
@@ -163,10 +182,9 @@ export class AppearanceCanvas {
       .set('BBox', [0, 0, this.width, this.height])
       .set('Resources', resources)
       .set('Filter', name('FlateDecode'));
-    if (matrix) dict.set('Matrix', [...matrix]);
-    const ref = writer.allocate();
-    writer.set(ref, new PdfStream(dict, content));
-    return ref;
+    const inner = sink.allocate();
+    sink.set(inner, new PdfStream(dict, content));
+    return new AppearanceTemplate(this.width, this.height, sink.objects, inner, fontRef, glyphs);
   }
 }
 

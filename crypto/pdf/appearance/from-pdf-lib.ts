@@ -12,8 +12,13 @@ import {
   type PDFContext,
   type PDFObject as LibObject,
 } from 'pdf-lib';
-import type { IncrementalWriter } from '../incremental-writer.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from '../syntax/objects.js';
+
+/** Where imported objects go: an incremental update, or an appearance template that is written many times. */
+export interface ObjectSink {
+  allocate(): PdfRef;
+  set(ref: PdfRef, value: PdfObject): void;
+}
 
 /**
  * Copies objects that pdf-lib built (an embedded font subset, an image) into our incremental update,
@@ -24,7 +29,7 @@ export class PdfLibImporter {
 
   constructor(
     private readonly context: PDFContext,
-    private readonly writer: IncrementalWriter,
+    private readonly writer: ObjectSink,
   ) {}
 
   /** Imports the object behind `ref` (and everything it reaches) and returns its new reference. */

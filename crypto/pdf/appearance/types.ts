@@ -16,8 +16,10 @@ export interface PdfAppearanceOptions {
   readonly font?: Uint8Array;
   /** `signer`: the person's full name (default: the certificate's CN). `seal`/`attachment`: the agency's name (default: CN). */
   readonly name?: string;
-  /** `signer`: the title line above the image (e.g. "KT. BỘ TRƯỞNG"). */
+  /** `signer`: the competence line above the image (e.g. "KT. BỘ TRƯỞNG"), shown in capitals. */
   readonly title?: string;
+  /** `signer`: the position line under the competence (e.g. "Thứ trưởng"), shown in capitals (Decree 30/2020 Appendix I). */
+  readonly position?: string;
   /** `attachment`: the document's number/notation (e.g. "123/VPCP-KSTT"). */
   readonly documentNumber?: string;
   /** `seal`: diameter of the seal in points. Default 113 (≈ 40 mm, a real seal's size). */

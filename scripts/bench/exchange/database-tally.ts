@@ -29,6 +29,11 @@ export function createDatabaseTally() {
     stop(): void {
       recording = false;
     },
+    /** Forgets what was counted. */
+    reset(): void {
+      byKey.clear();
+      total = { count: 0, millis: 0 };
+    },
     total: () => total,
     /** The `n` costliest (command, collection) pairs, per document. */
     top(n: number, perDocuments: number): { key: string; count: number; millis: number }[] {

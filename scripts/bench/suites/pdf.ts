@@ -1,11 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, randomBytes, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
-import { createDevelopmentPki, signPdf, verifyPdf, type DevIdentity } from '../../../crypto/index.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDevelopmentPki, createPdfPool, respondToTimestampRequest, signPdf, verifyPdf, type DevIdentity, type SigningIdentity } from '../../../crypto/index.js';
+import { createHttpTimestamper } from '../../../server/node/tsa/http-timestamper.js';
 import type { BenchContext, BenchSuite } from '../harness.js';
 
 const SIZES = [
@@ -32,7 +36,31 @@ async function makePdf(bytes: number): Promise<Uint8Array> {
   return doc.save({ useObjectStreams: false });
 }
 
+function loadFont(): Uint8Array | undefined {
+  try {
+    return new Uint8Array(readFileSync(createRequire(import.meta.url).resolve('@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf')));
+  } catch {
+    return undefined;
+  }
+}
+
 const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
+
+/** A bare RFC 3161 TSA over HTTP on 127.0.0.1 (the axis route does the same behind express). */
+async function startTsa(identity: SigningIdentity, now: () => Date): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      respondToTimestampRequest(new Uint8Array(Buffer.concat(chunks)), { tsa: { identity, policy: '1.3.6.1.4.1.59999.3161.1' }, now: now(), serialNumber: randomBytes(16) })
+        .then((reply) => res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(Buffer.from(reply)))
+        .catch(() => res.writeHead(400).end());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${addr.port}/tsa`, server };
+}
 
 /** Peak RSS over a baseline (input already loaded) while signing, measured in a fresh process. */
 function measurePeakRss(pdfPath: string, pki: { person: DevIdentity }): { overMiB: number; millis: number } {
@@ -73,7 +101,7 @@ function measurePeakRss(pdfPath: string, pki: { person: DevIdentity }): { overMi
   return { overMiB: res.over / (1024 * 1024), millis: res.ms };
 }
 
-async function runSize(ctx: BenchContext, size: (typeof SIZES)[number], pki: { person: DevIdentity; seal: DevIdentity; root: Uint8Array; crls: Uint8Array[] }, now: Date): Promise<Uint8Array> {
+async function runSize(ctx: BenchContext, size: (typeof SIZES)[number], pki: { person: DevIdentity; seal: DevIdentity; root: Uint8Array; crls: Uint8Array[]; tsaUrl?: string }, now: Date): Promise<Uint8Array> {
   const pdf = await makePdf(size.bytes);
   const person = pki.person.identity;
   const seal = pki.seal.identity;
@@ -88,6 +116,19 @@ async function runSize(ctx: BenchContext, size: (typeof SIZES)[number], pki: { p
     { name: `pdf.sign.${size.name}`, fn: () => signPdf(pdf, { identity: seal, role: 'seal', signingTime: now, appearance: false }), note: 'invisible' },
     is10m ? { target: 0.5 } : {},
   );
+
+  if (size.name === '100k') {
+    // The person's visible signature as the node makes it (issue 15): Vietnamese font, competence, position,
+    // name; the block is drawn once and reused, the time changes every iteration.
+    const font = loadFont();
+    let tick = 0;
+    const appearance = { name: 'Nguyễn Văn Bench', title: 'KT. BỘ TRƯỞNG', position: 'Thứ trưởng', ...(font ? { font } : {}) };
+    await ctx.pair(
+      { name: `native.sha256+sign.${size.name}`, fn: () => nodeSign('sha256', sha256(pdf), rawKey) },
+      { name: `pdf.sign.visible.${size.name}`, fn: () => signPdf(pdf, { identity: person, role: 'signer', signingTime: new Date(now.getTime() + 1000 * ++tick), appearance }), note: `person block, ${font ? 'Be Vietnam Pro subset' : 'standard font (Be Vietnam Pro not found)'}, new time each` },
+      { target: 0.5, baselineRecorded: true },
+    );
+  }
 
   // Two signatures for verify: the person's, then the seal.
   const one = (await signPdf(pdf, { identity: person, role: 'signer', signingTime: now, appearance: false })).pdf;
@@ -110,11 +151,78 @@ async function runSize(ctx: BenchContext, size: (typeof SIZES)[number], pki: { p
     { name: `pdf.verify.${size.name}`, fn: () => verifyPdf(two, options), note: 'two signatures, chain + CRL, change analysis' },
     is10m ? { target: 1 / 3 } : {},
   );
+  if (size.name === '100k' && pki.tsaUrl) {
+    // What a signature-time-stamp costs per seal: an RFC 3161 round trip over local HTTP (request, TSA signature,
+    // reply verification with the TSA chain) on top of pdf.sign.100k.
+    const timestamp = createHttpTimestamper({ url: pki.tsaUrl, trustAnchors: [pki.root], crls: pki.crls, now: () => now });
+    await ctx.measure('pdf.sign.tsa.100k', () => signPdf(pdf, { identity: seal, role: 'seal', signingTime: now, appearance: false, timestamp }), {
+      baseline: 'pdf.sign.100k',
+      note: 'PAdES B-T: + RFC 3161 request to a TSA on 127.0.0.1 (same process) and token verification',
+    });
+  }
   if (is10m) {
     await ctx.measure('pdf.sign.visible.10m', () => signPdf(pdf, { identity: seal, role: 'seal', signingTime: now, appearance: { name: 'Bench agency' } }), { note: 'generated seal, standard font' });
     await ctx.measure('pdflib.loadsave.10m', async () => (await PDFDocument.load(pdf)).save(), { baseline: 'pdf.sign.10m', note: 'for scale: what a full rewrite costs' });
   }
   return pdf;
+}
+
+/** test/vectors/pdf/ from dist/scripts/bench/suites/. */
+const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'test', 'vectors', 'pdf');
+
+/**
+ * One verification of a hostile file in a fresh process: wall time and the process's peak RSS (absolute, so
+ * the node runtime counts too). The outcome is a report or a coded refusal (ERR_PDF_LIMIT), never a crash.
+ */
+function measureHostile(file: string): { millis: number; peakMiB: number; outcome: string } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const cryptoIndex = pathToFileURL(join(here, '..', '..', '..', 'crypto', 'index.js')).href;
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { verifyPdf } from '${cryptoIndex}';
+    const dir = process.argv[1];
+    const pdf = new Uint8Array(readFileSync(dir + '/' + process.argv[2]));
+    const trust = { trustAnchors: [new Uint8Array(readFileSync(dir + '/root.pem'))], crls: [new Uint8Array(readFileSync(dir + '/ca.crl.pem'))], now: new Date(JSON.parse(readFileSync(dir + '/expected.json', 'utf8')).verifyAt) };
+    const t0 = process.hrtime.bigint();
+    let outcome;
+    try { outcome = (await verifyPdf(pdf, trust)).indication; } catch (e) { outcome = e.code ?? String(e); }
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    process.stdout.write(JSON.stringify({ ms, peak: process.resourceUsage().maxRSS * 1024, outcome }));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, VECTORS, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`hostile probe ${file} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  const res = JSON.parse(r.stdout) as { ms: number; peak: number; outcome: string };
+  return { millis: res.ms, peakMiB: res.peak / (1024 * 1024), outcome: res.outcome };
+}
+
+/** Latency of a tiny HTTP answer (what /healthz does) on this thread while the PDF pool verifies a slow file. */
+async function healthLatencyWhileVerifying(): Promise<{ meanMs: number; p95Ms: number; maxMs: number; samples: number; verifyMs: number }> {
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const pool = createPdfPool({ size: 1, timeoutMs: 60_000 });
+  const base = new Uint8Array(readFileSync(join(VECTORS, 'valid-two-signatures.pdf')));
+  // 20,000 empty revisions verified with the revision cap raised: seconds of work in the worker.
+  const { emptyRevisionsForBench } = await import('../hostile-pdf.js');
+  const slow = emptyRevisionsForBench(base, 20_000);
+  await pool.verifyPdf(base, { trustAnchors: [], now: new Date() }); // the worker has loaded the verifier
+  for (let i = 0; i < 5; i++) await (await fetch(`http://127.0.0.1:${port}/healthz`)).text(); // and the client its connection
+  let finished = false;
+  const t0 = performance.now();
+  const job = pool.verifyPdf(slow, { trustAnchors: [], now: new Date(), limits: { maxRevisions: 30_000 } }).catch(() => undefined).finally(() => (finished = true));
+  const lat: number[] = [];
+  while (!finished) {
+    const s = performance.now();
+    await (await fetch(`http://127.0.0.1:${port}/healthz`)).text();
+    lat.push(performance.now() - s);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await job;
+  const verifyMs = performance.now() - t0;
+  await pool.close();
+  await new Promise<void>((r) => server.close(() => r()));
+  const sorted = [...lat].sort((a, b) => a - b);
+  return { meanMs: lat.reduce((a, b) => a + b, 0) / Math.max(1, lat.length), p95Ms: sorted[Math.floor(sorted.length * 0.95)] ?? 0, maxMs: sorted[sorted.length - 1] ?? 0, samples: lat.length, verifyMs };
 }
 
 /** PAdES sign and verify of 100 KB, 1 MB and 10 MB PDFs against their hashing + raw-signature floors (issue 3 §8). */
@@ -124,12 +232,39 @@ export const suite: BenchSuite = {
     const now = new Date();
     const dev = await createDevelopmentPki({ now: new Date(now.getTime() - 60_000), agencies: [{ code: '000.00.00.H27', name: 'Ủy ban nhân dân tỉnh Hà Tĩnh' }] });
     const agency = dev.agencies[0]!;
-    const pki = { person: agency.person, seal: agency.seal, root: dev.root.certificate, crls: [dev.crl, dev.rootCrl] };
+    const tsa = await startTsa(dev.tsa.identity, () => now);
+    const pki = { person: agency.person, seal: agency.seal, root: dev.root.certificate, crls: [dev.crl, dev.rootCrl], tsaUrl: tsa.url };
     let big: Uint8Array | undefined;
-    for (const size of SIZES) big = await runSize(ctx, size, pki, now);
+    try {
+      for (const size of SIZES) big = await runSize(ctx, size, pki, now);
+    } finally {
+      tsa.server.close();
+    }
     const dir = mkdtempSync(join(tmpdir(), 'pdf-bench-'));
     const path = join(dir, 'big.pdf');
     writeFileSync(path, big!);
+    for (const [name, file] of [['pdf.verify.hostile.revisions', 'hostile-2000-revisions.pdf'], ['pdf.verify.hostile.xrefbomb', 'hostile-xref-bomb.pdf']] as const) {
+      const h = measureHostile(file);
+      ctx.record({
+        name,
+        opsPerSec: 1000 / h.millis,
+        meanMicros: h.millis * 1000,
+        iterations: 1,
+        ratio: Math.min(1000 / h.millis, 256 / h.peakMiB),
+        target: 1,
+        note: `${file}: ${h.outcome} in ${h.millis.toFixed(1)} ms, process peak RSS ${h.peakMiB.toFixed(0)} MiB (targets < 1 s and < 256 MiB; ratio = the smaller of 1 s/time and 256 MiB/peak)`,
+      });
+    }
+    const health = await healthLatencyWhileVerifying();
+    ctx.record({
+      name: 'pdf.pool.healthz.whileVerifying',
+      opsPerSec: 1000 / health.meanMs,
+      meanMicros: health.meanMs * 1000,
+      iterations: health.samples,
+      ratio: 100 / health.p95Ms,
+      target: 1,
+      note: `HTTP answer on the main thread while the PDF pool verified a 20,000-revision file for ${health.verifyMs.toFixed(0)} ms: ${health.samples} requests, mean ${health.meanMs.toFixed(1)} ms, p95 ${health.p95Ms.toFixed(1)} ms, max ${health.maxMs.toFixed(1)} ms (target < 100 ms; ratio = 100 ms / p95)`,
+    });
     const rss = measurePeakRss(path, pki);
     const fileMiB = big!.length / (1024 * 1024);
     ctx.record({

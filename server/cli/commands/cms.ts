@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { passwordOptions, readPassword } from '../password.js';
 import type { Command } from 'commander';
 import {
   CryptoError,
@@ -8,10 +9,13 @@ import {
   importPkcs12,
   isPem,
   signDetached,
+  timestampSignature,
   verifyDetached,
+  type SignatureTimestamper,
   type HashName,
   type SignatureReport,
 } from '../../../crypto/index.js';
+import { createHttpTimestamper } from '../../node/tsa/http-timestamper.js';
 import { EXIT, failCli } from '../exit.js';
 
 const HASHES: Readonly<Record<string, HashName>> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
@@ -21,6 +25,14 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 class UsageError extends Error {}
+
+const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): string => {
+  try {
+    return readPassword(opts);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+};
 
 function readInput(path: string, what: string): Uint8Array {
   try {
@@ -43,9 +55,19 @@ function printHuman(report: SignatureReport): void {
   if (report.reason) out.push(`reason: ${report.reason}`);
   if (report.signer) out.push(`signer: ${report.signer.subject}`, `issuer: ${report.signer.issuer}`, `serial: ${report.signer.serialNumber}`);
   if (report.claimedSigningTime) out.push(`claimed signing time: ${report.claimedSigningTime}`);
-  out.push(`validated at: ${report.validationTime}`, `intact: ${report.intact}  valid: ${report.valid}  trusted: ${report.trusted}`);
+  if (report.timestamp) out.push(`signature timestamp: ${report.timestamp.genTime} by ${report.timestamp.tsa}`);
+  out.push(`validated at: ${report.validationTime} (proof of existence: ${report.poe})`, `intact: ${report.intact}  valid: ${report.valid}  trusted: ${report.trusted}`);
   for (const c of report.checks) out.push(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** The RFC 3161 client for `--tsa` (its token verified against `--tsa-trust`), or undefined without --tsa. */
+export function timestamperOf(url: string | undefined, trustFiles: readonly string[] | undefined): SignatureTimestamper | undefined {
+  if (url === undefined) return undefined;
+  if (!/^https?:\/\//.test(url)) throw new UsageError(`--tsa must be an http(s) URL (got ${url})`);
+  if (!trustFiles || trustFiles.length === 0) throw new UsageError('--tsa needs --tsa-trust <root.pem> to verify the timestamp token');
+  const trustAnchors = trustFiles.flatMap((f) => decodeCertificates(readInput(f, 'TSA trust anchor')));
+  return createHttpTimestamper({ url, trustAnchors, now: () => new Date() });
 }
 
 function fail(e: unknown): never {
@@ -63,22 +85,25 @@ function fail(e: unknown): never {
 export function registerCmsCommands(program: Command): void {
   const cms = program.command('cms').description('detached CMS/CAdES signatures (RFC 5652, ETSI EN 319 122-1)');
 
-  cms
+  passwordOptions(cms
     .command('sign')
     .description('make a detached CAdES B-B signature of a file with a PKCS#12 key')
-    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain')
-    .requiredOption('--password <pw>', 'PKCS#12 password')
+    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain'))
     .requiredOption('--in <file>', 'the data to sign')
     .requiredOption('--out <file>', 'where to write the DER signature (.p7s)')
     .option('--hash <name>', 'sha256 | sha384 | sha512', 'sha256')
     .option('--signing-time', 'add the signing-time attribute (now)')
-    .action(async (opts: { p12: string; password: string; in: string; out: string; hash: string; signingTime?: boolean }) => {
+    .option('--tsa <url>', 'RFC 3161 time-stamping authority: add a signature-time-stamp (CAdES B-T)')
+    .option('--tsa-trust <file>', 'root(s) the TSA certificate must chain to, PEM or DER (repeatable; required with --tsa)', collect)
+    .action(async (opts: { p12: string; password?: string; passwordFile?: string; in: string; out: string; hash: string; signingTime?: boolean; tsa?: string; tsaTrust?: string[] }) => {
       try {
         const hash = HASHES[opts.hash.toLowerCase()];
         if (!hash) throw new UsageError(`--hash must be sha256, sha384 or sha512 (got ${opts.hash})`);
-        const { identity } = importPkcs12(readInput(opts.p12, 'PKCS#12 file'), opts.password);
+        const { identity } = importPkcs12(readInput(opts.p12, 'PKCS#12 file'), passwordOf(opts));
         const content = readInput(opts.in, 'input');
-        const signature = await signDetached({ content }, { identity, hash, ...(opts.signingTime ? { signingTime: new Date() } : {}) });
+        const stamper = timestamperOf(opts.tsa, opts.tsaTrust);
+        const signed = await signDetached({ content }, { identity, hash, ...(opts.signingTime ? { signingTime: new Date() } : {}) });
+        const signature = stamper ? await timestampSignature(signed, stamper) : signed;
         try {
           writeFileSync(opts.out, signature);
         } catch (e) {
@@ -98,7 +123,7 @@ export function registerCmsCommands(program: Command): void {
     .requiredOption('--trust <file>', 'trusted root certificate(s), PEM or DER (repeatable)', collect)
     .option('--crl <file>', 'CRL, PEM or DER (repeatable)', collect)
     .option('--cert <file>', 'extra intermediate certificate(s) (repeatable)', collect)
-    .option('--at <iso-time>', 'validate the chain at this time (default: the claimed signing time, else now)')
+    .option('--at <iso-time>', 'validate the chain at this time, reported as poe "caller" (default: a verified signature timestamp, else now; never the claimed signing time)')
     .option('--json', 'print the report as JSON on stdout')
     .action(async (opts: { in: string; sig: string; trust: string[]; crl?: string[]; cert?: string[]; at?: string; json?: boolean }) => {
       let report: SignatureReport;

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { passwordOptions, readPassword } from '../password.js';
 import type { Command } from 'commander';
 import {
   decodeCertificates,
@@ -12,11 +13,20 @@ import {
   type PdfSignatureRole,
 } from '../../../crypto/index.js';
 import { EXIT, failCli } from '../exit.js';
+import { timestamperOf } from './cms.js';
 
 /** The Unicode font with Vietnamese glyphs shipped by an npm package (never downloaded at run time). */
 export const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
 
 class UsageError extends Error {}
+
+const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): string => {
+  try {
+    return readPassword(opts);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+};
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -63,6 +73,7 @@ function printHuman(report: PdfReport): void {
       `   signer: ${s.cms?.signer?.subject ?? '?'}`,
       `   signing time (/M): ${s.signingTime ?? '-'}  revision: ${s.revision ?? '?'}  ${s.coversWholeDocument ? 'covers the whole document' : 'later revisions: ' + s.modifications.level}`,
     );
+    if (s.cms) out.push(`   validated at: ${s.cms.validationTime} (proof of existence: ${s.cms.poe})${s.cms.timestamp ? `  timestamp: ${s.cms.timestamp.genTime} by ${s.cms.timestamp.tsa}` : ''}`);
     if (s.certification) out.push(`   certifies the document (DocMDP /P ${s.certification.permission})`);
     if (s.explanation) out.push(`   reason: ${s.explanation}`);
     for (const c of s.checks) out.push(`   ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);
@@ -78,11 +89,10 @@ function printHuman(report: PdfReport): void {
 export function registerPdfCommands(program: Command): void {
   const pdf = program.command('pdf').description('PAdES signatures on PDF documents (ETSI EN 319 142-1, Decree 30/2020)');
 
-  pdf
+  passwordOptions(pdf
     .command('sign')
     .description('sign a PDF by incremental update as the person (signer), the agency (seal) or on an attachment')
-    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain')
-    .requiredOption('--password <pw>', 'PKCS#12 password')
+    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain'))
     .requiredOption('--in <file>', 'the PDF to sign')
     .requiredOption('--out <file>', 'where to write the signed PDF')
     .option('--role <role>', 'signer | seal | attachment', 'signer')
@@ -90,7 +100,8 @@ export function registerPdfCommands(program: Command): void {
     .option('--page <n>', 'page number (1-based)')
     .option('--rect <x,y,w,h>', 'rectangle in points from the lower-left corner')
     .option('--name <text>', 'name shown (default: the certificate CN)')
-    .option('--title <text>', 'title line above the signature (role signer)')
+    .option('--title <text>', 'competence line above the signature, e.g. "KT. BỘ TRƯỞNG" (role signer)')
+    .option('--position <text>', 'position line under the competence, e.g. "Thứ trưởng" (role signer)')
     .option('--doc-number <text>', 'number/notation shown on an attachment')
     .option('--font <ttf>', 'TrueType font for the text (default: Be Vietnam Pro from npm)')
     .option('--reason <text>', 'reason (/Reason)')
@@ -98,7 +109,9 @@ export function registerPdfCommands(program: Command): void {
     .option('--field <name>', 'signature field name; an existing empty signature field of that name is filled in place')
     .option('--certify', 'certify the document (DocMDP /P 2: form filling and signing allowed)')
     .option('--invisible', 'no visible appearance')
-    .action(async (opts: Record<string, string | boolean | undefined>) => {
+    .option('--tsa <url>', 'RFC 3161 time-stamping authority: add a signature-time-stamp (PAdES B-T)')
+    .option('--tsa-trust <file>', 'root(s) the TSA certificate must chain to, PEM or DER (repeatable; required with --tsa)', collect)
+    .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
       try {
         const role = String(opts.role) as PdfSignatureRole;
         if (!['signer', 'seal', 'attachment'].includes(role)) throw new UsageError(`--role must be signer, seal or attachment (got ${role})`);
@@ -107,7 +120,7 @@ export function registerPdfCommands(program: Command): void {
           page = Number(opts.page);
           if (!Number.isSafeInteger(page) || page < 1) throw new UsageError(`--page must be a positive integer (got ${String(opts.page)})`);
         }
-        const { identity } = importPkcs12(readInput(String(opts.p12), 'PKCS#12 file'), String(opts.password));
+        const { identity } = importPkcs12(readInput(String(opts.p12), 'PKCS#12 file'), passwordOf(opts));
         const input = readInput(String(opts.in), 'input');
         const appearance: PdfAppearanceOptions | false = opts.invisible
           ? false
@@ -118,9 +131,12 @@ export function registerPdfCommands(program: Command): void {
               ...(opts.rect ? { rect: parseRect(String(opts.rect)) } : {}),
               ...(opts.name ? { name: String(opts.name) } : {}),
               ...(opts.title ? { title: String(opts.title) } : {}),
+              ...(opts.position ? { position: String(opts.position) } : {}),
               ...(opts.docNumber ? { documentNumber: String(opts.docNumber) } : {}),
             };
+        const stamper = timestamperOf(opts.tsa as string | undefined, opts.tsaTrust as unknown as string[] | undefined);
         const result = await signPdf(input, {
+          ...(stamper ? { timestamp: stamper } : {}),
           identity,
           role,
           signingTime: new Date(),
@@ -148,14 +164,20 @@ export function registerPdfCommands(program: Command): void {
     .requiredOption('--trust <file>', 'trusted root certificate(s), PEM or DER (repeatable)', collect)
     .option('--crl <file>', 'CRL, PEM or DER (repeatable)', collect)
     .option('--cert <file>', 'extra intermediate certificate(s) (repeatable)', collect)
+    .option('--at <iso-time>', 'validate at this time, reported as poe "caller" (default: a verified signature timestamp, else now; never /M)')
     .option('--json', 'print the report as JSON on stdout')
-    .action(async (opts: { in: string; trust: string[]; crl?: string[]; cert?: string[]; json?: boolean }) => {
+    .action(async (opts: { in: string; trust: string[]; crl?: string[]; cert?: string[]; at?: string; json?: boolean }) => {
       let report: PdfReport;
       try {
         const trustAnchors = opts.trust.flatMap((f) => decodeCertificates(readInput(f, 'trust anchor')));
         const crls = (opts.crl ?? []).flatMap((f) => decodeCrls(readInput(f, 'CRL')));
         const intermediates = (opts.cert ?? []).flatMap((f) => decodeCertificates(readInput(f, 'certificate')));
-        report = await verifyPdf(readInput(opts.in, 'input'), { trustAnchors, crls, intermediates, now: new Date() });
+        let at: Date | undefined;
+        if (opts.at !== undefined) {
+          at = new Date(opts.at);
+          if (Number.isNaN(at.getTime())) throw new UsageError(`--at is not an ISO 8601 time: ${opts.at}`);
+        }
+        report = await verifyPdf(readInput(opts.in, 'input'), { trustAnchors, crls, intermediates, now: new Date(), ...(at ? { at } : {}) });
       } catch (e) {
         fail(e);
       }

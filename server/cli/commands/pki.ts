@@ -3,6 +3,10 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createDevelopmentPki, encodePem, exportPkcs12, type DevKeyType } from '../../../crypto/index.js';
+import { readDevelopmentPki } from '../../compose/dev-pki.js';
+import { resolveServiceKeys } from '../../compose/service-keys.js';
+import { loadConfig } from '../../config/config.js';
+import { readPassword } from '../password.js';
 
 /** The development agency registry of DOMAIN.md, used when no --agency is given. */
 export const DEFAULT_DEV_AGENCIES: readonly { code: string; name: string; parentName?: string }[] = [
@@ -41,6 +45,7 @@ interface InitOptions {
   agency?: string[];
   key: string;
   password?: string;
+  passwordFile?: string;
   force?: boolean;
 }
 
@@ -52,6 +57,7 @@ async function initPki(opts: InitOptions): Promise<void> {
   if (existsSync(opts.dir) && readdirSync(opts.dir).length > 0 && !opts.force) {
     throw new Error(`${opts.dir} is not empty (use --force to overwrite)`);
   }
+  const onePassword = opts.passwordFile !== undefined || opts.password !== undefined ? readPassword({ passwordFile: opts.passwordFile, password: opts.password }, {}) : undefined;
   const pki = await createDevelopmentPki({ now: new Date(), agencies, keyType: opts.key as DevKeyType });
   mkdirSync(opts.dir, { recursive: true });
   const write = (path: string, data: string | Uint8Array, secret = false): void => {
@@ -59,7 +65,7 @@ async function initPki(opts: InitOptions): Promise<void> {
   };
   const passwords: [string, string][] = [];
   const p12 = (path: string, key: Uint8Array, certificate: Uint8Array, chain: readonly Uint8Array[], friendlyName: string): void => {
-    const password = opts.password ?? newPassword();
+    const password = onePassword ?? newPassword();
     write(path, exportPkcs12({ privateKeyPkcs8: key, certificate, chain, password, friendlyName }), true);
     passwords.push([path, password]);
   };
@@ -102,6 +108,31 @@ async function initPki(opts: InitOptions): Promise<void> {
   process.stdout.write(`PKCS#12 passwords (also in ${join(opts.dir, 'passwords.txt')}):\n${passwordLines}\n`);
 }
 
+/**
+ * `lienthong pki export`: writes the public half of the service's development PKI (the one in
+ * LIENTHONG_DATA_DIR, opened with its key-encryption key) as PEM — root, issuing CA, and CRLs issued now by
+ * the same CAs — so files the service signed can be verified outside it (`lienthong pdf verify --trust
+ * DIR/root.pem --crl DIR/crl.pem`, openssl). No private key is written.
+ */
+async function exportPki(opts: { dir: string }): Promise<void> {
+  const config = loadConfig();
+  if (config.mode === 'production') throw new Error('production mode has no development PKI to export');
+  if (!existsSync(join(config.dataDir, 'pki'))) throw new Error(`no development PKI in ${config.dataDir}/pki: start the service once (npm start) or set LIENTHONG_DATA_DIR`);
+  const keys = await resolveServiceKeys(config);
+  const now = new Date();
+  const dev = readDevelopmentPki(config.dataDir, keys.keyEncryptionKey, now);
+  if (!dev) throw new Error(`no development PKI in ${config.dataDir}/pki: start the service once (npm start) or set LIENTHONG_DATA_DIR`);
+  mkdirSync(opts.dir, { recursive: true });
+  const files: [string, string][] = [
+    ['root.pem', encodePem('CERTIFICATE', dev.root.certificate)],
+    ['issuing-ca.pem', encodePem('CERTIFICATE', dev.issuingCa.certificate)],
+    ['crl.pem', encodePem('X509 CRL', dev.crl)],
+    ['root-crl.pem', encodePem('X509 CRL', dev.rootCrl)],
+  ];
+  for (const [name, pem] of files) writeFileSync(join(opts.dir, name), pem);
+  process.stdout.write(`development PKI of ${config.dataDir} exported to ${opts.dir}: ${files.map(([n]) => n).join(', ')}\n`);
+}
+
 /** Registers `lienthong pki …` on the program. */
 export function registerPkiCommands(program: Command): void {
   const pki = program.command('pki').description('Development PKI (root CA, issuing CA, agency seal and personal certificates)');
@@ -111,9 +142,17 @@ export function registerPkiCommands(program: Command): void {
     .requiredOption('--dir <dir>', 'output directory')
     .option('--agency <CODE=NAME>', 'an agency to issue certificates for (repeatable; default: the development registry)', collect)
     .option('--key <type>', `key type: ${KEY_TYPES.join(' | ')}`, 'rsa2048')
-    .option('--password <pw>', 'one password for every PKCS#12 file (default: a random one per file)')
+    .option('--password-file <file>', 'file holding one password for every PKCS#12 file ("-": standard input; default: a random one per file)')
+    .option('--password <pw>', 'the same on the command line (visible in the process list: prefer --password-file)')
     .option('--force', 'write into a non-empty directory')
     .action(async (opts: InitOptions) => {
       await initPki(opts);
+    });
+  pki
+    .command('export')
+    .description("write the service's development root, issuing CA and current CRLs as PEM (LIENTHONG_DATA_DIR), to verify what it signed")
+    .requiredOption('--dir <dir>', 'output directory')
+    .action(async (opts: { dir: string }) => {
+      await exportPki(opts);
     });
 }

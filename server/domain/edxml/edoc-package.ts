@@ -16,6 +16,7 @@ import type {
 import { EDXML_NAMESPACE } from './types.js';
 import { firstDifference } from './first-difference.js';
 import { writeXml, type XmlNode } from './xml-writer.js';
+import { ZIP_CONTENT_TYPE, contentTypeOfName, isZipContentType } from './content-types.js';
 import { looksLikeZip, unwrapZip, wrapZip } from './zip-wrapper.js';
 
 // ---------------------------------------------------------------------------------------------- writing
@@ -44,7 +45,6 @@ function writeMessageHeader(h: MessageHeader): XmlNode {
         children: [leaf('Competence', h.SignerInfo.Competence), leaf('Position', h.SignerInfo.Position), leaf('FullName', h.SignerInfo.FullName)],
       },
       leaf('DueDate', h.DueDate),
-      h.ToPlaces.length > 0 ? { name: `${P}ToPlaces`, children: h.ToPlaces.map((p) => leaf('Place', p)) } : null,
       {
         name: `${P}OtherInfo`,
         children: [
@@ -61,6 +61,8 @@ function writeMessageHeader(h: MessageHeader): XmlNode {
       },
       ...h.ResponseFor.map(writeResponseFor),
       leaf('SteeringType', h.SteeringType),
+      // Both vendor generators write ToPlaces last, after SteeringType.
+      h.ToPlaces.length > 0 ? { name: `${P}ToPlaces`, children: h.ToPlaces.map((p) => leaf('Place', p)) } : null,
     ],
   };
 }
@@ -70,7 +72,7 @@ function writeTraceHeaderList(t: TraceHeaderList): XmlNode {
   return {
     name: `${P}TraceHeaderList`,
     children: [
-      ...t.TraceHeader.map((h) => ({ name: `${P}TraceHeader`, children: [leaf('OrganId', h.OrganId), leaf('Timestamp', h.Timestamp)] })),
+      // Bussiness first, then the trace, as both vendor generators write it.
       {
         name: `${P}Bussiness`,
         children: [
@@ -81,6 +83,7 @@ function writeTraceHeaderList(t: TraceHeaderList): XmlNode {
           writeStaffInfo(b.StaffInfo),
         ],
       },
+      ...t.TraceHeader.map((h) => ({ name: `${P}TraceHeader`, children: [leaf('OrganId', h.OrganId), leaf('Timestamp', h.Timestamp)] })),
     ],
   };
 }
@@ -88,11 +91,12 @@ function writeTraceHeaderList(t: TraceHeaderList): XmlNode {
 function writeManifest(attachments: readonly Attachment[]): XmlNode {
   return {
     name: `${P}edXMLManifest`,
+    attrs: { version: '1.0' },
     children: attachments.map((a) => ({
       name: `${P}Reference`,
       children: [
         leaf('ContentId', a.ContentId),
-        leaf('ContentType', a.ContentType),
+        leaf('ContentType', writtenContentType(a)),
         leaf('Description', a.Description),
         leaf('AttachmentName', a.AttachmentName),
       ],
@@ -104,8 +108,8 @@ function writeManifest(attachments: readonly Attachment[]): XmlNode {
  * True when a receiver would unwrap these bytes: a file that is itself a one-file ZIP must be wrapped once
  * more, or the receiver would take the inner file for the attachment.
  */
-function receiverWouldUnwrap(content: Uint8Array): boolean {
-  if (!looksLikeZip(content)) return false;
+function receiverWouldUnwrap(contentType: string, content: Uint8Array): boolean {
+  if (!isZipContentType(contentType) || !looksLikeZip(content)) return false;
   try {
     return unwrapZip(content, OWN_OUTPUT_LIMITS).zipped;
   } catch {
@@ -113,15 +117,24 @@ function receiverWouldUnwrap(content: Uint8Array): boolean {
   }
 }
 
+function travelsZipped(a: Attachment): boolean {
+  return a.Zipped || receiverWouldUnwrap(a.ContentType, a.Content);
+}
+
+/** The ContentType written: a zipped file is labelled application/zip, and receivers unwrap by that label. */
+function writtenContentType(a: Attachment): string {
+  return travelsZipped(a) ? ZIP_CONTENT_TYPE : a.ContentType;
+}
+
 function writeAttachment(a: Attachment): XmlNode {
-  const transferred = a.Zipped || receiverWouldUnwrap(a.Content) ? wrapZip(a.AttachmentName, a.Content) : a.Content;
+  const transferred = travelsZipped(a) ? wrapZip(a.AttachmentName, a.Content) : a.Content;
   return {
     name: 'Attachment',
     children: [
       { name: 'ContentId', text: a.ContentId },
       { name: 'AttachmentName', text: a.AttachmentName },
       a.Description === undefined ? null : { name: 'Description', text: a.Description },
-      { name: 'ContentType', text: a.ContentType },
+      { name: 'ContentType', text: writtenContentType(a) },
       { name: `${P}ContentTransferEncoded`, text: Buffer.from(transferred).toString('base64') },
     ],
   };
@@ -153,7 +166,9 @@ export function buildEdocPackage(pkg: EdocPackage): Uint8Array {
   }
   const bytes = writeXml({
     name: 'edXML',
-    attrs: { 'xmlns:edXML': EDXML_NAMESPACE },
+    // The vendors' libraries: the outer element and the attachments in the edXML default namespace, envelope
+    // elements with the explicit edXML: prefix (which the Government Office's validator is reported to require).
+    attrs: { xmlns: EDXML_NAMESPACE, 'xmlns:edXML': EDXML_NAMESPACE },
     children: [
       {
         name: `${P}edXMLEnvelope`,
@@ -168,7 +183,7 @@ export function buildEdocPackage(pkg: EdocPackage): Uint8Array {
   // A raw file that is itself a one-file ZIP travels wrapped (see writeAttachment) and reads back Zipped.
   const expected: EdocPackage = {
     ...pkg,
-    Attachments: pkg.Attachments.map((a) => (!a.Zipped && receiverWouldUnwrap(a.Content) ? { ...a, Zipped: true } : a)),
+    Attachments: pkg.Attachments.map((a) => (!a.Zipped && receiverWouldUnwrap(a.ContentType, a.Content) ? { ...a, Zipped: true } : a)),
   };
   const diff = firstDifference(expected, parseEdocPackage(bytes, OWN_OUTPUT_LIMITS));
   if (diff !== null) throw invalidEdxml(diff, 'would not read back unchanged (white space at the ends, empty or unknown value)');
@@ -265,7 +280,7 @@ function readMessageHeader(el: XmlElement): MessageHeader {
   });
 }
 
-function readTraceHeaderList(el: XmlElement): TraceHeaderList {
+function readTraceHeaderList(el: XmlElement, messageDocumentId: string): TraceHeaderList {
   const path = 'TraceHeaderList';
   const TraceHeader = childrenNamed(el, 'TraceHeader').map((t, i) => ({
     OrganId: readAgencyCode(t, 'OrganId', `${path}.TraceHeader[${i}]`),
@@ -281,11 +296,13 @@ function readTraceHeaderList(el: XmlElement): TraceHeaderList {
     Paper: (readInteger(bEl, 'Paper', bp, { required: false, max: 1 }) ?? 0) as 0 | 1,
     StaffInfo: staffEl ? readStaffInfo(staffEl, `${bp}.StaffInfo`) : undefined,
   });
-  if (Bussiness.BussinessDocType !== 0) {
-    if (Bussiness.DocumentId === undefined) throw invalidEdxml(`${bp}.DocumentId`, 'missing (required for revoke, update, replace)');
-    if (!parseDocumentId(Bussiness.DocumentId)) throw invalidEdxml(`${bp}.DocumentId`, 'not a composite document id');
+  // The public SDKs build a revoke without Bussiness/DocumentId: its target is the MessageHeader/DocumentId.
+  const target = Bussiness.DocumentId === undefined && Bussiness.BussinessDocType === 1 ? { ...Bussiness, DocumentId: messageDocumentId } : Bussiness;
+  if (target.BussinessDocType !== 0) {
+    if (target.DocumentId === undefined) throw invalidEdxml(`${bp}.DocumentId`, 'missing (required for revoke, update, replace)');
+    if (!parseDocumentId(target.DocumentId)) throw invalidEdxml(`${bp}.DocumentId`, 'not a composite document id');
   }
-  return { TraceHeader, Bussiness };
+  return { TraceHeader, Bussiness: target };
 }
 
 const CONTENT_ID = /^cid:[^\s<>"]{1,256}$/;
@@ -339,8 +356,10 @@ function readAttachments(body: XmlElement | undefined, encoded: XmlElement | und
     }
     const encEl = requiredChild(a, 'ContentTransferEncoded', ap);
     const transferred = decodeBase64(encEl.text, `${ap}.ContentTransferEncoded`, limits);
-    const unwrapped = unwrapZip(transferred, limits);
-    out.push(compact({ ContentId, AttachmentName, ContentType, Description, Content: unwrapped.content, Zipped: unwrapped.zipped }));
+    // Unwrapped by the label (as the vendors' receivers do), never by sniffing: a raw file stays as it came.
+    const unwrapped = isZipContentType(ContentType) ? unwrapZip(transferred, limits) : { content: transferred, zipped: false };
+    const innerType = unwrapped.zipped ? contentTypeOfName(AttachmentName) : ContentType;
+    out.push(compact({ ContentId, AttachmentName, ContentType: innerType, Description, Content: unwrapped.content, Zipped: unwrapped.zipped }));
   });
   for (const [id, r] of refById) {
     if (!seen.has(id)) throw invalidEdxml(`edXMLManifest.Reference[${r.i}].ContentId`, 'no attachment with this ContentId');
@@ -366,7 +385,7 @@ export function parseEdocPackage(bytes: Uint8Array, limits?: Partial<EdxmlLimits
   const traceEl = optionalChild(env.header, 'TraceHeaderList', 'edXMLHeader');
   if (!traceEl) throw invalidEdxml('edXMLHeader.TraceHeaderList', 'missing');
   if (traceEl.ns !== EDXML_NAMESPACE) throw invalidEdxml('edXMLHeader.TraceHeaderList', 'wrong namespace');
-  const TraceHeaderList = readTraceHeaderList(traceEl);
+  const TraceHeaderList = readTraceHeaderList(traceEl, MessageHeader.DocumentId);
   const Attachments = readAttachments(env.body, env.attachments, lim);
   return { MessageHeader, TraceHeaderList, Attachments };
 }

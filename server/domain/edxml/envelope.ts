@@ -6,6 +6,7 @@ import { DEFAULT_EDXML_LIMITS, EDXML_NAMESPACE } from './types.js';
 
 /** The parts of an edXML envelope, located and namespace-checked. */
 export interface EnvelopeParts {
+  readonly root: XmlElement;
   readonly header: XmlElement;
   readonly body: XmlElement | undefined;
   /** `AttachmentEncoded`, a sibling of the envelope under the root. */
@@ -45,8 +46,8 @@ export function readEnvelope(bytes: Uint8Array, limits: EdxmlLimits): EnvelopePa
   const messageHeader = envelopeChild(header, 'MessageHeader', 'edXMLHeader');
   const status = envelopeChild(header, 'Status', 'edXMLHeader');
   if (messageHeader && status) throw invalidEdxml('edXMLHeader', 'both MessageHeader and Status');
-  if (messageHeader) return { header, body, attachments, kind: 'edoc', content: messageHeader };
-  if (status) return { header, body, attachments, kind: 'status', content: status };
+  if (messageHeader) return { root, header, body, attachments, kind: 'edoc', content: messageHeader };
+  if (status) return { root, header, body, attachments, kind: 'status', content: status };
   throw invalidEdxml('edXMLHeader.MessageHeader', 'missing (neither MessageHeader nor Status)');
 }
 

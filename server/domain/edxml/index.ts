@@ -20,3 +20,5 @@ export type { BussinessIntent } from './bussiness.js';
 export { bussinessIntentOf, isRevokePackage } from './bussiness.js';
 export type { VerifyPackageSignatureOptions } from './signature.js';
 export { signPackage, verifyPackageSignature } from './signature.js';
+export type { SignPackageXmlOptions, VerifyPackageXmlOptions, XmlSignatureFinding, XmlSignatureFindingCode } from './xml-signature.js';
+export { findXmlSignature, signPackageXml, verifyPackageXml } from './xml-signature.js';

@@ -1,6 +1,7 @@
 import { isCryptoError, signDetached, verifyDetached } from '../../../crypto/index.js';
 import type { AlgorithmPolicy, SignatureReport, SigningIdentity } from '../../../crypto/index.js';
 import { DomainError } from '../errors.js';
+import { findXmlSignature, verifyPackageXml } from './xml-signature.js';
 
 /**
  * The package signature: a detached CMS SignedData (RFC 5652 §5, CAdES-B-B, SHA-256) over the exact bytes
@@ -27,6 +28,10 @@ export interface VerifyPackageSignatureOptions {
   readonly intermediates?: readonly Uint8Array[];
   /** The verifier's clock. */
   readonly now: Date;
+  /** The axis's own record of when it accepted the package: a proof of existence (poe `axis-arrival`). */
+  readonly arrivalTime?: Date;
+  /** How far a claimed signing time may lie after the validation time (default: the core's 5 minutes). */
+  readonly maxClockSkewMs?: number;
   /**
    * The certificates the registry binds to the sender's agency code (DER). The signer must be one of them:
    * certificates carry no agency code, so the registry is the binding (DOMAIN.md; X-Road's member check).
@@ -37,17 +42,46 @@ export interface VerifyPackageSignatureOptions {
 }
 
 /**
- * Verifies the detached package signature and returns the crypto core's frozen {@link SignatureReport}
- * (ETSI EN 319 102-1 indication, intact/valid/trusted, ordered checks, `signer-binding` when
- * `expectedSigners` is given). A bad signature is a result, not an exception.
- * @throws DomainError `ERR_PACKAGE_SIGNATURE_INVALID` only when the signature cannot be parsed at all.
+ * Verifies the package's signatures and returns one crypto-core {@link SignatureReport} (ETSI EN 319 102-1
+ * indication, intact/valid/trusted, ordered checks, `signer-binding` when `expectedSigners` is given):
+ * - the enveloped XML-DSig signature inside the package, when it carries one (what a real axis moves);
+ * - the detached CMS, when given (lienthong nodes send both; a real axis drops it).
+ * With no detached CMS the XML signature is required (a placeholder or an edXML-namespace `Signature` is a
+ * FORMAT_FAILURE whose `xml-signature` check names the finding). With both, both must pass; the CMS report
+ * is returned when they do. A bad signature is a result, not an exception.
+ * @throws DomainError `ERR_PACKAGE_SIGNATURE_INVALID` only when a signature cannot be parsed at all.
  */
 export async function verifyPackageSignature(
   bytes: Uint8Array,
-  signature: Uint8Array,
+  signature: Uint8Array | undefined,
   options: VerifyPackageSignatureOptions,
 ): Promise<SignatureReport> {
-  if (!(bytes instanceof Uint8Array) || !(signature instanceof Uint8Array)) throw new TypeError('expected Uint8Array bytes and signature');
+  if (!(bytes instanceof Uint8Array) || (signature !== undefined && !(signature instanceof Uint8Array))) throw new TypeError('expected Uint8Array bytes and signature');
+  const xmlOptions = {
+    trustAnchors: options.trustAnchors,
+    now: options.now,
+    ...(options.crls ? { crls: options.crls } : {}),
+    ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
+    ...(options.intermediates ? { intermediates: options.intermediates } : {}),
+    ...(options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
+  };
+  if (signature === undefined || signature.byteLength === 0) return verifyPackageXml(bytes, xmlOptions);
+  const cms = await verifyDetachedPackage(bytes, signature, options);
+  if (cms.indication !== 'TOTAL_PASSED') return cms;
+  let carriesXml = false;
+  try {
+    carriesXml = findXmlSignature(bytes).code === 'XMLDSIG_PRESENT';
+  } catch {
+    carriesXml = false; // unreadable as edXML: the package parser reports it where the package is read
+  }
+  if (!carriesXml) return cms;
+  const xml = verifyPackageXml(bytes, xmlOptions);
+  return xml.indication === 'TOTAL_PASSED' ? cms : xml;
+}
+
+async function verifyDetachedPackage(bytes: Uint8Array, signature: Uint8Array, options: VerifyPackageSignatureOptions): Promise<SignatureReport> {
   try {
     return await verifyDetached(signature, { content: bytes }, {
       trustAnchors: options.trustAnchors,
@@ -57,6 +91,8 @@ export async function verifyPackageSignature(
       ...(options.intermediates ? { intermediates: options.intermediates } : {}),
       ...(options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
+      ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
     });
   } catch (e) {
     if (isCryptoError(e)) {

@@ -19,7 +19,7 @@ export function buildStatusPackage(pkg: StatusPackage): Uint8Array {
   if (pkg === null || typeof pkg !== 'object' || !pkg.From || !pkg.ResponseFor) throw new TypeError('buildStatusPackage expects a StatusPackage');
   const bytes = writeXml({
     name: 'edXML',
-    attrs: { 'xmlns:edXML': EDXML_NAMESPACE },
+    attrs: { xmlns: EDXML_NAMESPACE, 'xmlns:edXML': EDXML_NAMESPACE },
     children: [
       {
         name: `${P}edXMLEnvelope`,

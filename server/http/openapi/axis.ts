@@ -58,13 +58,14 @@ const schemas = {
   },
   AxisSendRequest: {
     type: 'object',
-    required: ['package', 'signature', 'type'],
+    required: ['package', 'type'],
     properties: {
       package: { type: 'string', contentMediaType: 'application/xml', description: 'The .edxml package bytes (file part).' },
       signature: {
         type: 'string',
         contentMediaType: 'application/pkcs7-signature',
-        description: 'Detached CMS SignedData (DER) over exactly the package bytes, by a certificate bound to the sender (file part).',
+        description: 'Optional detached CMS SignedData (DER) over exactly the package bytes, by a certificate bound to the sender (file part). ' +
+          'Without it the package must carry its enveloped XML-DSig Signature after edXML:TraceHeaderList (what a real axis moves); with it, both are checked.',
       },
       type: { enum: ['edoc', 'status'], description: 'Must match the package: edXML:MessageHeader → edoc, edXML:Status → status.' },
     },
@@ -122,7 +123,7 @@ const schemas = {
         required: ['package', 'signature'],
         properties: {
           package: { type: 'string', contentEncoding: 'base64', description: 'The .edxml bytes exactly as sent.' },
-          signature: { type: 'string', contentEncoding: 'base64', description: 'The detached CMS signature exactly as sent (DER).' },
+          signature: { type: 'string', contentEncoding: 'base64', description: 'The detached CMS signature exactly as sent (DER); empty when none was sent.' },
         },
       },
     ],
@@ -248,8 +249,28 @@ export const axisOpenApi: OpenApiFragment = {
         tags: ['axis'],
         summary: 'Authenticate a connected system (agency code + secret) and get a bearer token scoped to that agency',
         operationId: 'axisIssueToken',
+        description: 'The token is a JWT signed ES256 by the axis (its public keys: GET /axis/v1/jwks). Failed requests are throttled per system and per address: 429 ERR_TOO_MANY_REQUESTS with Retry-After. Setting a new secret ends the tokens issued for the old one.',
         requestBody: { required: true, content: json(ref('AxisTokenRequest')) },
-        responses: { '200': { description: 'token', content: json(ref('AxisToken')) }, '400': problem, '401': problem },
+        responses: { '200': { description: 'token', content: json(ref('AxisToken')) }, '400': problem, '401': problem, '429': problem },
+      },
+    },
+    '/axis/v1/jwks': {
+      get: {
+        tags: ['axis'],
+        summary: "The axis's public token keys as a JWK Set (RFC 7517), by key id, the current one first",
+        operationId: 'axisJwks',
+        responses: { '200': { description: 'JWK Set', content: json({ type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object' } } } }) } },
+      },
+    },
+    '/axis/v1/tsa': {
+      post: {
+        tags: ['axis'],
+        summary: 'The development time-stamping authority (RFC 3161 over HTTP, §3.4): a DER TimeStampReq in, a DER TimeStampResp out',
+        operationId: 'axisTimestamp',
+        description: 'Unauthenticated, like a public TSA; body at most 64 KiB. A node points LIENTHONG_TSA_URL here (or at any other TSA) to make PAdES/CAdES B-T signatures.',
+        security: [],
+        requestBody: { required: true, content: { 'application/timestamp-query': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { '200': { description: 'TimeStampResp', content: { 'application/timestamp-reply': { schema: { type: 'string', format: 'binary' } } } }, '400': problem, '413': problem, '415': problem, '503': problem },
       },
     },
     '/axis/v1/edocs': {

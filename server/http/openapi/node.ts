@@ -162,8 +162,9 @@ export const nodeOpenApi: OpenApiFragment = {
     '/api/v1/auth/login': {
       post: {
         tags: ['node'], summary: 'Log in a user of a hosted agency', operationId: 'nodeLogin',
+        description: 'Failed logins are throttled per account and per address: after a few, 429 ERR_TOO_MANY_REQUESTS with Retry-After (seconds), each further failure doubling the wait up to a lockout. The token is checked against the user store on every request (a disabled user loses access at once).',
         requestBody: { required: true, content: json(ref('NodeLoginRequest')) },
-        responses: { '200': { description: 'token', content: json(ref('NodeLoginResult')) }, '400': problem, '401': problem },
+        responses: { '200': { description: 'token', content: json(ref('NodeLoginResult')) }, '400': problem, '401': problem, '429': problem },
       },
     },
     '/api/v1/documents': {
@@ -229,9 +230,27 @@ export const nodeOpenApi: OpenApiFragment = {
     },
     '/api/v1/reports/monthly': {
       get: {
-        tags: ['node'], summary: "The agency's monthly counters and ratios, rolled up the code hierarchy", operationId: 'nodeMonthlyReport', security: secured,
-        parameters: [{ name: 'month', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }],
-        responses: { '200': { description: 'counters', content: json(ref('NodeMonthlyReport')) }, '400': problem, '401': problem },
+        tags: ['node'],
+        summary: "The monthly report: a row per agency of the caller's subtree (admin, auditor) or the caller's agency (clerk, leader), rolled up the code hierarchy, with the 12-month trend",
+        description: 'JSON, CSV (UTF-8 with BOM, Vietnamese headers), XLSX (figures + 12-month trend) or an A4 PDF sealed with the reporting agency\'s key (PAdES). Chosen by `format`, else by the Accept header, else JSON.',
+        operationId: 'nodeMonthlyReport', security: secured,
+        parameters: [
+          { name: 'month', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
+          { name: 'agency', in: 'query', description: "an agency code: the caller's own, or for admin and auditor one below it", schema: { type: 'string', maxLength: 35 } },
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'xlsx', 'pdf'] } },
+        ],
+        responses: {
+          '200': {
+            description: 'the report',
+            content: {
+              ...json(ref('NodeMonthlyReport')),
+              'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+              'application/pdf': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          '400': problem, '401': problem, '403': problem, '404': problem,
+        },
       },
     },
   },

@@ -102,7 +102,7 @@ export function createHttpAxisGateway(options: HttpAxisGatewayOptions): AxisGate
       const form = new FormData();
       form.set('type', input.type);
       form.set('package', new Blob([input.packageBytes], { type: 'application/xml' }), 'package.edxml');
-      form.set('signature', new Blob([input.signature], { type: 'application/pkcs7-signature' }), 'package.p7s');
+      if (input.signature.byteLength > 0) form.set('signature', new Blob([input.signature], { type: 'application/pkcs7-signature' }), 'package.p7s');
       const r = await authed(as, '/edocs', { method: 'POST', body: form }, 'the package');
       const body = (await r.json()) as { docId: string; duplicate: boolean };
       return { docId: String(body.docId), duplicate: body.duplicate === true };

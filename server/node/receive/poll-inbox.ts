@@ -49,7 +49,8 @@ async function listAllPending(deps: NodeDeps, code: AgencyCode, first?: readonly
  *
  * No sender can jam the inbox: a delivery that fails for good is answered at once (transport `fail`, and a
  * status where one is owed); one that may succeed later waits for its backoff (the axis counts the
- * attempts as downloads) and is parked after `deps.receive.maxAttempts`; and the poller reads every page, so
+ * attempts as downloads) and is parked after `deps.receive.maxAttempts` (unless the fault is this node's own:
+ * stale revocation data or busy workers are waited out, never parked); and the poller reads every page, so
  * deliveries it cannot handle yet never hide the ones behind them. Returns how many deliveries were handled.
  */
 export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Promise<number> {
@@ -69,9 +70,7 @@ export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Prom
     const now = deps.now();
     const due = pending.filter((i) => isDue(i, now, deps.receive));
     const renew = () => deps.agencies.claimPoll(agency.code, deps.workerId, deps.now(), deps.pollLeaseMs);
-    const spent = due.filter((i) => i.downloads >= deps.receive.maxAttempts);
-    for (const item of spent) handled += (await park(deps, agency, item)) ? 1 : 0;
-    const ready = due.filter((i) => i.downloads < deps.receive.maxAttempts);
+    const ready = due;
     const byTime = (a: AxisDeliveryInfo, b: AxisDeliveryInfo) => a.submittedAt.getTime() - b.submittedAt.getTime();
     const edocs = fairShare(ready.filter((i) => i.type === 'edoc').sort(byTime)).slice(0, PASS_EDOCS);
     // statuses after documents, so a recall never arrives before the document it recalls
@@ -157,15 +156,16 @@ async function answerFail(deps: NodeDeps, agency: HostedAgency, item: AxisDelive
 }
 
 /** A delivery whose attempts are spent: parked in the axis's visible `fail` state, with the reason. */
-async function park(deps: NodeDeps, agency: HostedAgency, item: AxisDeliveryInfo): Promise<boolean> {
-  deps.logger.error({ agency: agency.code, axisDocId: item.docId, attempts: item.downloads }, 'delivery parked as failed after its last attempt');
-  await answerFail(deps, agency, item, `ERR_RECEIVE_GAVE_UP: not handled after ${item.downloads} attempts`);
-  return true;
+async function park(deps: NodeDeps, agency: HostedAgency, item: AxisDeliveryInfo, attempts: number, e: unknown): Promise<void> {
+  deps.logger.error({ err: e, agency: agency.code, axisDocId: item.docId, attempts }, 'delivery parked as failed after its last attempt');
+  const why = isDomainError(e) ? `${e.code}: ${e.message}` : 'unexpected error';
+  await answerFail(deps, agency, item, `ERR_RECEIVE_GAVE_UP: not handled after ${attempts} attempts (last: ${why})`);
 }
 
 /**
- * Runs one delivery's work. True when the delivery is settled: handled, or refused at once (a failure that
- * cannot change on retry: transport `fail` with the reason). False (logged) when a later attempt may succeed.
+ * Runs one delivery's work. True when the delivery is settled: handled, refused at once (a failure that
+ * cannot change on retry: transport `fail` with the reason), or parked after its last attempt. False (logged)
+ * when a later attempt may succeed; a delivery this node cannot judge yet (`wait`) is never parked.
  */
 async function attempt(deps: NodeDeps, agency: HostedAgency, item: AxisDeliveryInfo, work: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -179,7 +179,14 @@ async function attempt(deps: NodeDeps, agency: HostedAgency, item: AxisDeliveryI
       await answerFail(deps, agency, item, `${e.code}: ${e.message}`);
       return true;
     }
-    deps.logger.error({ err: e, agency: agency.code, axisDocId: item.docId, attempt: item.downloads + 1 }, 'delivery not handled; retried after a backoff');
+    // This attempt downloaded the package once more: the axis now counts downloads + 1.
+    const attempts = item.downloads + 1;
+    if (kind === 'retry' && attempts >= deps.receive.maxAttempts) {
+      await park(deps, agency, item, attempts, e);
+      return true;
+    }
+    const log = kind === 'wait' ? deps.logger.warn.bind(deps.logger) : deps.logger.error.bind(deps.logger);
+    log({ err: e, agency: agency.code, axisDocId: item.docId, attempt: attempts }, kind === 'wait' ? 'delivery cannot be judged yet; tried again after a backoff' : 'delivery not handled; retried after a backoff');
     return false;
   }
 }

@@ -4,12 +4,12 @@ import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSign
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import type { AxisDeliveryInfo, AxisDownloadResult, DocumentMetadata, NodeDocument, OutgoingMessage, RecipientTrack } from '../../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE, nextDocumentState, observeReceiverStatus, type StatusActor, type StatusCode } from '../../domain/status/index.js';
-import { settleCounts } from '../counting.js';
+import { owesCounts, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
 import { classifyReceiveFailure } from './classify-failure.js';
-import { boundAt, verifyInbound, type InboundCheck } from './verify-inbound.js';
+import { boundToSender, retryLaterIfStale, verifyInbound, type InboundCheck } from './verify-inbound.js';
 
 export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored' | 'recall-refused';
 
@@ -188,7 +188,7 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
   if (!target) throw new DomainError('ERR_NOT_FOUND', `no document ${documentId} for status ${code}`);
   const actor: StatusActor = toInbox ? 'sender' : 'receiver';
   const at = deps.now();
-  let agreedNow = false;
+  let owes = false;
   const updated = await mutateDocument(deps, target.id, (d) => {
     if (d.appliedDeliveries.includes(info.docId)) return null;
     const i = toInbox ? 0 : d.recipients.findIndex((r) => r.code === from);
@@ -199,11 +199,12 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
       j === i ? { ...r, state, timeline: [...r.timeline, { code, from, at, axisDocId: info.docId, ...(description ? { description } : {}) }] } : r,
     );
     const recalled = !toInbox && !d.recalled && recipients.every((r) => r.state.recall === 'agreed' || r.state.phase === 'refused') && recipients.some((r) => r.state.recall === 'agreed');
-    agreedNow = recalled;
-    return { recipients, appliedDeliveries: [...d.appliedDeliveries, info.docId], ...(recalled ? { recalled: true, countPending: true } : {}) };
+    // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting); a first 01 or
+    // 03 adds its delay to the month's histograms. Either is owed to the counters with this same write.
+    owes = !toInbox && owesCounts({ ...d, recipients, recalled: d.recalled || recalled });
+    return { recipients, appliedDeliveries: [...d.appliedDeliveries, info.docId], ...(recalled ? { recalled: true } : {}), ...(owes ? { countPending: true } : {}) };
   });
-  // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting).
-  if (agreedNow) await settleCounts(deps, updated.id, updated);
+  if (owes) await settleCounts(deps, updated.id, updated);
   return updated;
 }
 
@@ -296,12 +297,19 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
   const dl = await deps.axis.download(self, info.docId);
   const registry = await deps.axis.getAgency(self, info.from);
   const now = deps.now();
-  const report = await verifyPackageSignature(dl.packageBytes, dl.signature, { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, now, policy: { allowSha1: deps.allowSha1 } }).catch((e) => {
+  const arrival = dl.info.submittedAt;
+  const report = await verifyPackageSignature(dl.packageBytes, dl.signature, {
+    trustAnchors: deps.trust.trustAnchors,
+    crls: deps.trust.crls,
+    now,
+    policy: { allowSha1: deps.allowSha1 },
+    ...(arrival instanceof Date && !Number.isNaN(arrival.getTime()) && arrival.getTime() <= now.getTime() ? { arrivalTime: arrival } : {}),
+  }).catch((e) => {
     if (isDomainError(e)) return null;
     throw e;
   });
-  const signingTime = report?.claimedSigningTime ? new Date(report.claimedSigningTime) : now;
-  if (!report || report.indication !== 'TOTAL_PASSED' || !boundAt(registry, report.signer?.sha256, signingTime)) {
+  if (report) retryLaterIfStale('status package signature', report); // unacknowledged: verified again at a later poll
+  if (!report || report.indication !== 'TOTAL_PASSED' || !boundToSender(registry, report)) {
     deps.logger.warn({ agency: self, axisDocId: info.docId, from: info.from }, 'status package signature refused');
     await deps.axis.ack(self, info.docId, 'fail', 'status package signature invalid or not bound to the sender');
     return 'status-ignored';

@@ -1,24 +1,63 @@
-import { isCryptoError, verifyPdf, type PdfReport, type SignatureReport } from '../../../crypto/index.js';
+import { isCryptoError, type PdfReport, type SignatureReport } from '../../../crypto/index.js';
 import type { AgencyCode } from '../../domain/agency/index.js';
 import { isRevokePackage, parseEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
-import { isDomainError } from '../../domain/errors.js';
+import { DomainError, isDomainError } from '../../domain/errors.js';
+import { boundAtValidationTime } from '../../domain/registry/index.js';
 import type { AxisAgencyInfo, AxisDownloadResult, SignatureFinding, Verification } from '../../domain/ports/node/index.js';
 import type { NodeDeps } from '../deps.js';
 import { documentSignatureLevel, firstForeignSignature } from '../../domain/signatures/index.js';
 import { packageFinding, pdfFindings } from '../findings.js';
-import { bindSigners, roleAt } from './signer-roles.js';
+import { bindSigners } from './signer-roles.js';
 
 export interface InboundCheck {
   readonly verification: Verification;
   /** Present when the package could be read. */
   readonly pkg?: EdocPackage;
-  /** The main PDF (first PDF attachment), when there is one. */
+  /**
+   * The main PDF (first PDF attachment), when there is one: cut to the revision the sender's seal covers, so
+   * the node stores and serves what the sender sealed (changes appended after the seal are not kept).
+   */
   readonly pdf?: Attachment;
 }
 
-/** True when the registry binds the certificate to the sender as a seal at `at` (active, or revoked only later): only a seal signs packages. */
-export function boundAt(registry: AxisAgencyInfo | null, sha256: string | undefined, at: Date): boolean {
-  return roleAt(registry, sha256, at) === 'seal';
+/**
+ * The revision of `a` that its last signature (the sender's seal) covers, and a finding that says so when
+ * revisions were appended after the seal (allowed ones only: a disallowed change refuses the document).
+ */
+function sealedRevision(a: Attachment, report: PdfReport): { pdf: Attachment; finding?: SignatureFinding } {
+  const seal = report.signatures[report.signatures.length - 1];
+  if (!seal || seal.coversWholeDocument || seal.signedLength === undefined) return { pdf: a };
+  const later = report.signatures.flatMap((s) => s.modifications.changes).filter((c) => c.revision > (seal.revision ?? 0));
+  const what = [...new Set(later.map((c) => `${c.what} (revision ${c.revision})`))];
+  return {
+    pdf: { ...a, Content: a.Content.subarray(0, seal.signedLength) },
+    finding: {
+      kind: 'pdf',
+      fieldName: seal.fieldName,
+      indication: 'TOTAL_PASSED',
+      explanation: `warning: ${report.revisions - (seal.revision ?? report.revisions)} revision(s) were appended after the seal; the node keeps revision ${seal.revision} of ${report.revisions}, the one the seal covers`,
+      checks: [{ name: 'stored-revision', passed: true, detail: `stored bytes 0–${seal.signedLength} of ${a.Content.length} (revision ${seal.revision} of ${report.revisions}, covered by the seal); not kept: ${what.join('; ') || 'an appended revision'}` }],
+    },
+  };
+}
+
+/**
+ * The registry binding of a package signature or a seal, by the one rule shared with the axis
+ * (boundAtValidationTime: bound as the sender's seal at the signature's validation time).
+ */
+export function boundToSender(registry: AxisAgencyInfo | null, report: SignatureReport | undefined): boolean {
+  return boundAtValidationTime(registry?.certificates, report);
+}
+
+/**
+ * INDETERMINATE/TRY_LATER (ETSI EN 319 102-1 §5.2.6: revocation data missing or not fresh) is the receiver's
+ * own want, not a fault of the document: throw ERR_REVOCATION_UNAVAILABLE so the delivery stays unacknowledged
+ * and is verified again at a later poll, once the CRLs are refreshed, instead of a final 02 refusal.
+ */
+export function retryLaterIfStale(what: string, r: { readonly indication: string; readonly subIndication?: string }): void {
+  if (r.indication === 'INDETERMINATE' && r.subIndication === 'TRY_LATER') {
+    throw new DomainError('ERR_REVOCATION_UNAVAILABLE', `${what}: no fresh revocation data (TRY_LATER); verifying again later`);
+  }
 }
 
 const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pdf' || /\.pdf$/i.test(a.AttachmentName);
@@ -26,12 +65,14 @@ const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pd
 /**
  * Verifies everything about an incoming document package, in a fixed order (STYLE.md, after X-Road's
  * SignatureVerifier): (1) the sender is registered; (2) the detached package signature (CAdES, chain to a
- * trusted root at the signing time, revocation, SHA-1 refused unless allowed) and (3) its signer bound to the
+ * trusted root at a proven time (a signature timestamp or the axis's arrival record, else now; never the
+ * signer's claim), revocation, SHA-1 refused unless allowed) and (3) its signer bound to the
  * sender's code in the axis registry; (4) the package parses and (5) names the sender as `From` and this
  * agency among `To`; (6) every PDF signature (PAdES, with the change analysis after each signature), each
- * bound to its role: none by another agency (FOREIGN_SIGNATURE), the last one the sender's seal (Decree
- * 30/2020 Art. 32, SEAL_NOT_BOUND), and `signed` only with a person of the sender before it (Art. 5). A failure is a verdict with a reason,
- * never an exception: the receiver answers 02 with it.
+ * bound to its role at its validation time: none by another agency (FOREIGN_SIGNATURE), the last one the
+ * sender's seal (Decree 30/2020 Art. 32, SEAL_NOT_BOUND), and `signed` only with a person of the sender
+ * before it (Art. 5). A failure is a verdict with a reason, never an exception: the receiver answers 02 with
+ * it. Only TRY_LATER throws (ERR_REVOCATION_UNAVAILABLE): the receiver verifies again later.
  */
 export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDownloadResult): Promise<InboundCheck> {
   const now = deps.now();
@@ -40,7 +81,18 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     ...extra,
     verification: { verdict: 'refused', reasonCode, reason, signatureLevel: 'unsigned', findings, verifiedAt: now },
   });
-  const trust = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), now };
+  // The axis's own record of when it accepted the package (from the authenticated download, not from the
+  // package): a proof of existence, so a signature valid then stays valid after its certificate expires or
+  // is revoked (ETSI EN 319 102-1 §5.5).
+  const arrivalTime = dl.info.submittedAt;
+  const trust = {
+    trustAnchors: deps.trust.trustAnchors,
+    crls: deps.trust.crls,
+    ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}),
+    now,
+    ...(deps.clockSkewMs !== undefined ? { maxClockSkewMs: deps.clockSkewMs } : {}),
+    ...(arrivalTime instanceof Date && !Number.isNaN(arrivalTime.getTime()) && arrivalTime.getTime() <= now.getTime() ? { arrivalTime } : {}),
+  };
   const from = dl.info.from;
 
   const registry = await deps.axis.getAgency(self, from);
@@ -53,9 +105,9 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     if (isDomainError(e, 'ERR_PACKAGE_SIGNATURE_INVALID')) return refuse('PACKAGE_SIGNATURE_MALFORMED', 'the package signature cannot be read');
     throw e;
   }
-  const pkgSigningTime = pkgReport.claimedSigningTime ? new Date(pkgReport.claimedSigningTime) : now;
-  const pkgBound = boundAt(registry, pkgReport.signer?.sha256, pkgSigningTime);
+  const pkgBound = boundToSender(registry, pkgReport);
   findings.push(packageFinding(pkgReport, pkgBound));
+  retryLaterIfStale('package signature', pkgReport);
   if (pkgReport.indication !== 'TOTAL_PASSED') {
     return refuse('PACKAGE_SIGNATURE_FAILED', `package signature ${pkgReport.indication}/${pkgReport.subIndication ?? '-'}${pkgReport.reason ? `: ${pkgReport.reason}` : ''}`);
   }
@@ -77,18 +129,22 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
   if (!pdf && isRevokePackage(pkg)) return { pkg, verification: { verdict: 'accepted', signatureLevel: 'unsigned', findings, verifiedAt: now } };
   if (!pdf) return refuse('NO_PDF', 'the package carries no PDF document', { pkg });
   let level: Verification['signatureLevel'] = 'unsigned';
+  let stored: Attachment = pdf;
   for (const [i, a] of pdfs.entries()) {
     let report: PdfReport;
     try {
-      report = await verifyPdf(a.Content, trust);
+      // In the worker pool under a time limit, with the caps on revisions, xref entries and inflated bytes.
+      report = await deps.pdf.verifyPdf(a.Content, { ...trust, limits: deps.pdfLimits });
     } catch (e) {
-      if (isCryptoError(e)) return refuse('PDF_MALFORMED', `${a.AttachmentName}: the PDF cannot be read (${e.code})`, { pkg, pdf });
-      throw e;
+      if (isCryptoError(e, 'ERR_PDF_LIMIT') || isCryptoError(e, 'ERR_POOL_TIMEOUT')) return refuse('PDF_LIMIT', `${a.AttachmentName}: the PDF costs more to verify than allowed (${e.code}: ${e.message})`, { pkg, pdf });
+      if (isCryptoError(e) && !e.code.startsWith('ERR_POOL_')) return refuse('PDF_MALFORMED', `${a.AttachmentName}: the PDF cannot be read (${e.code})`, { pkg, pdf });
+      throw e; // a busy or closed pool is transient: the delivery is retried
     }
-    const bindings = await bindSigners(deps.axis, self, registry, report, now);
+    const bindings = await bindSigners(deps.axis, self, registry, report);
     const roles = bindings.map((b) => b.role);
     findings.push(...pdfFindings(report, bindings));
     const bad = report.signatures.find((s) => s.indication !== 'TOTAL_PASSED');
+    for (const s of report.signatures) retryLaterIfStale(`${a.AttachmentName} ${s.fieldName}`, s);
     if (bad) {
       return refuse('PDF_SIGNATURE_FAILED', `${a.AttachmentName}: signature ${bad.fieldName} ${bad.indication}/${bad.subIndication ?? '-'}${bad.explanation ? `: ${bad.explanation}` : ''}`, { pkg, pdf });
     }
@@ -104,7 +160,12 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     if (report.signatures.length > 0 && roles[roles.length - 1] !== 'seal') {
       return refuse('SEAL_NOT_BOUND', `${a.AttachmentName}: the last signature is not by a seal certificate of ${from} (it is ${roles[roles.length - 1]})`, { pkg, pdf });
     }
-    if (i === 0) level = documentSignatureLevel(roles);
+    if (i === 0) {
+      level = documentSignatureLevel(roles);
+      const sealed = sealedRevision(a, report);
+      stored = sealed.pdf;
+      if (sealed.finding) findings.push(sealed.finding);
+    }
   }
-  return { pkg, pdf, verification: { verdict: 'accepted', signatureLevel: level, findings, verifiedAt: now } };
+  return { pkg, pdf: stored, verification: { verdict: 'accepted', signatureLevel: level, findings, verifiedAt: now } };
 }

@@ -1,8 +1,11 @@
 import { isDescendantOf, type AgencyCode } from '../../domain/agency/index.js';
-import { COUNTER_NAMES, type CounterName, type MonthlyCounters } from '../../domain/ports/node/index.js';
+import { DomainError } from '../../domain/errors.js';
+import type { CounterName, MonthlyCounters } from '../../domain/ports/node/index.js';
 import { monthOf } from '../counting.js';
 import type { NodeDeps, NodePrincipal } from '../deps.js';
 import { READING_ROLES, requireRole } from '../principal.js';
+import { figuresOf, sumTallies, tallyOf, ZERO_TALLY, type Figures, type Tally } from './figures.js';
+import { addMonths, subtreeOf, type SubtreeNode } from './subtree.js';
 
 export type Counts = Readonly<Record<CounterName, number>>;
 
@@ -15,50 +18,114 @@ export interface Ratios {
   readonly verifiedInbound: number | null;
 }
 
+/** One agency's row: its figures including every agency below it in the report. */
+export interface ReportRow extends Figures, SubtreeNode {}
+
+/** One month of the 12-month trend of the reporting agency (rolled up like its row). */
+export interface TrendPoint {
+  readonly month: string;
+  readonly outgoing: number;
+  readonly signedRatio: number | null;
+  readonly fullyElectronicRatio: number | null;
+  readonly verifiedRatio: number | null;
+}
+
 export interface MonthlyReport extends Counts {
   readonly agencyCode: AgencyCode;
+  readonly agencyName: string;
   readonly month: string;
-  /** Outgoing documents less recalled ones: the denominator of the outgoing ratios (DOMAIN.md, Reporting). */
+  /** `agency`: the agency alone (clerks, leaders); `subtree`: with every hosted agency below it (admin, auditor). */
+  readonly scope: 'agency' | 'subtree';
+  /** The reporting agency's figures (rows[0]). */
+  readonly figures: Figures;
+  /** The reporting agency first, then each agency below it, depth first, each with its own subtree rolled in. */
+  readonly rows: readonly ReportRow[];
+  /** The 12 months ending with `month`, oldest first. */
+  readonly trend: readonly TrendPoint[];
+  /** The reporting agency's own counters (without descendants): the counts above, and these. */
   readonly registered: number;
   readonly ratios: Ratios;
-  /** The same figures for the agency and every hosted agency below it in the code hierarchy (QCVN 102:2016). */
+  /** The roll-up over the agencies of the report (the reporting agency's row in the old shape). */
   readonly rollup: Counts & { readonly registered: number; readonly ratios: Ratios; readonly agencies: readonly AgencyCode[] };
 }
 
-const ratio = (a: number, b: number) => (b <= 0 ? null : Math.round((a / b) * 10_000) / 10_000);
-
-function ratiosOf(c: Counts): { registered: number; ratios: Ratios } {
-  const registered = c.outgoing - c.recalled;
-  return {
-    registered,
-    ratios: { signed: ratio(c.signed, registered), fullyElectronic: ratio(c.fullyElectronic, registered), verifiedInbound: ratio(c.inboundVerified, c.inbound) },
-  };
+export interface MonthlyReportRequest {
+  /** `YYYY-MM`; default the current month in Vietnam time. */
+  readonly month?: string;
+  /** A hosted agency: the caller's own (default) or, for admin and auditor, one below it. */
+  readonly agency?: AgencyCode;
 }
 
-function sum(all: readonly MonthlyCounters[]): Counts {
-  const out = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as Record<CounterName, number>;
-  for (const c of all) for (const n of COUNTER_NAMES) out[n] += c[n];
-  return out;
+export const TREND_MONTHS = 12;
+const SUBTREE_ROLES = ['admin', 'auditor'] as const;
+
+function legacyRatios(f: Figures): Ratios {
+  return { signed: f.signedRatio, fullyElectronic: f.fullyElectronicRatio, verifiedInbound: f.verifiedRatio };
+}
+
+/** Who may see which agency: clerks and leaders their own; admin and auditor their own and any below it. */
+function scopeOf(principal: NodePrincipal, target: AgencyCode): 'agency' | 'subtree' {
+  requireRole(principal, READING_ROLES);
+  const subtree = principal.roles.some((r) => (SUBTREE_ROLES as readonly string[]).includes(r));
+  if (target !== principal.agencyCode && !(subtree && isDescendantOf(target, principal.agencyCode))) {
+    throw new DomainError('ERR_FORBIDDEN', subtree ? 'the agency is not under yours in the code hierarchy' : 'clerks and leaders see only their own agency', { details: { agency: target } });
+  }
+  return subtree ? 'subtree' : 'agency';
 }
 
 /**
- * The monthly report of the caller's agency (by promulgation month, Vietnam time): its own counters and the
- * roll-up over the hosted agencies below it in the code hierarchy (a province's figure includes its
- * departments). Read from counters kept as things happen: no scan of documents.
+ * The monthly report of an agency (by promulgation month, Vietnam time): a row per agency of its subtree,
+ * each rolled up over the agencies below it (a province's figure includes its departments), and the 12-month
+ * trend. Read from counters kept as things happen, in one range query: no scan of documents.
  */
-export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies' | 'now'>, principal: NodePrincipal, month?: string): Promise<MonthlyReport> {
-  requireRole(principal, READING_ROLES);
-  const m = month ?? monthOf(deps.now());
-  const self = principal.agencyCode;
-  const below = (await deps.agencies.list()).map((a) => a.code).filter((code) => isDescendantOf(code, self));
-  const counters = await Promise.all([self, ...below].map((code) => deps.counters.get(code, m)));
-  const own = counters[0]!;
-  const total = sum(counters);
+export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies' | 'now'>, principal: NodePrincipal, request: MonthlyReportRequest | string = {}): Promise<MonthlyReport> {
+  const req = typeof request === 'string' ? { month: request } : request;
+  const target = req.agency ?? principal.agencyCode;
+  const scope = scopeOf(principal, target);
+  const month = req.month ?? monthOf(deps.now());
+  const hosted = await deps.agencies.list();
+  const self = hosted.find((a) => a.code === target);
+  if (!self && target !== principal.agencyCode) throw new DomainError('ERR_AGENCY_UNKNOWN', `${target} is not hosted on this node`);
+  const root = { code: target, name: self?.name ?? target };
+  const nodes = scope === 'subtree' ? subtreeOf(root, hosted) : subtreeOf(root, []);
+  const first = addMonths(month, -(TREND_MONTHS - 1));
+  const stored = await deps.counters.listRange(nodes.map((n) => n.code), first, month);
+
+  const byKey = new Map<string, MonthlyCounters>(stored.map((c) => [`${c.agencyCode}|${c.month}`, c]));
+  const own = (code: AgencyCode, m: string): Tally => {
+    const c = byKey.get(`${code}|${m}`);
+    return c ? tallyOf(c) : ZERO_TALLY;
+  };
+  // Each agency's month adds to itself and to every ancestor in the report (nodes are in depth-first order).
+  const index = new Map(nodes.map((n, i) => [n.code, i]));
+  const rolled: Tally[][] = nodes.map((n) => [own(n.code, month)]);
+  for (let i = nodes.length - 1; i > 0; i--) {
+    const parent = index.get(nodes[i]!.parentCode!)!;
+    rolled[parent]!.push(sumTallies(rolled[i]!));
+  }
+  const rows: ReportRow[] = nodes.map((n, i) => Object.freeze({ ...n, ...figuresOf(sumTallies(rolled[i]!)) }));
+  const trend: TrendPoint[] = [];
+  for (let k = 0; k < TREND_MONTHS; k++) {
+    const m = addMonths(first, k);
+    const f = figuresOf(sumTallies(nodes.map((n) => own(n.code, m))));
+    trend.push(Object.freeze({ month: m, outgoing: f.outgoing, signedRatio: f.signedRatio, fullyElectronicRatio: f.fullyElectronicRatio, verifiedRatio: f.verifiedRatio }));
+  }
+
+  const ownTally = own(target, month);
+  const ownFigures = figuresOf(ownTally);
+  const total = sumTallies(nodes.map((n) => own(n.code, month)));
+  const totalFigures = figuresOf(total);
   return Object.freeze({
-    ...sum([own]),
-    agencyCode: self,
-    month: m,
-    ...ratiosOf(own),
-    rollup: Object.freeze({ ...total, ...ratiosOf(total), agencies: [self, ...below] }),
+    ...ownTally.counts,
+    agencyCode: target,
+    agencyName: root.name,
+    month,
+    scope,
+    figures: rows[0]!,
+    rows: Object.freeze(rows),
+    trend: Object.freeze(trend),
+    registered: ownFigures.outgoing,
+    ratios: legacyRatios(ownFigures),
+    rollup: Object.freeze({ ...total.counts, registered: totalFigures.outgoing, ratios: legacyRatios(totalFigures), agencies: nodes.map((n) => n.code) }),
   });
 }

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { createTimestampRequest, readTimestampReply, respondToTimestampRequest, type SignatureTimestamper } from '../../../crypto/tsp/index.js';
 import {
   createDevelopmentPki,
   encodePem,
@@ -37,18 +38,23 @@ export interface CmsFixture {
   write(name: string, bytes: Uint8Array | string): string;
   /** Runs openssl with arguments; throws with stderr when it fails. */
   openssl(args: readonly string[]): string;
+  /** A timestamper answered by the development TSA as if its clock read `at` (RFC 3161, through request and reply). */
+  stamp(at: Date): SignatureTimestamper;
 }
 
 let cached: Promise<CmsFixture> | undefined;
 
+/** The policy OID of the development TSA in tests (a private arc, not registered). */
+export const TEST_TSA_POLICY = '1.3.6.1.4.1.59999.3161.1';
+
 /** One development PKI per test process (keys are slow to make), files in a temporary folder for openssl. */
 export function cmsFixture(): Promise<CmsFixture> {
-  cached ??= build();
+  cached ??= cmsFixtureAt(new Date(Date.UTC(2026, 5, 1, 8, 0, 0)));
   return cached;
 }
 
-async function build(): Promise<CmsFixture> {
-  const now = new Date(Date.UTC(2026, 5, 1, 8, 0, 0));
+/** A fresh fixture whose PKI is made at `now` (e.g. the system OpenSSL's own clock, for what it stamps). */
+export async function cmsFixtureAt(now: Date): Promise<CmsFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'lienthong-cms-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const pki = await createDevelopmentPki({ now, agencies: [{ code: '000.00.00.H01', name: 'Văn phòng Thử nghiệm' }] });
@@ -92,6 +98,13 @@ async function build(): Promise<CmsFixture> {
       return toTest(name, { signer: createKeySigner(key.privateKey), certificate, chain: [pki.issuingCa.certificate, pki.root.certificate] }, key.privateKey);
     },
     write,
+    stamp(at) {
+      return async (signatureValue) => {
+        const request = createTimestampRequest(signatureValue);
+        const reply = await respondToTimestampRequest(request.der, { tsa: { identity: pki.tsa.identity, policy: TEST_TSA_POLICY }, now: at, serialNumber: randomBytes(8) });
+        return readTimestampReply(reply, request, signatureValue, { trustAnchors: [pki.root.certificate], crls: [pki.crl], at: now, now }).token;
+      };
+    },
     openssl(args) {
       try {
         return execFileSync('openssl', args, { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signDetached, verifyDetached, type VerifyDetachedOptions } from '../../../crypto/cms/index.js';
+import { timestampSignature } from '../../../crypto/tsp/index.js';
 import { parseSignedData } from '../../../crypto/cms/parse-signed-data.js';
 import { isCryptoError } from '../../../crypto/errors.js';
 import { createDevelopmentPki, parseCertificate } from '../../../crypto/pki/index.js';
@@ -14,6 +15,7 @@ interface Expected {
   readonly subIndication?: string;
   readonly check?: string;
   readonly error?: string;
+  readonly poe?: string;
 }
 
 // dist/test/crypto/cms → test/vectors/cms in the source tree.
@@ -72,9 +74,32 @@ describe('crypto/cms negative corpus (test/vectors/cms)', function () {
       signature: await signDetached({ content }, { identity: revoked.identity }),
       options: { crls: [revokingCrl(f, parseCertificate(revoked.identity.certificate).serialNumber)] },
     });
+    // Back-dated signatures (issue 10): the claimed time is never the validation time.
+    const revokedCrl = revokingCrl(f, parseCertificate(revoked.identity.certificate).serialNumber); // revoked at now − 30 min
+    const minute = 60_000;
+    const at = (ms: number) => new Date(f.now.getTime() + ms);
+    corpus.set('backdated-revoked-since.p7s', {
+      signature: await signDetached({ content }, { identity: revoked.identity, signingTime: at(-50 * minute) }),
+      options: { crls: [revokedCrl] },
+    });
+    corpus.set('revoked-before-claimed-time.p7s', {
+      signature: await signDetached({ content }, { identity: revoked.identity, signingTime: at(-10 * minute) }),
+      options: { crls: [revokedCrl] },
+    });
+    const withTimestamp = async (stampAt: Date, claimed: Date) => timestampSignature(await signDetached({ content }, { identity: revoked.identity, signingTime: claimed }), f.stamp(stampAt));
+    corpus.set('timestamped-before-revocation.p7s', { signature: await withTimestamp(at(-45 * minute), at(-46 * minute)), options: { crls: [revokedCrl] } });
+    corpus.set('timestamped-after-revocation.p7s', { signature: await withTimestamp(at(-10 * minute), at(-50 * minute)), options: { crls: [revokedCrl] } });
+    corpus.set('axis-arrival-before-revocation.p7s', {
+      signature: await signDetached({ content }, { identity: revoked.identity, signingTime: at(-50 * minute) }),
+      options: { crls: [revokedCrl], arrivalTime: at(-49 * minute) },
+    });
+    corpus.set('claimed-time-after-timestamp.p7s', { signature: await withTimestamp(at(-45 * minute), at(-20 * minute)), options: { crls: [revokedCrl] } });
+    corpus.set('future-claimed-time.p7s', { signature: await signDetached({ content }, { identity: f.rsa.identity, signingTime: at(60 * minute) }) });
     const day = 86_400_000;
     const expired = await f.issue('expired-signer', { cert: { notBefore: new Date(f.now.getTime() - 400 * day), notAfter: new Date(f.now.getTime() - 30 * day) } });
     corpus.set('expired-signer.p7s', { signature: await signDetached({ content }, { identity: expired.identity }) });
+    corpus.set('backdated-expired-since.p7s', { signature: await signDetached({ content }, { identity: expired.identity, signingTime: new Date(f.now.getTime() - 40 * day) }) });
+    corpus.set('expired-before-claimed-time.p7s', { signature: await signDetached({ content }, { identity: expired.identity, signingTime: new Date(f.now.getTime() - 20 * day) }) });
     const future = await f.issue('future-signer', { cert: { notBefore: new Date(f.now.getTime() + 30 * day), notAfter: new Date(f.now.getTime() + 400 * day) } });
     corpus.set('not-yet-valid-signer.p7s', { signature: await signDetached({ content }, { identity: future.identity }) });
 
@@ -126,6 +151,7 @@ describe('crypto/cms negative corpus (test/vectors/cms)', function () {
       expect(report.indication, report.reason).to.equal(exp.indication);
       expect(report.subIndication, report.reason).to.equal(exp.subIndication);
       expect(report.checks.find((k) => !k.passed)?.name).to.equal(exp.check);
+      if (exp.poe) expect(report.poe).to.equal(exp.poe);
       expect(Object.isFrozen(report)).to.equal(true);
     });
   }

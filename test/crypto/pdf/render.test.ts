@@ -57,7 +57,7 @@ describe('crypto/pdf appearances rendered by pdftoppm (Decree 30/2020 Appendix I
     const pki = testPki();
     const font = vietnameseFont();
     const t = new Date('2026-11-23T02:15:00Z');
-    const a = await signPdf(await pdfLibDocument(1), { identity: pki.person, role: 'signer', signingTime: t, appearance: { font, image: blueSignaturePng(), name: 'Nguyễn Văn Ánh', title: 'KT. CHỦ TỊCH' } });
+    const a = await signPdf(await pdfLibDocument(1), { identity: pki.person, role: 'signer', signingTime: t, appearance: { font, image: blueSignaturePng(), name: 'Nguyễn Văn Ánh', title: 'KT. CHỦ TỊCH', position: 'Phó Chủ tịch' } });
     // The agency name arrives decomposed (NFD), as some keyboards and databases produce it.
     pdf = (await signPdf(a.pdf, { identity: pki.seal, role: 'seal', signingTime: t, appearance: { font, name: agency.normalize('NFD') } })).pdf;
     const fields = listSignatureFields(PdfFile.open(pdf));
@@ -91,7 +91,33 @@ describe('crypto/pdf appearances rendered by pdftoppm (Decree 30/2020 Appendix I
     expect(text).to.include(agency);
     expect(text).to.include('Nguyễn Văn Ánh');
     expect(text).to.include('KT. CHỦ TỊCH');
+    expect(text).to.include('PHÓ CHỦ TỊCH');
     expect(text).to.include('2026-11-23T09:15:00+07:00');
+  });
+
+  it('when page 1 is rendered, then the seal stays off the printed name, which sits under the image and the seal', () => {
+    const img = renderPage(pdf, 1, 100);
+    // The name line is the bottom 16 points of the person's block: ink, and not a red pixel on it.
+    const nameStrip = [person[0]!, person[1]!, person[2]!, person[1]! + 16];
+    expect(count(img, nameStrip, 841.89, 100, isInk).match).to.be.greaterThan(30);
+    expect(count(img, nameStrip, 841.89, 100, isRed).match).to.equal(0);
+    expect(seal[1]).to.be.greaterThan(person[1]! + 16);
+    // The competence and position lines are above the seal's red ring on their right part.
+    const titles = [person[0]! + (person[2]! - person[0]!) / 3, person[3]! - 28, person[2]!, person[3]!];
+    expect(count(img, titles, 841.89, 100, isRed).match).to.equal(0);
+  });
+
+  it('when the same appearance signs documents at different times, then each shows its own time', async () => {
+    const pki = testPki();
+    const font = vietnameseFont();
+    const times = ['2026-11-23T09:15:07+07:00', '2026-11-24T23:59:58+07:00'];
+    for (const [i, iso] of times.entries()) {
+      const out = (await signPdf(await pdfLibDocument(1), { identity: pki.seal, role: 'seal', signingTime: new Date(iso), appearance: { font, name: agency } })).pdf;
+      const text = run('pdftotext', [tempFile(out), '-']).stdout.normalize('NFC');
+      expect(text).to.include(iso);
+      expect(text).to.not.include(times[1 - i]!);
+      expect(text).to.include(agency);
+    }
   });
 
   it('when the page is rotated 90°, then the seal is drawn upright where the reader sees the bottom right', async () => {

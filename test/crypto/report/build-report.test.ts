@@ -13,6 +13,7 @@ describe('crypto/report buildReport', () => {
       trusted: true,
       signerCertificate: new Uint8Array([1, 2, 3]),
       validationTime: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+      poe: 'none',
       checks: checks.checks,
     });
     expect(Object.isFrozen(report)).to.equal(true);
@@ -26,14 +27,14 @@ describe('crypto/report buildReport', () => {
   });
 
   it('when TOTAL_PASSED is claimed without trust, then TypeError', () => {
-    expect(() => buildReport({ indication: 'TOTAL_PASSED', intact: true, valid: true, trusted: false, validationTime: new Date(0), checks: [] })).to.throw(TypeError);
+    expect(() => buildReport({ indication: 'TOTAL_PASSED', intact: true, valid: true, trusted: false, validationTime: new Date(0), poe: 'none', checks: [] })).to.throw(TypeError);
   });
 
   it('when a sub-indication belongs to the other family, then TypeError', () => {
     expect(() =>
-      buildReport({ indication: 'TOTAL_FAILED', subIndication: 'TRY_LATER', intact: true, valid: true, trusted: false, validationTime: new Date(0), checks: [] }),
+      buildReport({ indication: 'TOTAL_FAILED', subIndication: 'TRY_LATER', intact: true, valid: true, trusted: false, validationTime: new Date(0), poe: 'none', checks: [] }),
     ).to.throw(TypeError);
-    expect(() => buildReport({ indication: 'INDETERMINATE', intact: true, valid: true, trusted: false, validationTime: new Date(0), checks: [] })).to.throw(TypeError);
+    expect(() => buildReport({ indication: 'INDETERMINATE', intact: true, valid: true, trusted: false, validationTime: new Date(0), poe: 'none', checks: [] })).to.throw(TypeError);
   });
 
   it('when a failure is reported, then the reason and sub-indication are kept', () => {
@@ -45,6 +46,7 @@ describe('crypto/report buildReport', () => {
       valid: true,
       trusted: false,
       validationTime: '2026-01-01T00:00:00.000Z',
+      poe: 'none',
       checks: [{ name: 'chain:revocation', passed: false, detail: 'no CRL' }],
     });
     expect(r.subIndication).to.equal('TRY_LATER');

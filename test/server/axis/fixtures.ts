@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createMemoryThrottleStore, createThrottle } from '../../../server/auth/throttle.js';
+import { keysFromTokenSecret } from '../../../server/compose/service-keys.js';
 import type mongoose from 'mongoose';
 import { createDevelopmentPki, type DevelopmentPki, type DevAgency } from '../../../crypto/index.js';
 import { createAxisServices, type AxisDeps, type AxisServices } from '../../../server/axis/index.js';
@@ -102,8 +104,9 @@ export async function axisOn(connection: mongoose.Connection, p: DevelopmentPki,
     blobs: createGridFsBlobStore(connection, AXIS_COLLECTIONS.packagesBucket),
     now: () => testClock(),
     newId: randomUUID,
-    tokenSecret: TOKEN_SECRET,
+    tokenKeys: (await keysFromTokenSecret(TOKEN_SECRET)).axisTokenKeys,
     tokenTtlSeconds: 600,
+    throttle: createThrottle(createMemoryThrottleStore(), () => testClock()),
     trustAnchors: [p.root.certificate],
     crls: [p.crl, p.rootCrl],
     allowSha1: false,

@@ -89,7 +89,7 @@ describe('server/axis registry use cases @db', () => {
     expect(JSON.stringify(raw)).to.not.include('a-brand-new-secret-123456');
     expect(await codeOf(axis.authenticateSystem({ systemId: TAX, secret: secretOf(TAX) }))).to.equal('ERR_UNAUTHENTICATED');
     const token = await axis.authenticateSystem({ systemId: TAX, secret: 'a-brand-new-secret-123456' });
-    expect(axis.verifyToken(token.accessToken).agencyCode).to.equal(TAX);
+    expect((await axis.verifyToken(token.accessToken)).agencyCode).to.equal(TAX);
     expect(await codeOf(axis.setSecret({ code: TAX, secret: 'short' }))).to.equal('ERR_VALIDATION');
   });
 });

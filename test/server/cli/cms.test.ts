@@ -33,6 +33,20 @@ describe('server/cli lienthong cms sign|verify (as a process)', function () {
     expect(report.signer.organizationIdentifier).to.equal('000.00.00.G22');
   });
 
+  it('when the password comes from --password-file or standard input (not the command line), then signing works; a missing one is a usage error', () => {
+    writeFileSync(p('pw.txt'), 'pw-for-tests\n', { mode: 0o600 });
+    const fromFile = lienthong(['cms', 'sign', '--p12', p('pki/000.00.00.G22/seal.p12'), '--password-file', p('pw.txt'), '--in', p('data.txt'), '--out', p('file.p7s')]);
+    expect(fromFile.status, fromFile.stderr).to.equal(0);
+    const fromStdin = spawnSync(process.execPath, ['dist/server/cli/main.js', 'cms', 'sign', '--p12', p('pki/000.00.00.G22/seal.p12'), '--password-file', '-', '--in', p('data.txt'), '--out', p('stdin.p7s')], { encoding: 'utf8', input: 'pw-for-tests\n' });
+    expect(fromStdin.status, fromStdin.stderr).to.equal(0);
+    const verify = lienthong(['cms', 'verify', '--in', p('data.txt'), '--sig', p('stdin.p7s'), '--trust', p('pki/root.pem'), '--crl', p('pki/crl.pem')]);
+    expect(verify.status, verify.stderr).to.equal(0);
+    const none = lienthong(['cms', 'sign', '--p12', p('pki/000.00.00.G22/seal.p12'), '--in', p('data.txt'), '--out', p('none.p7s')]);
+    expect(none.status).to.equal(3);
+    expect(none.stderr.trim().split('\n')).to.have.length(1);
+    expect(none.stderr).to.include('--password-file');
+  });
+
   it('when the data changed after signing, then exit 1 (TOTAL_FAILED, HASH_FAILURE)', () => {
     writeFileSync(p('changed.txt'), `${readFileSync(p('data.txt'), 'utf8')}!`);
     const verify = lienthong(['cms', 'verify', '--in', p('changed.txt'), '--sig', p('data.p7s'), '--trust', p('pki/root.pem'), '--crl', p('pki/crl.pem'), '--json']);

@@ -6,6 +6,7 @@ import type { AxisDeliveryInfo } from '../../../server/domain/ports/node/index.j
 import { fairShare, isDue, receiveRetryDelayMs } from '../../../server/node/receive/poll-inbox.js';
 import { classifyReceiveFailure } from '../../../server/node/receive/classify-failure.js';
 import { DomainError } from '../../../server/domain/errors.js';
+import { CryptoError } from '../../../crypto/index.js';
 import { TEST_START } from '../../support/clock.js';
 
 const policy = { baseDelayMs: 1000, maxDelayMs: 8000, maxAttempts: 5 };
@@ -32,12 +33,14 @@ describe('server/node inbox rules (issue 11 §4)', () => {
     expect(isDue(delivery(A, 2), at(0), policy)).to.equal(true);
   });
 
-  it('when a failure cannot change on retry, then it is refused at once; the axis or database away stops the poll; anything else is retried', () => {
+  it('when a failure cannot change on retry, then it is refused at once; the axis or database away stops the poll; this node’s own want waits; anything else is retried', () => {
     expect(classifyReceiveFailure(new DomainError('ERR_NOT_FOUND', 'x'))).to.equal('refuse');
     expect(classifyReceiveFailure(new DomainError('ERR_STATUS_TRANSITION', 'x'))).to.equal('refuse');
     expect(classifyReceiveFailure(new DomainError('ERR_XML_MALFORMED', 'x'))).to.equal('refuse');
     expect(classifyReceiveFailure(new DomainError('ERR_AXIS_UNAVAILABLE', 'x'))).to.equal('stop');
     expect(classifyReceiveFailure(new DomainError('ERR_DATABASE_UNAVAILABLE', 'x'))).to.equal('stop');
+    expect(classifyReceiveFailure(new DomainError('ERR_REVOCATION_UNAVAILABLE', 'x')), 'own stale CRLs: waited out, never parked').to.equal('wait');
+    expect(classifyReceiveFailure(new CryptoError('ERR_POOL_BUSY', 'x'))).to.equal('wait');
     expect(classifyReceiveFailure(new Error('disk full'))).to.equal('retry');
   });
 

@@ -35,7 +35,7 @@ describe('server/node monthly report, rolled up the code hierarchy @db', () => {
     expect(r.rollup).to.include({ outgoing: 12, recalled: 1, registered: 11, signed: 8, fullyElectronic: 9, inbound: 4, inboundVerified: 3 });
     expect(r.rollup.ratios).to.deep.equal({ signed: 0.7273, fullyElectronic: 0.8182, verifiedInbound: 0.75 });
 
-    const dep = await monthlyReport({ counters, agencies, now }, { userId: 'u', agencyCode: department, roles: ['clerk'] }, '2026-11');
+    const dep = await monthlyReport({ counters, agencies, now }, { userId: 'u', agencyCode: department, roles: ['admin'] }, '2026-11');
     expect([...dep.rollup.agencies].sort()).to.deep.equal([department, commune].sort());
     expect(dep.rollup).to.include({ outgoing: 8, registered: 7, signed: 5 });
   });

@@ -4,23 +4,56 @@ import type { AgencyCode } from '../../agency/index.js';
  * Monthly counters per agency, kept as things happen so a report needs no scan (ARCHITECTURE.md: Data).
  * `outgoing`: documents sent; `signed`: with valid person and agency signatures; `fullyElectronic`: Paper = 0;
  * `unsigned`: informational documents without signature; `inbound`: packages received; `inboundVerified`:
- * received with every signature valid; `recalled`: outgoing documents withdrawn after an agreed recall.
+ * received with every signature valid; `inboundRefused`: answered 02 on a definite failure (a signature or
+ * the package TOTAL_FAILED, a malformed or misaddressed package); `inboundIndeterminate`: answered 02 because
+ * a signature could not be decided (ETSI EN 319 102-1 INDETERMINATE: usually configuration, not forgery);
+ * `recalled`: outgoing documents withdrawn after an agreed recall.
  */
-export type CounterName = 'outgoing' | 'signed' | 'fullyElectronic' | 'unsigned' | 'inbound' | 'inboundVerified' | 'inboundRefused' | 'recalled';
+export type CounterName =
+  | 'outgoing' | 'signed' | 'fullyElectronic' | 'unsigned' | 'inbound' | 'inboundVerified' | 'inboundRefused' | 'inboundIndeterminate' | 'recalled';
 export const COUNTER_NAMES: readonly CounterName[] = Object.freeze([
-  'outgoing', 'signed', 'fullyElectronic', 'unsigned', 'inbound', 'inboundVerified', 'inboundRefused', 'recalled',
+  'outgoing', 'signed', 'fullyElectronic', 'unsigned', 'inbound', 'inboundVerified', 'inboundRefused', 'inboundIndeterminate', 'recalled',
 ]);
 
-export type MonthlyCounters = Readonly<Record<CounterName, number>> & { readonly agencyCode: AgencyCode; readonly month: string };
+/**
+ * Duration histograms kept beside the counts (buckets of server/node/report/duration-histogram.ts):
+ * `toArrived`: from sending an outgoing document to each recipient's 01; `toAccepted`: to each recipient's 03.
+ */
+export type HistogramName = 'toArrived' | 'toAccepted';
+export const HISTOGRAM_NAMES: readonly HistogramName[] = Object.freeze(['toArrived', 'toAccepted']);
+
+/** Sparse counts by bucket index. */
+export type BucketCounts = Readonly<Record<number, number>>;
+
+export type CounterIncrement = Partial<Record<CounterName, number>>;
+export type HistogramIncrement = Partial<Record<HistogramName, BucketCounts>>;
+
+export type MonthlyCounters = Readonly<Record<CounterName, number>> & {
+  readonly agencyCode: AgencyCode;
+  readonly month: string;
+  readonly histograms: Readonly<Record<HistogramName, BucketCounts>>;
+};
 
 export interface CounterRepository {
   /**
-   * Adds `by` to the counters of (agency, month `YYYY-MM`) once per `key`: the counter document remembers the
-   * most recent keys it applied ({@link COUNTER_RECENT_KEYS}), so replaying a contribution after a crash does not
-   * count it twice. Returns false when the key was applied already.
+   * Adds `by` (and `histograms`) to the counters of (agency, month `YYYY-MM`) once per `key`: the counter
+   * document remembers the most recent keys it applied ({@link COUNTER_RECENT_KEYS}), so replaying a
+   * contribution after a crash does not count it twice. Returns false when the key was applied already.
    */
-  apply(agencyCode: AgencyCode, month: string, key: string, by: Partial<Record<CounterName, number>>): Promise<boolean>;
+  apply(agencyCode: AgencyCode, month: string, key: string, by: CounterIncrement, histograms?: HistogramIncrement): Promise<boolean>;
   get(agencyCode: AgencyCode, month: string): Promise<MonthlyCounters>;
+  /**
+   * The counters of `agencyCodes` for the months `fromMonth`..`toMonth` (inclusive) in one query; an
+   * (agency, month) without a counter document is absent from the answer (read it as zeros).
+   */
+  listRange(agencyCodes: readonly AgencyCode[], fromMonth: string, toMonth: string): Promise<readonly MonthlyCounters[]>;
+  /** Agencies that have a counter document for `month`. */
+  agenciesOf(month: string): Promise<readonly AgencyCode[]>;
+  /**
+   * Overwrites the counts and histograms of (agency, month) with a recount (`lienthong report rebuild`),
+   * keeping the remembered keys, in one write under the same lock as {@link apply}.
+   */
+  replace(agencyCode: AgencyCode, month: string, counts: Readonly<Record<CounterName, number>>, histograms: Readonly<Record<HistogramName, BucketCounts>>): Promise<void>;
 }
 
 /**

@@ -40,4 +40,9 @@ export interface DocumentRepository {
   claimDue(now: Date, owner: string, leaseMs: number): Promise<NodeDocument | null>;
   /** Ids of documents that still owe the counters a contribution and were last written before `before`. */
   findCountPending(before: Date, limit: number): Promise<readonly string[]>;
+  /**
+   * A page (by id, after `afterId`) of the documents that may count in `month` (`YYYY-MM`): a superset the
+   * recount filters by report month (`lienthong report rebuild`). Outgoing message bytes are left out.
+   */
+  listForRecount(month: string, afterId: string | null, limit: number): Promise<readonly NodeDocument[]>;
 }

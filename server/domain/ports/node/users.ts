@@ -11,4 +11,6 @@ export interface UserRepository {
   findById(id: string): Promise<NodeUser | null>;
   listByAgency(agencyCode: AgencyCode): Promise<readonly NodeUser[]>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** Disables (or enables again) a user: a disabled user cannot log in and its tokens stop working at once. */
+  setDisabled(id: string, disabled: boolean): Promise<void>;
 }

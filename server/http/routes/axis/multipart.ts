@@ -4,6 +4,7 @@ import { DomainError } from '../../../domain/errors.js';
 
 export interface SendParts {
   readonly packageBytes: Uint8Array;
+  /** The detached CMS; empty when the sender sent none. */
   readonly signature: Uint8Array;
   readonly type: string | undefined;
 }
@@ -44,14 +45,15 @@ export function sendPartsOf(req: Request): SendParts {
   const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
   const pkg = files.package?.[0];
   const sig = files.signature?.[0];
-  const missing = [...(pkg ? [] : ['package']), ...(sig ? [] : ['signature'])];
+  const missing = pkg ? [] : ['package'];
   if (missing.length > 0) {
     throw new DomainError('ERR_VALIDATION', `missing part(s): ${missing.join(', ')}`, { details: { issues: missing.map((m) => ({ path: `body.${m}`, message: 'required file part' })) } });
   }
   const body = (req.body ?? {}) as Record<string, unknown>;
   return {
     packageBytes: new Uint8Array(pkg!.buffer.buffer, pkg!.buffer.byteOffset, pkg!.buffer.byteLength),
-    signature: new Uint8Array(sig!.buffer.buffer, sig!.buffer.byteOffset, sig!.buffer.byteLength),
+    // Optional: a package from a VDXP-style sender carries only its enveloped XML signature.
+    signature: sig ? new Uint8Array(sig.buffer.buffer, sig.buffer.byteOffset, sig.buffer.byteLength) : new Uint8Array(0),
     type: typeof body.type === 'string' ? body.type : undefined,
   };
 }

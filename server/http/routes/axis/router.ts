@@ -1,4 +1,5 @@
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import { DomainError } from '../../../domain/errors.js';
 import { z } from 'zod';
 import type { AxisPrincipal, AxisServices } from '../../../axis/index.js';
 import { MAX_PAGE_SIZE } from '../../../axis/index.js';
@@ -35,7 +36,11 @@ export function createAxisRouter(services: AxisServices): Router {
 
   router.post('/auth/token', async (req: Request, res: Response) => {
     const body = parseWith(TokenBody, req.body, 'body');
-    res.json(tokenView(await services.authenticateSystem(body)));
+    res.json(tokenView(await services.authenticateSystem({ ...body, ...(req.ip ? { address: req.ip } : {}) })));
+  });
+
+  router.get('/jwks', async (_req: Request, res: Response) => {
+    res.json(await services.publicTokenKeys());
   });
 
   router.post('/edocs', auth, readSendParts(Math.max(services.limits.packageBytes, services.limits.signatureBytes)), async (req: Request, res: Response) => {
@@ -67,6 +72,15 @@ export function createAxisRouter(services: AxisServices): Router {
     const { docId } = parseWith(DocIdParams, req.params, 'params');
     const entries = await services.traceOfDocument({ principal: principalOf(res), docId });
     res.json({ items: entries.map(traceView) });
+  });
+
+  // RFC 3161 §3.4: the time-stamp protocol over HTTP, unauthenticated like any public TSA; a small body cap.
+  router.post('/tsa', express.raw({ type: 'application/timestamp-query', limit: 64 * 1024 }), async (req: Request, res: Response) => {
+    if (!req.is('application/timestamp-query') || !Buffer.isBuffer(req.body)) {
+      throw new DomainError('ERR_UNSUPPORTED_MEDIA_TYPE', 'POST a DER TimeStampReq as application/timestamp-query');
+    }
+    const reply = await services.issueTimestamp({ request: new Uint8Array(req.body) });
+    res.status(200).type('application/timestamp-reply').send(Buffer.from(reply));
   });
 
   router.get('/agencies', auth, async (req: Request, res: Response) => {

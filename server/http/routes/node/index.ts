@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { isAgencyCode } from '../../../domain/agency/index.js';
+import { isAgencyCode, type AgencyCode } from '../../../domain/agency/index.js';
 import { DomainError } from '../../../domain/errors.js';
 import { monthOf } from '../../../node/counting.js';
 import type { NodeDeps, NodePrincipal } from '../../../node/deps.js';
@@ -14,7 +14,7 @@ import { sendDocument } from '../../../node/send-document.js';
 import { documentDetailView, documentSummaryView } from '../../../node/views.js';
 import { bearerAuth } from '../../auth.js';
 import { parseWith } from '../../validate.js';
-import { monthlyReport } from '../../../node/report/monthly-report.js';
+import { exportMonthlyReport, REPORT_FORMATS, REPORT_MEDIA_TYPES, type ReportFormat } from '../../../node/report/export-report.js';
 import { listRegistryAgencies } from '../../../node/registry-directory.js';
 
 export interface NodeServices {
@@ -37,7 +37,20 @@ const ListQuery = z
     recalled: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
   })
   .strict();
-const ReportQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional() }).strict();
+const ReportQuery = z
+  .object({
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional(),
+    agency: z.string().refine((s) => isAgencyCode(s), 'not an agency code').optional(),
+    format: z.enum(REPORT_FORMATS).optional(),
+  })
+  .strict();
+
+/** The report format the Accept header asks for (JSON when it names none of them). */
+function acceptedFormat(req: Request): ReportFormat {
+  const types = REPORT_FORMATS.map((f) => REPORT_MEDIA_TYPES[f].split(';')[0]!);
+  const best = req.accepts(types);
+  return (best ? REPORT_FORMATS[types.indexOf(best)] : undefined) ?? 'json';
+}
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 const principalOf = (res: Response) => res.locals.principal as NodePrincipal;
@@ -72,7 +85,7 @@ export function createNodeRouter(services: NodeServices): Router {
 
   router.post('/auth/login', async (req, res) => {
     const body = parseWith(LoginBody, req.body, 'body');
-    res.json(await login(deps, body));
+    res.json(await login(deps, { ...body, ...(req.ip ? { address: req.ip } : {}) }));
   });
 
   router.post('/documents', auth, upload(deps.pdfBytes), async (req, res) => {
@@ -137,7 +150,13 @@ export function createNodeRouter(services: NodeServices): Router {
 
   router.get('/reports/monthly', auth, async (req, res) => {
     const q = parseWith(ReportQuery, req.query, 'query');
-    res.json(await monthlyReport(deps, principalOf(res), q.month));
+    const format = q.format ?? acceptedFormat(req);
+    const file = await exportMonthlyReport(deps, principalOf(res), { format, ...(q.month ? { month: q.month } : {}), ...(q.agency ? { agency: q.agency as AgencyCode } : {}) });
+    if (format === 'json') {
+      res.json(file.report);
+      return;
+    }
+    res.type(file.contentType).attachment(file.filename).send(Buffer.from(file.bytes));
   });
 
   return router;

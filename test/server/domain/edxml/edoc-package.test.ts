@@ -44,7 +44,43 @@ describe('edXML document package (QCVN 102:2016)', () => {
     for (const t of ['edXMLEnvelope', 'edXMLHeader', 'MessageHeader', 'TraceHeaderList', 'Bussiness', 'BussinessDocType', 'edXMLBody', 'edXMLManifest', 'Reference', 'ContentTransferEncoded']) {
       expect(tags, t).to.include(ns + t);
     }
-    expect(tags[0]).to.equal('edXML');
+    // The vendors' libraries: the outer element and the attachments in the default edXML namespace.
+    expect(tags[0]).to.equal(`${ns}edXML`);
+    expect(tags).to.include(`${ns}AttachmentEncoded`);
+  });
+  it('when a revoke names no Bussiness/DocumentId (as the public SDKs build it), then its target is the MessageHeader/DocumentId', () => {
+    const pkg = fullPackage();
+    const revoke: EdocPackage = { ...pkg, TraceHeaderList: { ...pkg.TraceHeaderList, Bussiness: { BussinessDocType: 1, BussinessDocReason: 'Thu hồi', DocumentId: pkg.MessageHeader.DocumentId, Paper: 0 } } };
+    const written = text(buildEdocPackage(revoke));
+    const sdkStyle = new TextEncoder().encode(written.replace(/(<edXML:Bussiness>[\s\S]*?)<edXML:DocumentId>[^<]*<\/edXML:DocumentId>\s*/, '$1'));
+    expect(/<edXML:Bussiness>[\s\S]*<edXML:DocumentId>[\s\S]*<\/edXML:Bussiness>/.test(text(sdkStyle))).to.equal(false);
+    const read = parseEdocPackage(sdkStyle);
+    expect(isRevokePackage(read)).to.equal(true);
+    expect(read.TraceHeaderList.Bussiness.DocumentId).to.equal(pkg.MessageHeader.DocumentId);
+  });
+  it('when built, then the order is the vendors\' (Bussiness before TraceHeader, ToPlaces last), the manifest is version 1.0, zipped files are labelled application/zip', () => {
+    const pkg = fullPackage();
+    const zipped: EdocPackage = { ...pkg, Attachments: [{ ...pkg.Attachments[0]!, Zipped: true }] };
+    const root = parseXmlSafely(buildEdocPackage(zipped), { maxBytes: 1e8, maxDepth: 32, maxElements: 1e5 });
+    const find = (e: XmlElement, local: string): XmlElement => {
+      if (e.local === local) return e;
+      for (const c of e.children) {
+        try {
+          return find(c, local);
+        } catch { /* keep looking */ }
+      }
+      throw new Error(`no ${local}`);
+    };
+    const trace = find(root, 'TraceHeaderList').children.map((c) => c.local);
+    expect(trace.indexOf('Bussiness')).to.be.lessThan(trace.indexOf('TraceHeader'));
+    const header = find(root, 'MessageHeader').children.map((c) => c.local);
+    expect(header[header.length - 1]).to.equal('ToPlaces');
+    expect(header.indexOf('SteeringType')).to.be.lessThan(header.indexOf('ToPlaces'));
+    expect(find(root, 'edXMLManifest').attrs.version).to.equal('1.0');
+    expect(find(find(root, 'edXMLManifest'), 'ContentType').text).to.equal('application/zip');
+    expect(find(find(root, 'AttachmentEncoded'), 'ContentType').text).to.equal('application/zip');
+    const back = parseEdocPackage(buildEdocPackage(zipped)).Attachments[0]!;
+    expect(back).to.include({ Zipped: true, ContentType: 'application/pdf' });
   });
   it('when built, then envelope elements are written with the explicit edXML: prefix', () => {
     const root = parseXmlSafely(buildEdocPackage(fullPackage()), { maxBytes: 1e8, maxDepth: 32, maxElements: 1e5 });
@@ -153,7 +189,7 @@ describe('edXML document package (QCVN 102:2016)', () => {
       ['a date not written yyyy/MM/dd', (s) => s.replace('<edXML:DueDate>2024/05/31', '<edXML:DueDate>31/05/2024'), 'MessageHeader.DueDate'],
       ['a trace time out of range', (s) => s.replace('2024/05/02 09:15:00', '2024/05/02 24:15:00'), 'TraceHeaderList.TraceHeader[0].Timestamp'],
       ['BussinessDocType 4', (s) => s.replace('<edXML:BussinessDocType>0', '<edXML:BussinessDocType>4'), 'TraceHeaderList.Bussiness.BussinessDocType'],
-      ['a revoke without its target', (s) => s.replace('<edXML:BussinessDocType>0', '<edXML:BussinessDocType>1'), 'TraceHeaderList.Bussiness.DocumentId'],
+      ['an update without its target', (s) => s.replace('<edXML:BussinessDocType>0', '<edXML:BussinessDocType>2'), 'TraceHeaderList.Bussiness.DocumentId'],
       ['a negative Priority', (s) => s.replace('<edXML:Priority>1', '<edXML:Priority>-1'), 'MessageHeader.OtherInfo.Priority'],
       ['a ContentId without cid:', (s) => s.replaceAll('cid:6f1c2a0e', '6f1c2a0e'), 'edXMLManifest.Reference[0].ContentId'],
       ['an attachment missing from the manifest', (s) => s.replace(/<edXML:Reference>[\s\S]*<\/edXML:Reference>/, ''), 'AttachmentEncoded.Attachment[0].ContentId'],

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { DevelopmentPki } from '../../../../crypto/index.js';
-import { parseEdocPackage, parseStatusPackage, verifyPackageSignature } from '../../../../server/domain/edxml/index.js';
+import { parseEdocPackage, parseStatusPackage, signPackageXml, verifyPackageSignature } from '../../../../server/domain/edxml/index.js';
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
 import { listOpenApiOperations, listRoutes } from '../../../support/routes.js';
-import { G12, G22, H27, H49, TAX, edocBytes, sealSign, secretOf, statusBytes, testPki } from '../../axis/fixtures.js';
+import { G12, G22, H27, H49, TAX, agencyOf, edocBytes, sealSign, secretOf, statusBytes, testPki } from '../../axis/fixtures.js';
 import { client, problemOf, snapshot, startAxis, type AxisServer } from './support.js';
 import { edxmlDay, testClock } from '../../../support/clock.js';
 
@@ -60,6 +60,22 @@ describe('axis API: send, pull, acknowledge, statuses and the trace @db', () => 
       expect((await readJson(await api.list(tokens[me]))).total).to.equal(0);
       expect((await readJson(await api.list(tokens[me], '?status=done'))).items[0].docId).to.equal(result.docId);
     }
+  });
+
+  it('when a package carries only its enveloped XML signature (no detached CMS, as a real axis moves it), then it is accepted and delivered without a signature part', async () => {
+    const { bytes } = edocBytes({ from: H27, to: [G22] });
+    const signed = await signPackageXml(bytes, agencyOf(pki, H27).seal.identity);
+    const sent = await api.send(tokens[H27], { package: signed, type: 'edoc' });
+    const result = await readJson(sent);
+    expect(sent.status, JSON.stringify(result)).to.equal(201);
+    const got = await readJson(await api.download(tokens[G22], result.docId));
+    expect(got.signature).to.equal('');
+    const pkg = fromB64(got.package);
+    expect(Buffer.from(pkg).equals(Buffer.from(signed))).to.equal(true);
+    const report = await verifyPackageSignature(pkg, undefined, { trustAnchors: [pki.root.certificate], crls: [pki.crl], now: testClock() });
+    expect(report.indication, report.reason).to.equal('TOTAL_PASSED');
+    expect(report.checks.map((c) => c.name)).to.include.members(['reference-digest', 'signature-value']);
+    expect((await readJson(await api.ack(tokens[G22], result.docId, 'done'))).state).to.equal('done');
   });
 
   it('when the same package is sent again, then the same docId answers (200, duplicate) and nothing is added', async () => {

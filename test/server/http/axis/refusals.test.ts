@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { DevelopmentPki } from '../../../../crypto/index.js';
-import { buildEdocPackage, parseEdocPackage, signPackage } from '../../../../server/domain/edxml/index.js';
-import { issueToken } from '../../../../server/auth/token.js';
+import { buildEdocPackage, parseEdocPackage, signPackage, signPackageXml } from '../../../../server/domain/edxml/index.js';
+import { issueAxisToken, issueNodeToken } from '../../../../server/auth/token.js';
+import { keysFromTokenSecret } from '../../../../server/compose/service-keys.js';
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
 import { G12, G22, H27, TOKEN_SECRET, UNREGISTERED, agencyOf, edocBytes, sealSign, secretOf, testPki } from '../../axis/fixtures.js';
@@ -43,14 +44,19 @@ describe('axis API: every refused send answers its code and writes nothing @db',
     const { bytes } = edocBytes({ from: H27, to: [G22] });
     const signature = await sealSign(pki, H27, bytes);
     expect(await problemOf(await api.send(undefined, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const forged = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, 'another-secret-of-at-least-32-characters!!', testClock());
+    const own = await keysFromTokenSecret(TOKEN_SECRET);
+    const other = await keysFromTokenSecret('another-secret-of-at-least-32-characters!!');
+    const forged = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, other.axisTokenKeys, testClock());
     expect(await problemOf(await api.send(forged, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const nodeToken = issueToken({ subject: 'u1', agencyCode: H27, scope: 'node', ttlSeconds: 60 }, TOKEN_SECRET, testClock());
+    const nodeToken = await issueNodeToken({ subject: 'u1', agencyCode: H27, ttlSeconds: 60 }, own.nodeTokenKeys, testClock());
     expect(await problemOf(await api.send(nodeToken, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
     expect(await problemOf(await api.list(undefined))).to.equal('401 ERR_UNAUTHENTICATED');
-    const expired = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, TOKEN_SECRET, new Date(testClock().getTime() - 120_000));
+    const expired = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, own.axisTokenKeys, new Date(testClock().getTime() - 120_000));
     expect(await problemOf(await api.send(expired, { package: bytes, signature, type: 'edoc' }))).to.equal('401 ERR_UNAUTHENTICATED');
-    const valid = issueToken({ subject: H27, agencyCode: H27, scope: 'axis', ttlSeconds: 60 }, TOKEN_SECRET, testClock());
+    // Signed with the axis's own key but without the secret version the registry holds: minted, not issued.
+    const minted = await issueAxisToken({ subject: H27, agencyCode: H27, ttlSeconds: 60 }, own.axisTokenKeys, testClock());
+    expect(await problemOf(await api.list(minted))).to.equal('401 ERR_UNAUTHENTICATED');
+    const valid = h27;
     const [v, payload, mac] = valid.split('.') as [string, string, string];
     const tampered = `${v}.${payload}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`;
     expect((await api.list(valid)).status).to.equal(200);
@@ -82,6 +88,24 @@ describe('axis API: every refused send answers its code and writes nothing @db',
     expect(await problemOf(await api.send(h27, { package: bytes, signature: new Uint8Array([0x30, 0x03, 1, 2, 3]), type: 'edoc' }))).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID');
   });
 
+  it('when no detached CMS comes and the package has no XML-DSig, only the public samples\' edXML-namespace placeholder, or a changed one, then 422 naming the finding', async () => {
+    const { bytes } = edocBytes({ from: H27, to: [G22] });
+    const failedCheck = async (pkg: Uint8Array) => {
+      const r = await api.send(h27, { package: pkg, type: 'edoc' });
+      const body = await readJson(r);
+      return `${r.status} ${body.code} ${body.details?.failedCheck} ${body.details?.subIndication}`;
+    };
+    expect(await failedCheck(bytes)).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID xml-signature FORMAT_FAILURE');
+    const placeholder = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('</edXML:TraceHeaderList>',
+      '</edXML:TraceHeaderList><Signature><SignedInfo/><SignatureValue>GbVb8n9+</SignatureValue><KeyInfo><X509Data><X509Certificate>MIIFqTCCBJG</X509Certificate></X509Data></KeyInfo></Signature>'));
+    expect(await failedCheck(placeholder)).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID xml-signature FORMAT_FAILURE');
+    const signed = new TextDecoder().decode(await signPackageXml(bytes, agencyOf(pki, H27).seal.identity));
+    const changed = new TextEncoder().encode(signed.replace(/<edXML:Subject>([^<]*)</, '<edXML:Subject>$1 (sửa)<'));
+    expect(await failedCheck(changed)).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID reference-digest HASH_FAILURE');
+    const byPerson = await signPackageXml(bytes, agencyOf(pki, H27).person.identity);
+    expect(await problemOf(await api.send(h27, { package: byPerson, type: 'edoc' }))).to.equal('403 ERR_CERT_NOT_BOUND');
+  });
+
   it('when a recipient is not registered, then 422 ERR_RECIPIENT_UNKNOWN naming it', async () => {
     const { bytes } = edocBytes({ from: H27, to: [G22, UNREGISTERED] });
     const r = await api.send(h27, { package: bytes, signature: await sealSign(pki, H27, bytes), type: 'edoc' });
@@ -110,7 +134,6 @@ describe('axis API: every refused send answers its code and writes nothing @db',
   it('when parts are missing, the type is wrong or the body is not multipart, then 400/415 before anything is read', async () => {
     const { bytes } = edocBytes({ from: H27, to: [G22] });
     const signature = await sealSign(pki, H27, bytes);
-    expect(await problemOf(await api.send(h27, { package: bytes, type: 'edoc' }))).to.equal('400 ERR_VALIDATION');
     expect(await problemOf(await api.send(h27, { package: bytes, signature }))).to.equal('400 ERR_VALIDATION');
     expect(await problemOf(await api.send(h27, { package: bytes, signature, type: 'status' }))).to.equal('400 ERR_VALIDATION');
     const json = await fetch(`${axis.baseUrl}/axis/v1/edocs`, { method: 'POST', headers: { authorization: `Bearer ${h27}`, 'content-type': 'application/json' }, body: '{}' });

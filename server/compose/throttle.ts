@@ -1,0 +1,16 @@
+import { DEFAULT_ACCOUNT_POLICY, DEFAULT_ADDRESS_POLICY, createMemoryThrottleStore, type ThrottlePolicies, type ThrottleStore } from '../auth/throttle.js';
+import type { Config } from '../config/config.js';
+
+/** The throttle policies of the configuration (free failures per account and per address, longest lock). */
+export function throttlePolicies(config: Config): ThrottlePolicies {
+  const maxLockMs = config.throttle.maxLockSeconds * 1000;
+  return {
+    account: { ...DEFAULT_ACCOUNT_POLICY, freeFailures: config.throttle.accountFreeFailures, maxLockMs },
+    address: { ...DEFAULT_ADDRESS_POLICY, freeFailures: config.throttle.addressFreeFailures, maxLockMs },
+  };
+}
+
+/** Where failures are counted: this process's memory (each process of a cluster counts its own). */
+export function createThrottleStore(): ThrottleStore {
+  return createMemoryThrottleStore();
+}
