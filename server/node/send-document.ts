@@ -3,7 +3,7 @@ import { signPdf, type PdfReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, signPackageXml, type EdocPackage } from '../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
-import type { DocumentMetadata, NodeDocument, OutgoingMessage, Verification } from '../domain/ports/node/index.js';
+import { DISPATCH_PRIORITY, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type Verification } from '../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
 import { agencyNameOf } from './agency-names.js';
 import { settleCounts } from './counting.js';
@@ -264,6 +264,7 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
     recalled: false,
     outgoing: [message],
     dispatchDue: dispatchDueOf([message]),
+    dispatchPriority: DISPATCH_PRIORITY.send,
     dispatchLease: null,
     appliedDeliveries: [],
     countPending: true,

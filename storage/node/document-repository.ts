@@ -144,7 +144,7 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
     },
     async claimDue(now: Date, owner: string, leaseMs: number): Promise<NodeDocument | null> {
       const free = { dispatchDue: { $lte: now }, $or: [{ dispatchLease: null }, { 'dispatchLease.until': { $lte: now } }] };
-      const candidates = await c().find(free, { projection: { _id: 1 } }).sort({ dispatchDue: 1 }).limit(10).toArray().catch((e) => translateMongoError(e));
+      const candidates = await c().find(free, { projection: { _id: 1 } }).sort({ dispatchPriority: 1, dispatchDue: 1 }).limit(10).toArray().catch((e) => translateMongoError(e));
       for (const { _id } of candidates) {
         const d = await withLock(`document:${String(_id)}`, () =>
           c().findOneAndUpdate({ _id, ...free } as Raw, { $set: { dispatchLease: { owner, until: new Date(now.getTime() + leaseMs) } }, $inc: { version: 1 } }, after),

@@ -223,13 +223,27 @@ async function receiveWindow(deps: NodeDeps, agency: HostedAgency, items: readon
 /** Hosted agencies polled at once: each poll is mostly waiting on the axis. */
 const POLL_LANES = 4;
 
-/** One poll of every hosted agency, a few at a time. Returns how many deliveries were handled. */
+/** Passes one poll runs back to back while they find work: a backlog drains without waiting for the timer. */
+const DRAIN_PASSES = 8;
+
+/**
+ * One poll of every hosted agency, a few at a time; an agency whose pass handled something (a full share,
+ * PASS_EDOCS, may leave more behind) is polled again at once, up to DRAIN_PASSES times. Returns how many
+ * deliveries were handled.
+ */
 export async function pollInboxOnce(deps: NodeDeps): Promise<number> {
   const agencies = [...(await deps.agencies.list())];
   let handled = 0;
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < agencies.length) handled += await pollAgencyOnce(deps, agencies[next++]!);
+    while (next < agencies.length) {
+      const agency = agencies[next++]!;
+      for (let pass = 0; pass < DRAIN_PASSES; pass++) {
+        const n = await pollAgencyOnce(deps, agency);
+        handled += n;
+        if (n === 0) break;
+      }
+    }
   };
   // Every lane ends before the pass does (no poll outlives its pass); the first failure is reported.
   await settleAll(Array.from({ length: Math.min(POLL_LANES, agencies.length) }, lane));

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { AgencyCode } from '../../domain/agency/index.js';
 import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import type { AxisDeliveryInfo, AxisDownloadResult, DocumentMetadata, NodeDocument, OutgoingMessage, RecipientTrack } from '../../domain/ports/node/index.js';
+import { DISPATCH_PRIORITY, type AxisDeliveryInfo, type AxisDownloadResult, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type RecipientTrack } from '../../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE, nextDocumentState, observeReceiverStatus, type StatusActor, type StatusCode } from '../../domain/status/index.js';
 import { owesCounts, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
-import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
+import { dispatchDueOf, dispatchPriorityOf, prepareStatusMessage } from '../outgoing.js';
 import { classifyReceiveFailure } from './classify-failure.js';
 import { boundToSender, retryLaterIfStale, verifyInbound, type InboundCheck } from './verify-inbound.js';
 
@@ -151,6 +151,7 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
     recalled: false,
     outgoing,
     dispatchDue: dispatchDueOf(outgoing),
+    dispatchPriority: dispatchPriorityOf({ box: 'inbox', verification: check.verification }),
     dispatchLease: null,
     appliedDeliveries: [],
     countPending: true,
@@ -276,6 +277,7 @@ async function storeRefusedRevoke(
     recalled: false,
     outgoing,
     dispatchDue: dispatchDueOf(outgoing),
+    dispatchPriority: DISPATCH_PRIORITY.refusal,
     dispatchLease: null,
     appliedDeliveries: [],
     countPending: false,

@@ -175,6 +175,11 @@ export interface NodeDocument {
   readonly outgoing: readonly OutgoingMessage[];
   /** Earliest `nextAttemptAt` of a pending message; null when nothing waits. */
   readonly dispatchDue: Date | null;
+  /**
+   * Which due traffic the dispatcher takes first (set when the document is made; absent on documents made
+   * before priorities existed, which sort first, as their own sends did). See {@link DISPATCH_PRIORITY}.
+   */
+  readonly dispatchPriority?: DispatchPriority;
   readonly dispatchLease: Lease | null;
   /** Axis deliveries (status packages) already applied to this document. */
   readonly appliedDeliveries: readonly string[];
@@ -191,6 +196,15 @@ export interface NodeDocument {
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
+
+/**
+ * The order in which the dispatcher takes due documents (lower first; oldest first within one): `send`, an
+ * agency's own document and its recall; `answer`, the statuses about a document received (01, the clerk's
+ * 03–06, 15/16); `refusal`, the automatic answer (02, 16) to a package this node refused. A sender who floods
+ * an inbox with packages that are refused makes only `refusal` traffic, which never delays the other two.
+ */
+export const DISPATCH_PRIORITY = Object.freeze({ send: 0, answer: 1, refusal: 2 } as const);
+export type DispatchPriority = (typeof DISPATCH_PRIORITY)[keyof typeof DISPATCH_PRIORITY];
 
 /** The fields a guarded update may replace. */
 export type DocumentChanges = Partial<

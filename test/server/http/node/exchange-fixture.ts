@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDevelopmentPki, signPdf, type DevAgency, type DevelopmentPki } from '../../../../crypto/index.js';
-import { composeAxis, composeAxisRegistry } from '../../../../server/compose/axis.js';
+import { composeAxis, composeAxisRegistry, type AxisRole } from '../../../../server/compose/axis.js';
 import { composeNode, type NodeRole } from '../../../../server/compose/node.js';
 import { seedDevelopmentRegistry } from '../../../../server/axis/index.js';
 import { loadConfig } from '../../../../server/config/config.js';
@@ -34,6 +34,8 @@ export interface Exchange {
   readonly extraNodes: readonly NodeRole[];
   readonly pki: DevelopmentPki;
   readonly node: NodeRole;
+  /** The axis in this process: its use cases, for what an agency the node does not host sends (G12). */
+  readonly axis: AxisRole;
   /** The clock the axis, the node and the PKI run on. */
   readonly clock: TestClock;
   agency(code: AgencyCode): DevAgency;
@@ -43,11 +45,18 @@ export interface Exchange {
 /** The axis and one node hosting G22, H27, H49 in one app over real HTTP, on the test database. */
 export async function startExchange(
   db: TestDatabase,
-  options: { dispatch?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; receive?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; extraNodes?: number } = {},
+  options: {
+    dispatch?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+    receive?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+    extraNodes?: number;
+    /** The node's poll and dispatch timers (default 150 ms and 100 ms). */
+    pollIntervalMs?: number;
+    dispatchIntervalMs?: number;
+  } = {},
 ): Promise<Exchange> {
   const clock = testClock;
   const pki = await createDevelopmentPki({ now: new Date(clock().getTime() - 60_000), agencies: [G22, H27, H49, G12].map((code) => ({ code, name: NAMES[code]! })) });
-  const config = loadConfig({ LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: '150' });
+  const config = loadConfig({ LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 150) });
   const logger = createLogger({ level: process.env.TEST_NODE_LOG_LEVEL ?? 'silent' });
   const connection = db.connection();
   const trust = { trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl] };
@@ -57,7 +66,7 @@ export async function startExchange(
   });
   let baseUrl = '';
   const state = { axisDown: false };
-  const nodeOptions = { config, logger, connection, ...trust, now: clock, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}), ...(options.receive ? { receive: options.receive } : {}) };
+  const nodeOptions = { config, logger, connection, ...trust, now: clock, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: options.dispatchIntervalMs ?? 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}), ...(options.receive ? { receive: options.receive } : {}) };
   const node = await composeNode({ ...nodeOptions, workerId: 'node-1' });
   const extraNodes: NodeRole[] = [];
   for (let i = 0; i < (options.extraNodes ?? 0); i++) extraNodes.push(await composeNode({ ...nodeOptions, workerId: `node-${i + 2}` }));
@@ -75,6 +84,7 @@ export async function startExchange(
     baseUrl,
     pki,
     node,
+    axis,
     clock,
     extraNodes,
     get axisDown() {
