@@ -1,4 +1,6 @@
 import { pino, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+import { currentRequestId } from './observability/request-context.js';
 
 export type { Logger };
 
@@ -13,7 +15,36 @@ const REDACT = [
   '*.p12',
 ];
 
-/** Structured JSON logs on stdout (or `destination`), no request bodies, secrets redacted. */
-export function createLogger(options: { level: string; name?: string }, destination?: pino.DestinationStream): Logger {
-  return pino({ level: options.level, name: options.name ?? 'lienthong', redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+const bound = new WeakMap<object, boolean>();
+
+/** pino-http's per-request logger already carries `reqId` as a binding: do not write the key twice. */
+function boundToRequest(logger: { bindings(): pino.Bindings }): boolean {
+  let known = bound.get(logger);
+  if (known === undefined) bound.set(logger, (known = 'reqId' in logger.bindings()));
+  return known;
+}
+
+export interface LoggerOptions {
+  readonly level: string;
+  readonly name?: string;
+  /** Human lines (pino-pretty) instead of JSON; `serve` turns it on when stdout is a terminal. Ignored with `destination`. */
+  readonly pretty?: boolean;
+}
+
+/**
+ * Structured JSON logs on stdout (or `destination`), no request bodies, secrets redacted. Every line written
+ * while a request (or a worker pass) runs carries its `reqId` (server/observability/request-context.ts).
+ */
+export function createLogger(options: LoggerOptions, destination?: pino.DestinationStream): Logger {
+  const settings: pino.LoggerOptions = {
+    level: options.level,
+    name: options.name ?? 'lienthong',
+    redact: { paths: REDACT, censor: '[redacted]' },
+    mixin(_merge, _level, logger) {
+      const reqId = currentRequestId();
+      return reqId && !boundToRequest(logger) ? { reqId } : {};
+    },
+  };
+  const out = destination ?? (options.pretty ? PinoPretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' }) : undefined);
+  return out ? pino(settings, out) : pino(settings);
 }

@@ -55,11 +55,38 @@ export async function authenticateSystem(deps: AxisDeps, input: { systemId: stri
  * and the registry still holding the secret the token was issued for (ERR_UNAUTHENTICATED otherwise).
  */
 export async function verifyAxisToken(deps: AxisDeps, token: string): Promise<AxisPrincipal> {
-  const claims = await verifyAxisJwt(token, deps.tokenKeys.verify, deps.now());
+  const now = deps.now();
+  const claims = await verifyAxisJwt(token, deps.tokenKeys.verify, now);
   if (!isAgencyCode(claims.agencyCode) || claims.subject !== claims.agencyCode) throw new DomainError('ERR_UNAUTHENTICATED', 'token names no agency');
+  const principal = Object.freeze({ agencyCode: parseAgencyCode(claims.agencyCode) });
+  const seen = secretChecksOf(deps.registry);
+  const hit = seen.get(claims.agencyCode);
+  if (hit && hit.until > now.getTime() && hit.version === claims.secretVersion) return principal;
   const record = await deps.registry.findByCode(claims.agencyCode);
   if (!record?.secretHash || claims.secretVersion !== secretVersion(record.secretHash)) {
+    seen.delete(claims.agencyCode);
     throw new DomainError('ERR_UNAUTHENTICATED', 'bearer token no longer valid (the system secret changed)');
   }
-  return Object.freeze({ agencyCode: parseAgencyCode(claims.agencyCode) });
+  seen.set(claims.agencyCode, { version: claims.secretVersion, until: now.getTime() + SECRET_CHECK_CACHE_MS });
+  return principal;
+}
+
+/**
+ * How long a process reuses what it read of an agency's secret when checking that agency's tokens: a polling
+ * node makes several axis calls a second, and each would otherwise read the registry. A secret set by another
+ * process (the CLI) ends the old tokens at most this much later; one set in this process, at once.
+ */
+export const SECRET_CHECK_CACHE_MS = 2000;
+
+const secretChecks = new WeakMap<object, Map<string, { version: string; until: number }>>();
+
+function secretChecksOf(registry: object): Map<string, { version: string; until: number }> {
+  let m = secretChecks.get(registry);
+  if (!m) secretChecks.set(registry, (m = new Map()));
+  return m;
+}
+
+/** Forgets the cached secret check of an agency (its secret was just set through this registry). */
+export function forgetSecretCheck(registry: object, code: string): void {
+  secretChecks.get(registry)?.delete(code);
 }

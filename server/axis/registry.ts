@@ -3,6 +3,7 @@ import { decodeCertificates, isCryptoError, parseCertificate } from '../../crypt
 import { type AgencyCode, parentAgencyCode, parseAgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
 import { CERTIFICATE_ROLES, type AgencyChanges, type AgencyRecord, type AgencyRegistry, type BoundCertificate, type CertificateRole } from '../domain/ports/axis/index.js';
+import { forgetSecretCheck } from './authenticate-system.js';
 import { toSkipLimit, type AxisPrincipal, type PageRequest } from './deps.js';
 
 /** What the registry use cases need (the admin CLI builds only this). */
@@ -195,6 +196,7 @@ export async function setSecret(deps: RegistryDeps, input: { code: string; secre
   await requireAgency(deps, code);
   const secretHash = await hashSecret(input.secret);
   const { record } = await updateAgency(deps, code, () => ({ secretHash }));
+  forgetSecretCheck(deps.registry, code); // the old tokens end now in this process (others: SECRET_CHECK_CACHE_MS)
   return record;
 }
 

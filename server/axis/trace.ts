@@ -39,11 +39,22 @@ const MAX_ATTEMPTS = 50;
 /**
  * Appends one hop at the end of the hash chain. The unique `seq` decides races between processes (the loser
  * re-reads the end and tries again); the unique `eventKey` makes a repeated append a no-op that answers the
- * entry already written.
+ * entry already written. The first attempt places the hop after the log's tail hint (the entry this process
+ * wrote last), so an append costs one insert while no other process writes the chain.
  */
-export async function appendTrace(log: TraceLog, hop: TraceHop): Promise<TraceEntry> {
+export function appendTrace(log: TraceLog, hop: TraceHop): Promise<TraceEntry> {
+  // One append at a time per log in this process: they never race each other for a seq, so the tail this
+  // process wrote last is the place of the next one (no read), and only another process can take it first.
+  const run = (appending.get(log) ?? Promise.resolve()).then(() => appendNow(log, hop));
+  appending.set(log, run.catch(() => undefined));
+  return run;
+}
+
+const appending = new WeakMap<TraceLog, Promise<unknown>>();
+
+async function appendNow(log: TraceLog, hop: TraceHop): Promise<TraceEntry> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const last = await log.last();
+    const last = (attempt === 0 ? log.tailHint?.() : null) ?? (await log.last());
     const body = {
       seq: (last?.seq ?? 0) + 1,
       eventKey: hop.eventKey,

@@ -46,8 +46,8 @@ export async function openDatabase(config: Config, logger: Logger, onCommand?: (
  * Makes sure a database server can be started without a manual step (CI runs this before the tests):
  * reports mongod or FerretDB, building FerretDB 1.24 with Go when neither is there. No-op with MONGODB_URI.
  */
-export function prepareDatabaseServer(config: Config, log: (line: string) => void): string {
+export async function prepareDatabaseServer(config: Config, log: (line: string) => void): Promise<string> {
   if (config.mongodbUri) return 'MONGODB_URI is set: nothing to install';
-  const found = locateServer(toolsDirOf(config), log);
+  const found = await locateServer(toolsDirOf(config), log);
   return `${found.kind} at ${found.path}`;
 }

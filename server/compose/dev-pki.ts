@@ -11,6 +11,7 @@ import {
   type DevelopmentPki,
 } from '../../crypto/index.js';
 import type { Logger } from '../logger.js';
+import { withHeartbeat } from '../progress.js';
 
 const FILE = 'development-pki.sealed';
 const FORMAT = 'lienthong-dev-pki/1';
@@ -144,8 +145,8 @@ export async function loadOrCreateDevelopmentPki(options: {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') options.logger.warn({ err: e }, 'development PKI unreadable: creating a new one');
   }
-  options.logger.info({ agencies: options.agencies.length }, 'creating the development PKI (first start)');
-  const pki = await createDevelopmentPki({ now: options.now, agencies: options.agencies });
+  options.logger.info({ agencies: options.agencies.length }, 'creating the development PKI (first start; keys for every agency, under a minute)');
+  const pki = await withHeartbeat((line) => options.logger.info(line), 'creating the development PKI', () => createDevelopmentPki({ now: options.now, agencies: options.agencies }));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, seal(Buffer.from(JSON.stringify(toStored(pki))), options.secret), { mode: 0o600 });

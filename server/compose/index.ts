@@ -19,6 +19,7 @@ import { readOrCreateSecret } from './dev-secrets.js';
 import { readKeysDir } from './keys-dir.js';
 import { composeNode, type NodeRole } from './node.js';
 import { createWebAppRouter } from '../http/web-app.js';
+import { createMetrics } from '../observability/metrics.js';
 import { developmentAxisSecret, resolveServiceKeys } from './service-keys.js';
 import { provisionHostedAgency } from '../node/provision.js';
 import { loadConfiguredTrust } from '../trust/load-trust.js';
@@ -54,6 +55,8 @@ export type { DatabaseCommand };
 export interface ServiceOptions {
   /** Told of every database command when it ends (the exchange benchmark uses it to show database time). */
   readonly onDatabaseCommand?: (command: DatabaseCommand) => void;
+  /** Process metrics (CPU, memory, event loop, GC) on /metrics; default on (off for services started in tests). */
+  readonly processMetrics?: boolean;
 }
 
 export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
@@ -84,7 +87,12 @@ export async function startService(config: Config, logger: Logger, options: Serv
   };
   const secretFor = (code: string) => developmentAxisSecret(config, code);
 
-  const db = await openDatabase(config, logger, options.onDatabaseCommand);
+  const metrics = createMetrics({ now: () => new Date(), processMetrics: options.processMetrics ?? true });
+  const onCommand = (command: DatabaseCommand) => {
+    metrics.observeDbCommand(command.name, command.ok, command.millis / 1000);
+    options.onDatabaseCommand?.(command);
+  };
+  const db = await openDatabase(config, logger, onCommand);
   const stops: Array<() => Promise<void>> = [() => db.close(), async () => revocation.stop()];
   try {
     const openapi: OpenApiFragment[] = [];
@@ -102,7 +110,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     }
     if (config.role !== 'axis') {
       if (config.role === 'node' && !axisUrl) throw new TypeError('--role node needs LIENTHONG_AXIS_URL');
-      node = await composeNode({ config, logger, connection: db.connection, tokenKeys: keys.nodeTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, axisUrl: () => axisUrl ?? '' });
+      node = await composeNode({ config, logger, connection: db.connection, tokenKeys: keys.nodeTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, axisUrl: () => axisUrl ?? '', metrics });
       if (pki && demoPassword) {
         await node.seedDevelopment({
           agencies: pki.agencies.map((a) => ({ code: parseAgencyCode(a.code), name: a.name, seal: a.seal, person: a.person, axisSecret: secretFor(a.code) })),
@@ -116,7 +124,9 @@ export async function startService(config: Config, logger: Logger, options: Serv
     }
     await ensureIndexes(db.connection);
 
-    const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(nodeRouter ? { nodeRouter, webRouter: createWebAppRouter() } : {}) });
+    // Production serves metrics only to a scraper holding LIENTHONG_METRICS_TOKEN; development serves them to anyone.
+    const metricsRoute = config.metricsToken ? { registry: metrics, token: config.metricsToken } : production ? undefined : { registry: metrics };
+    const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ...(metricsRoute ? { metrics: metricsRoute } : {}), ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(nodeRouter ? { nodeRouter, webRouter: createWebAppRouter() } : {}) });
     const server = await startServer(app, config.port, config.host);
     // Stop order: the node's workers (they call the axis over HTTP), then the HTTP server, then the rest.
     stops.splice(node ? 1 : 0, 0, () => server.close());
@@ -129,6 +139,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       ...(axisRouter ? [`  axis API:  ${server.url}/axis/v1   (agencies: ${server.url}/axis/v1/agencies)`] : []),
       ...(nodeRouter ? [`  web app:   ${server.url}/   (the clerks' app; same logins)`, `  clerk API: ${server.url}/api/v1   (login: POST ${server.url}/api/v1/auth/login)`, `  axis used: ${axisUrl}`] : []),
       `  OpenAPI:   ${server.url}/openapi.json`,
+      `  metrics:   ${metricsRoute ? `${server.url}/metrics${metricsRoute.token ? ' (Bearer LIENTHONG_METRICS_TOKEN)' : ''}` : 'off (production without LIENTHONG_METRICS_TOKEN)'}`,
       `  mode:      ${config.mode}; keys ${keys.source}; trust anchors ${trust.trustAnchors.length}, CRLs ${revocation.current().length} (next refresh ${revocation.nextDueAt().toISOString()})`,
       ...(hosted.length ? [`  hosted from ${config.keys.keysDir}: ${hosted.map((a) => a.code).join(', ')}`] : []),
       ...(nodeRouter && demoPassword

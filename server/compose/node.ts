@@ -6,7 +6,7 @@ import { createPdfPool, type PdfPool } from '../../crypto/index.js';
 import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
 import {
   NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
-  createSealedItemRepository, createUserRepository, ensureNodeIndexes,
+  createOutboxFiguresReader, createSealedItemRepository, createUserRepository, ensureNodeIndexes,
 } from '../../storage/node/index.js';
 import { createThrottle, type Throttle } from '../auth/throttle.js';
 import type { NodeTokenKeys } from '../auth/token.js';
@@ -23,6 +23,9 @@ import { DEFAULT_DISPATCH_POLICY, DEFAULT_RECEIVE_POLICY, type DispatchPolicy, t
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
 import { seedDevelopmentNode } from '../node/provision.js';
 import { startNodeWorkers, type NodeWorkers } from '../node/workers.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
+import { measureAxisGateway, measureKeyStore, measurePdfWork } from '../observability/instrument.js';
+import { currentRequestId, requestIdHeaders, runWithRequestContext } from '../observability/request-context.js';
 import { keysFromTokenSecret } from './service-keys.js';
 import { createThrottleStore, throttlePolicies } from './throttle.js';
 
@@ -75,6 +78,8 @@ export interface ComposeNodeOptions {
   readonly tsaUrl?: string;
   /** The PDF worker pool; default one made here from the config (closed by stop()). */
   readonly pdfPool?: PdfPool;
+  /** Signing, verification, poll and outbox metrics (GET /metrics); absent: none. */
+  readonly metrics?: ServiceMetrics;
 }
 
 export interface NodeRole {
@@ -104,8 +109,15 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   if (!axisUrl && !options.axis) throw new TypeError('composeNode needs the axis URL (LIENTHONG_AXIS_URL or options.axisUrl)');
   await ensureNodeIndexes(connection);
   const now = options.now ?? (() => new Date());
-  const keys = createDevelopmentKeyStore(createSealedItemRepository(connection), keyEncryptionKey, now);
-  const axis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now });
+  const metrics = options.metrics;
+  const storedKeys = createDevelopmentKeyStore(createSealedItemRepository(connection), keyEncryptionKey, now);
+  const keys = metrics ? measureKeyStore(storedKeys, metrics) : storedKeys;
+  const httpAxis = options.axis ?? createHttpAxisGateway({ baseUrl: axisUrl!, secretOf: (code) => keys.getSecret(`axis-secret:${code}`), now, headers: requestIdHeaders });
+  const axis = metrics ? measureAxisGateway(httpAxis, metrics, now) : httpAxis;
+  if (metrics) {
+    const outbox = createOutboxFiguresReader(connection);
+    metrics.watchOutbox(() => outbox.read());
+  }
   const font = loadFont(logger);
   const tsaUrl = options.tsaUrl ?? config.tsaUrl;
   const timestamper = tsaUrl ? createHttpTimestamper({ url: tsaUrl, trustAnchors: options.trustAnchors, crls: options.crls, now }) : undefined;
@@ -113,6 +125,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   // Untrusted PDFs are verified (and PDFs signed) in worker threads under a time limit (issue 11 §2).
   const ownPool = options.pdfPool ? undefined : createPdfPool({ timeoutMs: config.limits.pdfTimeoutMs, ...(config.limits.pdfWorkers ? { size: config.limits.pdfWorkers } : {}) });
   const pdfPool = options.pdfPool ?? ownPool!;
+  const pdf = metrics ? measurePdfWork(pdfPool, metrics) : pdfPool;
   const deps: NodeDeps = {
     users: createUserRepository(connection),
     agencies: createHostedAgencyRepository(connection),
@@ -147,7 +160,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     pdfBytes: config.limits.pdfBytes,
     ...(timestamper ? { timestamper } : {}),
     clockSkewMs: config.clockSkewMs,
-    pdf: pdfPool,
+    pdf,
     pdfLimits: config.limits.pdf,
   };
   let workers: NodeWorkers | undefined;
@@ -163,6 +176,8 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
         // A count left pending longer than a lease was interrupted: settle it (idempotent, so racing a live request is harmless).
         countIntervalMs: Math.min(30_000, config.leaseMs),
         countGraceMs: config.leaseMs,
+        // Each pass logs and calls the axis under one id: the kicking request's, or its own.
+        runPass: (worker, pass) => runWithRequestContext({ requestId: currentRequestId() ?? `${worker}-${randomUUID()}` }, pass),
       });
       return workers;
     },

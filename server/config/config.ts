@@ -53,7 +53,12 @@ const EnvSchema = z.object({
   LIENTHONG_LOGIN_FREE_FAILURES: int(5),
   LIENTHONG_ADDRESS_FREE_FAILURES: int(50),
   LIENTHONG_LOCKOUT_MAX_SECONDS: int(900),
+  LIENTHONG_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LIENTHONG_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
+
+/** Every variable `loadConfig` reads (the README's configuration tables list them all; a test checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape));
 
 export type Mode = 'development' | 'production';
 
@@ -121,6 +126,10 @@ export interface Config {
   /** Bearer token lifetime, seconds (node and axis). */
   readonly tokenTtlSeconds: number;
   readonly throttle: { readonly accountFreeFailures: number; readonly addressFreeFailures: number; readonly maxLockSeconds: number };
+  /** Bearer token of GET /metrics. Unset: /metrics is open in development and absent in production. */
+  readonly metricsToken?: string;
+  /** `auto`: human lines (pino-pretty) when stdout is a terminal, JSON otherwise. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
 }
 
 /**
@@ -183,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       addressFreeFailures: e.LIENTHONG_ADDRESS_FREE_FAILURES,
       maxLockSeconds: e.LIENTHONG_LOCKOUT_MAX_SECONDS,
     }),
+    ...(e.LIENTHONG_METRICS_TOKEN ? { metricsToken: e.LIENTHONG_METRICS_TOKEN } : {}),
+    logFormat: e.LIENTHONG_LOG_FORMAT,
   });
 }
 

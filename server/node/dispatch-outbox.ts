@@ -46,20 +46,20 @@ function releasingIfDone(deps: NodeDeps, d: NodeDocument, changes: ReturnType<ty
  * jitter; a refusal by the axis, or the last allowed attempt, leaves the message `failed` (visible, a clerk
  * may retry). The write that records the last outcome also gives the lease back. The axis recognises a
  * resent package, so a lease that expired mid-send duplicates nothing. Returns the messages sent and whether
- * the lease is still held.
+ * the lease is still held, with the document as last written.
  */
-async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ sent: number; holding: boolean }> {
+async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ sent: number; holding: boolean; doc: NodeDocument }> {
   let doc = leased;
   let sent = 0;
   const holding = () => doc.dispatchLease?.owner === deps.workerId;
   for (;;) {
     const m = doc.outgoing.find((x) => x.state !== 'sent');
-    if (!m || m.state === 'failed' || m.nextAttemptAt.getTime() > deps.now().getTime()) return { sent, holding: holding() };
+    if (!m || m.state === 'failed' || m.nextAttemptAt.getTime() > deps.now().getTime()) return { sent, holding: holding(), doc };
     try {
       const { packageBytes, signature } = await packageOf(deps, m);
       const r = await deps.axis.send(doc.agencyCode, { type: m.kind, packageBytes, signature });
       const at = deps.now();
-      doc = await mutateDocument(deps, doc.id, (d) => releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 }))));
+      doc = await mutateDocument(deps, doc.id, (d) => releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 }))), undefined, doc);
       sent++;
       deps.logger.info({ document: doc.id, message: m.id, axisDocId: r.docId, duplicate: r.duplicate }, 'sent to the axis');
     } catch (e) {
@@ -67,12 +67,16 @@ async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ 
       const give = !isTransient(e) || attempts >= deps.dispatch.maxAttempts;
       const lastError = isDomainError(e) ? `${e.code}: ${e.message}` : 'unexpected error';
       const next = new Date(deps.now().getTime() + backoffDelayMs(attempts, deps.dispatch, deps.random()));
-      doc = await mutateDocument(deps, doc.id, (d) =>
-        releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, attempts, lastError, ...(give ? { state: 'failed' as const } : { nextAttemptAt: next }) }))),
+      doc = await mutateDocument(
+        deps,
+        doc.id,
+        (d) => releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, attempts, lastError, ...(give ? { state: 'failed' as const } : { nextAttemptAt: next }) }))),
+        undefined,
+        doc,
       );
       (give ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger))({ document: doc.id, message: m.id, attempts, code: isDomainError(e) ? e.code : undefined }, give ? 'message failed' : 'send failed, will retry');
       if (!isDomainError(e)) deps.logger.error({ err: e }, 'unexpected send error');
-      return { sent, holding: holding() };
+      return { sent, holding: holding(), doc };
     }
   }
 }
@@ -92,32 +96,34 @@ export const DISPATCH_LANES = 4;
 export async function dispatchOutboxOnce(deps: NodeDeps, max = 100, lanes = DISPATCH_LANES): Promise<number> {
   let sent = 0;
   let taken = 0;
-  // Once one lane finds nothing due, the others stop after their current document: an idle pass costs one
-  // claim query, not one per lane (on FerretDB 1.x the query is a scan of the collection).
-  let drained = false;
-  const lane = async (): Promise<void> => {
-    while (taken < max && !drained) {
-      taken++;
-      const doc = await deps.documents.claimDue(deps.now(), deps.workerId, deps.dispatch.leaseMs);
-      if (!doc) {
-        drained = true;
-        return;
-      }
+  const claim = () => {
+    taken++;
+    return deps.documents.claimDue(deps.now(), deps.workerId, deps.dispatch.leaseMs);
+  };
+  const lane = async (first?: NodeDocument): Promise<void> => {
+    for (let doc = first ?? (taken < max ? await claim() : null); doc; doc = taken < max ? await claim() : null) {
       let holding = true;
+      let last = doc;
       try {
         const r = await sendDueMessages(deps, doc);
         sent += r.sent;
         holding = r.holding;
+        last = r.doc;
       } finally {
         if (holding) {
-          await mutateDocument(deps, doc.id, (d) => (d.dispatchLease?.owner === deps.workerId ? { dispatchLease: null } : null)).catch((e) =>
-            deps.logger.warn({ err: e, document: doc.id }, 'could not release the dispatch lease (it expires by itself)'),
+          const id = doc.id;
+          await mutateDocument(deps, id, (d) => (d.dispatchLease?.owner === deps.workerId ? { dispatchLease: null } : null), undefined, last).catch((e) =>
+            deps.logger.warn({ err: e, document: id }, 'could not release the dispatch lease (it expires by itself)'),
           );
         }
       }
     }
   };
-  await settleAll(Array.from({ length: Math.max(1, lanes) }, lane));
+  if (max < 1) return 0;
+  // One lane looks first: an idle pass is one query, and the other lanes start only when something was due.
+  const first = await claim();
+  if (!first) return 0;
+  await settleAll([lane(first), ...Array.from({ length: Math.max(1, lanes) - 1 }, () => lane())]);
   return sent;
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { exportPkcs12, type DevIdentity } from '../../crypto/index.js';
 import { hashSecret } from '../auth/password.js';
 import type { AgencyCode } from '../domain/agency/index.js';
@@ -53,9 +53,26 @@ export function devIdentityToPkcs12(dev: DevIdentity, friendlyName: string): { p
   return { pkcs12: exportPkcs12({ privateKeyPkcs8: dev.privateKeyPkcs8, certificate: dev.identity.certificate, chain: dev.identity.chain, password, friendlyName }), password };
 }
 
+/** Bumped when what `seedDevelopmentNode` writes for an agency changes, so every node seeds again once. */
+const SEED_VERSION = 1;
+
+/**
+ * What a development agency was seeded with: its seal and person certificates, its axis secret and the demo
+ * password. Kept sealed in the key store (like the axis secret itself), so only the key-encryption key reads it.
+ */
+function seedFingerprint(a: { readonly code: AgencyCode; readonly seal: DevIdentity; readonly person: DevIdentity; readonly axisSecret: string }, demoPassword: string): string {
+  const h = createHash('sha256').update(`lienthong-dev-seed-v${SEED_VERSION}\0${a.code}\0`);
+  for (const part of [a.seal.identity.certificate, a.person.identity.certificate]) h.update(part).update('\0');
+  return h.update(a.axisSecret).update('\0').update(demoPassword).digest('base64url');
+}
+
 /**
  * Hosts development agencies with the demo users of issue 5 §3: a clerk `vanthu` and a leader `lanhdao`
  * (who holds the agency's development person key) per agency, both with `demoPassword`.
+ *
+ * A restart with the same PKI, secrets and demo password skips an agency whose seed is recorded and whose
+ * users still exist: re-wrapping two PKCS#12 files and hashing two passwords per agency made every restart
+ * of the development service cost tens of seconds on a busy 2-core machine. Anything changed seeds again.
  */
 export async function seedDevelopmentNode(
   deps: Pick<NodeDeps, 'agencies' | 'keys' | 'users' | 'now' | 'newId'>,
@@ -65,6 +82,9 @@ export async function seedDevelopmentNode(
   },
 ): Promise<void> {
   for (const a of input.agencies) {
+    const marker = `dev-seed:${a.code}`;
+    const fingerprint = seedFingerprint(a, input.demoPassword);
+    if ((await deps.keys.getSecret(marker)) === fingerprint && (await seededUsersExist(deps, a.code))) continue;
     await provisionHostedAgency(deps, {
       code: a.code,
       name: a.name,
@@ -76,5 +96,11 @@ export async function seedDevelopmentNode(
         { username: 'lanhdao', fullName: `Lãnh đạo (DEV) ${a.code}`, roles: ['leader'], password: input.demoPassword, person: devIdentityToPkcs12(a.person, `person ${a.code}`) },
       ],
     });
+    await deps.keys.putSecret(marker, fingerprint); // last: a seed interrupted before this runs again
   }
+}
+
+async function seededUsersExist(deps: Pick<NodeDeps, 'users'>, code: AgencyCode): Promise<boolean> {
+  for (const username of ['vanthu', 'lanhdao']) if (!(await deps.users.findByUsername(code, username))) return false;
+  return true;
 }

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { NodeDeps } from './deps.js';
 import { settlePendingCounts } from './counting.js';
 import { dispatchOutboxOnce } from './dispatch-outbox.js';
@@ -10,8 +11,15 @@ export interface NodeWorkers {
   stop(): Promise<void>;
 }
 
-/** A loop that runs `pass` every `intervalMs`, never two passes at once, errors logged and survived. */
-function loop(name: string, intervalMs: number, pass: () => Promise<unknown>, deps: Pick<NodeDeps, 'logger'>) {
+/** Wraps each pass, e.g. to give it a request context (its own id, or the id of the request that kicked it). */
+export type RunPass = (worker: string, pass: () => Promise<unknown>) => Promise<unknown>;
+
+/**
+ * A loop that runs `pass` every `intervalMs`, never two passes at once, errors logged and survived. Timer
+ * passes run in the loop's own async context, so a request that kicked one pass does not lend its context
+ * (request id) to every later one.
+ */
+function loop(name: string, intervalMs: number, pass: () => Promise<unknown>, deps: Pick<NodeDeps, 'logger'>, runPass: RunPass = (_w, p) => p()) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -23,18 +31,19 @@ function loop(name: string, intervalMs: number, pass: () => Promise<unknown>, de
       return;
     }
     clearTimeout(timer);
-    running = pass()
+    running = runPass(name, pass)
       .then(() => undefined, (e) => deps.logger.error({ err: e, worker: name }, 'worker pass failed'))
       .finally(() => {
         running = undefined;
         if (stopped) return;
         if (again) {
           again = false;
-          setImmediate(run);
-        } else timer = setTimeout(run, intervalMs);
+          setImmediate(detached);
+        } else timer = setTimeout(detached, intervalMs);
       });
   };
-  timer = setTimeout(run, Math.min(intervalMs, 50));
+  const detached = AsyncResource.bind(run);
+  timer = setTimeout(detached, Math.min(intervalMs, 50));
   return {
     kick: run,
     async stop() {
@@ -46,11 +55,11 @@ function loop(name: string, intervalMs: number, pass: () => Promise<unknown>, de
 }
 
 /** Starts the outbox dispatcher and the inbox poller of a node process. */
-export function startNodeWorkers(deps: NodeDeps, options: { pollIntervalMs: number; dispatchIntervalMs: number; countIntervalMs?: number; countGraceMs?: number }): NodeWorkers {
-  const dispatcher = loop('outbox-dispatcher', options.dispatchIntervalMs, () => dispatchOutboxOnce(deps), deps);
-  const poller = loop('inbox-poller', options.pollIntervalMs, () => pollInboxOnce(deps), deps);
+export function startNodeWorkers(deps: NodeDeps, options: { pollIntervalMs: number; dispatchIntervalMs: number; countIntervalMs?: number; countGraceMs?: number; runPass?: RunPass }): NodeWorkers {
+  const dispatcher = loop('outbox-dispatcher', options.dispatchIntervalMs, () => dispatchOutboxOnce(deps), deps, options.runPass);
+  const poller = loop('inbox-poller', options.pollIntervalMs, () => pollInboxOnce(deps), deps, options.runPass);
   // Counts a crash left unsettled; harmless when several processes run it (each contribution applies once).
-  const counts = loop('count-reconciler', options.countIntervalMs ?? 30_000, () => settlePendingCounts(deps, options.countGraceMs ?? 60_000), deps);
+  const counts = loop('count-reconciler', options.countIntervalMs ?? 30_000, () => settlePendingCounts(deps, options.countGraceMs ?? 60_000), deps, options.runPass);
   return {
     kick() {
       dispatcher.kick();

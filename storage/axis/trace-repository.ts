@@ -22,12 +22,17 @@ function toEntry(d: Raw): TraceEntry {
   });
 }
 
+/** The head is moved every this many entries: a cold last() walks at most about as many `_id` lookups. */
+const HEAD_EVERY = 16;
+
 /**
  * The append-only trace (collection axis_trace): inserts only, never an update or a delete. An entry's `_id`
  * is its seq, so the end of the chain is found by `_id` lookups: a head document (axis_trace_head) remembers
  * the newest seq it was told of, and `last()` walks forward from it to the first missing seq. The head may lag
  * (a crash or a race between the insert and its update); the walk makes that harmless. Without the head, no
- * query on the chain end would avoid a scan on FerretDB 1.x, where only `_id` lookups are indexed.
+ * query on the chain end would avoid a scan on FerretDB 1.x, where only `_id` lookups are indexed. The head
+ * moves every HEAD_EVERY entries, and a warm process walks from the newest entry it wrote or read (its tail
+ * hint), so an append of this process costs one insert.
  */
 export function createTraceRepository(connection: mongoose.Connection): TraceLog {
   const { Trace } = axisModels(connection);
@@ -44,31 +49,47 @@ export function createTraceRepository(connection: mongoose.Connection): TraceLog
       .updateOne({ _id: 'head', seq: { $lt: seq } }, { $set: { seq } }, { upsert: true })
       .catch((e) => (isDuplicateKeyError(e) ? undefined : Promise.reject(e)));
   };
+  /** The newest entry this process wrote or read (see TraceLog.tailHint): where last() starts its walk. */
+  let known: TraceEntry | null = null;
+  const remember = (e: TraceEntry): TraceEntry => {
+    if (!known || e.seq > known.seq) known = e;
+    return e;
+  };
   return {
     async last(): Promise<TraceEntry | null> {
       try {
-        const h = await head().findOne({ _id: 'head' });
-        const start: Raw | null = (h ? await bySeq(h.seq) : null) ?? (await Trace.findOne({}).sort({ seq: -1 }).lean<Raw>());
+        let h: { seq: number } | null = null;
+        let start: Raw | TraceEntry | null = known;
+        if (!start) {
+          h = await head().findOne({ _id: 'head' });
+          start = (h ? await bySeq(h.seq) : null) ?? (await Trace.findOne({}).sort({ seq: -1 }).lean<Raw>());
+        }
         if (!start) return null;
-        let current: Raw = start;
+        const from = Number(start.seq);
+        let current: Raw | TraceEntry = start;
         for (;;) {
           const next: Raw | null = await entries().findOne({ _id: Number(current.seq) + 1 } as Raw);
           if (!next) break;
           current = next;
         }
-        if (!h || h.seq < Number(current.seq)) await noteHead(Number(current.seq));
-        return toEntry(current);
+        const seq = Number(current.seq);
+        // A cold start notes a lagging head; a warm one only after a long walk (other processes' entries).
+        if (known === null ? !h || h.seq < seq : seq - from >= HEAD_EVERY) await noteHead(seq);
+        return remember(current === known ? known : toEntry(current as Raw));
       } catch (e) {
         return translateMongoError(e);
       }
     },
+    tailHint: () => known,
     async insert(entry: TraceEntry): Promise<void> {
       try {
         await entries().insertOne({ _id: entry.seq, ...entry, details: { ...entry.details } } as Raw);
       } catch (e) {
         translateMongoError(e, 'trace entry');
       }
-      await noteHead(entry.seq).catch(() => undefined); // a hint only: last() walks past a stale head
+      remember(entry);
+      // a hint only, moved every HEAD_EVERY entries: last() walks past a stale head
+      if (entry.seq % HEAD_EVERY === 0) await noteHead(entry.seq).catch(() => undefined);
     },
     async findByEventKey(eventKey: string): Promise<TraceEntry | null> {
       const d = await Trace.findOne({ eventKey }).lean<Raw>().catch((e) => translateMongoError(e));

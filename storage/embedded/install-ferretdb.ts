@@ -3,6 +3,8 @@ import { cpSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainError } from '../../server/domain/errors.js';
+import { GO_MINIMUM, goVersionProblem } from './go-version.js';
+import { runWithProgress } from './run-with-progress.js';
 
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
@@ -18,27 +20,36 @@ export function binaryWorks(bin: string): boolean {
 }
 
 /**
- * Installs FerretDB 1.24 into `toolsDir` with Go. First the documented way, `go install …@v1.24.2`; when that
- * cannot work (some module proxies refuse the version list that `go install` reads, and a build of the
- * main module without `build/version/version.txt` panics at start), it builds the same module version from
- * the module cache with that file written. Progress goes to `log`.
+ * Installs FerretDB 1.24 into `toolsDir` with Go, after checking that Go is there and new enough (its go.mod
+ * says `go 1.24`). First the documented way, `go install …@v1.24.2`; when that cannot work (some module
+ * proxies refuse the version list that `go install` reads, and a build of the main module without
+ * `build/version/version.txt` panics at start), it builds the same module version from the module cache with
+ * that file written. Progress goes to `log` as it happens, with a heartbeat at least every 10 s.
  */
-export function installFerretDb(toolsDir: string, log: (line: string) => void): string {
+export async function installFerretDb(toolsDir: string, log: (line: string) => void): Promise<string> {
   mkdirSync(toolsDir, { recursive: true });
   const target = join(toolsDir, 'ferretdb');
   if (binaryWorks(target)) return target;
-  if (run('go', ['version']).missing) {
+  const go = run('go', ['version']);
+  if (go.missing) {
     throw new DomainError(
       'ERR_DATABASE_UNAVAILABLE',
-      'no MongoDB-compatible server: set MONGODB_URI, or install mongod, or install Go (to build FerretDB 1.24 automatically)',
+      'no MongoDB-compatible server: set MONGODB_URI, or install mongod, or install Go 1.24 or newer (to build FerretDB 1.24 automatically)',
     );
   }
-  log(`installing FerretDB ${FERRETDB_VERSION} with Go into ${toolsDir} (first run only; a few minutes)…`);
-  const viaInstall = run('go', ['install', `${FERRETDB_MODULE}/cmd/ferretdb@${FERRETDB_VERSION}`], { env: { GOBIN: toolsDir } });
-  if (viaInstall.ok && binaryWorks(target)) return target;
+  const tooOld = goVersionProblem(go.out);
+  if (tooOld) throw new DomainError('ERR_DATABASE_UNAVAILABLE', tooOld, { details: { go: go.out.trim(), needed: GO_MINIMUM.join('.') } });
+  // No toolchain download: the Go found must build it itself.
+  const env = { GOTOOLCHAIN: 'local' };
+  log(`installing FerretDB ${FERRETDB_VERSION} with ${go.out.trim()} into ${toolsDir} (first run only; a few minutes, progress below)…`);
+  const viaInstall = await runWithProgress('go', ['install', '-v', `${FERRETDB_MODULE}/cmd/ferretdb@${FERRETDB_VERSION}`], { env: { ...env, GOBIN: toolsDir }, log, label: 'go install FerretDB' });
+  if (viaInstall.ok && binaryWorks(target)) {
+    log(`FerretDB ${FERRETDB_VERSION} installed at ${target}`);
+    return target;
+  }
   log('go install did not give a working binary; building the same version from the Go module cache…');
 
-  const dl = run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`]);
+  const dl = await runWithProgress('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], { env, log, label: 'go mod download FerretDB', show: () => false });
   const dir = dl.ok ? (JSON.parse(dl.out.slice(dl.out.indexOf('{'))) as { Dir?: string }).Dir : undefined;
   if (!dir) throw new DomainError('ERR_DATABASE_UNAVAILABLE', `cannot download FerretDB ${FERRETDB_VERSION}: ${dl.out.trim().slice(-500)}`);
   const work = mkdtempSync(join(tmpdir(), 'ferretdb-src-'));
@@ -46,7 +57,7 @@ export function installFerretDb(toolsDir: string, log: (line: string) => void): 
     cpSync(dir, work, { recursive: true });
     run('chmod', ['-R', 'u+w', work]);
     writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-    const build = run('go', ['build', '-trimpath', '-o', target, './cmd/ferretdb'], { cwd: work });
+    const build = await runWithProgress('go', ['build', '-v', '-trimpath', '-o', target, './cmd/ferretdb'], { cwd: work, env, log, label: 'go build FerretDB' });
     if (!build.ok) throw new DomainError('ERR_DATABASE_UNAVAILABLE', `building FerretDB failed: ${build.out.trim().slice(-800)}`);
   } finally {
     rmSync(work, { recursive: true, force: true });

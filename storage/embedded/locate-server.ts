@@ -21,10 +21,12 @@ function goBin(): string | undefined {
   return r.status === 0 && r.stdout.trim() ? join(r.stdout.trim().split(':')[0] ?? '', 'bin', 'ferretdb') : undefined;
 }
 
-/** Serialises installs between processes (tests and `npm start` may start at once). */
-function withInstallLock<T>(toolsDir: string, fn: () => T): T {
+/** Serialises installs between processes (tests and `npm start` may start at once), saying so while it waits. */
+async function withInstallLock<T>(toolsDir: string, log: (line: string) => void, fn: () => Promise<T>): Promise<T> {
   const lock = join(toolsDir, '.install.lock');
-  const deadline = Date.now() + 15 * 60_000;
+  const started = Date.now();
+  const deadline = started + 15 * 60_000;
+  let lastSaid = 0;
   for (;;) {
     try {
       closeSync(openSync(lock, 'wx'));
@@ -36,11 +38,15 @@ function withInstallLock<T>(toolsDir: string, fn: () => T): T {
         /* the holder just removed it */
       }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      if (Date.now() - lastSaid >= 10_000) {
+        lastSaid = Date.now();
+        log(`another process is installing the database server (${lock}); waiting, ${Math.round((lastSaid - started) / 1000)} s so far`);
+      }
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
   try {
-    return fn();
+    return await fn();
   } finally {
     try {
       unlinkSync(lock);
@@ -54,12 +60,12 @@ function withInstallLock<T>(toolsDir: string, fn: () => T): T {
  * Finds a MongoDB-compatible server: `mongod` on PATH, else a working FerretDB (tools dir, PATH, GOPATH/bin),
  * else installs FerretDB 1.24 into the tools dir.
  */
-export function locateServer(toolsDir: string, log: (line: string) => void): ServerBinary {
+export async function locateServer(toolsDir: string, log: (line: string) => void): Promise<ServerBinary> {
   const mongod = onPath('mongod');
   if (mongod) return { kind: 'mongod', path: mongod };
   for (const candidate of [join(toolsDir, 'ferretdb'), onPath('ferretdb'), goBin()]) {
     if (candidate && binaryWorks(candidate)) return { kind: 'ferretdb', path: candidate };
   }
   mkdirSync(toolsDir, { recursive: true });
-  return { kind: 'ferretdb', path: withInstallLock(toolsDir, () => installFerretDb(toolsDir, log)) };
+  return { kind: 'ferretdb', path: await withInstallLock(toolsDir, log, () => installFerretDb(toolsDir, log)) };
 }

@@ -79,7 +79,7 @@ async function waitUntilReady(uri: string, child: ChildProcess, timeoutMs: numbe
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const binary = locateServer(resolve(options.toolsDir), options.log);
+  const binary = await locateServer(resolve(options.toolsDir), options.log);
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const child = spawn(binary.path, argsFor(binary.kind, dataDir, port), { cwd: dataDir, stdio: ['ignore', 'ignore', 'pipe'] });
   let errText = '';

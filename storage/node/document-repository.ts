@@ -4,9 +4,9 @@ import type {
   DocumentBox, DocumentChanges, DocumentPage, DocumentQuery, DocumentRepository, Lease, NodeDocument, OutgoingMessage,
 } from '../../server/domain/ports/node/index.js';
 import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
-import { nodeModels } from './models.js';
+import { createVersionClaim } from '../record-lock.js';
+import { NODE_COLLECTIONS, nodeModels } from './models.js';
 import { after, bufferOf, bytesOf, type Raw } from './raw.js';
-import { createRecordLock } from './record-lock.js';
 
 function leaseOf(l: Raw | null | undefined): Lease | null {
   return l ? Object.freeze({ owner: String(l.owner), until: new Date(l.until) }) : null;
@@ -58,11 +58,12 @@ function fromRaw(d: Raw): NodeDocument {
   });
 }
 
-/** Documents in node_documents. Every change is one findOneAndUpdate guarded by the version. */
+/** Documents in node_documents. Every change is one findOneAndUpdate guarded by the version, under that version's claim. */
 export function createDocumentRepository(connection: mongoose.Connection): DocumentRepository {
   const { Document: M } = nodeModels(connection);
   const c = () => M.collection;
-  const withLock = createRecordLock(connection);
+  // Every write of a document is guarded by its version and holds the claim on that version (storage/record-lock.ts).
+  const withClaim = createVersionClaim(connection, NODE_COLLECTIONS.locks);
   return {
     async insert(doc: NodeDocument): Promise<'inserted' | 'duplicate'> {
       try {
@@ -102,7 +103,7 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
       }
     },
     async update(id: string, expectedVersion: number, changes: DocumentChanges): Promise<NodeDocument | null> {
-      return withLock(`document:${id}`, async () => {
+      return withClaim(`document:${id}`, expectedVersion, async () => {
         const d = await c()
           .findOneAndUpdate({ _id: id, version: expectedVersion } as Raw, { $set: toRaw(changes), $inc: { version: 1 } }, after)
           .catch((e) => translateMongoError(e));
@@ -144,10 +145,14 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
     },
     async claimDue(now: Date, owner: string, leaseMs: number): Promise<NodeDocument | null> {
       const free = { dispatchDue: { $lte: now }, $or: [{ dispatchLease: null }, { 'dispatchLease.until': { $lte: now } }] };
-      const candidates = await c().find(free, { projection: { _id: 1 } }).sort({ dispatchPriority: 1, dispatchDue: 1 }).limit(10).toArray().catch((e) => translateMongoError(e));
-      for (const { _id } of candidates) {
-        const d = await withLock(`document:${String(_id)}`, () =>
-          c().findOneAndUpdate({ _id, ...free } as Raw, { $set: { dispatchLease: { owner, until: new Date(now.getTime() + leaseMs) } }, $inc: { version: 1 } }, after),
+      const candidates = await c().find(free, { projection: { _id: 1, version: 1 } }).sort({ dispatchPriority: 1, dispatchDue: 1 }).limit(10).toArray().catch((e) => translateMongoError(e));
+      for (const { _id, version } of candidates) {
+        // A candidate another writer is moving on is skipped (no wait): the next one may be free.
+        const d = await withClaim(
+          `document:${String(_id)}`,
+          Number(version),
+          () => c().findOneAndUpdate({ _id, version, ...free } as Raw, { $set: { dispatchLease: { owner, until: new Date(now.getTime() + leaseMs) } }, $inc: { version: 1 } }, after),
+          { wait: false },
         ).catch((e) => translateMongoError(e));
         if (d) return fromRaw(d);
       }

@@ -16,13 +16,22 @@ function toAgency(d: Raw): HostedAgency {
   });
 }
 
-/** Hosted agencies in node_hosted_agencies, keyed by agency code. */
+/** How long list() answers from this process's last read (elapsed time, not the service clock). */
+const LIST_CACHE_MS = 5000;
+
+/**
+ * Hosted agencies in node_hosted_agencies, keyed by agency code. list() is kept for LIST_CACHE_MS (an upsert
+ * through this repository forgets it), so an agency provisioned by another process is polled within 5 s, and
+ * the leases and poll times it shows may be that old; claimPoll and find read the store.
+ */
 export function createHostedAgencyRepository(connection: mongoose.Connection): HostedAgencyRepository {
   const { HostedAgency: M } = nodeModels(connection);
   const withLock = createRecordLock(connection);
   const byCode = (code: string) => ({ _id: code }) as Raw;
+  let listed: { agencies: readonly HostedAgency[]; until: number } | undefined;
   return {
     async upsert({ code, name, now }): Promise<HostedAgency> {
+      listed = undefined;
       try {
         await M.collection.updateOne(byCode(code), { $set: { name }, $setOnInsert: { pollLease: null, lastPolledAt: null, createdAt: now } }, { upsert: true });
       } catch (e) {
@@ -38,8 +47,13 @@ export function createHostedAgencyRepository(connection: mongoose.Connection): H
       return d ? toAgency(d) : null;
     },
     async list(): Promise<readonly HostedAgency[]> {
+      // The inbox poller lists every pass (several a second); the list changes only when an agency is provisioned.
+      const now = Date.now();
+      if (listed && listed.until > now) return listed.agencies;
       const ds = await M.collection.find({}).sort({ _id: 1 }).toArray().catch((e) => translateMongoError(e));
-      return ds.map(toAgency);
+      const agencies = Object.freeze(ds.map(toAgency));
+      listed = { agencies, until: now + LIST_CACHE_MS };
+      return agencies;
     },
     async claimPoll(code: AgencyCode, owner: string, now: Date, leaseMs: number): Promise<boolean> {
       const r = await withLock(`poll:${code}`, () =>

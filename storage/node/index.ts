@@ -6,3 +6,4 @@ export { createDocumentRepository } from './document-repository.js';
 export { createIdempotencyRepository } from './idempotency-repository.js';
 export { createCounterRepository } from './counter-repository.js';
 export { createSealedItemRepository } from './sealed-item-repository.js';
+export { createOutboxFiguresReader } from './outbox-figures.js';

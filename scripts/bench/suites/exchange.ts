@@ -46,6 +46,8 @@ const IDLE_PROBE_MS = 3000;
  * monitoring). Off by default: with it on, runs here were about 10% slower, inside the run-to-run noise.
  */
 const DB_COMMANDS = process.env.BENCH_EXCHANGE_DB_COMMANDS === '1';
+/** How many (command, collection) pairs the census prints, costliest first. */
+const DB_TOP = 40;
 /** BENCH_EXCHANGE_VERBOSE=1 prints each document's progress on stderr. */
 const VERBOSE = process.env.BENCH_EXCHANGE_VERBOSE === '1';
 /** A batch fails when its documents are not all in the inbox by then. */
@@ -315,6 +317,9 @@ export const suite: BenchSuite = {
     let seedSeconds = 0;
     let laterCommands = 0;
     let firstCommands = { count: 0, millis: 0, top: [] as { key: string; count: number; millis: number }[] };
+    /** Commands per second of the idle service (pollers and dispatcher finding nothing), counted during the idle probe. */
+    let idleCommands = { perSecond: 0, top: [] as { key: string; count: number; millis: number }[] };
+    let batchSeconds = 0;
     try {
       const t0 = Date.now();
       service = await startService(config, logger, DB_COMMANDS ? { onDatabaseCommand: (c) => dbTally.onCommand(c) } : {});
@@ -335,7 +340,12 @@ export const suite: BenchSuite = {
       // The background cost of an idle service (workers polling every POLL_MS), to set against the batch.
       const idle0 = childProcessCpu();
       const idleCpu0 = process.cpuUsage();
+      dbTally.reset();
+      dbTally.start();
       await sleep(IDLE_PROBE_MS);
+      dbTally.stop();
+      idleCommands = { perSecond: (dbTally.total().count / IDLE_PROBE_MS) * 1000, top: dbTally.top(20, IDLE_PROBE_MS / 1000) };
+      dbTally.reset();
       const idleCpu = process.cpuUsage(idleCpu0);
       background = { nodeMsPerSec: ((idleCpu.user + idleCpu.system) / 1000 / IDLE_PROBE_MS) * 1000, children: new Map([...cpuSince(idle0, childProcessCpu())].map(([k, v]) => [k, (v / IDLE_PROBE_MS) * 1000])) };
       const cpu0 = process.cpuUsage();
@@ -344,7 +354,8 @@ export const suite: BenchSuite = {
       dbTally.start();
       batch = await runBatch({ ...common, firstN: WARMUP + IDLE_DOCS + 1, count: DOCS, inFlight: IN_FLIGHT });
       dbTally.stop();
-      firstCommands = { count: dbTally.total().count / DOCS, millis: dbTally.total().millis / DOCS, top: dbTally.top(12, DOCS) };
+      firstCommands = { count: dbTally.total().count / DOCS, millis: dbTally.total().millis / DOCS, top: dbTally.top(DB_TOP, DOCS) };
+      batchSeconds = (Date.now() - batch.startedAt) / 1000;
       const cpu = process.cpuUsage(cpu0);
       usage = { nodeMs: (cpu.user + cpu.system) / 1000, children: cpuSince(children0, childProcessCpu()), elu: performance.eventLoopUtilization(elu0).utilization };
       phases = await phasesOf(batch, leader, receiver);
@@ -362,6 +373,8 @@ export const suite: BenchSuite = {
       if (toolsBefore === undefined) delete process.env.LIENTHONG_TOOLS_DIR;
     }
 
+    /** The batch's commands per document less what the idle service would have issued over the same seconds. */
+    const netOfIdle = () => Math.max(0, firstCommands.count - (idleCommands.perSecond * batchSeconds) / DOCS);
     const latencies = batch.sent.map((s) => batch.arrived.get(s.documentId)!.storedAt - s.startedAt);
     const windowSec = (batch.endedAt - batch.startedAt) / 1000;
     const docsPerSec = DOCS / windowSec;
@@ -384,7 +397,13 @@ export const suite: BenchSuite = {
       eventLoopUtilization: usage!.elu,
       idleCpuMsPerSecond: { node: background!.nodeMsPerSec, ...Object.fromEntries(background!.children) },
       database,
-      ...(DB_COMMANDS ? { databaseCommandsPerDocument: { count: firstCommands.count, latencyMs: firstCommands.millis, top: firstCommands.top } } : {}),
+      ...(DB_COMMANDS
+        ? {
+            databaseCommandsPerDocument: { count: firstCommands.count, latencyMs: firstCommands.millis, top: firstCommands.top },
+            databaseCommandsIdlePerSecond: idleCommands.perSecond,
+            databaseCommandsPerDocumentNetOfIdle: netOfIdle(),
+          }
+        : {}),
       note: `documents/s, ${DOCS} docs ${IN_FLIGHT} in flight; latency p50 ${ms(p50Ms)} p99 ${ms(p99Ms)} (nearest rank of ${DOCS}); µs/op = 1/throughput`,
     };
     ctx.record(e2e);
@@ -447,6 +466,8 @@ export const suite: BenchSuite = {
           ? [
               `  database commands during the batch, per document: ${firstCommands.count.toFixed(0)}, summed latency ${ms(firstCommands.millis)} (concurrent commands each count their wait; idle polling included); costliest:`,
               ...firstCommands.top.map((t) => `    ${ms(t.millis).padStart(9)}  ${t.count.toFixed(1).padStart(5)}×  ${t.key}`),
+              `  idle service: ${idleCommands.perSecond.toFixed(1)} database commands per second (over ${IDLE_PROBE_MS} ms): ${idleCommands.top.map((t) => `${t.key} ${t.count.toFixed(1)}/s`).join(', ') || 'none'}`,
+              `  database commands per document net of idle polling (batch − idle rate × ${batchSeconds.toFixed(1)} s, over ${DOCS}): ${netOfIdle().toFixed(0)}`,
               ...(later ? [`  database commands per document after ${HISTORY} documents of history: ${laterCommands.toFixed(0)}`] : []),
             ]
           : ['  database commands by collection: run with BENCH_EXCHANGE_DB_COMMANDS=1']),

@@ -8,9 +8,9 @@ export function registerDbCommands(program: Command): void {
   const db = program.command('db').description('the embedded development database');
   db.command('install')
     .description('find mongod, or build FerretDB 1.24 with Go if needed (otherwise done on first start)')
-    .action(() => {
+    .action(async () => {
       try {
-        const found = prepareDatabaseServer(loadConfig(), (line) => process.stderr.write(`${line}\n`));
+        const found = await prepareDatabaseServer(loadConfig(), (line) => process.stderr.write(`${line}\n`));
         process.stdout.write(`database server: ${found}\n`);
       } catch (e) {
         failCli(e);

@@ -7,6 +7,7 @@ import { readDevelopmentPki } from '../../compose/dev-pki.js';
 import { resolveServiceKeys } from '../../compose/service-keys.js';
 import { loadConfig } from '../../config/config.js';
 import { readPassword } from '../password.js';
+import { sayOnStderr, withHeartbeat } from '../../progress.js';
 
 /** The development agency registry of DOMAIN.md, used when no --agency is given. */
 export const DEFAULT_DEV_AGENCIES: readonly { code: string; name: string; parentName?: string }[] = [
@@ -58,7 +59,7 @@ async function initPki(opts: InitOptions): Promise<void> {
     throw new Error(`${opts.dir} is not empty (use --force to overwrite)`);
   }
   const onePassword = opts.passwordFile !== undefined || opts.password !== undefined ? readPassword({ passwordFile: opts.passwordFile, password: opts.password }, {}) : undefined;
-  const pki = await createDevelopmentPki({ now: new Date(), agencies, keyType: opts.key as DevKeyType });
+  const pki = await withHeartbeat(sayOnStderr, `creating keys and certificates for ${agencies.length} agencies`, () => createDevelopmentPki({ now: new Date(), agencies, keyType: opts.key as DevKeyType }));
   mkdirSync(opts.dir, { recursive: true });
   const write = (path: string, data: string | Uint8Array, secret = false): void => {
     writeFileSync(join(opts.dir, path), data, secret ? { mode: 0o600 } : {});

@@ -5,6 +5,7 @@ import { parseAgencyCode } from '../../domain/agency/index.js';
 import { createLogger } from '../../logger.js';
 import type { ReportingDeps } from '../../compose/reports.js';
 import { failCli } from '../exit.js';
+import { sayOnStderr, withHeartbeat } from '../../progress.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const FORMATS = ['csv', 'xlsx', 'pdf', 'json'] as const;
@@ -16,7 +17,8 @@ async function withReporting<T>(work: (deps: ReportingDeps) => Promise<T>): Prom
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, process.stderr);
   const db = await openDatabase(config, logger);
   try {
-    return await work(await composeReporting(config, db.connection, logger));
+    const deps = await composeReporting(config, db.connection, logger);
+    return await withHeartbeat(sayOnStderr, 'working on the report', () => work(deps));
   } finally {
     await db.close();
   }

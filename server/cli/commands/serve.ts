@@ -22,7 +22,7 @@ export function registerServeCommands(program: Command): void {
       } catch (e) {
         failCli(e);
       }
-      const logger = createLogger({ level: config.logLevel });
+      const logger = createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true) });
       const service = await startService(config, logger).catch((e) => failCli(e));
       for (const line of service.banner) process.stdout.write(`${line}\n`);
       let stopping = false;

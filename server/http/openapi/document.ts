@@ -6,9 +6,21 @@ export interface OpenApiFragment {
 
 const COMMON: OpenApiFragment = {
   paths: {
-    '/healthz': { get: { summary: 'Liveness: the process answers', responses: { '200': { description: 'alive' } } } },
-    '/readyz': { get: { summary: 'Readiness: the database answers', responses: { '200': { description: 'ready' }, '503': { $ref: '#/components/responses/Problem' } } } },
-    '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+    '/healthz': { get: { summary: 'Liveness: the process answers', operationId: 'healthz', security: [], responses: { '200': { description: 'alive' } } } },
+    '/readyz': { get: { summary: 'Readiness: the database answers', operationId: 'readyz', security: [], responses: { '200': { description: 'ready' }, '503': { $ref: '#/components/responses/Problem' } } } },
+    '/openapi.json': { get: { summary: 'This document', operationId: 'openapi', security: [], responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics (text format 0.0.4); with LIENTHONG_METRICS_TOKEN set, only for its bearer; absent in production without it',
+        operationId: 'metrics',
+        security: [{}, { bearer: [] }],
+        responses: {
+          '200': { description: 'metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+          '401': { $ref: '#/components/responses/Problem' },
+          '404': { $ref: '#/components/responses/Problem' },
+        },
+      },
+    },
   },
   components: {
     schemas: {
@@ -43,6 +55,7 @@ export function buildOpenApiDocument(fragments: readonly OpenApiFragment[], vers
   return {
     openapi: '3.1.0',
     info: { title: 'lienthong', version, description: 'Exchange of signed official documents through the national document axis (mock VDXP).' },
+    servers: [{ url: '/', description: 'this service (the axis API is under /axis/v1, the clerk API under /api/v1)' }],
     paths,
     components: {
       schemas,

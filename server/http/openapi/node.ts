@@ -161,7 +161,7 @@ export const nodeOpenApi: OpenApiFragment = {
   paths: {
     '/api/v1/auth/login': {
       post: {
-        tags: ['node'], summary: 'Log in a user of a hosted agency', operationId: 'nodeLogin',
+        tags: ['node'], summary: 'Log in a user of a hosted agency', operationId: 'nodeLogin', security: [],
         description: 'Failed logins are throttled per account and per address: after a few, 429 ERR_TOO_MANY_REQUESTS with Retry-After (seconds), each further failure doubling the wait up to a lockout. The token is checked against the user store on every request (a disabled user loses access at once).',
         requestBody: { required: true, content: json(ref('NodeLoginRequest')) },
         responses: { '200': { description: 'token', content: json(ref('NodeLoginResult')) }, '400': problem, '401': problem, '429': problem },

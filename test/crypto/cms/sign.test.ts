@@ -2,23 +2,12 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspectSignedData, signDetached, verifyDetached } from '../../../crypto/cms/index.js';
-import { isCryptoError } from '../../../crypto/errors.js';
 import { parseSignedData } from '../../../crypto/cms/parse-signed-data.js';
 import { children, readRoot } from '../../../crypto/cms/der.js';
 import { cmsFixture, type CmsFixture } from './fixtures.js';
+import { expectCryptoCode } from '../../support/expect-code.js';
 
 const content = new TextEncoder().encode('Công văn số 123/VP-TH — nội dung thử nghiệm\n'.repeat(20));
-
-async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect(isCryptoError(e), String(e)).to.equal(true);
-    expect((e as { code: string }).code).to.equal(code);
-    return;
-  }
-  expect.fail(`expected ${code}`);
-}
 
 describe('crypto/cms signDetached', function () {
   this.timeout(60_000);
@@ -117,17 +106,17 @@ describe('crypto/cms signDetached', function () {
   });
 
   it('when SHA-1 is asked for, then ERR_ALGORITHM_REFUSED', async () => {
-    await expectCode(signDetached({ content }, { identity: f.rsa.identity, hash: 'SHA-1' as never }), 'ERR_ALGORITHM_REFUSED');
+    await expectCryptoCode(signDetached({ content }, { identity: f.rsa.identity, hash: 'SHA-1' as never }), 'ERR_ALGORITHM_REFUSED');
   });
 
   it('when the key is RSA-1024, then ERR_ALGORITHM_REFUSED', async () => {
     const weak = await f.issue('rsa1024-signer', { keyType: 'rsa1024' });
-    await expectCode(signDetached({ content }, { identity: weak.identity }), 'ERR_ALGORITHM_REFUSED');
+    await expectCryptoCode(signDetached({ content }, { identity: weak.identity }), 'ERR_ALGORITHM_REFUSED');
   });
 
   it('when the signer key does not belong to the certificate, then ERR_KEY_MISMATCH', async () => {
     const other = await f.issue('other-signer');
-    await expectCode(signDetached({ content }, { identity: { ...f.rsa.identity, signer: other.identity.signer } }), 'ERR_KEY_MISMATCH');
+    await expectCryptoCode(signDetached({ content }, { identity: { ...f.rsa.identity, signer: other.identity.signer } }), 'ERR_KEY_MISMATCH');
   });
 
   it('when the input is not bytes, then TypeError', async () => {

@@ -3,19 +3,9 @@ import { verifyDetached } from '../../../crypto/cms/index.js';
 import { isCryptoError } from '../../../crypto/errors.js';
 import { createSigningPool, type SigningPool } from '../../../crypto/pool/index.js';
 import { cmsFixture, type CmsFixture } from '../cms/fixtures.js';
+import { expectCryptoCode } from '../../support/expect-code.js';
 
 const content = new TextEncoder().encode('Thông báo số 7/TB-VP\n'.repeat(30));
-
-async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect(isCryptoError(e), String(e)).to.equal(true);
-    expect((e as { code: string }).code).to.equal(code);
-    return;
-  }
-  expect.fail(`expected ${code}`);
-}
 
 describe('crypto/pool createSigningPool', function () {
   this.timeout(60_000);
@@ -45,7 +35,7 @@ describe('crypto/pool createSigningPool', function () {
   });
 
   it('when a worker refuses the request, then the error comes back as a CryptoError with its code', async () => {
-    await expectCode(pool.signDetached(keyId, { content }, { hash: 'SHA-1' as never }), 'ERR_ALGORITHM_REFUSED');
+    await expectCryptoCode(pool.signDetached(keyId, { content }, { hash: 'SHA-1' as never }), 'ERR_ALGORITHM_REFUSED');
   });
 
   it('when the key does not belong to the certificate, then registerIdentity throws ERR_KEY_MISMATCH', async () => {
@@ -59,9 +49,9 @@ describe('crypto/pool createSigningPool', function () {
     const seal = f.pki.agencies[0]!.seal;
     const id = small.registerIdentity(seal.privateKeyPkcs8, seal.identity.certificate, seal.identity.chain);
     const running = [small.signDetached(id, { content }), small.signDetached(id, { content })];
-    await expectCode(small.signDetached(id, { content }), 'ERR_POOL_BUSY');
+    await expectCryptoCode(small.signDetached(id, { content }), 'ERR_POOL_BUSY');
     await Promise.all(running);
     await small.close();
-    await expectCode(small.signDetached(id, { content }), 'ERR_POOL_CLOSED');
+    await expectCryptoCode(small.signDetached(id, { content }), 'ERR_POOL_CLOSED');
   });
 });

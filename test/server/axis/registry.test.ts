@@ -82,8 +82,11 @@ describe('server/axis registry use cases @db', () => {
     expect(Object.values(states).filter((s) => s === 'active')).to.have.length(1);
   });
 
-  it('when a secret is set, then only its scrypt hash is stored and the old secret stops working', async () => {
+  it('when a secret is set, then only its scrypt hash is stored and the old secret and its tokens stop working', async () => {
+    const old = await axis.authenticateSystem({ systemId: TAX, secret: secretOf(TAX) });
+    expect((await axis.verifyToken(old.accessToken)).agencyCode).to.equal(TAX); // checked once: cached
     await axis.setSecret({ code: TAX, secret: 'a-brand-new-secret-123456' });
+    expect(await codeOf(axis.verifyToken(old.accessToken))).to.equal('ERR_UNAUTHENTICATED');
     const raw = await db.connection().collection('axis_agencies').findOne({ code: TAX });
     expect(String(raw?.secretHash)).to.match(/^scrypt\$/);
     expect(JSON.stringify(raw)).to.not.include('a-brand-new-secret-123456');

@@ -124,5 +124,20 @@ describe('storage/axis repositories @db', () => {
     await heads.deleteOne({ _id: 'head' });
     expect((await repo.last())!.seq).to.equal(end!.seq);
     expect((await appendTrace(repo, hop(99))).seq).to.equal(end!.seq + 1);
+    // another process starting cold (no tail of its own) behind a lagging head finds the end too
+    await heads.updateOne({ _id: 'head' }, { $set: { seq: 2 } }, { upsert: true });
+    expect((await createTraceRepository(db.connection()).last())!.seq).to.equal(end!.seq + 1);
+  });
+
+  it('when two processes append to the trace at once, each from its own tail, then the chain stays one gapless chain', async () => {
+    const [p, q] = [createTraceRepository(db.connection()), createTraceRepository(db.connection())];
+    const hop = (who: string, n: number) => ({ eventKey: `two-${who}-${n}`, event: 'queued' as const, actor: A, docId: `two-${n}`, details: { n }, at: new Date('2026-11-23T10:00:00Z') });
+    const first = await p.last();
+    const appended = await Promise.all(Array.from({ length: 8 }, (_, n) => [appendTrace(p, hop('p', n)), appendTrace(q, hop('q', n))]).flat());
+    expect(new Set(appended.map((e) => e.seq)).size).to.equal(16);
+    const chain = await p.listFrom(first!.seq, 100);
+    expect(chain.map((e) => e.seq)).to.deep.equal(Array.from({ length: 17 }, (_, i) => first!.seq + i));
+    expect(verifyTraceChain(chain.slice(1), chain[0]!.hash)).to.include({ ok: true, checked: 16 });
+    expect((await q.last())!.seq).to.equal(first!.seq + 16);
   });
 });

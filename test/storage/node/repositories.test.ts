@@ -66,6 +66,17 @@ describe('storage/node repositories @db', () => {
     const back = await docs.findById('race');
     expect(back!.version).to.equal(2);
     expect(back!.appliedDeliveries).to.deep.equal(winners[0]!.appliedDeliveries);
+    // a write from a stale version gives its claim back: the next writer of that version is not held up
+    expect(await docs.update('race', 1, { recalled: true, updatedAt: later(30) })).to.equal(null);
+    const next = await docs.update('race', 2, { recalled: true, updatedAt: later(31) });
+    expect(next?.version).to.equal(3);
+    // ten workers racing for one due document: one lease, one version step
+    await docs.insert(sampleDocument('due-race', { dispatchDue: later(-1000) }));
+    const leases = await Promise.all(Array.from({ length: 10 }, (_, i) => docs.claimDue(T0, `racer-${i}`, 10_000)));
+    const mine = leases.filter((d) => d?.id === 'due-race');
+    expect(mine).to.have.length(1);
+    expect((await docs.findById('due-race'))?.dispatchLease?.owner).to.equal(mine[0]!.dispatchLease!.owner);
+    expect((await docs.findById('due-race'))?.version).to.equal(2);
   });
 
   it('when a due document is leased, then another worker cannot claim it until the lease expires', async () => {

@@ -25,6 +25,12 @@ export interface TraceEntry {
 export interface TraceLog {
   /** The entry with the highest seq, or null for an empty log. */
   last(): Promise<TraceEntry | null>;
+  /**
+   * The newest entry this process wrote or read, without a database read; it may lag the chain's end when
+   * another process appended since (an insert after it then fails as a duplicate seq, and {@link last} finds
+   * the real end). Null when this process knows none yet.
+   */
+  tailHint?(): TraceEntry | null;
   /** Inserts; ERR_DUPLICATE_KEY when `seq` or `eventKey` is taken. Never updates or deletes. */
   insert(entry: TraceEntry): Promise<void>;
   findByEventKey(eventKey: string): Promise<TraceEntry | null>;

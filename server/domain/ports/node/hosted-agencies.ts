@@ -6,6 +6,7 @@ export interface HostedAgencyRepository {
   /** Creates the agency or renames it; leases untouched. */
   upsert(agency: { readonly code: AgencyCode; readonly name: string; readonly now: Date }): Promise<HostedAgency>;
   find(code: AgencyCode): Promise<HostedAgency | null>;
+  /** Every hosted agency; may answer from a copy a few seconds old (leases and poll times as they were). */
   list(): Promise<readonly HostedAgency[]>;
   /** Takes the poll lease when free or expired (one guarded write). True when this owner now holds it. */
   claimPoll(code: AgencyCode, owner: string, now: Date, leaseMs: number): Promise<boolean>;

@@ -7,3 +7,4 @@ export { COUNTER_NAMES, COUNTER_RECENT_KEYS, HISTOGRAM_NAMES } from './counters.
 export type { BucketCounts, CounterIncrement, CounterName, CounterRepository, HistogramIncrement, HistogramName, MonthlyCounters } from './counters.js';
 export type { KeyRef, KeyStore, SealedItemRepository } from './key-store.js';
 export type { AxisAgencyInfo, AxisAgencySummary, AxisCertificateInfo, AxisDeliveryInfo, AxisDownloadResult, AxisGateway, CertificateHolder } from './axis-gateway.js';
+export type { OutboxFigures, OutboxFiguresReader } from './outbox-figures.js';
