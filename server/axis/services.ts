@@ -4,7 +4,10 @@ import { authenticateOperator, OPERATOR_SYSTEM_ID, verifyOperatorToken } from '.
 import { nationalMonthlyReport, vietnamMonthOf } from './national-report.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
 import type { AxisDeps } from './deps.js';
-import { bindCertificate, listAgencies, registerAgency, replaceCertificate, revokeCertificate, seedDevelopmentRegistry, setSecret, showAgency } from './registry.js';
+import {
+  bindCertificate, findCertificateHolder, listAgencies, registerAgency, registerPersonCertificate, replaceCertificate, revokeCertificate, revokePersonCertificate,
+  seedDevelopmentRegistry, setSecret, showAgency,
+} from './registry.js';
 import { issueTimestamp } from './issue-timestamp.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
@@ -30,6 +33,9 @@ export interface AxisServices {
   readonly revokeCertificate: Bound<typeof revokeCertificate>;
   readonly replaceCertificate: Bound<typeof replaceCertificate>;
   readonly setSecret: Bound<typeof setSecret>;
+  readonly registerPersonCertificate: Bound<typeof registerPersonCertificate>;
+  readonly revokePersonCertificate: Bound<typeof revokePersonCertificate>;
+  readonly findCertificateHolder: Bound<typeof findCertificateHolder>;
   readonly seedDevelopmentRegistry: Bound<typeof seedDevelopmentRegistry>;
   readonly submitPackage: Bound<typeof submitPackage>;
   readonly listDeliveries: Bound<typeof listDeliveries>;
@@ -66,6 +72,9 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     revokeCertificate: (input) => revokeCertificate(deps, input),
     replaceCertificate: (input) => replaceCertificate(deps, input),
     setSecret: (input) => setSecret(deps, input),
+    registerPersonCertificate: (input) => registerPersonCertificate(deps, input),
+    revokePersonCertificate: (input) => revokePersonCertificate(deps, input),
+    findCertificateHolder: (sha256) => findCertificateHolder(deps, sha256),
     seedDevelopmentRegistry: (input) => seedDevelopmentRegistry(deps, input),
     submitPackage: (input) => submitPackage(deps, input),
     listDeliveries: (input) => listDeliveries(deps, input),

@@ -123,12 +123,16 @@ export async function composeAxisRegistry(connection: Connection, now: () => Dat
 
 /**
  * The seed input for `services.seedDevelopmentRegistry` from the development registry (server/domain/registry)
- * and a development PKI made for those agencies: each agency gets its seal certificate bound and the secret
+ * and a development PKI made for those agencies: each agency gets its seal certificate bound, its demo
+ * leader's personal certificate bound in the role `person`, and the secret
  * `secretFor(code)`. Agencies the PKI has no keys for are registered without certificates.
  */
 export function developmentSeed(pki: DevelopmentPki, secretFor: (code: string) => string): SeedAgency[] {
   return developmentAgencies().map((a) => {
     const keys = pki.agencies.find((k) => k.code === a.code);
-    return { code: a.code, name: a.name, parentCode: a.parentCode, certificates: keys ? [keys.seal.identity.certificate] : [], secret: secretFor(a.code) };
+    return {
+      code: a.code, name: a.name, parentCode: a.parentCode, certificates: keys ? [keys.seal.identity.certificate] : [],
+      personCertificates: keys ? [keys.person.identity.certificate] : [], secret: secretFor(a.code),
+    };
   });
 }

@@ -90,8 +90,11 @@ export const DISPATCH_LANES = 4;
 /**
  * One pass of the outbox dispatcher: `lanes` loops each lease a due document (a lease with expiry, so several
  * node processes share the work and a crashed one's documents are taken over), send its due messages and
- * release it, until none is due or `max` documents were taken. Messages of one document keep their order;
- * different documents go out side by side. Returns the number of messages sent.
+ * release it, until none is due or `max` documents were taken. Each claim takes the most urgent due document
+ * (`dispatchPriority`: an agency's own documents, then answers to documents received, then automatic
+ * refusals), so a flood of refused packages never delays a document or a clerk's status by more than the one
+ * send a lane is busy with. Messages of one document keep their order; different documents go out side by
+ * side. Returns the number of messages sent.
  */
 export async function dispatchOutboxOnce(deps: NodeDeps, max = 100, lanes = DISPATCH_LANES): Promise<number> {
   let sent = 0;

@@ -1,11 +1,13 @@
-import { addValidationData, signPdf } from '../../crypto/index.js';
+import { addValidationData, signPdf, type PdfReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import { buildEdocPackage, formatEdxmlTimestamp, signPackage, signPackageXml, type EdocPackage } from '../domain/edxml/index.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, isDomainError } from '../domain/errors.js';
+import { documentSignatureLevel, firstForeignSignature, type SignatureLevel } from '../domain/signatures/index.js';
 import type { DocumentMetadata, Verification } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
 import { pdfFindings } from './findings.js';
 import { sealIdentityOf } from './outgoing.js';
+import { bindSigners, type SignerBinding } from './receive/signer-roles.js';
 
 const ymd = (iso: string) => iso.replace(/-/g, '/');
 
@@ -88,11 +90,12 @@ export async function sealAndPackage(deps: NodeDeps, input: SealInput): Promise<
   if (input.personSignature !== 'none' && (finalReport.indication !== 'TOTAL_PASSED' || finalReport.signatures.length < 2)) {
     throw new DomainError('ERR_SIGNATURE_INVALID', 'the sealed PDF does not validate (check the agency key and trust configuration)', { details: { reason: 'SEALED_PDF_INVALID', indication: finalReport.indication } });
   }
+  const { level, bindings } = input.personSignature === 'none' ? { level: 'unsigned' as const, bindings: undefined } : await outgoingLevel(deps, input.self, finalReport, input.personSignature);
   const verification: Verification = {
     verdict: 'accepted',
-    signatureLevel: input.personSignature === 'none' ? 'unsigned' : 'signed',
+    signatureLevel: level,
     ...(finalReport.level ? { padesLevel: finalReport.level } : {}),
-    findings: pdfFindings(finalReport, () => undefined),
+    findings: pdfFindings(finalReport, bindings),
     verifiedAt: deps.now(),
   };
   const now = deps.now();
@@ -100,4 +103,31 @@ export async function sealAndPackage(deps: NodeDeps, input: SealInput): Promise<
   const packageBytes = await signPackageXml(buildEdocPackage(edocPackageOf(input, pdf, now)), seal);
   const signature = await signPackage(packageBytes, seal, now);
   return { pdf, packageBytes, signature, verification };
+}
+
+/**
+ * The level the sender counts (the receiver applies the same rule, server/domain/signatures): `signed` only
+ * when a person registered for this agency signed before its seal. Another agency's signature under the seal
+ * is refused here, as the receiver would refuse it. With the axis away the registry cannot be asked: a person
+ * signature the node applied itself (a leader's key it holds) counts, one brought on the file does not.
+ */
+async function outgoingLevel(deps: NodeDeps, self: AgencyCode, report: PdfReport, personSignature: 'present' | 'apply'): Promise<{ level: SignatureLevel; bindings?: SignerBinding[] }> {
+  let registry;
+  try {
+    registry = await deps.axis.getAgency(self, self);
+  } catch (e) {
+    if (!isDomainError(e, 'ERR_AXIS_UNAVAILABLE')) throw e;
+    return { level: personSignature === 'apply' ? 'signed' : 'sealed' };
+  }
+  if (!registry) return { level: 'sealed' };
+  const bindings = await bindSigners(deps.axis, self, registry, report);
+  // the last signature is this node's seal: the axis itself refuses a package whose seal is not bound
+  const roles = [...bindings.slice(0, -1).map((b) => b.role), 'seal' as const];
+  const foreign = firstForeignSignature(roles);
+  if (foreign >= 0) {
+    throw new DomainError('ERR_SIGNATURE_INVALID', `signature ${report.signatures[foreign]!.fieldName} is by another agency (${bindings[foreign]!.holder}): an agency seals only what its own people signed`, {
+      details: { reason: 'FOREIGN_SIGNATURE', fieldName: report.signatures[foreign]!.fieldName, boundTo: bindings[foreign]!.holder },
+    });
+  }
+  return { level: documentSignatureLevel(roles), bindings };
 }

@@ -3,12 +3,14 @@ import type { PdfReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import { formatDocumentId } from '../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
-import type { DocumentMetadata, NodeDocument, OutgoingMessage, Verification } from '../domain/ports/node/index.js';
+import { DISPATCH_PRIORITY, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type Verification } from '../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
 import { agencyNameOf } from './agency-names.js';
 import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
+import { bindSigners, type SignerBinding } from './receive/signer-roles.js';
+import { documentSignatureLevel, firstForeignSignature, type SignatureLevel } from '../domain/signatures/index.js';
 import { parseDocumentMetadata } from './metadata.js';
 import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
 import { sealAndPackage, type SealedPackage, type SealInput } from './seal-package.js';
@@ -182,7 +184,7 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   const verification: Verification = sealed?.verification ?? {
     verdict: 'accepted',
     signatureLevel: 'signed',
-    findings: pdfFindings(personReport ?? (await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now })), () => undefined),
+    findings: pdfFindings(personReport ?? (await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now }))),
     verifiedAt: now,
   };
   const message: OutgoingMessage = waiting
@@ -206,6 +208,7 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
     recalled: false,
     outgoing: [message],
     dispatchDue: dispatchDueOf([message]),
+    dispatchPriority: DISPATCH_PRIORITY.send,
     dispatchLease: null,
     appliedDeliveries: [],
     countPending: true,

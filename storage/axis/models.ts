@@ -12,6 +12,7 @@ const certificateSchema = new mongoose.Schema(
     subject: { type: String, required: true },
     issuer: { type: String, required: true },
     serialNumber: { type: String, required: true },
+    role: { type: String, enum: ['seal', 'person'], default: 'seal' },
     notBefore: { type: Date, required: true },
     notAfter: { type: Date, required: true },
     status: { type: String, enum: ['active', 'revoked'], required: true },
