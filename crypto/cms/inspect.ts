@@ -1,12 +1,13 @@
 import { CryptoError } from '../errors.js';
 import { hashFromOid } from './algorithms.js';
+import { OID } from './oids.js';
 import { parseSignedData } from './parse-signed-data.js';
 import type { SignedDataInfo } from './types.js';
 
 /**
  * Reads what a SignedData declares without verifying anything: the first signer's digest algorithm (a
  * {@link HashName}, 'SHA-1', or the dotted OID when unknown), the number of signers and the embedded
- * certificates. PAdES uses it to pick the hash to stream over the byte ranges before calling verifyDetached.
+ * certificates, and its signature-time-stamp tokens. PAdES uses it to pick the hash to stream over the byte ranges before calling verifyDetached.
  * Throws ERR_CMS_MALFORMED on unparseable input.
  */
 export function inspectSignedData(signature: Uint8Array): SignedDataInfo {
@@ -17,5 +18,6 @@ export function inspectSignedData(signature: Uint8Array): SignedDataInfo {
     digestAlgorithm: hashFromOid(first.digestAlgorithm) ?? first.digestAlgorithm,
     signerCount: parsed.signerInfos.length,
     certificates: Object.freeze(parsed.certificates.map((c) => new Uint8Array(c))),
+    timestampTokens: Object.freeze((first.unsignedAttributes ?? []).filter((a) => a.oid === OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => new Uint8Array(v)))),
   });
 }

@@ -71,4 +71,6 @@ export interface SignedDataInfo {
   readonly digestAlgorithm: HashName | 'SHA-1' | string;
   readonly signerCount: number;
   readonly certificates: readonly Uint8Array[];
+  /** The signature-time-stamp tokens (RFC 3161 Appendix A) of the first signer, unverified. */
+  readonly timestampTokens: readonly Uint8Array[];
 }

@@ -78,6 +78,12 @@ export interface PdfSignatureReport {
   readonly signingTime?: string;
   readonly reason?: string;
   readonly location?: string;
+  /**
+   * The PAdES baseline level the signature reaches (ETSI EN 319 142-1 §6): B-B, B-T with a verified signature
+   * timestamp, B-LT when the document's DSS (with what the CMS carries) alone validates it. Absent when the CMS
+   * could not be verified at all.
+   */
+  readonly level?: PadesLevel;
   /** DocMDP permission when this signature certifies the document. */
   readonly certification?: { readonly permission: 1 | 2 | 3 };
   readonly indication: Indication;
@@ -90,6 +96,9 @@ export interface PdfSignatureReport {
   readonly modifications: PdfModificationAnalysis;
 }
 
+/** PAdES baseline levels (ETSI EN 319 142-1 §6.1); B-LTA (archive timestamps) is not made or judged yet. */
+export type PadesLevel = 'B-B' | 'B-T' | 'B-LT';
+
 /** The report of a whole PDF. Frozen when returned. */
 export interface PdfReport {
   /** The worst of the signatures' indications; INDETERMINATE/SIGNED_DATA_NOT_FOUND without signatures. */
@@ -97,6 +106,13 @@ export interface PdfReport {
   readonly subIndication?: PdfSubIndication;
   readonly explanation?: string;
   readonly revisions: number;
+  /**
+   * The level of the last signature (in the order of the revisions they cover): the agency seal, which
+   * protects every earlier signature (Decree 30/2020 Art. 32). Absent without signatures.
+   */
+  readonly level?: PadesLevel;
+  /** What the document's Document Security Store holds (ETSI EN 319 142-1 §5.4.2), when it has one. */
+  readonly dss?: { readonly certificates: number; readonly crls: number; readonly ocspResponses: number };
   readonly signatures: readonly PdfSignatureReport[];
   /** Document-level findings (unsigned trailing data, unreadable fields). */
   readonly checks: readonly Check[];

@@ -5,6 +5,7 @@ import type { Check, Indication, SignatureReport } from '../report/types.js';
 import { digestByteRange, type ByteRange } from './byte-range.js';
 import { analyzeChanges } from './change-analysis.js';
 import { docMdpPermissionOf } from './docmdp.js';
+import type { DssMaterial } from './dss.js';
 import { parsePdfDate } from './pdf-date.js';
 import { PdfFile } from './pdf-file.js';
 import { findStartXref } from './xref.js';
@@ -38,7 +39,7 @@ function str(file: PdfFile, o: PdfObject | undefined): string | undefined {
 }
 
 /** Length of a DER TLV at the start of `b` (definite lengths), so the zero padding of /Contents is dropped. */
-function derLength(b: Uint8Array): number | undefined {
+export function derLength(b: Uint8Array): number | undefined {
   if (b.length < 2 || b[0] !== 0x30) return undefined;
   const l = b[1]!;
   if (l < 0x80) return 2 + l;
@@ -78,6 +79,7 @@ export async function verifySignatureField(
   docMdp: 1 | 2 | 3 | undefined,
   options: VerifyPdfOptions,
   isLast: boolean,
+  dss?: DssMaterial,
 ): Promise<PdfSignatureReport> {
   const steps = new Steps();
   const base: { -readonly [K in keyof PdfSignatureReport]?: PdfSignatureReport[K] } = { fieldName: field.name, coversWholeDocument: false };
@@ -188,25 +190,50 @@ export async function verifySignatureField(
   const input = HASHES.has(hash)
     ? { digest: digestByteRange(pdf, range, hash as HashName), hash: hash as HashName }
     : { content: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
+  const context = (material: { intermediates?: readonly Uint8Array[]; crls?: readonly Uint8Array[]; ocspResponses?: readonly Uint8Array[] }) => ({
+    trustAnchors: options.trustAnchors,
+    now: options.now,
+    ...(material.intermediates?.length ? { intermediates: material.intermediates } : {}),
+    ...(material.crls?.length ? { crls: material.crls } : {}),
+    ...(material.ocspResponses?.length ? { ocspResponses: material.ocspResponses } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    // /M is the signer's claim (PAdES B-B): never the validation time (ETSI EN 319 102-1 §5.5).
+    ...(mDate ? { claimedSigningTime: mDate } : {}),
+    ...(options.at ? { at: options.at } : {}),
+    ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
+    ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
+    ...(options.timestampTrustAnchors ? { timestampTrustAnchors: options.timestampTrustAnchors } : {}),
+    ...(isLast && options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
+  });
+  // The verifier's own validation data and the document's DSS together (ETSI EN 319 102-1 §5.2.5: revocation
+  // data from the signature or the document is used like any other; a revocation either source shows decides).
+  const withDss = <K extends keyof DssMaterial>(k: K, own: readonly Uint8Array[] | undefined) => (dss && dss[k].length ? [...(own ?? []), ...dss[k]] : own);
   let cms: SignatureReport;
   try {
-    cms = await verifyDetached(cmsBytes, input, {
-      trustAnchors: options.trustAnchors,
-      now: options.now,
-      ...(options.intermediates ? { intermediates: options.intermediates } : {}),
-      ...(options.crls ? { crls: options.crls } : {}),
-      ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
-      ...(options.policy ? { policy: options.policy } : {}),
-      // /M is the signer's claim (PAdES B-B): never the validation time (ETSI EN 319 102-1 §5.5).
-      ...(mDate ? { claimedSigningTime: mDate } : {}),
-      ...(options.at ? { at: options.at } : {}),
-      ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
-      ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
-      ...(options.timestampTrustAnchors ? { timestampTrustAnchors: options.timestampTrustAnchors } : {}),
-      ...(isLast && options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
-    });
+    cms = await verifyDetached(
+      cmsBytes,
+      input,
+      context({ intermediates: withDss('certificates', options.intermediates), crls: withDss('crls', options.crls), ocspResponses: withDss('ocspResponses', options.ocspResponses) }),
+    );
   } catch (e) {
     return format('cms', `/Contents is not a valid CMS SignedData (${e instanceof CryptoError ? e.code : 'error'})`);
+  }
+  // The level (ETSI EN 319 142-1 §6): B-T with a verified signature timestamp; B-LT when, besides, the
+  // document's own validation data (DSS and what the CMS carries) suffice without the verifier's (§6.4).
+  base.level = cms.timestamp ? 'B-T' : 'B-B';
+  if (dss && cms.timestamp && cms.indication === 'TOTAL_PASSED') {
+    let alone: SignatureReport | undefined;
+    try {
+      alone = await verifyDetached(cmsBytes, input, context({ intermediates: dss.certificates, crls: dss.crls, ocspResponses: dss.ocspResponses }));
+    } catch {
+      alone = undefined;
+    }
+    if (alone?.indication === 'TOTAL_PASSED') {
+      base.level = 'B-LT';
+      steps.pass('validation-data', `B-LT: validates at ${alone.validationTime} (${alone.poe}) from the document's DSS alone`);
+    } else {
+      steps.pass('validation-data', `B-T: the document's DSS alone does not suffice${alone ? ` (${alone.indication}/${alone.subIndication ?? '-'}${alone.reason ? `: ${alone.reason}` : ''})` : ''}`);
+    }
   }
   base.cms = cms;
   let failure: Failure | undefined;

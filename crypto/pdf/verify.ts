@@ -1,6 +1,7 @@
 import { CryptoError } from '../errors.js';
 import type { Indication } from '../report/types.js';
 import { docMdpPermissionOf } from './docmdp.js';
+import { readDss, type DssMaterial } from './dss.js';
 import { PdfFile } from './pdf-file.js';
 import { listSignatureFields, type SignatureFieldInfo } from './signature-fields.js';
 import { asArray, asDict, objectsEqual, PdfRef, type PdfObject } from './syntax/objects.js';
@@ -23,7 +24,8 @@ function revisionEnds(file: PdfFile): Array<{ offset: number; end: number }> {
  * the attacks of "PDF Insecurity" (Mladenov et al., CCS 2019) and shadow attacks (Mainka et al., NDSS
  * 2021). Returns a frozen report; throws only when the file cannot be read at all (ERR_PDF_MALFORMED) or
  * is encrypted (ERR_PDF_ENCRYPTED).
- */export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Promise<PdfReport> {
+ */
+export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Promise<PdfReport> {
   if (!(pdf instanceof Uint8Array)) throw new TypeError('pdf must be a Uint8Array');
   if (!options || !(options.now instanceof Date) || !Array.isArray(options.trustAnchors)) throw new TypeError('options.now and options.trustAnchors are required');
   const file = PdfFile.open(pdf, pdf.length, options.limits ? { limits: options.limits } : {});
@@ -60,10 +62,21 @@ function revisionEnds(file: PdfFile): Array<{ offset: number; end: number }> {
   });
   ordered.sort((x, y) => x.end - y.end);
 
+  // The validation data the document carries (PAdES B-LT), read from its final revision.
+  let dss: DssMaterial | undefined;
+  try {
+    dss = readDss(file);
+    if (dss) doc.pass('dss', `${dss.certificates.length} certificate(s), ${dss.crls.length} CRL(s), ${dss.ocspResponses.length} OCSP response(s)`);
+  } catch (e) {
+    if (e instanceof CryptoError && e.code === 'ERR_PDF_LIMIT') throw e;
+    dss = undefined;
+    doc.pass('dss', `the DSS cannot be read and is not used (${e instanceof CryptoError ? e.code : 'error'})`);
+  }
+
   const reports: PdfSignatureReport[] = [];
   for (let i = 0; i < ordered.length; i++) {
     const isLast = i === ordered.length - 1;
-    reports.push(await verifySignatureField(pdf, file, revs, ordered[i]!.field, docMdp, options, isLast));
+    reports.push(await verifySignatureField(pdf, file, revs, ordered[i]!.field, docMdp, options, isLast, dss));
   }
 
   let indication: Indication = 'TOTAL_PASSED';
@@ -100,6 +113,8 @@ function revisionEnds(file: PdfFile): Array<{ offset: number; end: number }> {
     ...(sub ? { subIndication: sub } : {}),
     ...(explanation ? { explanation } : {}),
     revisions: revs.length,
+    ...(reports.length > 0 && reports[reports.length - 1]!.level ? { level: reports[reports.length - 1]!.level } : {}),
+    ...(dss ? { dss: Object.freeze({ certificates: dss.certificates.length, crls: dss.crls.length, ocspResponses: dss.ocspResponses.length }) } : {}),
     signatures: Object.freeze(reports),
     checks: Object.freeze(doc.checks),
   });

@@ -46,6 +46,8 @@ export interface AxisDeps {
   readonly requestKeys?: RequestKeyBox;
   /** Allowed distance of a VDXP request's signed timestamp from the axis clock, seconds (default 900). */
   readonly timestampSkewSeconds?: number;
+  /** The axis operator's secret (LIENTHONG_AXIS_OPERATOR_SECRET): absent, nobody signs in as the operator. */
+  readonly operatorSecret?: string;
   /** Security-relevant events (accepted and refused sends), never bodies or secrets. */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
 }

@@ -2,9 +2,9 @@ import { hashSecret, verifySecret } from '../auth/password.js';
 import { decodeCertificates, isCryptoError, parseCertificate } from '../../crypto/index.js';
 import { type AgencyCode, ancestorsOf, parentAgencyCode, parseAgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
-import type { AgencyChanges, AgencyRecord, AgencyRegistry, BoundCertificate } from '../domain/ports/axis/index.js';
+import { CERTIFICATE_ROLES, type AgencyChanges, type AgencyRecord, type AgencyRegistry, type BoundCertificate, type CertificateRole } from '../domain/ports/axis/index.js';
 import { forgetSecretCheck } from './authenticate-system.js';
-import { toSkipLimit, type PageRequest } from './deps.js';
+import { toSkipLimit, type AxisPrincipal, type PageRequest } from './deps.js';
 import type { RequestKeyBox } from './vdxp/request-keys.js';
 
 /** What the registry use cases need (the admin CLI builds only this). */
@@ -93,7 +93,13 @@ export async function showAgency(deps: RegistryDeps, code: string): Promise<Agen
   return { agency, children: children.items.map((c) => ({ code: c.code, name: c.name })) };
 }
 
-function readCertificate(bytes: Uint8Array, now: Date): BoundCertificate {
+function parseRole(role: unknown): CertificateRole {
+  if (role === undefined) return 'seal';
+  if (typeof role === 'string' && (CERTIFICATE_ROLES as readonly string[]).includes(role)) return role as CertificateRole;
+  throw new DomainError('ERR_VALIDATION', `a certificate role is one of ${CERTIFICATE_ROLES.join(', ')}`, { details: { field: 'role' } });
+}
+
+function readCertificate(bytes: Uint8Array, now: Date, role: CertificateRole = 'seal'): BoundCertificate {
   let der: Uint8Array;
   try {
     const all = decodeCertificates(bytes);
@@ -107,6 +113,7 @@ function readCertificate(bytes: Uint8Array, now: Date): BoundCertificate {
       subject: c.subject,
       issuer: c.issuer,
       serialNumber: c.serialNumber,
+      role,
       notBefore: c.notBefore,
       notAfter: c.notAfter,
       status: 'active',
@@ -119,18 +126,27 @@ function readCertificate(bytes: Uint8Array, now: Date): BoundCertificate {
 }
 
 /**
- * Binds a certificate (DER or PEM) to an agency code: the axis will accept packages signed with it from that
- * agency only. A certificate belongs to one agency; a revoked binding is final. Binding again is a no-op.
+ * Binds a certificate (DER or PEM) to an agency code in a role (default `seal`). A `seal` signs the agency's
+ * packages (the axis accepts packages signed with an active seal of the sender only) and is its signature on
+ * documents; a `person` certificate is one of its competent people's personal signing certificates, valid on
+ * documents only before the seal (Decree 30/2020 Art. 5 and 32). A certificate belongs to one agency in one
+ * role; a revoked binding is final. Binding again is a no-op.
  */
-export async function bindCertificate(deps: RegistryDeps, input: { code: string; certificate: Uint8Array }): Promise<{ record: AgencyRecord; certificate: BoundCertificate; changed: boolean }> {
+export async function bindCertificate(
+  deps: RegistryDeps,
+  input: { code: string; certificate: Uint8Array; role?: CertificateRole },
+): Promise<{ record: AgencyRecord; certificate: BoundCertificate; changed: boolean }> {
   const code = parseAgencyCode(input.code);
-  const cert = readCertificate(input.certificate, deps.now());
+  const cert = readCertificate(input.certificate, deps.now(), parseRole(input.role));
   const holder = await deps.registry.findByCertificate(cert.sha256);
   if (holder && holder.code !== code) {
     throw new DomainError('ERR_CONFLICT', `certificate is bound to another agency (${holder.code})`, { details: { sha256: cert.sha256, boundTo: holder.code } });
   }
   const { record, changed } = await updateAgency(deps, code, (current) => {
     const existing = current.certificates.find((c) => c.sha256 === cert.sha256);
+    if (existing && existing.role !== cert.role) {
+      throw new DomainError('ERR_CONFLICT', `this certificate is bound to ${code} as its ${existing.role}`, { details: { sha256: cert.sha256, role: existing.role } });
+    }
     if (existing?.status === 'active') return null;
     if (existing) throw new DomainError('ERR_CONFLICT', 'this certificate was revoked for this agency; bind a new one', { details: { sha256: cert.sha256 } });
     return { certificates: [...current.certificates, cert] };
@@ -165,7 +181,8 @@ export async function replaceCertificate(
   const code = parseAgencyCode(input.code);
   const fp = normaliseFingerprint(input.oldSha256);
   const at = deps.now();
-  const cert = readCertificate(input.certificate, at);
+  const old0 = (await requireAgency(deps, code)).certificates.find((c) => c.sha256 === fp);
+  const cert = readCertificate(input.certificate, at, old0?.role ?? 'seal');
   if (cert.sha256 === fp) throw new DomainError('ERR_VALIDATION', 'the new certificate is the one being replaced', { details: { sha256: fp } });
   const holder = await deps.registry.findByCertificate(cert.sha256);
   if (holder && holder.code !== code) {
@@ -203,8 +220,10 @@ export interface SeedAgency {
   readonly code: string;
   readonly name: string;
   readonly parentCode?: string | null;
-  /** DER (or PEM) certificates to bind. */
+  /** DER (or PEM) seal certificates to bind. */
   readonly certificates: readonly Uint8Array[];
+  /** DER (or PEM) personal signing certificates of its demo leaders (role `person`). */
+  readonly personCertificates?: readonly Uint8Array[];
   readonly secret?: string;
 }
 
@@ -236,6 +255,9 @@ export async function seedDevelopmentRegistry(deps: RegistryDeps, input: { agenc
     for (const der of a.certificates) {
       if ((await bindCertificate(deps, { code, certificate: der })).changed) certificatesBound++;
     }
+    for (const der of a.personCertificates ?? []) {
+      if ((await bindCertificate(deps, { code, certificate: der, role: 'person' })).changed) certificatesBound++;
+    }
     if (a.secret !== undefined) {
       const current = await requireAgency(deps, code);
       const unsealed = deps.requestKeys !== undefined && !current.requestKeySealed;
@@ -252,4 +274,45 @@ function parentDepth(code: string): number {
   let depth = 0;
   for (let c = parentAgencyCode(parseAgencyCode(code)); c; c = parentAgencyCode(c)) depth++;
   return depth;
+}
+
+/** Only an agency itself may register or revoke its people's certificates (its administrator holds its system credentials). */
+function requireSelf(principal: AxisPrincipal, code: AgencyCode): void {
+  if (principal.agencyCode !== code) throw new DomainError('ERR_FORBIDDEN', 'an agency registers only its own people\'s certificates', { details: { code } });
+}
+
+/**
+ * An agency's administrator registers the personal signing certificate of one of its competent people (a
+ * leader), through the axis API with the agency's own credentials: role `person` only. Seals stay with the
+ * axis operator (CLI `agency bind-cert`), since a seal also signs packages.
+ */
+export async function registerPersonCertificate(
+  deps: RegistryDeps,
+  input: { principal: AxisPrincipal; code: string; certificate: Uint8Array; role?: string },
+): Promise<{ record: AgencyRecord; certificate: BoundCertificate; changed: boolean }> {
+  const code = parseAgencyCode(input.code);
+  requireSelf(input.principal, code);
+  if (parseRole(input.role ?? 'person') !== 'person') {
+    throw new DomainError('ERR_FORBIDDEN', 'an agency registers person certificates; seals are bound by the axis operator', { details: { field: 'role' } });
+  }
+  return bindCertificate(deps, { code, certificate: input.certificate, role: 'person' });
+}
+
+/** The agency revokes one of its people's certificates (a leader left office); its seals stay with the operator. */
+export async function revokePersonCertificate(deps: RegistryDeps, input: { principal: AxisPrincipal; code: string; sha256: string }): Promise<{ record: AgencyRecord; changed: boolean }> {
+  const code = parseAgencyCode(input.code);
+  requireSelf(input.principal, code);
+  const fp = normaliseFingerprint(input.sha256);
+  const held = (await requireAgency(deps, code)).certificates.find((c) => c.sha256 === fp);
+  if (held && held.role !== 'person') throw new DomainError('ERR_FORBIDDEN', 'a seal is revoked by the axis operator', { details: { sha256: fp } });
+  return revokeCertificate(deps, { code, sha256: fp });
+}
+
+/** Who holds a certificate: the agency it is bound to and in which role (a verifier names a foreign signature by it). */
+export async function findCertificateHolder(deps: RegistryDeps, sha256: string): Promise<{ readonly code: AgencyCode; readonly name: string; readonly certificate: BoundCertificate }> {
+  const fp = normaliseFingerprint(sha256);
+  const holder = await deps.registry.findByCertificate(fp);
+  const certificate = holder?.certificates.find((c) => c.sha256 === fp);
+  if (!holder || !certificate) throw new DomainError('ERR_NOT_FOUND', 'no agency holds this certificate', { details: { sha256: fp } });
+  return { code: holder.code, name: holder.name, certificate };
 }

@@ -1,8 +1,13 @@
 import { axisJwks } from '../auth/token.js';
 import { authenticateSystem, verifyAxisToken } from './authenticate-system.js';
+import { authenticateOperator, OPERATOR_SYSTEM_ID, verifyOperatorToken } from './authenticate-operator.js';
+import { nationalMonthlyReport, vietnamMonthOf } from './national-report.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
 import type { AxisDeps } from './deps.js';
-import { bindCertificate, listAgencies, registerAgency, replaceCertificate, revokeCertificate, seedDevelopmentRegistry, setSecret, showAgency } from './registry.js';
+import {
+  bindCertificate, findCertificateHolder, listAgencies, registerAgency, registerPersonCertificate, replaceCertificate, revokeCertificate, revokePersonCertificate,
+  seedDevelopmentRegistry, setSecret, showAgency,
+} from './registry.js';
 import { issueTimestamp } from './issue-timestamp.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
@@ -16,6 +21,9 @@ export interface AxisServices {
   readonly limits: AxisDeps['limits'];
   readonly authenticateSystem: Bound<typeof authenticateSystem>;
   readonly verifyToken: Bound<typeof verifyAxisToken>;
+  readonly verifyOperatorToken: Bound<typeof verifyOperatorToken>;
+  /** The operator's national view of a month (default: the current month, Vietnam time). */
+  readonly nationalMonthlyReport: (input: { readonly month?: string }) => ReturnType<typeof nationalMonthlyReport>;
   /** The public keys that verify axis tokens, as a JWK Set. */
   readonly publicTokenKeys: () => ReturnType<typeof axisJwks>;
   readonly registerAgency: Bound<typeof registerAgency>;
@@ -25,6 +33,9 @@ export interface AxisServices {
   readonly revokeCertificate: Bound<typeof revokeCertificate>;
   readonly replaceCertificate: Bound<typeof replaceCertificate>;
   readonly setSecret: Bound<typeof setSecret>;
+  readonly registerPersonCertificate: Bound<typeof registerPersonCertificate>;
+  readonly revokePersonCertificate: Bound<typeof revokePersonCertificate>;
+  readonly findCertificateHolder: Bound<typeof findCertificateHolder>;
   readonly seedDevelopmentRegistry: Bound<typeof seedDevelopmentRegistry>;
   readonly submitPackage: Bound<typeof submitPackage>;
   readonly listDeliveries: Bound<typeof listDeliveries>;
@@ -47,8 +58,12 @@ export interface AxisServices {
 export function createAxisServices(deps: AxisDeps): AxisServices {
   const services: AxisServices = {
     limits: deps.limits,
-    authenticateSystem: (input) => authenticateSystem(deps, input),
+    // The operator signs in at the same route with the system id `operator` (no agency code looks like it).
+    authenticateSystem: (input) =>
+      input.systemId === OPERATOR_SYSTEM_ID ? authenticateOperator(deps, { secret: input.secret, ...(input.address ? { address: input.address } : {}) }) : authenticateSystem(deps, input),
     verifyToken: (token) => verifyAxisToken(deps, token),
+    verifyOperatorToken: (token) => verifyOperatorToken(deps, token),
+    nationalMonthlyReport: (input) => nationalMonthlyReport(deps, { month: input.month ?? vietnamMonthOf(deps.now()) }),
     publicTokenKeys: () => axisJwks(deps.tokenKeys.verify),
     registerAgency: (input) => registerAgency(deps, input),
     listAgencies: (input) => listAgencies(deps, input),
@@ -57,6 +72,9 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     revokeCertificate: (input) => revokeCertificate(deps, input),
     replaceCertificate: (input) => replaceCertificate(deps, input),
     setSecret: (input) => setSecret(deps, input),
+    registerPersonCertificate: (input) => registerPersonCertificate(deps, input),
+    revokePersonCertificate: (input) => revokePersonCertificate(deps, input),
+    findCertificateHolder: (sha256) => findCertificateHolder(deps, sha256),
     seedDevelopmentRegistry: (input) => seedDevelopmentRegistry(deps, input),
     submitPackage: (input) => submitPackage(deps, input),
     listDeliveries: (input) => listDeliveries(deps, input),

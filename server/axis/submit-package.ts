@@ -38,8 +38,9 @@ function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
 }
 
 /**
- * The signature is valid, trusted (chain, CRLs, algorithm policy) and by a certificate bound to the sender at
- * its validation time (the same rule as the receiving node: boundAtValidationTime). The axis validates at its
+ * The signature is valid, trusted (chain, CRLs, algorithm policy) and by a certificate bound to the sender as
+ * its seal at its validation time (the same rule as the receiving node: boundAtValidationTime; a leader's
+ * personal certificate speaks for the person, not the agency, and signs no package). The axis validates at its
  * own clock — the arrival time it records and later hands to receivers as their proof of existence — or at an
  * earlier verified signature timestamp; never at the signer's claimed time.
  */

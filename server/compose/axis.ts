@@ -48,6 +48,8 @@ export interface ComposeAxisOptions {
   readonly blobStore?: BlobStore;
   /** Injected clock (tests); defaults to the wall clock. */
   readonly now?: () => Date;
+  /** The axis operator's secret (national report); defaults to config.keys.axisOperatorSecret; absent: no operator. */
+  readonly operatorSecret?: string;
   /** The development TSA served at POST /axis/v1/tsa (the development PKI's `tsa`); absent: none. */
   readonly tsa?: TimestampAuthority;
 }
@@ -100,6 +102,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     logger: options.logger.child({ role: 'axis' }),
     ...(options.tsa ? { tsa: options.tsa } : {}),
     ...(keyEncryptionKey ? { requestKeys: createRequestKeyBox(keyEncryptionKey) } : {}),
+    ...((options.operatorSecret ?? options.config.keys.axisOperatorSecret) ? { operatorSecret: (options.operatorSecret ?? options.config.keys.axisOperatorSecret)! } : {}),
   });
   options.logger.info({ trustAnchors: options.trustAnchors.length, crls: crlsOf().length }, 'axis role ready');
   return {
@@ -120,12 +123,16 @@ export async function composeAxisRegistry(connection: Connection, now: () => Dat
 
 /**
  * The seed input for `services.seedDevelopmentRegistry` from the development registry (server/domain/registry)
- * and a development PKI made for those agencies: each agency gets its seal certificate bound and the secret
+ * and a development PKI made for those agencies: each agency gets its seal certificate bound, its demo
+ * leader's personal certificate bound in the role `person`, and the secret
  * `secretFor(code)`. Agencies the PKI has no keys for are registered without certificates.
  */
 export function developmentSeed(pki: DevelopmentPki, secretFor: (code: string) => string): SeedAgency[] {
   return developmentAgencies().map((a) => {
     const keys = pki.agencies.find((k) => k.code === a.code);
-    return { code: a.code, name: a.name, parentCode: a.parentCode, certificates: keys ? [keys.seal.identity.certificate] : [], secret: secretFor(a.code) };
+    return {
+      code: a.code, name: a.name, parentCode: a.parentCode, certificates: keys ? [keys.seal.identity.certificate] : [],
+      personCertificates: keys ? [keys.person.identity.certificate] : [], secret: secretFor(a.code),
+    };
   });
 }

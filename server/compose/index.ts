@@ -102,8 +102,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
     let node: NodeRole | undefined;
     let axisUrl = config.axisUrl;
 
+    // The axis operator's secret: configured, or in development generated once into <data dir>/secrets.
+    const operatorSecret = config.keys.axisOperatorSecret ?? (production ? undefined : readOrCreateSecret(config.dataDir, 'axis-operator-secret').value);
     if (config.role !== 'node') {
-      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
+      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(operatorSecret ? { operatorSecret } : {}), ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
       if (pki) await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
       axisRouter = axis.router;
       vdxpRouter = axis.vdxpRouter;
@@ -141,12 +143,14 @@ export async function startService(config: Config, logger: Logger, options: Serv
       ...(axisRouter ? [`  axis API:  ${server.url}/axis/v1   (agencies: ${server.url}/axis/v1/agencies)`] : []),
       ...(nodeRouter ? [`  web app:   ${server.url}/   (the clerks' app; same logins)`, `  clerk API: ${server.url}/api/v1   (login: POST ${server.url}/api/v1/auth/login)`, `  axis used: ${axisUrl}`] : []),
       `  OpenAPI:   ${server.url}/openapi.json`,
+      ...(axisRouter ? [`  operator:  national report GET ${server.url}/axis/v1/reports/monthly (token: systemId "operator", ${config.keys.axisOperatorSecret ? 'LIENTHONG_AXIS_OPERATOR_SECRET' : operatorSecret ? `secret in ${config.dataDir}/secrets/axis-operator-secret` : 'no LIENTHONG_AXIS_OPERATOR_SECRET: disabled'})`] : []),
       `  metrics:   ${metricsRoute ? `${server.url}/metrics${metricsRoute.token ? ' (Bearer LIENTHONG_METRICS_TOKEN)' : ''}` : 'off (production without LIENTHONG_METRICS_TOKEN)'}`,
       `  mode:      ${config.mode}; keys ${keys.source}; trust anchors ${trust.trustAnchors.length}, CRLs ${revocation.current().length} (next refresh ${revocation.nextDueAt().toISOString()})`,
       ...(hosted.length ? [`  hosted from ${config.keys.keysDir}: ${hosted.map((a) => a.code).join(', ')}`] : []),
       ...(nodeRouter && demoPassword
         ? [
-            `  demo logins (every development agency, e.g. 000.00.00.G22, 000.00.00.H27): users "vanthu" (clerk) and "lanhdao" (leader),`,
+            `  demo logins (every development agency, e.g. 000.00.00.G22, 000.00.00.H27): users "vanthu" (clerk), "lanhdao" (leader),`,
+            `  "quantri" (admin: users, certificates, subtree reports) and "kiemtoan" (auditor: read only, subtree reports),`,
             `  password ${config.demoPassword ? 'from LIENTHONG_DEMO_PASSWORD' : `"${demoPassword}" (set LIENTHONG_DEMO_PASSWORD to choose it)`}`,
           ]
         : []),

@@ -20,7 +20,7 @@ import type { Logger } from '../logger.js';
 import { createHttpTimestamper } from '../node/tsa/http-timestamper.js';
 import { createHttpAxisGateway } from '../node/axis-client/http-axis-gateway.js';
 import { createVdxpAxisGateway } from '../node/axis-client/vdxp-axis-gateway.js';
-import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy, type NodeDeps } from '../node/deps.js';
+import { DEFAULT_DISPATCH_POLICY, DEFAULT_RECEIVE_POLICY, type DispatchPolicy, type NodeDeps, type ReceivePolicy } from '../node/deps.js';
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
 import { seedDevelopmentNode } from '../node/provision.js';
 import { startNodeWorkers, type NodeWorkers } from '../node/workers.js';
@@ -71,6 +71,8 @@ export interface ComposeNodeOptions {
   readonly dispatch?: Partial<DispatchPolicy>;
   /** How often the dispatcher looks for due messages. Default 1000 ms. */
   readonly dispatchIntervalMs?: number;
+  /** Inbox retry policy for transient failures (DEFAULT_RECEIVE_POLICY). */
+  readonly receive?: Partial<ReceivePolicy>;
   /** Poll lease length. Default 60 s. */
   readonly pollLeaseMs?: number;
   /** RFC 3161 TSA for seals and package signatures; defaults to config.tsaUrl (unset: no timestamps). */
@@ -155,6 +157,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     allowSha1: config.allowSha1,
     dispatch: { ...DEFAULT_DISPATCH_POLICY, leaseMs: config.leaseMs, ...options.dispatch },
     pollLeaseMs: options.pollLeaseMs ?? config.leaseMs,
+    receive: { ...DEFAULT_RECEIVE_POLICY, ...options.receive },
     requestLeaseMs: config.leaseMs,
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     logger: logger.child({ role: 'node' }),

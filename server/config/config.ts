@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   LIENTHONG_NODE_TOKEN_SECRET_FILE: z.string().min(1).optional(),
   LIENTHONG_AXIS_TOKEN_KEY_FILE: z.string().min(1).optional(),
   LIENTHONG_AXIS_TOKEN_PUBLIC_KEYS: list,
+  LIENTHONG_AXIS_OPERATOR_SECRET: z.string().min(24, 'must be at least 24 characters').optional(),
   LIENTHONG_KEY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LIENTHONG_KEY_ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
   LIENTHONG_KEYS_DIR: z.string().min(1).optional(),
@@ -121,6 +122,8 @@ export interface Config {
     readonly nodeTokenSecretFile?: string;
     readonly axisTokenKeyFile?: string;
     readonly axisTokenPublicKeyFiles: readonly string[];
+    /** The axis operator's secret (national report); unset in development: generated into dataDir/secrets. */
+    readonly axisOperatorSecret?: string;
     readonly keyEncryptionKey?: string;
     readonly keyEncryptionKeyFile?: string;
     /** Agencies' PKCS#12 files (`<code>.seal.p12`) and their passwords and axis secrets. */
@@ -186,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.LIENTHONG_NODE_TOKEN_SECRET_FILE ? { nodeTokenSecretFile: e.LIENTHONG_NODE_TOKEN_SECRET_FILE } : {}),
       ...(e.LIENTHONG_AXIS_TOKEN_KEY_FILE ? { axisTokenKeyFile: e.LIENTHONG_AXIS_TOKEN_KEY_FILE } : {}),
       axisTokenPublicKeyFiles: e.LIENTHONG_AXIS_TOKEN_PUBLIC_KEYS,
+      ...(e.LIENTHONG_AXIS_OPERATOR_SECRET ? { axisOperatorSecret: e.LIENTHONG_AXIS_OPERATOR_SECRET } : {}),
       ...(e.LIENTHONG_KEY_ENCRYPTION_KEY ? { keyEncryptionKey: e.LIENTHONG_KEY_ENCRYPTION_KEY } : {}),
       ...(e.LIENTHONG_KEY_ENCRYPTION_KEY_FILE ? { keyEncryptionKeyFile: e.LIENTHONG_KEY_ENCRYPTION_KEY_FILE } : {}),
       ...(e.LIENTHONG_KEYS_DIR ? { keysDir: e.LIENTHONG_KEYS_DIR } : {}),

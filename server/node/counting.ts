@@ -81,6 +81,8 @@ function timingContributions(doc: NodeDocument): Contribution[] {
  * outgoing document whose recall was agreed, the move out of the outgoing ratios into `recalled`.
  */
 export function contributionsOf(doc: NodeDocument): readonly Contribution[] {
+  // A revoke package is a request about an earlier document, not a document: it is never counted (applied or refused).
+  if (doc.box === 'inbox' && doc.metadata.bussinessDocType === 1) return [];
   if (doc.box === 'inbox') return [{ key: `${doc.id}:received`, by: inboundCounts(doc) }];
   const sent = outgoingCounts(doc);
   const out: Contribution[] = [{ key: `${doc.id}:sent`, by: sent }];

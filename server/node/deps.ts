@@ -21,6 +21,19 @@ export interface DispatchPolicy {
 
 export const DEFAULT_DISPATCH_POLICY: DispatchPolicy = Object.freeze({ baseDelayMs: 1000, maxDelayMs: 5 * 60_000, maxAttempts: 12, leaseMs: 60_000 });
 
+/**
+ * Retry policy of the inbox for deliveries that failed in a way a later attempt may repair (anything but a
+ * refusal, which is answered at once): backoff between attempts, counted by the axis's download count; after
+ * `maxAttempts` the delivery is parked, answered `fail` with the reason, visible at the axis.
+ */
+export interface ReceivePolicy {
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly maxAttempts: number;
+}
+
+export const DEFAULT_RECEIVE_POLICY: ReceivePolicy = Object.freeze({ baseDelayMs: 30_000, maxDelayMs: 30 * 60_000, maxAttempts: 8 });
+
 /** Where verification starts from: the trusted roots and the revocation data the node knows. */
 export interface TrustConfig {
   readonly trustAnchors: readonly Uint8Array[];
@@ -66,6 +79,7 @@ export interface NodeDeps {
   readonly allowSha1: boolean;
   readonly dispatch: DispatchPolicy;
   readonly pollLeaseMs: number;
+  readonly receive: ReceivePolicy;
   /** An unfinished request with an Idempotency-Key may be taken over by a retry after this long. */
   readonly requestLeaseMs: number;
   /** Identifies this process in leases. */

@@ -2,6 +2,7 @@ import { hasSignatureTimestamp, timestampSignature } from '../../crypto/index.js
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { NodeDocument, OutgoingMessage } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
+import { completeSeal } from './complete-seal.js';
 import { mutateDocument } from './mutate.js';
 import { settleAll } from './settle-all.js';
 import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
@@ -56,7 +57,9 @@ async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ 
     const m = doc.outgoing.find((x) => x.state !== 'sent');
     if (!m || m.state === 'failed' || m.nextAttemptAt.getTime() > deps.now().getTime()) return { sent, holding: holding(), doc };
     try {
-      const { packageBytes, signature } = await packageOf(deps, m);
+      let message = m;
+      if (m.kind === 'edoc' && !m.packageBlobId && doc.sealing) ({ doc, message } = await completeSeal(deps, doc, m.id));
+      const { packageBytes, signature } = await packageOf(deps, message);
       const r = await deps.axis.send(doc.agencyCode, { type: m.kind, packageBytes, signature });
       const at = deps.now();
       doc = await mutateDocument(deps, doc.id, (d) => releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 }))), undefined, doc);
@@ -87,8 +90,11 @@ export const DISPATCH_LANES = 4;
 /**
  * One pass of the outbox dispatcher: `lanes` loops each lease a due document (a lease with expiry, so several
  * node processes share the work and a crashed one's documents are taken over), send its due messages and
- * release it, until none is due or `max` documents were taken. Messages of one document keep their order;
- * different documents go out side by side. Returns the number of messages sent.
+ * release it, until none is due or `max` documents were taken. Each claim takes the most urgent due document
+ * (`dispatchPriority`: an agency's own documents, then answers to documents received, then automatic
+ * refusals), so a flood of refused packages never delays a document or a clerk's status by more than the one
+ * send a lane is busy with. Messages of one document keep their order; different documents go out side by
+ * side. Returns the number of messages sent.
  */
 export async function dispatchOutboxOnce(deps: NodeDeps, max = 100, lanes = DISPATCH_LANES): Promise<number> {
   let sent = 0;

@@ -1,6 +1,7 @@
 import type { PdfReport, SignatureReport } from '../../crypto/index.js';
 import type { EdxmlWarning } from '../domain/edxml/index.js';
 import type { SignatureFinding } from '../domain/ports/node/index.js';
+import type { SignerBinding } from './receive/signer-roles.js';
 
 const checksOf = (checks: readonly { name: string; passed: boolean; detail?: string }[]) =>
   checks.map((c) => ({ name: c.name, passed: c.passed, ...(c.detail ? { detail: c.detail } : {}) }));
@@ -14,16 +15,19 @@ export function packageFinding(r: SignatureReport, boundToSender: boolean | unde
     ...(r.signer ? { signer: r.signer.subject, signerSha256: r.signer.sha256 } : {}),
     ...(boundToSender !== undefined ? { boundToSender } : {}),
     ...(r.claimedSigningTime ? { signingTime: r.claimedSigningTime } : {}),
+    validationTime: r.validationTime,
+    poe: r.poe,
     ...(r.reason ? { explanation: r.reason } : {}),
     checks: checksOf(r.checks),
   };
 }
 
-/** One finding per PDF signature (in file order); `bound(cms)` tells whether a signature's signer is bound to the sender. */
-export function pdfFindings(r: PdfReport, bound: (cms: SignatureReport) => boolean | undefined): SignatureFinding[] {
-  return r.signatures.map((s) => {
+/** One finding per PDF signature (in file order), with who made it when the registry was asked (`bindings[i]`). */
+export function pdfFindings(r: PdfReport, bindings?: readonly SignerBinding[]): SignatureFinding[] {
+  return r.signatures.map((s, i) => {
     const signer = s.cms?.signer;
-    const b = signer && s.cms ? bound(s.cms) : undefined;
+    const binding = bindings?.[i];
+    const b = binding?.boundToSender;
     return {
       kind: 'pdf' as const,
       fieldName: s.fieldName,
@@ -31,7 +35,10 @@ export function pdfFindings(r: PdfReport, bound: (cms: SignatureReport) => boole
       ...(s.subIndication ? { subIndication: s.subIndication } : {}),
       ...(signer ? { signer: signer.subject, signerSha256: signer.sha256 } : {}),
       ...(b !== undefined ? { boundToSender: b } : {}),
+      ...(binding ? { role: binding.role, ...(binding.holder ? { boundTo: binding.holder } : {}) } : {}),
       ...(s.signingTime ? { signingTime: s.signingTime } : {}),
+      ...(s.level ? { level: s.level } : {}),
+      ...(s.cms ? { validationTime: s.cms.validationTime, poe: s.cms.poe } : {}),
       ...(s.explanation ? { explanation: s.explanation } : {}),
       checks: [
         ...checksOf(s.checks),

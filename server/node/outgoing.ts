@@ -1,7 +1,7 @@
 import type { AgencyCode } from '../domain/agency/index.js';
 import { buildStatusPackage, formatDocumentCode, formatEdxmlTimestamp, parseDocumentId, signPackage, signPackageXml } from '../domain/edxml/index.js';
 import { DomainError } from '../domain/errors.js';
-import type { NodeDocument, OutgoingMessage } from '../domain/ports/node/index.js';
+import { DISPATCH_PRIORITY, type DispatchPriority, type NodeDocument, type OutgoingMessage } from '../domain/ports/node/index.js';
 import type { StatusCode } from '../domain/status/index.js';
 import type { NodeDeps } from './deps.js';
 
@@ -9,6 +9,12 @@ import type { NodeDeps } from './deps.js';
 export function dispatchDueOf(outgoing: readonly OutgoingMessage[]): Date | null {
   const next = outgoing.find((m) => m.state !== 'sent');
   return next && next.state === 'pending' ? next.nextAttemptAt : null;
+}
+
+/** The dispatcher's order for a document's traffic (DISPATCH_PRIORITY): its box and, for the inbox, its verdict. */
+export function dispatchPriorityOf(doc: Pick<NodeDocument, 'box' | 'verification'>): DispatchPriority {
+  if (doc.box === 'outbox') return DISPATCH_PRIORITY.send;
+  return doc.verification.verdict === 'refused' ? DISPATCH_PRIORITY.refusal : DISPATCH_PRIORITY.answer;
 }
 
 /** Exponential backoff with equal jitter: half the exponential step fixed, half random (AWS architecture blog). */

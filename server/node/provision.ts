@@ -11,6 +11,8 @@ export interface ProvisionUser {
   readonly fullName: string;
   readonly roles: readonly UserRole[];
   readonly password: string;
+  /** Its scrypt hash when the caller made it already (the demo users share one: one hash instead of one per user). */
+  readonly passwordHash?: string;
   /** A person key (leaders): PKCS#12 and its password. */
   readonly person?: { readonly pkcs12: Uint8Array; readonly password: string };
 }
@@ -35,13 +37,13 @@ export async function provisionHostedAgency(deps: Pick<NodeDeps, 'agencies' | 'k
     let user = await deps.users.findByUsername(input.code, u.username);
     if (!user) {
       try {
-        user = await deps.users.create({ id: deps.newId(), agencyCode: input.code, username: u.username, fullName: u.fullName, roles: u.roles, passwordHash: await hashSecret(u.password), createdAt: deps.now() });
+        user = await deps.users.create({ id: deps.newId(), agencyCode: input.code, username: u.username, fullName: u.fullName, roles: u.roles, passwordHash: u.passwordHash ?? (await hashSecret(u.password)), createdAt: deps.now() });
       } catch (e) {
         if (!isDomainError(e, 'ERR_DUPLICATE_KEY')) throw e;
         user = await deps.users.findByUsername(input.code, u.username);
       }
     } else if (input.resetPasswords) {
-      await deps.users.setPasswordHash(user.id, await hashSecret(u.password));
+      await deps.users.setPasswordHash(user.id, u.passwordHash ?? (await hashSecret(u.password)));
     }
     if (user && u.person) await deps.keys.putPkcs12({ agencyCode: input.code, kind: 'person', userId: user.id }, u.person.pkcs12, u.person.password);
   }
@@ -54,7 +56,7 @@ export function devIdentityToPkcs12(dev: DevIdentity, friendlyName: string): { p
 }
 
 /** Bumped when what `seedDevelopmentNode` writes for an agency changes, so every node seeds again once. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2; // 2: the admin and auditor demo users
 
 /**
  * What a development agency was seeded with: its seal and person certificates, its axis secret and the demo
@@ -67,11 +69,12 @@ function seedFingerprint(a: { readonly code: AgencyCode; readonly seal: DevIdent
 }
 
 /**
- * Hosts development agencies with the demo users of issue 5 §3: a clerk `vanthu` and a leader `lanhdao`
- * (who holds the agency's development person key) per agency, both with `demoPassword`.
+ * Hosts development agencies with the demo users of issue 5 §3 — a clerk `vanthu` and a leader `lanhdao` (who
+ * holds the agency's development person key) — and an admin `quantri` and an auditor `kiemtoan` (issues 12, 13)
+ * per agency, all with `demoPassword` (hashed once for all of them).
  *
  * A restart with the same PKI, secrets and demo password skips an agency whose seed is recorded and whose
- * users still exist: re-wrapping two PKCS#12 files and hashing two passwords per agency made every restart
+ * users still exist: re-wrapping two PKCS#12 files and hashing passwords per agency made every restart
  * of the development service cost tens of seconds on a busy 2-core machine. Anything changed seeds again.
  */
 export async function seedDevelopmentNode(
@@ -81,10 +84,13 @@ export async function seedDevelopmentNode(
     readonly demoPassword: string;
   },
 ): Promise<void> {
+  let passwordHash: string | undefined; // hashed once, and only when an agency is seeded
+  const password = input.demoPassword;
   for (const a of input.agencies) {
     const marker = `dev-seed:${a.code}`;
     const fingerprint = seedFingerprint(a, input.demoPassword);
     if ((await deps.keys.getSecret(marker)) === fingerprint && (await seededUsersExist(deps, a.code))) continue;
+    passwordHash ??= await hashSecret(password);
     await provisionHostedAgency(deps, {
       code: a.code,
       name: a.name,
@@ -92,15 +98,19 @@ export async function seedDevelopmentNode(
       axisSecret: a.axisSecret,
       resetPasswords: true,
       users: [
-        { username: 'vanthu', fullName: `Văn thư (DEV) ${a.code}`, roles: ['clerk'], password: input.demoPassword },
-        { username: 'lanhdao', fullName: `Lãnh đạo (DEV) ${a.code}`, roles: ['leader'], password: input.demoPassword, person: devIdentityToPkcs12(a.person, `person ${a.code}`) },
+        { username: 'vanthu', fullName: `Văn thư (DEV) ${a.code}`, roles: ['clerk'], password, passwordHash },
+        { username: 'lanhdao', fullName: `Lãnh đạo (DEV) ${a.code}`, roles: ['leader'], password, passwordHash, person: devIdentityToPkcs12(a.person, `person ${a.code}`) },
+        { username: 'quantri', fullName: `Quản trị (DEV) ${a.code}`, roles: ['admin'], password, passwordHash },
+        { username: 'kiemtoan', fullName: `Kiểm toán (DEV) ${a.code}`, roles: ['auditor'], password, passwordHash },
       ],
     });
     await deps.keys.putSecret(marker, fingerprint); // last: a seed interrupted before this runs again
   }
 }
 
+const DEMO_USERNAMES = ['vanthu', 'lanhdao', 'quantri', 'kiemtoan'] as const;
+
 async function seededUsersExist(deps: Pick<NodeDeps, 'users'>, code: AgencyCode): Promise<boolean> {
-  for (const username of ['vanthu', 'lanhdao']) if (!(await deps.users.findByUsername(code, username))) return false;
+  for (const username of DEMO_USERNAMES) if (!(await deps.users.findByUsername(code, username))) return false;
   return true;
 }

@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
-import { signPdf, type PdfReport } from '../../crypto/index.js';
+import type { PdfReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
-import { buildEdocPackage, formatDocumentId, formatEdxmlTimestamp, signPackage, signPackageXml, type EdocPackage } from '../domain/edxml/index.js';
+import { formatDocumentId } from '../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
-import type { DocumentMetadata, NodeDocument, OutgoingMessage, Verification } from '../domain/ports/node/index.js';
+import { DISPATCH_PRIORITY, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type Verification } from '../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
 import { agencyNameOf } from './agency-names.js';
 import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
+import { bindSigners, type SignerBinding } from './receive/signer-roles.js';
+import { documentSignatureLevel, firstForeignSignature, type SignatureLevel } from '../domain/signatures/index.js';
 import { parseDocumentMetadata } from './metadata.js';
-import { dispatchDueOf, sealIdentityOf } from './outgoing.js';
+import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
+import { sealAndPackage, type SealedPackage, type SealInput } from './seal-package.js';
 import { ACTING_ROLES, requireRole } from './principal.js';
 
 export interface SendDocumentInput {
@@ -78,37 +81,6 @@ async function recipientNames(deps: NodeDeps, self: AgencyCode, to: readonly Age
   return names;
 }
 
-function edocPackageOf(input: { self: AgencyCode; selfName: string; to: readonly AgencyCode[]; names: Map<AgencyCode, string>; metadata: DocumentMetadata; documentId: string; pdf: Uint8Array; fileName: string; now: Date }): EdocPackage {
-  const m = input.metadata;
-  return {
-    MessageHeader: {
-      From: { OrganId: input.self, OrganName: input.selfName },
-      To: input.to.map((code) => ({ OrganId: code, OrganName: input.names.get(code) ?? code })),
-      DocumentId: input.documentId,
-      Code: { CodeNumber: m.codeNumber, CodeNotation: m.codeNotation },
-      PromulgationInfo: { Place: m.promulgationPlace, PromulgationDate: ymd(m.promulgationDate) },
-      DocumentType: { Type: m.documentType.type, TypeName: m.documentType.typeName, ...(m.documentType.typeDetail !== undefined ? { TypeDetail: m.documentType.typeDetail } : {}) },
-      Subject: m.subject,
-      SignerInfo: { FullName: m.signer.fullName, ...(m.signer.competence ? { Competence: m.signer.competence } : {}), ...(m.signer.position ? { Position: m.signer.position } : {}) },
-      ...(m.dueDate ? { DueDate: ymd(m.dueDate) } : {}),
-      ToPlaces: m.toPlaces,
-      OtherInfo: { Priority: m.priority },
-      ResponseFor: m.responseFor.map((r) => ({ OrganId: r.organId as AgencyCode, Code: r.code, PromulgationDate: ymd(r.promulgationDate), DocumentId: r.documentId })),
-      ...(m.steeringType !== undefined ? { SteeringType: m.steeringType } : {}),
-    },
-    TraceHeaderList: {
-      TraceHeader: [{ OrganId: input.self, Timestamp: formatEdxmlTimestamp(input.now) }],
-      Bussiness: {
-        BussinessDocType: m.bussinessDocType,
-        ...(m.bussinessReason ? { BussinessDocReason: m.bussinessReason } : {}),
-        ...(m.targetDocumentId ? { DocumentId: m.targetDocumentId } : {}),
-        Paper: m.paper ? 1 : 0,
-      },
-    },
-    Attachments: [{ ContentId: 'cid:document-1', AttachmentName: input.fileName, ContentType: 'application/pdf', Description: m.subject, Content: input.pdf, Zipped: false }],
-  };
-}
-
 /**
  * A clerk (or leader) sends a document (issue 5 §1): validates the metadata, checks the person signature
  * already on the PDF (or applies the leader's, Decree 30/2020 Art. 32 order: person first), adds the agency
@@ -173,6 +145,7 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   const names = await recipientNames(deps, self, to);
   const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), limits: deps.pdfLimits };
   let pdf = input.file.bytes;
+  let personReport: PdfReport | undefined;
   if (personSignature === 'apply') {
     const user = await deps.users.findById(principal.userId);
     const person = await deps.keys.getIdentity({ agencyCode: self, kind: 'person', userId: principal.userId });
@@ -187,36 +160,36 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
       appearance: { name: metadata.signer.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(metadata.signer.position ? { position: metadata.signer.position } : {}), ...(deps.font ? { font: deps.font } : {}) },
     })).pdf;
   } else if (personSignature === 'present') {
-    requireValidSignatures(await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'present');
+    personReport = await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
+    requireValidSignatures(personReport, 'present');
   }
-  const seal = await sealIdentityOf(deps, self);
-  if (personSignature !== 'none') {
-    // A B-T seal asks the TSA over HTTP from this thread (a timestamper cannot cross into a worker); else the PDF pool signs.
-    const sealOptions = { identity: seal, role: 'seal' as const, signingTime: deps.now(), reason: 'Ký số của cơ quan, tổ chức', appearance: { name: hosted.name, ...(deps.font ? { font: deps.font } : {}) } };
-    pdf = (deps.timestamper ? await signPdf(pdf, { ...sealOptions, timestamp: deps.timestamper }) : await deps.pdf.signPdf(pdf, sealOptions)).pdf;
+  const sealInput: SealInput = { self, selfName: hosted.name, to, names, metadata, documentId, pdf, fileName: input.file.name, personSignature };
+  let sealed: SealedPackage | undefined;
+  let waiting: { error: DomainError } | undefined;
+  try {
+    sealed = await sealAndPackage(deps, sealInput);
+  } catch (e) {
+    // The TSA is down: the document is kept as given and queued; the dispatcher seals it with its timestamp
+    // (B-T, never without) and sends it when the TSA answers, with the outbox's backoff (issue 10 §2).
+    if (!isDomainError(e, 'ERR_TSA_UNAVAILABLE') || personSignature === 'none') throw e;
+    waiting = { error: e };
   }
-  const finalReport = await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
-  const findings = pdfFindings(finalReport, () => undefined);
-  if (personSignature !== 'none' && (finalReport.indication !== 'TOTAL_PASSED' || finalReport.signatures.length < 2)) {
-    throw new DomainError('ERR_SIGNATURE_INVALID', 'the sealed PDF does not validate (check the agency key and trust configuration)', { details: { reason: 'SEALED_PDF_INVALID', indication: finalReport.indication } });
-  }
-  const verification: Verification = {
-    verdict: 'accepted',
-    signatureLevel: personSignature === 'none' ? 'unsigned' : 'signed',
-    findings,
-    verifiedAt: deps.now(),
-  };
-
   const now = deps.now();
-  // The enveloped XML signature is what a real axis carries; the detached CMS over the signed bytes is for lienthong nodes.
-  const packageBytes = await signPackageXml(buildEdocPackage(edocPackageOf({ self, selfName: hosted.name, to, names, metadata, documentId, pdf, fileName: input.file.name, now })), seal);
-  const signature = await signPackage(packageBytes, seal, now);
+  const stored = sealed?.pdf ?? pdf;
   const [fileBlobId, packageBlobId, signatureBlobId] = await Promise.all([
-    deps.blobs.put(pdf, { contentType: 'application/pdf', filename: input.file.name, owner: self }),
-    deps.blobs.put(packageBytes, { contentType: 'application/xml', filename: `${id}.edxml`, owner: self }),
-    deps.blobs.put(signature, { contentType: 'application/pkcs7-signature', filename: `${id}.p7s`, owner: self }),
+    deps.blobs.put(stored, { contentType: 'application/pdf', filename: input.file.name, owner: self }),
+    sealed ? deps.blobs.put(sealed.packageBytes, { contentType: 'application/xml', filename: `${id}.edxml`, owner: self }) : undefined,
+    sealed ? deps.blobs.put(sealed.signature, { contentType: 'application/pkcs7-signature', filename: `${id}.p7s`, owner: self }) : undefined,
   ]);
-  const message: OutgoingMessage = { id: 'edoc', kind: 'edoc', packageBlobId, signatureBlobId, state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now };
+  const verification: Verification = sealed?.verification ?? {
+    verdict: 'accepted',
+    signatureLevel: 'signed',
+    findings: pdfFindings(personReport ?? (await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now }))),
+    verifiedAt: now,
+  };
+  const message: OutgoingMessage = waiting
+    ? { id: 'edoc', kind: 'edoc', state: 'pending', attempts: 1, lastError: `${waiting.error.code}: ${waiting.error.message}`, nextAttemptAt: new Date(now.getTime() + backoffDelayMs(1, deps.dispatch, deps.random())), createdAt: now }
+    : { id: 'edoc', kind: 'edoc', packageBlobId: packageBlobId!, signatureBlobId: signatureBlobId!, state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now };
   const doc: NodeDocument = {
     id,
     agencyCode: self,
@@ -227,14 +200,15 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
     fromName: hosted.name,
     to,
     metadata,
-    file: { blobId: fileBlobId, name: input.file.name, size: pdf.length, sha256: sha256Hex(pdf) },
-    packageBlobId,
-    signatureBlobId,
+    file: { blobId: fileBlobId, name: input.file.name, size: stored.length, sha256: sha256Hex(stored) },
+    ...(packageBlobId && signatureBlobId ? { packageBlobId, signatureBlobId } : {}),
     verification,
+    ...(waiting && personSignature !== 'none' ? { sealing: { state: 'awaiting-timestamp' as const, since: now, personSignature } } : {}),
     recipients: to.map((code) => ({ code, name: names.get(code) ?? code, state: INITIAL_DOCUMENT_STATE, timeline: [] })),
     recalled: false,
     outgoing: [message],
     dispatchDue: dispatchDueOf([message]),
+    dispatchPriority: DISPATCH_PRIORITY.send,
     dispatchLease: null,
     appliedDeliveries: [],
     countPending: true,
@@ -246,7 +220,7 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   };
   const outcome = await deps.documents.insert(doc);
   if (outcome === 'duplicate') {
-    await Promise.all([deps.blobs.delete(fileBlobId), deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]);
+    await Promise.all([deps.blobs.delete(fileBlobId), packageBlobId ? deps.blobs.delete(packageBlobId) : undefined, signatureBlobId ? deps.blobs.delete(signatureBlobId) : undefined]);
     const raced = await deps.documents.findById(id);
     if (!raced) {
       throw new DomainError('ERR_CONFLICT', `the number ${metadata.codeNumber}/${metadata.codeNotation} of ${metadata.promulgationDate} was already sent by this agency`, { details: { reason: 'DOCUMENT_ID_TAKEN', documentId } });

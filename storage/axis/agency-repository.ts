@@ -17,6 +17,8 @@ function toCertificate(c: Raw): BoundCertificate {
     subject: String(c.subject),
     issuer: String(c.issuer),
     serialNumber: String(c.serialNumber),
+    // bindings made before roles existed were all seals
+    role: c.role === 'person' ? 'person' : 'seal',
     notBefore: new Date(c.notBefore),
     notAfter: new Date(c.notAfter),
     status: c.status === 'revoked' ? 'revoked' : 'active',

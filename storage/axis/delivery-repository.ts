@@ -87,5 +87,24 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
         return translateMongoError(e);
       }
     },
+    async listSubmittedBetween(query): Promise<readonly DeliveryRecord[]> {
+      try {
+        const items = await Delivery.find({ type: query.type, submittedAt: { $gte: query.from, $lt: query.to } })
+          .sort({ submittedAt: 1, recipient: 1, docId: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>();
+        return items.map(toRecord);
+      } catch (e) {
+        return translateMongoError(e);
+      }
+    },
+
+    async listStatusesAbout(documentIds: readonly string[], codes: readonly StatusCode[]): Promise<readonly DeliveryRecord[]> {
+      if (documentIds.length === 0 || codes.length === 0) return [];
+      try {
+        const items = await Delivery.find({ documentId: { $in: [...documentIds] }, type: 'status', statusCode: { $in: [...codes] } }).sort({ submittedAt: 1, docId: 1 }).lean<Raw[]>();
+        return items.map(toRecord);
+      } catch (e) {
+        return translateMongoError(e);
+      }
+    },
   };
 }

@@ -12,6 +12,7 @@ const certificateSchema = new mongoose.Schema(
     subject: { type: String, required: true },
     issuer: { type: String, required: true },
     serialNumber: { type: String, required: true },
+    role: { type: String, enum: ['seal', 'person'], default: 'seal' },
     notBefore: { type: Date, required: true },
     notAfter: { type: Date, required: true },
     status: { type: String, enum: ['active', 'revoked'], required: true },
@@ -84,6 +85,9 @@ const deliverySchema = new mongoose.Schema(
 );
 deliverySchema.index({ recipient: 1, docId: 1 }, { unique: true });
 deliverySchema.index({ recipient: 1, state: 1, type: 1, submittedAt: 1 });
+// The axis operator's monthly report: a month's deliveries of a kind, then the statuses about their documents.
+deliverySchema.index({ type: 1, submittedAt: 1 });
+deliverySchema.index({ documentId: 1, type: 1 });
 
 const traceSchema = new mongoose.Schema(
   {

@@ -145,7 +145,7 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
     },
     async claimDue(now: Date, owner: string, leaseMs: number): Promise<NodeDocument | null> {
       const free = { dispatchDue: { $lte: now }, $or: [{ dispatchLease: null }, { 'dispatchLease.until': { $lte: now } }] };
-      const candidates = await c().find(free, { projection: { _id: 1, version: 1 } }).sort({ dispatchDue: 1 }).limit(10).toArray().catch((e) => translateMongoError(e));
+      const candidates = await c().find(free, { projection: { _id: 1, version: 1 } }).sort({ dispatchPriority: 1, dispatchDue: 1 }).limit(10).toArray().catch((e) => translateMongoError(e));
       for (const { _id, version } of candidates) {
         // A candidate another writer is moving on is skipped (no wait): the next one may be free.
         const d = await withClaim(

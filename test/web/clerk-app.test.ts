@@ -74,7 +74,23 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.getByText('Dịch vụ tạm thời không truy cập được. Vui lòng thử lại sau.').waitFor(WAIT);
     await page.unroute('**/api/v1/auth/login');
+
     h27Page = page;
+  });
+
+  it('when an account is locked out after repeated failures, then the login form says so with the wait', async () => {
+    const page = h27Page;
+    // Locked out: H49/vanthu fails ten times (5 free, then 1, 2, 4, 8, 16 s); the form's attempt gets the node's
+    // 429 and says the account is locked, with the wait the node gave.
+    const attempt = () => fetch(`${ex.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode: H49, username: 'vanthu', password: 'wrong-password' }) });
+    await Promise.all(Array.from({ length: 10 }, attempt));
+    await page.getByLabel('Mã định danh cơ quan').fill(H49);
+    const answer = page.waitForResponse('**/api/v1/auth/login');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    expect((await answer).status()).to.equal(429);
+    await page.getByText('Tài khoản tạm bị khóa do đăng nhập sai nhiều lần.', { exact: false }).waitFor(WAIT);
+    expect(await page.getByTestId('login-error').textContent()).to.match(/Có thể thử lại sau \d+ giây\./);
+    await screenshot(page, '02b-login-locked');
   });
 
   it('when a clerk logs in with the keyboard only, then the inbox opens at the page that was asked for', async () => {
@@ -103,6 +119,7 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
   });
 
   let subject = '';
+  let promulgationDate = '';
   let g22Doc: Page;
   it('when a leader of G22 sends a PDF to H27 through the form, then H27 sees it with "Chữ ký hợp lệ", accepts it (03), and G22 sees 03 without reloading', async () => {
     const page = await g22.newPage();
@@ -132,6 +149,8 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     // A rule of the API, checked in the form first: the notation is upper case.
     await page.getByLabel('Ký hiệu').fill('vpcp-kstt');
     await page.getByLabel('Chức vụ').fill('Thứ trưởng');
+    await page.getByLabel('Số bản phát hành').fill('3');
+    promulgationDate = await page.getByLabel('Ngày ban hành').inputValue();
     await page.getByRole('button', { name: 'Gửi văn bản' }).click();
     await page.locator('#codeNotation-error').waitFor(WAIT);
     expect(await page.locator('#codeNotation').getAttribute('aria-invalid')).to.equal('true');
@@ -160,6 +179,7 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await inbox.getByRole('heading', { name: /Báo cáo kiểm tra chữ ký/ }).waitFor(WAIT);
     await inbox.locator('[data-testid="pdf-pages"][data-state="done"] canvas').first().waitFor(WAIT);
     expect(await inbox.getByTestId('signed-by').textContent()).to.include('000.00.00.G22');
+    expect(await inbox.getByTestId('copies').textContent(), 'copies travel in edXML PromulgationAmount').to.equal('3');
     await screenshot(inbox, '06-document-inbox');
     await inbox.locator('button[data-status-action="03"]').click();
     await inbox.locator(`[data-testid="timeline-${H27}"] li[data-code="03"]`).waitFor(WAIT);
@@ -186,10 +206,49 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
   it('when the monthly report is opened, then it shows the figures, a chart and the download buttons', async () => {
     const page = g22Doc;
     await page.getByRole('link', { name: 'Báo cáo tháng' }).click();
-    await page.locator('table.figures').waitFor(WAIT);
-    await page.locator('svg[role="img"]').waitFor(WAIT);
+    await page.locator('table.figures').first().waitFor(WAIT);
+    await page.locator('svg[role="img"]').first().waitFor(WAIT);
+    // The leader sees its own agency: one row, with the document it sent (counted in its promulgation month).
+    await page.getByLabel('Tháng', { exact: true }).fill(promulgationDate.slice(0, 7));
+    const row = page.locator(`[data-testid="report-rows"] tr[data-code="${G22}"]`);
+    await row.waitFor(WAIT);
+    expect(Number(await row.locator('td').first().textContent())).to.be.at.least(1);
+    await page.getByTestId('trend-chart').locator('polyline').first().waitFor({ state: 'attached', ...WAIT });
     expect(await page.locator('button[data-format]').count()).to.equal(3);
     await screenshot(page, '09-report');
+  });
+
+  it('when an admin opens the admin screen, then it lists the users, adds one with a one-time password, resets it, disables it, and shows the bound certificates', async () => {
+    const page = await g22.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await loginWithForm(page, G22, 'quantri');
+    await page.getByRole('link', { name: 'Quản trị' }).click();
+    await page.getByRole('heading', { name: 'Người dùng của cơ quan' }).waitFor(WAIT);
+    await page.locator('tr[data-username="lanhdao"]').waitFor(WAIT);
+    expect(await page.locator('tr[data-username]').count()).to.equal(4);
+    const cert = page.getByTestId('certificate');
+    await cert.first().waitFor(WAIT);
+    expect(await cert.first().getAttribute('data-status')).to.equal('active');
+    expect(await cert.locator('.fingerprint').first().textContent()).to.match(/^[0-9A-F]{4}( [0-9A-F]{4}){15}$/);
+
+    await page.getByLabel('Tên đăng nhập').fill('vanthu3');
+    await page.getByLabel('Họ và tên').fill('Trần Thị Ba');
+    await page.getByLabel('Lãnh đạo').check();
+    await page.getByRole('button', { name: 'Thêm người dùng' }).click();
+    const secret = page.getByTestId('one-time-password').locator('.secret');
+    await secret.waitFor(WAIT);
+    const password = (await secret.textContent())!;
+    const row = page.locator('tr[data-username="vanthu3"]');
+    await row.waitFor(WAIT);
+    expect(await row.textContent()).to.include('Văn thư, Lãnh đạo');
+    await screenshot(page, '12-admin');
+
+    await page.getByRole('button', { name: 'Đặt lại mật khẩu vanthu3' }).click();
+    await secret.filter({ hasNotText: password }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Khóa tài khoản vanthu3' }).click();
+    await row.locator('[data-state="disabled"]').waitFor(WAIT);
+    expect(await page.getByRole('button', { name: 'Khóa tài khoản quantri' }).count(), 'no disabling oneself').to.equal(0);
+    await page.close();
   });
 
   it('when the app is used on a 360 px phone in English, then nothing overflows sideways', async () => {

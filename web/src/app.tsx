@@ -8,6 +8,7 @@ import { DocumentScreen } from './screens/document';
 import { DocumentList } from './screens/document-list';
 import { LoginScreen } from './screens/login';
 import { ReportScreen } from './screens/report';
+import { AdminScreen } from './screens/admin';
 
 function useSession() {
   const [s, set] = useState(getSession());
@@ -55,6 +56,7 @@ export function App() {
     ['/outbox', t('navOutbox')],
     ...(hasRole(session, 'clerk', 'leader') ? ([['/compose', t('navCompose')]] as [string, string][]) : []),
     ['/report', t('navReport')],
+    ...(hasRole(session, 'admin') ? ([['/admin', t('navAdmin')]] as [string, string][]) : []),
   ];
   const docMatch = /^\/documents\/([^/]+)$/.exec(path);
   let screen;
@@ -62,6 +64,7 @@ export function App() {
   else if (path === '/outbox') screen = <DocumentList box="outbox" />;
   else if (path === '/compose') screen = <ComposeScreen session={session} />;
   else if (path === '/report') screen = <ReportScreen />;
+  else if (path === '/admin') screen = hasRole(session, 'admin') ? <AdminScreen session={session} /> : <h1 tabIndex={-1}>{t('errForbidden')}</h1>;
   else if (docMatch) screen = <DocumentScreen id={decodeURIComponent(docMatch[1]!)} session={session} />;
   else screen = <h1 tabIndex={-1}>{t('notFound')}</h1>;
 

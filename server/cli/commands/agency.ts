@@ -113,10 +113,11 @@ export function registerAgencyCommands(program: Command): void {
 
   agency
     .command('bind-cert <code> <certificateFile>')
-    .description('bind a certificate (PEM or DER) to the agency: packages signed with it are accepted from it')
-    .action(run(async (code: string, file: string) => {
-      const r = await withRegistry((deps, uc) => uc.bindCertificate(deps, { code, certificate: new Uint8Array(readFileSync(file)) }));
-      out(`${r.changed ? 'bound' : 'already bound'} ${r.certificate.sha256} to ${code}`);
+    .description('bind a certificate (PEM or DER) to the agency: a seal (default) signs its packages and documents; a person certificate is a leader\'s signature on documents')
+    .option('--role <role>', 'seal | person', 'seal')
+    .action(run(async (code: string, file: string, opts: { role: string }) => {
+      const r = await withRegistry((deps, uc) => uc.bindCertificate(deps, { code, certificate: new Uint8Array(readFileSync(file)), role: opts.role as 'seal' | 'person' }));
+      out(`${r.changed ? 'bound' : 'already bound'} ${r.certificate.sha256} to ${code} as ${r.certificate.role}`);
     }));
 
   agency

@@ -65,11 +65,11 @@ function parseRect(text: string): [number, number, number, number] {
 function printHuman(report: PdfReport): void {
   const out: string[] = [`${report.indication}${report.subIndication ? ` / ${report.subIndication}` : ''}`];
   if (report.explanation) out.push(`reason: ${report.explanation}`);
-  out.push(`revisions: ${report.revisions}, signatures: ${report.signatures.length}`);
+  out.push(`revisions: ${report.revisions}, signatures: ${report.signatures.length}${report.level ? `, level: ${report.level}` : ''}${report.dss ? `, DSS: ${report.dss.certificates} certificate(s), ${report.dss.crls} CRL(s), ${report.dss.ocspResponses} OCSP response(s)` : ''}`);
   for (const c of report.checks) if (!c.passed) out.push(`  FAIL ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);
   report.signatures.forEach((s, i) => {
     out.push(
-      `#${i + 1} ${s.fieldName}: ${s.indication}${s.subIndication ? ` / ${s.subIndication}` : ''}`,
+      `#${i + 1} ${s.fieldName}: ${s.indication}${s.subIndication ? ` / ${s.subIndication}` : ''}${s.level ? `  (PAdES ${s.level})` : ''}`,
       `   signer: ${s.cms?.signer?.subject ?? '?'}`,
       `   signing time (/M): ${s.signingTime ?? '-'}  revision: ${s.revision ?? '?'}  ${s.coversWholeDocument ? 'covers the whole document' : 'later revisions: ' + s.modifications.level}`,
     );

@@ -1,3 +1,3 @@
 export type { RegistryAgency } from './development.js';
 export { DEVELOPMENT_REGISTRY_NOTICE, childrenOf, developmentAgencies } from './development.js';
-export { boundAtValidationTime, type BindingEntry } from './binding.js';
+export { boundAtValidationTime, roleAtValidationTime, type BindingEntry, type BindingRole } from './binding.js';

@@ -4,5 +4,5 @@ export {
 } from './codes.js';
 export type { DocumentPhase, DocumentState, RecallState } from './transitions.js';
 export {
-  INITIAL_DOCUMENT_STATE, applyRevokePackage, isTerminalState, nextDocumentState, replayDocumentState,
+  INITIAL_DOCUMENT_STATE, applyRevokePackage, isTerminalState, nextDocumentState, observeReceiverStatus, replayDocumentState,
 } from './transitions.js';

@@ -77,6 +77,21 @@ export function nextDocumentState(current: DocumentState, statusCode: StatusCode
   return { phase: move.to, recall: current.recall };
 }
 
+/**
+ * The sender's copy of one recipient's state after a status from that recipient (the mirror of
+ * {@link nextDocumentState} on the other side). Same rules, with one difference: progress (03–06) is recorded
+ * while the sender's recall is pending. The receiver sent it before the recall reached it (a 03 crossing a 13
+ * on the axis); refusing it would leave the sender's view behind the receiver's for good. The recall stays
+ * pending, so both sides end in the same state, and the receiver's 15 or 16 settles it.
+ *
+ * @throws DomainError `ERR_STATUS_TRANSITION` as {@link nextDocumentState}.
+ */
+export function observeReceiverStatus(current: DocumentState, statusCode: StatusCode): DocumentState {
+  const crossed = current.recall === 'requested' && RECEIVER_MOVES[statusCode] !== undefined && statusCode !== '01' && statusCode !== '02';
+  if (!crossed) return nextDocumentState(current, statusCode, 'receiver');
+  return { phase: nextDocumentState({ phase: current.phase, recall: 'none' }, statusCode, 'receiver').phase, recall: 'requested' };
+}
+
 /** Applies a revoke package (`BussinessDocType` 1) as a recall (status 13 from the sender). */
 export function applyRevokePackage(current: DocumentState): DocumentState {
   return nextDocumentState(current, '13', 'sender');

@@ -42,7 +42,7 @@ const schemas = {
     additionalProperties: false,
     required: ['systemId', 'secret'],
     properties: {
-      systemId: { $ref: '#/components/schemas/AxisAgencyCode' },
+      systemId: { oneOf: [{ $ref: '#/components/schemas/AxisAgencyCode' }, { const: 'operator', description: 'the axis operator (not an agency): its token opens only the operator routes' }] },
       secret: { type: 'string', minLength: 1, maxLength: 512, writeOnly: true },
     },
   },
@@ -53,7 +53,47 @@ const schemas = {
       accessToken: { type: 'string' },
       tokenType: { const: 'Bearer' },
       expiresIn: { type: 'integer', description: 'seconds' },
-      agencyCode: { $ref: '#/components/schemas/AxisAgencyCode' },
+      agencyCode: { oneOf: [{ $ref: '#/components/schemas/AxisAgencyCode' }, { const: 'operator' }] },
+    },
+  },
+  AxisNationalFigures: {
+    type: 'object',
+    required: ['packagesSent', 'deliveriesSent', 'received', 'answered01', 'answered02', 'unanswered', 'share01', 'share02'],
+    properties: {
+      packagesSent: { type: 'integer', description: 'document packages submitted (one per package)' },
+      deliveriesSent: { type: 'integer', description: 'deliveries of those packages (package × recipient)' },
+      received: { type: 'integer', description: 'document deliveries addressed to the agency' },
+      answered01: { type: 'integer', description: 'deliveries sent that the receiver answered 01 (its verification passed)' },
+      answered02: { type: 'integer', description: 'deliveries sent that the receiver answered 02 (refused)' },
+      unanswered: { type: 'integer' },
+      share01: { type: ['number', 'null'], description: 'answered01 / (answered01 + answered02)' },
+      share02: { type: ['number', 'null'] },
+    },
+  },
+  AxisNationalReport: {
+    type: 'object',
+    required: ['month', 'from', 'to', 'totals', 'groups'],
+    properties: {
+      month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' },
+      from: { type: 'string', format: 'date-time' },
+      to: { type: 'string', format: 'date-time' },
+      totals: { $ref: '#/components/schemas/AxisNationalFigures' },
+      groups: {
+        type: 'array',
+        description: 'one per level-1 code (ministry, province) with traffic, with each agency of its tree',
+        items: {
+          allOf: [
+            { $ref: '#/components/schemas/AxisNationalFigures' },
+            {
+              type: 'object', required: ['code', 'name', 'agencies'],
+              properties: {
+                code: { $ref: '#/components/schemas/AxisAgencyCode' }, name: { type: 'string' },
+                agencies: { type: 'array', items: { allOf: [{ $ref: '#/components/schemas/AxisNationalFigures' }, { type: 'object', required: ['code', 'name'], properties: { code: { $ref: '#/components/schemas/AxisAgencyCode' }, name: { type: 'string' } } }] } },
+              },
+            },
+          ],
+        },
+      },
     },
   },
   AxisSendRequest: {
@@ -100,7 +140,9 @@ const schemas = {
       state: { $ref: '#/components/schemas/AxisDeliveryState' },
       submittedAt: { type: 'string', format: 'date-time' },
       acknowledgedAt: { type: 'string', format: 'date-time' },
-      downloads: { type: 'integer' },
+      downloads: { type: 'integer', description: 'How many times the recipient downloaded it (its receive attempts).' },
+      lastDownloadedAt: { type: 'string', format: 'date-time' },
+      ackReason: { type: 'string', description: 'Why the recipient answered `fail`, when it did.' },
     },
   },
   AxisDeliveryList: {
@@ -146,12 +188,13 @@ const schemas = {
   },
   AxisCertificate: {
     type: 'object',
-    required: ['sha256', 'subject', 'issuer', 'serialNumber', 'notBefore', 'notAfter', 'status', 'boundAt'],
+    required: ['sha256', 'subject', 'issuer', 'serialNumber', 'role', 'notBefore', 'notAfter', 'status', 'boundAt'],
     properties: {
       sha256: { type: 'string' },
       subject: { type: 'string' },
       issuer: { type: 'string' },
       serialNumber: { type: 'string' },
+      role: { enum: ['seal', 'person'], description: "seal: the agency's own signature (also signs its packages); person: a competent person's signing certificate (Decree 30/2020 Art. 5)" },
       notBefore: { type: 'string', format: 'date-time' },
       notAfter: { type: 'string', format: 'date-time' },
       status: { enum: ['active', 'revoked'] },
@@ -167,6 +210,28 @@ const schemas = {
       name: { type: 'string' },
       parentCode: { oneOf: [{ $ref: '#/components/schemas/AxisAgencyCode' }, { type: 'null' }] },
       certificates: { type: 'array', items: ref('AxisCertificate') },
+    },
+  },
+  AxisCertificateRequest: {
+    type: 'object',
+    required: ['certificate'],
+    additionalProperties: false,
+    properties: {
+      certificate: { type: 'string', description: 'PEM, or base64 DER, of one end-entity certificate' },
+      role: { enum: ['person'], default: 'person', description: 'agencies register person certificates only; seals are bound by the axis operator' },
+    },
+  },
+  AxisCertificateHolder: {
+    type: 'object',
+    required: ['code', 'name', 'sha256', 'role', 'status', 'boundAt'],
+    properties: {
+      code: { $ref: '#/components/schemas/AxisAgencyCode' },
+      name: { type: 'string' },
+      sha256: { type: 'string' },
+      role: { enum: ['seal', 'person'] },
+      status: { enum: ['active', 'revoked'] },
+      boundAt: { type: 'string', format: 'date-time' },
+      revokedAt: { type: 'string', format: 'date-time' },
     },
   },
   AxisAgencyDetail: {
@@ -350,6 +415,52 @@ export const axisOpenApi: OpenApiFragment = {
         security: secured,
         parameters: [codeParam],
         responses: { '200': { description: 'the agency', content: json(ref('AxisAgencyDetail')) }, '400': problem, '401': problem, '404': problem },
+      },
+    },
+    '/axis/v1/reports/monthly': {
+      get: {
+        tags: ['axis'],
+        summary: "The axis operator's national view of a month: per agency, packages sent and received and how receivers answered (01 vs 02), rolled up by level-1 code",
+        operationId: 'axisNationalMonthlyReport',
+        description: 'Operator only: a token from POST /axis/v1/auth/token with systemId `operator` and the operator secret. An agency token answers 403. The month is that of the submission at the axis, Vietnam time (+07:00); an answer counts for the month of the package it answers.',
+        security: secured,
+        parameters: [{ name: 'month', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'default: the current month, Vietnam time' }],
+        responses: { '200': { description: 'the report', content: json(ref('AxisNationalReport')) }, '400': problem, '401': problem, '403': problem, '413': problem },
+      },
+    },
+    '/axis/v1/agencies/{code}/certificates': {
+      post: {
+        tags: ['axis'],
+        summary: "The agency (its administrator, with its own credentials) registers a leader's personal signing certificate",
+        operationId: 'axisRegisterPersonCertificate',
+        security: secured,
+        parameters: [codeParam],
+        requestBody: { required: true, content: json(ref('AxisCertificateRequest')) },
+        responses: {
+          '201': { description: 'bound', content: json(ref('AxisAgency')) },
+          '200': { description: 'bound already', content: json(ref('AxisAgency')) },
+          '400': problem, '401': problem, '403': problem, '404': problem, '409': problem,
+        },
+      },
+    },
+    '/axis/v1/agencies/{code}/certificates/{sha256}/revoke': {
+      post: {
+        tags: ['axis'],
+        summary: "The agency revokes one of its people's certificates (seals: the axis operator)",
+        operationId: 'axisRevokePersonCertificate',
+        security: secured,
+        parameters: [codeParam, { name: 'sha256', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'revoked', content: json(ref('AxisAgency')) }, '400': problem, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/axis/v1/certificates/{sha256}': {
+      get: {
+        tags: ['axis'],
+        summary: 'Which agency holds a certificate, in which role (to name a signature by another agency)',
+        operationId: 'axisGetCertificateHolder',
+        security: secured,
+        parameters: [{ name: 'sha256', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'the holder', content: json(ref('AxisCertificateHolder')) }, '400': problem, '401': problem, '404': problem },
       },
     },
   },

@@ -41,6 +41,7 @@ const schemas = {
       signer: { type: 'object', additionalProperties: false, required: ['fullName'], properties: { competence: { type: 'string' }, position: { type: 'string' }, fullName: { type: 'string' } } },
       priority: { type: 'integer', minimum: 0, maximum: 4 },
       paper: { type: 'boolean', description: 'true when a paper copy is also sent (edXML Paper = 1)' },
+      copies: { type: 'integer', minimum: 1, maximum: 9999, description: 'number of copies issued (edXML OtherInfo/PromulgationAmount)' },
       dueDate: date,
       toPlaces: { type: 'array', items: { type: 'string' } },
       steeringType: { type: 'integer', minimum: 0, maximum: 3 },
@@ -80,7 +81,9 @@ const schemas = {
         properties: { reasonCode: { type: 'string' }, subIndication: { type: 'string' }, failedChecks: { type: 'array', items: { type: 'string' } } },
       },
       recipients: { type: 'array', items: { type: 'object', properties: { code, name: { type: 'string' }, phase: { type: 'string' }, recall: { type: 'string' }, lastStatus: { oneOf: [statusCode, { type: 'null' }] } } } },
-      delivery: { enum: ['pending', 'sent', 'failed'] }, createdAt: { type: 'string', format: 'date-time' },
+      delivery: { enum: ['pending', 'sent', 'failed'] },
+      sealing: { enum: ['awaiting-timestamp'], description: 'the agency seal waits for the TSA (the document is queued, not yet sent)' },
+      createdAt: { type: 'string', format: 'date-time' },
     },
   },
   NodeSignatureFinding: {
@@ -91,6 +94,9 @@ const schemas = {
       subIndication: { type: 'string' }, signer: { type: 'string' }, signerSha256: { type: 'string' },
       boundToSender: { type: 'boolean', description: 'the signer certificate is bound to the sender code in the axis registry' },
       signingTime: { type: 'string' }, explanation: { type: 'string' },
+      level: { enum: ['B-B', 'B-T', 'B-LT'], description: 'PDF signatures: the PAdES baseline level reached (ETSI EN 319 142-1 §6)' },
+      validationTime: { type: 'string', description: 'the time the chain was validated at (ETSI EN 319 102-1 §5.5)' },
+      poe: { enum: ['timestamp', 'axis-arrival', 'none', 'caller'], description: 'where validationTime came from' },
       checks: { type: 'array', items: { type: 'object', required: ['name', 'passed'], properties: { name: { type: 'string' }, passed: { type: 'boolean' }, detail: { type: 'string' } } } },
     },
   },
@@ -117,7 +123,7 @@ const schemas = {
           },
           validation: {
             type: 'object', required: ['verdict', 'signatureLevel', 'signatures'],
-            properties: { verdict: { enum: ['accepted', 'refused'] }, reasonCode: { type: 'string' }, reason: { type: 'string' }, signatureLevel: { type: 'string' }, verifiedAt: { type: 'string' }, signatures: { type: 'array', items: ref('NodeSignatureFinding') } },
+            properties: { verdict: { enum: ['accepted', 'refused'] }, reasonCode: { type: 'string' }, reason: { type: 'string' }, signatureLevel: { type: 'string' }, padesLevel: { enum: ['B-B', 'B-T', 'B-LT'], description: 'the PAdES level of the last signature (the agency seal)' }, verifiedAt: { type: 'string' }, signatures: { type: 'array', items: ref('NodeSignatureFinding') } },
           },
           messages: {
             type: 'array',
@@ -148,6 +154,17 @@ const schemas = {
         properties: { agencies: { type: 'array', items: code }, registered: { type: 'integer' }, ratios: { $ref: '#/components/schemas/NodeReportRatios' } },
       },
     },
+  },
+  NodeUser: {
+    type: 'object', required: ['id', 'username', 'fullName', 'roles', 'disabled', 'createdAt'],
+    properties: {
+      id: { type: 'string' }, username: { type: 'string' }, fullName: { type: 'string' }, roles: { type: 'array', items: { enum: ['clerk', 'leader', 'admin', 'auditor'] } },
+      disabled: { type: 'boolean' }, createdAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  NodeUserWithPassword: {
+    type: 'object', required: ['user', 'temporaryPassword'],
+    properties: { user: ref('NodeUser'), temporaryPassword: { type: 'string', description: 'random, shown once; only its scrypt hash is stored' } },
   },
   NodeReportRatios: {
     type: 'object',
@@ -225,6 +242,60 @@ export const nodeOpenApi: OpenApiFragment = {
             content: json({ type: 'object', required: ['items', 'total'], properties: { total: { type: 'integer' }, items: { type: 'array', items: { type: 'object', required: ['code', 'name', 'parentCode'], properties: { code, name: { type: 'string' }, parentCode: { oneOf: [code, { type: 'null' }] } } } } } }),
           },
           '401': problem, '403': problem, '503': problem,
+        },
+      },
+    },
+    '/api/v1/users': {
+      get: {
+        tags: ['node'], summary: "Admin: the users of the caller's agency (never a password hash)", operationId: 'nodeListUsers', security: secured,
+        responses: { '200': { description: 'by username', content: json({ type: 'object', required: ['items', 'total'], properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('NodeUser') } } }) }, '401': problem, '403': problem },
+      },
+      post: {
+        tags: ['node'], summary: "Admin: add a user to the caller's agency with a random one-time password (answered once)", operationId: 'nodeAddUser', security: secured,
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object', additionalProperties: false, required: ['username', 'fullName', 'roles'],
+            properties: { username: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,49}$' }, fullName: { type: 'string', maxLength: 200 }, roles: { type: 'array', minItems: 1, items: { enum: ['clerk', 'leader', 'admin', 'auditor'] } } },
+          }),
+        },
+        responses: { '201': { description: 'added', content: json(ref('NodeUserWithPassword')) }, '400': problem, '401': problem, '403': problem, '409': problem },
+      },
+    },
+    '/api/v1/users/{id}/disabled': {
+      post: {
+        tags: ['node'], summary: 'Admin: disable a user (it cannot log in, its tokens stop at once) or enable it again; not oneself', operationId: 'nodeSetUserDisabled', security: secured, parameters: [idParam],
+        requestBody: { required: true, content: json({ type: 'object', additionalProperties: false, required: ['disabled'], properties: { disabled: { type: 'boolean' } } }) },
+        responses: { '200': { description: 'the user', content: json(ref('NodeUser')) }, '400': problem, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/v1/users/{id}/password': {
+      post: {
+        tags: ['node'], summary: "Admin: replace a user's password by a random one-time password (answered once) and lift the account's login lockout", operationId: 'nodeResetUserPassword', security: secured, parameters: [idParam],
+        responses: { '200': { description: 'the new password', content: json(ref('NodeUserWithPassword')) }, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/v1/agency': {
+      get: {
+        tags: ['node'], summary: "Admin, auditor: the caller's agency in the axis registry with the certificates bound to its code", operationId: 'nodeAgencyRegistryEntry', security: secured,
+        responses: {
+          '200': {
+            description: 'the registry entry',
+            content: json({
+              type: 'object', required: ['code', 'name', 'parentCode', 'certificates'],
+              properties: {
+                code, name: { type: 'string' }, parentCode: { oneOf: [code, { type: 'null' }] },
+                certificates: {
+                  type: 'array',
+                  items: {
+                    type: 'object', required: ['sha256', 'status', 'notBefore', 'notAfter', 'boundAt'],
+                    properties: { sha256: { type: 'string' }, status: { enum: ['active', 'revoked'] }, notBefore: { type: 'string', format: 'date-time' }, notAfter: { type: 'string', format: 'date-time' }, boundAt: { type: 'string', format: 'date-time' }, revokedAt: { type: 'string', format: 'date-time' } },
+                  },
+                },
+              },
+            }),
+          },
+          '401': problem, '403': problem, '404': problem, '503': problem,
         },
       },
     },

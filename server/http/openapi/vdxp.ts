@@ -53,6 +53,8 @@ const knobstick = {
     statusCode: { type: 'string', description: 'lienthong: the status code of a status package' },
     sha256: { type: 'string', description: 'lienthong: hex SHA-256 of the package' },
     size: { type: 'integer' },
+    downloads: { type: 'integer', description: 'lienthong: how many times the recipient downloaded it (its backoff counts these)' },
+    lastDownloadedAt: { type: 'string', format: 'date-time' },
   },
 };
 const agency = { type: 'object', required: ['code', 'pcode', 'name'], properties: { code: { type: 'string' }, pcode: { type: 'string', description: 'the parent code, "" for none' }, name: { type: 'string' } } };

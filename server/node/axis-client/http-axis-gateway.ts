@@ -33,6 +33,9 @@ function delivery(d: Record<string, unknown>): AxisDeliveryInfo {
     size: Number(d.size),
     state: d.state as AxisDeliveryInfo['state'],
     submittedAt: new Date(String(d.submittedAt)),
+    downloads: Number(d.downloads ?? 0),
+    ...(typeof d.lastDownloadedAt === 'string' ? { lastDownloadedAt: new Date(d.lastDownloadedAt) } : {}),
+    ...(typeof d.ackReason === 'string' ? { ackReason: d.ackReason } : {}),
   });
 }
 
@@ -132,6 +135,17 @@ export function createHttpAxisGateway(options: HttpAxisGatewayOptions): AxisGate
       );
       await r.body?.cancel();
     },
+    async findCertificateHolder(as, sha256) {
+      let r: Response;
+      try {
+        r = await authed(as, `/certificates/${encodeURIComponent(sha256)}`, { method: 'GET' }, 'the certificate lookup');
+      } catch (e) {
+        if (e instanceof DomainError && e.code === 'ERR_NOT_FOUND') return null;
+        throw e;
+      }
+      const b = (await r.json()) as { code: string; role: string; status: string };
+      return Object.freeze({ code: parseAgencyCode(b.code), role: b.role === 'person' ? 'person' : 'seal', status: b.status === 'revoked' ? 'revoked' : 'active' } as const);
+    },
     async listAgencies(as, query) {
       const qs = new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize) });
       const r = await authed(as, `/agencies?${qs}`, { method: 'GET' }, 'the registry list');
@@ -156,6 +170,7 @@ export function createHttpAxisGateway(options: HttpAxisGatewayOptions): AxisGate
         parentCode: b.parentCode ? parseAgencyCode(b.parentCode) : null,
         certificates: b.certificates.map((c) => Object.freeze({
           sha256: String(c.sha256).toLowerCase(),
+          role: c.role === 'person' ? 'person' : 'seal',
           status: c.status === 'revoked' ? 'revoked' : 'active',
           notBefore: new Date(String(c.notBefore)),
           notAfter: new Date(String(c.notAfter)),

@@ -14,7 +14,7 @@ export interface VdxpAxisGatewayOptions {
    * Registry lookups with certificates (`getAgency`): VDXP's agency list carries no certificates, so the
    * binding check of a received package asks this gateway (the lienthong dialect of the same axis).
    */
-  readonly registry: Pick<AxisGateway, 'getAgency'>;
+  readonly registry: Pick<AxisGateway, 'getAgency' | 'findCertificateHolder'>;
   readonly timeoutMs?: number;
 }
 
@@ -51,6 +51,9 @@ function delivery(d: Record<string, unknown>): AxisDeliveryInfo {
     size: Number(d.size ?? 0),
     state,
     submittedAt: new Date(String(d.created_time)),
+    downloads: Number(d.downloads ?? 0),
+    ...(typeof d.lastDownloadedAt === 'string' ? { lastDownloadedAt: new Date(d.lastDownloadedAt) } : {}),
+    ...(state === 'fail' && typeof d.status_desc === 'string' ? { ackReason: d.status_desc } : {}),
   });
 }
 
@@ -125,5 +128,7 @@ export function createVdxpAxisGateway(options: VdxpAxisGatewayOptions): AxisGate
       };
     },
     getAgency: (as, code) => options.registry.getAgency(as, code),
+    // VDXP's registry has no certificates: who holds one is asked of the lienthong API, as getAgency is.
+    findCertificateHolder: (as, sha256) => options.registry.findCertificateHolder(as, sha256),
   };
 }

@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import type { AgencyCode } from '../../domain/agency/index.js';
 import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import type { AxisDeliveryInfo, AxisDownloadResult, DocumentMetadata, NodeDocument, OutgoingMessage, RecipientTrack } from '../../domain/ports/node/index.js';
-import { INITIAL_DOCUMENT_STATE, nextDocumentState, type StatusActor, type StatusCode } from '../../domain/status/index.js';
+import { DISPATCH_PRIORITY, type AxisDeliveryInfo, type AxisDownloadResult, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type RecipientTrack } from '../../domain/ports/node/index.js';
+import { INITIAL_DOCUMENT_STATE, nextDocumentState, observeReceiverStatus, type StatusActor, type StatusCode } from '../../domain/status/index.js';
 import { owesCounts, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
-import { dispatchDueOf, prepareStatusMessage } from '../outgoing.js';
+import { dispatchDueOf, dispatchPriorityOf, prepareStatusMessage } from '../outgoing.js';
+import { classifyReceiveFailure } from './classify-failure.js';
 import { boundToSender, retryLaterIfStale, verifyInbound, type InboundCheck } from './verify-inbound.js';
 
-export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored';
+export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored' | 'recall-refused';
 
 const iso = (ymd: string) => ymd.replace(/\//g, '-');
 
@@ -34,6 +35,7 @@ function metadataOf(pkg: EdocPackage | undefined, documentId: string): DocumentM
     signer: { fullName: h.SignerInfo.FullName, ...(h.SignerInfo.Competence ? { competence: h.SignerInfo.Competence } : {}), ...(h.SignerInfo.Position ? { position: h.SignerInfo.Position } : {}) },
     priority: h.OtherInfo.Priority,
     paper: b.Paper === 1,
+    ...(h.OtherInfo.PromulgationAmount !== undefined ? { copies: h.OtherInfo.PromulgationAmount } : {}),
     ...(h.DueDate ? { dueDate: iso(h.DueDate) } : {}),
     toPlaces: h.ToPlaces,
     ...(h.SteeringType !== undefined ? { steeringType: h.SteeringType } : {}),
@@ -44,9 +46,25 @@ function metadataOf(pkg: EdocPackage | undefined, documentId: string): DocumentM
   };
 }
 
+/** What the poller knows around one delivery. */
+export interface ReceiveContext {
+  /** True when a document package from `from` with this DocumentId still waits at the axis (not yet received). */
+  readonly awaiting: (from: AgencyCode, documentId: string) => boolean;
+}
+
+const NO_CONTEXT: ReceiveContext = { awaiting: () => false };
+
+/** Thrown when a delivery must wait for another one: the poller retries it later (with backoff). */
+export class DeliveryDeferred extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeliveryDeferred';
+  }
+}
+
 /** What the read-only first step learned about an incoming document package. */
 export type FetchedDocument =
-  | { readonly kind: 'already-stored' }
+  | { readonly kind: 'already-stored'; readonly doc: NodeDocument }
   | { readonly kind: 'checked'; readonly dl: AxisDownloadResult; readonly check: InboundCheck };
 
 /**
@@ -54,7 +72,8 @@ export type FetchedDocument =
  * everything. Writes nothing of the node's, so packages can be fetched side by side.
  */
 export async function fetchDocument(deps: NodeDeps, self: AgencyCode, info: AxisDeliveryInfo): Promise<FetchedDocument> {
-  if (await deps.documents.findByDedupKey(self, `in:${info.docId}`)) return { kind: 'already-stored' };
+  const stored = await deps.documents.findByDedupKey(self, `in:${info.docId}`);
+  if (stored) return { kind: 'already-stored', doc: stored };
   const dl = await deps.axis.download(self, info.docId);
   return { kind: 'checked', dl, check: await verifyInbound(deps, self, dl) };
 }
@@ -65,24 +84,30 @@ export function actsOnEarlierDocument(fetched: FetchedDocument): boolean {
   return t === 1 || t === 2 || t === 3;
 }
 
+/** The DocumentId a revoke, update or replace acts on (a revoke without one names its own, DOMAIN.md). */
+export function earlierDocumentOf(fetched: FetchedDocument): string | undefined {
+  const pkg = fetched.kind === 'checked' ? fetched.check.pkg : undefined;
+  return pkg ? pkg.TraceHeaderList.Bussiness.DocumentId ?? pkg.MessageHeader.DocumentId : undefined;
+}
+
 /**
  * Second step: store the document with its reports and the answer (01 arrived, or 02 refused with the
  * reason) as one insert keyed by the axis docId, then acknowledge the transport. Each step is idempotent, so
  * a crash anywhere is repaired by the next poll: a stored document is recognised (unique key) and only
  * acknowledged again.
  */
-export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, fetched: FetchedDocument): Promise<ReceiveOutcome> {
+export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, fetched: FetchedDocument, context: ReceiveContext = NO_CONTEXT): Promise<ReceiveOutcome> {
   if (fetched.kind === 'already-stored') {
-    await deps.axis.ack(self, info.docId, 'done');
+    // A crash came between storing and acknowledging: answer what was decided then.
+    const v = fetched.doc.verification;
+    if (isRefusedRevoke(fetched.doc)) await deps.axis.ack(self, info.docId, 'fail', `${v.reasonCode}: ${v.reason ?? ''}`);
+    else await deps.axis.ack(self, info.docId, 'done');
     return 'already-stored';
   }
   const { dl, check } = fetched;
   const dedupKey = `in:${info.docId}`;
   if (check.pkg && isRevokePackage(check.pkg) && check.verification.verdict === 'accepted') {
-    const target = check.pkg.TraceHeaderList.Bussiness.DocumentId;
-    if (target) await applyStatus(deps, self, { ...info, type: 'status' }, '13', info.from, target, check.pkg.TraceHeaderList.Bussiness.BussinessDocReason);
-    await deps.axis.ack(self, info.docId, 'done');
-    return 'status-applied';
+    return receiveRevoke(deps, self, selfName, info, dl, check, check.pkg, context);
   }
   const documentId = check.pkg?.MessageHeader.DocumentId ?? info.documentId;
   const now = deps.now();
@@ -127,6 +152,7 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
     recalled: false,
     outgoing,
     dispatchDue: dispatchDueOf(outgoing),
+    dispatchPriority: dispatchPriorityOf({ box: 'inbox', verification: check.verification }),
     dispatchLease: null,
     appliedDeliveries: [],
     countPending: true,
@@ -170,7 +196,7 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
     const i = toInbox ? 0 : d.recipients.findIndex((r) => r.code === from);
     const track = d.recipients[i];
     if (!track) throw new DomainError('ERR_FORBIDDEN', `${from} is not a recipient of ${documentId}`);
-    const state = nextDocumentState(track.state, code, actor);
+    const state = toInbox ? nextDocumentState(track.state, code, actor) : observeReceiverStatus(track.state, code);
     const recipients = d.recipients.map((r, j) =>
       j === i ? { ...r, state, timeline: [...r.timeline, { code, from, at, axisDocId: info.docId, ...(description ? { description } : {}) }] } : r,
     );
@@ -183,6 +209,91 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
   if (owes) await settleCounts(deps, updated.id, updated);
   return updated;
 }
+
+/**
+ * A verified revoke package (BussinessDocType 1, Decree 30/2020 Art. 18.4b) is applied as a 13 to the document
+ * it names. One that cannot be applied (no such document from this sender, or a recall not allowed in its
+ * state) fails the same way on every retry, so it is answered at once: the package is kept as a closed inbox
+ * record whose status 16 (refuses the recall) goes back with the reason, and the transport is acknowledged.
+ * A target whose own package still waits at the axis defers the revoke instead.
+ */
+async function receiveRevoke(
+  deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, dl: AxisDownloadResult, check: InboundCheck, pkg: EdocPackage, context: ReceiveContext,
+): Promise<ReceiveOutcome> {
+  const b = pkg.TraceHeaderList.Bussiness;
+  const target = b.DocumentId ?? pkg.MessageHeader.DocumentId;
+  try {
+    await applyStatus(deps, self, { ...info, type: 'status' }, '13', info.from, target, b.BussinessDocReason);
+  } catch (e) {
+    if (isDomainError(e, 'ERR_NOT_FOUND') && context.awaiting(info.from, target)) throw new DeliveryDeferred(`the target ${target} of the revoke still waits at the axis`);
+    if (!isDomainError(e, 'ERR_NOT_FOUND') && !isDomainError(e, 'ERR_STATUS_TRANSITION')) throw e;
+    const reasonCode = isDomainError(e, 'ERR_NOT_FOUND') ? 'RECALL_TARGET_UNKNOWN' : 'RECALL_NOT_ALLOWED';
+    await storeRefusedRevoke(deps, self, selfName, info, dl, check, pkg, { reasonCode, reason: `${target}: ${e.message}` });
+    await deps.axis.ack(self, info.docId, 'fail', `${reasonCode}: ${e.message}`);
+    deps.logger.warn({ agency: self, axisDocId: info.docId, from: info.from, reason: reasonCode }, 'revoke package refused');
+    return 'recall-refused';
+  }
+  await deps.axis.ack(self, info.docId, 'done');
+  return 'status-applied';
+}
+
+/**
+ * The closed inbox record of a refused revoke package, with its 16 in the outbox (one insert, keyed by the axis
+ * docId, so a redelivery is recognised). It is not an incoming document: it adds nothing to the monthly counters.
+ */
+async function storeRefusedRevoke(
+  deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, dl: AxisDownloadResult, check: InboundCheck, pkg: EdocPackage,
+  refusal: { reasonCode: string; reason: string },
+): Promise<void> {
+  const now = deps.now();
+  const documentId = pkg.MessageHeader.DocumentId;
+  const description = `Từ chối thu hồi: ${refusal.reasonCode}: ${refusal.reason}`.slice(0, 1000);
+  let message: OutgoingMessage | undefined;
+  try {
+    message = await prepareStatusMessage(deps, { self, selfName, documentId, statusCode: '16', description, seq: 1 });
+  } catch (e) {
+    if (!isDomainError(e, 'ERR_EDXML_INVALID')) throw e;
+  }
+  const [packageBlobId, signatureBlobId] = await Promise.all([
+    deps.blobs.put(dl.packageBytes, { contentType: 'application/xml', filename: `${info.docId}.edxml`, owner: self }),
+    deps.blobs.put(dl.signature, { contentType: 'application/pkcs7-signature', filename: `${info.docId}.p7s`, owner: self }),
+  ]);
+  const outgoing = message ? [message] : [];
+  const doc: NodeDocument = {
+    id: deps.newId(),
+    agencyCode: self,
+    box: 'inbox',
+    dedupKey: `in:${info.docId}`,
+    documentId,
+    from: info.from,
+    fromName: pkg.MessageHeader.From.OrganName,
+    to: pkg.MessageHeader.To.map((t) => t.OrganId),
+    metadata: metadataOf(pkg, documentId),
+    file: { blobId: null, name: '', size: 0, sha256: '' },
+    packageBlobId,
+    signatureBlobId,
+    verification: { ...check.verification, verdict: 'refused', reasonCode: refusal.reasonCode, reason: refusal.reason },
+    recipients: [{ code: self, name: selfName, state: REFUSED_REVOKE_STATE, timeline: [{ code: '16', from: self, at: now, description }] }],
+    axisDocId: info.docId,
+    recalled: false,
+    outgoing,
+    dispatchDue: dispatchDueOf(outgoing),
+    dispatchPriority: DISPATCH_PRIORITY.refusal,
+    dispatchLease: null,
+    appliedDeliveries: [],
+    countPending: false,
+    countedKeys: [],
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  if ((await deps.documents.insert(doc)) === 'duplicate') await Promise.all([deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]);
+}
+
+const isRefusedRevoke = (d: NodeDocument) => d.metadata.bussinessDocType === 1 && d.verification.verdict === 'refused' && d.recipients[0]?.timeline[0]?.code === '16';
+
+/** A refused revoke package is closed at once: nothing may follow it. */
+const REFUSED_REVOKE_STATE = Object.freeze({ phase: 'refused', recall: 'refused' } as const);
 
 /** An incoming status package: verify its signature and its signer's binding to the sender, then apply it. */
 async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliveryInfo): Promise<ReceiveOutcome> {
@@ -213,7 +324,7 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
     if (s.From.OrganId !== info.from) throw new DomainError('ERR_SENDER_MISMATCH', 'status From differs from the axis sender');
     await applyStatus(deps, self, info, s.StatusCode, info.from, s.ResponseFor.DocumentId, s.Description);
   } catch (e) {
-    if (!isDomainError(e)) throw e;
+    if (!isDomainError(e) || classifyReceiveFailure(e) !== 'refuse') throw e; // the poller retries or stops
     reason = `${e.code}: ${e.message}`;
   }
   if (reason) {

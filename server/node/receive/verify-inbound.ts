@@ -1,11 +1,13 @@
 import { isCryptoError, type PdfReport, type SignatureReport } from '../../../crypto/index.js';
 import type { AgencyCode } from '../../domain/agency/index.js';
-import { readEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
+import { isRevokePackage, readEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import { boundAtValidationTime } from '../../domain/registry/index.js';
 import type { AxisAgencyInfo, AxisDownloadResult, SignatureFinding, Verification } from '../../domain/ports/node/index.js';
 import type { NodeDeps } from '../deps.js';
+import { documentSignatureLevel, firstForeignSignature } from '../../domain/signatures/index.js';
 import { packageFinding, pdfFindings, withReadWarnings } from '../findings.js';
+import { bindSigners } from './signer-roles.js';
 
 export interface InboundCheck {
   readonly verification: Verification;
@@ -21,11 +23,14 @@ export interface InboundCheck {
 /**
  * The revision of `a` that its last signature (the sender's seal) covers, and a finding that says so when
  * revisions were appended after the seal (allowed ones only: a disallowed change refuses the document).
+ * Revisions that only add validation data (a DSS, PAdES B-LT, ETSI EN 319 142-1 §5.4) are kept: they change
+ * nothing shown, and the document needs them to stay verifiable.
  */
 function sealedRevision(a: Attachment, report: PdfReport): { pdf: Attachment; finding?: SignatureFinding } {
   const seal = report.signatures[report.signatures.length - 1];
   if (!seal || seal.coversWholeDocument || seal.signedLength === undefined) return { pdf: a };
   const later = report.signatures.flatMap((s) => s.modifications.changes).filter((c) => c.revision > (seal.revision ?? 0));
+  if (later.length > 0 && later.every((c) => c.allowed && c.code === 'DSS_UPDATED')) return { pdf: a };
   const what = [...new Set(later.map((c) => `${c.what} (revision ${c.revision})`))];
   return {
     pdf: { ...a, Content: a.Content.subarray(0, seal.signedLength) },
@@ -39,7 +44,10 @@ function sealedRevision(a: Attachment, report: PdfReport): { pdf: Attachment; fi
   };
 }
 
-/** The registry binding of a signature, by the one rule shared with the axis (at the signature's validation time). */
+/**
+ * The registry binding of a package signature or a seal, by the one rule shared with the axis
+ * (boundAtValidationTime: bound as the sender's seal at the signature's validation time).
+ */
 export function boundToSender(registry: AxisAgencyInfo | null, report: SignatureReport | undefined): boolean {
   return boundAtValidationTime(registry?.certificates, report);
 }
@@ -63,10 +71,11 @@ const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pd
  * trusted root at a proven time (a signature timestamp or the axis's arrival record, else now; never the
  * signer's claim), revocation, SHA-1 refused unless allowed) and (3) its signer bound to the
  * sender's code in the axis registry; (4) the package parses and (5) names the sender as `From` and this
- * agency among `To`; (6) every PDF signature (PAdES, with the change analysis after each signature), the last
- * one (the agency seal, Decree 30/2020 Art. 32) bound to the sender. A failure is a verdict with a reason,
- * never an exception: the receiver answers 02 with it. Only TRY_LATER throws (ERR_REVOCATION_UNAVAILABLE):
- * the receiver verifies again later.
+ * agency among `To`; (6) every PDF signature (PAdES, with the change analysis after each signature), each
+ * bound to its role at its validation time: none by another agency (FOREIGN_SIGNATURE), the last one the
+ * sender's seal (Decree 30/2020 Art. 32, SEAL_NOT_BOUND), and `signed` only with a person of the sender
+ * before it (Art. 5). A failure is a verdict with a reason, never an exception: the receiver answers 02 with
+ * it. Only TRY_LATER throws (ERR_REVOCATION_UNAVAILABLE): the receiver verifies again later.
  */
 export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDownloadResult): Promise<InboundCheck> {
   const now = deps.now();
@@ -122,8 +131,11 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
 
   const pdfs = pkg.Attachments.filter(isPdf);
   const pdf = pdfs[0];
+  // A revoke package (BussinessDocType 1) names the document it recalls; its package signature is its proof.
+  if (!pdf && isRevokePackage(pkg)) return { pkg, verification: { verdict: 'accepted', signatureLevel: 'unsigned', findings, verifiedAt: now } };
   if (!pdf) return refuse('NO_PDF', 'the package carries no PDF document', { pkg });
   let level: Verification['signatureLevel'] = 'unsigned';
+  let padesLevel: Verification['padesLevel'];
   let stored: Attachment = pdf;
   for (const [i, a] of pdfs.entries()) {
     let report: PdfReport;
@@ -135,8 +147,9 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
       if (isCryptoError(e) && !e.code.startsWith('ERR_POOL_')) return refuse('PDF_MALFORMED', `${a.AttachmentName}: the PDF cannot be read (${e.code})`, { pkg, pdf });
       throw e; // a busy or closed pool is transient: the delivery is retried
     }
-    const last = report.signatures[report.signatures.length - 1];
-    findings.push(...pdfFindings(report, (cms) => boundToSender(registry, cms)));
+    const bindings = await bindSigners(deps.axis, self, registry, report);
+    const roles = bindings.map((b) => b.role);
+    findings.push(...pdfFindings(report, bindings));
     const bad = report.signatures.find((s) => s.indication !== 'TOTAL_PASSED');
     for (const s of report.signatures) retryLaterIfStale(`${a.AttachmentName} ${s.fieldName}`, s);
     if (bad) {
@@ -146,15 +159,21 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
       // Each signature may pass while the document fails (a removed signature field, data after the last revision).
       return refuse('PDF_DOCUMENT_FAILED', `${a.AttachmentName}: ${report.indication}/${report.subIndication ?? '-'}${report.explanation ? `: ${report.explanation}` : ''}`, { pkg, pdf });
     }
-    if (report.signatures.length > 0 && !boundToSender(registry, last?.cms)) {
-      return refuse('SEAL_NOT_BOUND', `${a.AttachmentName}: the last signature (the agency seal) is not by a certificate bound to ${from}`, { pkg, pdf });
+    const foreign = firstForeignSignature(roles);
+    if (foreign >= 0) {
+      const s = report.signatures[foreign]!;
+      return refuse('FOREIGN_SIGNATURE', `${a.AttachmentName}: signature ${s.fieldName} is by a certificate bound to another agency (${bindings[foreign]!.holder}), not to ${from}`, { pkg, pdf });
+    }
+    if (report.signatures.length > 0 && roles[roles.length - 1] !== 'seal') {
+      return refuse('SEAL_NOT_BOUND', `${a.AttachmentName}: the last signature is not by a seal certificate of ${from} (it is ${roles[roles.length - 1]})`, { pkg, pdf });
     }
     if (i === 0) {
-      level = report.signatures.length >= 2 ? 'signed' : report.signatures.length === 1 ? 'sealed' : 'unsigned';
+      level = documentSignatureLevel(roles);
+      padesLevel = report.level;
       const sealed = sealedRevision(a, report);
       stored = sealed.pdf;
       if (sealed.finding) findings.push(sealed.finding);
     }
   }
-  return { pkg, pdf: stored, verification: { verdict: 'accepted', signatureLevel: level, findings, verifiedAt: now } };
+  return { pkg, pdf: stored, verification: { verdict: 'accepted', signatureLevel: level, ...(padesLevel ? { padesLevel } : {}), findings, verifiedAt: now } };
 }

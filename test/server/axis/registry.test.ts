@@ -115,7 +115,7 @@ describe('server/compose/axis developmentSeed: the whole development registry @d
     const devPki = await createDevelopmentPki({ now: testClock(), keyType: 'p256', agencies: agencies.map((a) => ({ code: a.code, name: a.name })) });
     const { services } = await axisOn(db.connection(), devPki);
     const seed = developmentSeed(devPki, (code) => `dev-${code}-secret-0123456789`);
-    expect(await services.seedDevelopmentRegistry({ agencies: seed })).to.deep.equal({ created: agencies.length, certificatesBound: agencies.length, secretsSet: agencies.length });
+    expect(await services.seedDevelopmentRegistry({ agencies: seed })).to.deep.equal({ created: agencies.length, certificatesBound: agencies.length * 2, secretsSet: agencies.length }); // a seal and a demo leader each
     expect(await services.seedDevelopmentRegistry({ agencies: seed })).to.deep.equal({ created: 0, certificatesBound: 0, secretsSet: 0 });
     const ward = await services.showAgency('000.01.21.H49');
     expect(ward.agency.parentCode).to.equal('000.00.21.H49');

@@ -54,6 +54,8 @@ describe('server/node receive: stale revocation data means "verify again later",
     });
     node = await composeNode({
       config, logger, connection, trustAnchors: [pki.root.certificate], now: clock, axisUrl: () => baseUrl, dispatchIntervalMs: 100,
+      // A short backoff, and fewer attempts than the stale polls below: TRY_LATER is waited out, never parked.
+      receive: { baseDelayMs: 100, maxDelayMs: 400, maxAttempts: 3 },
       crls: () => {
         if (!stale) return crls;
         staleReads++;

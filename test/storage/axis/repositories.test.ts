@@ -54,7 +54,7 @@ describe('storage/axis repositories @db', () => {
     const repo = createAgencyRepository(db.connection());
     await repo.create({ code: B, name: 'v1', parentCode: null, certificates: [], createdAt: testClock() });
     const der = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00, 0xff]);
-    const cert = { sha256: 'ef'.repeat(32), der, subject: 'CN=s', issuer: 'CN=i', serialNumber: '01', notBefore: new Date(0), notAfter: new Date(1e12), status: 'active' as const, boundAt: testClock() };
+    const cert = { sha256: 'ef'.repeat(32), der, subject: 'CN=s', issuer: 'CN=i', serialNumber: '01', role: 'seal' as const, notBefore: new Date(0), notAfter: new Date(1e12), status: 'active' as const, boundAt: testClock() };
     const first = await repo.update(B, 1, { name: 'v2', certificates: [cert], updatedAt: testClock() });
     expect(first?.version).to.equal(2);
     expect(await repo.update(B, 1, { name: 'stale', updatedAt: testClock() })).to.equal(null);

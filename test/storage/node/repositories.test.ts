@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseAgencyCode } from '../../../server/domain/agency/index.js';
-import type { NodeDocument } from '../../../server/domain/ports/node/index.js';
+import { DISPATCH_PRIORITY, type NodeDocument } from '../../../server/domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../../../server/domain/status/index.js';
 import {
   createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository, createSealedItemRepository,
@@ -91,6 +91,24 @@ describe('storage/node repositories @db', () => {
     }
     const takeover = await docs.claimDue(later(20_000), 'worker-b', 10_000);
     expect(takeover?.dispatchLease?.owner).to.equal('worker-b');
+  });
+
+  it('when documents of each dispatch priority are due, then claims take own documents first, then answers, then automatic refusals, oldest first within each', async () => {
+    const docs = createDocumentRepository(db.connection());
+    const at = later(3_600_000);
+    while (await docs.claimDue(at, 'drain', 1e9)) {
+      // the earlier tests' documents stay leased: only this test's are due below
+    }
+    const due = (id: string, ms: number, over: Partial<NodeDocument>) => docs.insert(sampleDocument(id, { dispatchDue: later(ms), ...over }));
+    const inbox = (id: string) => ({ box: 'inbox' as const, dedupKey: `in:${id}` });
+    await due('p-refusal', 3_000_000, { ...inbox('p-refusal'), dispatchPriority: DISPATCH_PRIORITY.refusal });
+    await due('p-answer', 3_100_000, { ...inbox('p-answer'), dispatchPriority: DISPATCH_PRIORITY.answer });
+    await due('p-send-new', 3_300_000, { dispatchPriority: DISPATCH_PRIORITY.send });
+    await due('p-send-old', 3_200_000, { dispatchPriority: DISPATCH_PRIORITY.send });
+    await due('p-legacy', 3_250_000, {}); // made before priorities existed: no field
+    const order: string[] = [];
+    for (let d = await docs.claimDue(at, 'worker', 1e9); d; d = await docs.claimDue(at, 'worker', 1e9)) order.push(d.id);
+    expect(order).to.deep.equal(['p-legacy', 'p-send-old', 'p-send-new', 'p-answer', 'p-refusal']);
   });
 
   it('when documents are listed, then only the agency and box asked for come back, newest first, with the total', async () => {

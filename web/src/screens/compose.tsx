@@ -22,6 +22,8 @@ interface Form {
   signerCompetence: string;
   priority: string;
   paper: boolean;
+  /** Number of copies issued (edXML PromulgationAmount); empty: not stated. */
+  copies: string;
   personSignature: 'apply' | 'present';
 }
 
@@ -55,6 +57,7 @@ function validate(f: Form, to: string[], file: File | null): Record<string, Mess
   text('signerFullName', f.signerFullName);
   text('signerPosition', f.signerPosition, true);
   text('signerCompetence', f.signerCompetence, true);
+  if (f.copies && !(/^[0-9]{1,4}$/.test(f.copies) && Number(f.copies) >= 1)) e.copies = 'errCopies';
   return e;
 }
 
@@ -62,7 +65,7 @@ function validate(f: Form, to: string[], file: File | null): Record<string, Mess
 const FIELD_OF_PATH: Record<string, string> = {
   'metadata.to': 'to', 'metadata.subject': 'subject', 'metadata.codeNumber': 'codeNumber', 'metadata.codeNotation': 'codeNotation',
   'metadata.promulgationDate': 'promulgationDate', 'metadata.promulgationPlace': 'promulgationPlace', 'metadata.documentType': 'typeName',
-  'metadata.signer.fullName': 'signerFullName', 'metadata.signer.position': 'signerPosition', 'metadata.signer.competence': 'signerCompetence', file: 'file',
+  'metadata.signer.fullName': 'signerFullName', 'metadata.signer.position': 'signerPosition', 'metadata.signer.competence': 'signerCompetence', 'metadata.copies': 'copies', file: 'file',
 };
 
 function Field(props: { id: keyof Form | 'file'; label: string; error?: string | undefined; children: preact.ComponentChildren; hint?: string }) {
@@ -85,7 +88,7 @@ export function ComposeScreen(props: { session: Session }) {
   const leader = props.session.roles.includes('leader');
   const blank = (): Form => ({
     subject: '', codeNumber: '', codeNotation: '', promulgationDate: today(), promulgationPlace: 'Hà Nội', typeName: DOC_TYPES[0]!,
-    signerFullName: leader ? props.session.fullName : '', signerPosition: '', signerCompetence: '', priority: '0', paper: false, personSignature: leader ? 'apply' : 'present',
+    signerFullName: leader ? props.session.fullName : '', signerPosition: '', signerCompetence: '', priority: '0', paper: false, copies: '', personSignature: leader ? 'apply' : 'present',
   });
   const [form, setForm] = useState<Form>(blank);
   const [to, setTo] = useState<string[]>([]);
@@ -157,7 +160,7 @@ export function ComposeScreen(props: { session: Session }) {
       to, subject: form.subject, codeNumber: form.codeNumber, codeNotation: form.codeNotation, promulgationDate: form.promulgationDate,
       promulgationPlace: form.promulgationPlace, documentType: { type: 1, typeName: form.typeName },
       signer: { fullName: form.signerFullName, ...(form.signerPosition ? { position: form.signerPosition } : {}), ...(form.signerCompetence ? { competence: form.signerCompetence } : {}) },
-      priority: Number(form.priority), paper: form.paper, personSignature: form.personSignature,
+      priority: Number(form.priority), paper: form.paper, ...(form.copies ? { copies: Number(form.copies) } : {}), personSignature: form.personSignature,
     };
     setBusy(true);
     setProgress({ upload: 0, steps: { upload: 'active', sign: 'todo', seal: 'todo', package: 'todo', axis: 'todo' } });
@@ -273,6 +276,9 @@ export function ComposeScreen(props: { session: Session }) {
                 <option value={String(i)}>{t(k)}</option>
               ))}
             </select>
+          </Field>
+          <Field id="copies" label={t('copies')} error={errors.copies} hint={t('copiesHint')}>
+            <input {...input('copies')} type="number" inputMode="numeric" min={1} max={9999} step={1} />
           </Field>
           <Field id="signerFullName" label={t('signerFullName')} error={errors.signerFullName}>
             <input {...input('signerFullName')} maxLength={200} required />

@@ -24,7 +24,7 @@ interface RecipientDetail {
   timeline: TimelineEntry[];
 }
 interface DocumentDetail extends Omit<DocumentSummary, 'recipients'> {
-  metadata: { signer: { fullName: string; position?: string; competence?: string }; promulgationPlace: string; documentType: { typeName: string } };
+  metadata: { signer: { fullName: string; position?: string; competence?: string }; promulgationPlace: string; documentType: { typeName: string }; copies?: number };
   file: { name: string; size: number; sha256: string; available: boolean };
   recipients: RecipientDetail[];
   validation: Validation & { signatures: Finding[] };
@@ -306,6 +306,12 @@ export function DocumentScreen(props: { id: string; session: Session }) {
           <dd>
             {[doc.metadata.signer.competence, doc.metadata.signer.position, doc.metadata.signer.fullName].filter(Boolean).join(' ')}
           </dd>
+          {doc.metadata.copies !== undefined ? (
+            <>
+              <dt>{t('copies')}</dt>
+              <dd data-testid="copies">{doc.metadata.copies}</dd>
+            </>
+          ) : null}
           {doc.box === 'inbox' && (person || seal) ? (
             <>
               {person ? (

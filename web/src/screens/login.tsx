@@ -30,6 +30,7 @@ export function LoginScreen() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<MessageKey | null>(null);
+  const [retryAfter, setRetryAfter] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: Event) => {
@@ -44,6 +45,9 @@ export function LoginScreen() {
       navigate(next && next.startsWith('/') && !next.startsWith('//') && next !== '/login' ? next : '/inbox', true);
     } catch (err) {
       setError(loginErrorKey(err));
+      // The node says how long the lock lasts (ERR_TOO_MANY_REQUESTS details.retryAfterSeconds, also Retry-After).
+      const wait = err instanceof ApiError ? err.details?.retryAfterSeconds : undefined;
+      setRetryAfter(typeof wait === 'number' && wait > 0 ? wait : null);
       setBusy(false);
     }
   };
@@ -73,7 +77,11 @@ export function LoginScreen() {
           <input id="password" name="password" type="password" required autoComplete="current-password" value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
         </div>
         <div role="alert" class={error ? 'alert bad' : 'sr-only'} data-testid="login-error">
-          {error ? t(error) : ''}
+          {error === 'errLocked' && retryAfter !== null
+            ? `${t('errLockedFor')} ${t('retryAfter')} ${retryAfter > 90 ? `${Math.ceil(retryAfter / 60)} ${t('minutes')}` : `${retryAfter} ${t('seconds')}`}.`
+            : error
+              ? t(error)
+              : ''}
         </div>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('loggingIn') : t('loginButton')}

@@ -13,6 +13,7 @@ const KNOWN: Record<string, MessageKey> = {
   ERR_IDEMPOTENCY_MISMATCH: 'errIdempotency',
   ERR_PAYLOAD_TOO_LARGE: 'errTooLarge',
   ERR_VALIDATION: 'errValidation',
+  ERR_CONFLICT: 'errConflict',
 };
 
 /** The sentence for an API error code, with the code itself for the helpdesk. */

@@ -22,10 +22,124 @@ interface Ratios {
   verifiedInbound: number | null;
 }
 type Figures = Record<Counter, number> & { registered: number; ratios: Ratios };
+/** One row of the report (server/node/report/monthly-report.ts ReportRow): an agency with its subtree rolled in. */
+interface Row {
+  code: string;
+  name: string;
+  depth: number;
+  outgoing: number;
+  signedRatio: number | null;
+  fullyElectronicRatio: number | null;
+  inbound: number;
+  verifiedRatio: number | null;
+  inboundRefused: number;
+  inboundIndeterminate: number;
+  medianSecondsToArrived: number | null;
+  medianSecondsToAccepted: number | null;
+}
+interface TrendPoint {
+  month: string;
+  outgoing: number;
+  signedRatio: number | null;
+  fullyElectronicRatio: number | null;
+}
 interface Report extends Figures {
   agencyCode: string;
   month: string;
   rollup: Figures & { agencies: string[] };
+  rows?: Row[];
+  trend?: TrendPoint[];
+}
+
+/** A duration in the largest unit that keeps it readable (the medians are within ±9 %: no false precision). */
+const duration = (s: number | null) => (s === null ? '—' : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86_400).toFixed(1)} d`);
+
+/** Two lines over 12 months (signed, fully electronic), 0–100 %; the numbers are in the table beside it. */
+function TrendChart(props: { trend: TrendPoint[] }) {
+  const w = 600;
+  const h = 180;
+  const left = 40;
+  const right = 24;
+  const step = (w - left - right) / Math.max(1, props.trend.length - 1);
+  const y = (r: number) => 10 + (h - 40) * (1 - r);
+  const line = (k: 'signedRatio' | 'fullyElectronicRatio') =>
+    props.trend
+      .map((p, i) => (p[k] === null ? null : `${left + i * step},${y(p[k]!)}`))
+      .filter(Boolean)
+      .join(' ');
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="trend-caption" width="100%" data-testid="trend-chart">
+        {[0, 0.5, 1].map((r) => (
+          <g key={r}>
+            <line x1={left} x2={w - right} y1={y(r)} y2={y(r)} class="chart-track-line" />
+            <text x="0" y={y(r) + 4} class="chart-value">
+              {r * 100} %
+            </text>
+          </g>
+        ))}
+        <polyline points={line('signedRatio')} class="trend own" fill="none" />
+        <polyline points={line('fullyElectronicRatio')} class="trend sub" fill="none" />
+        {/* A dot per month with a ratio: a single month (or one between empty months) still shows. */}
+        {props.trend.flatMap((p, i) =>
+          (['signedRatio', 'fullyElectronicRatio'] as const).map((k, j) =>
+            p[k] === null ? null : <circle cx={left + i * step} cy={y(p[k]!)} r={j === 0 ? 6 : 4} class={`trend-dot ${j === 0 ? 'own' : 'sub'}`} />,
+          ),
+        )}
+        {props.trend.map((p, i) =>
+          (props.trend.length - 1 - i) % 2 === 0 ? (
+            <text x={left + i * step} y={h - 8} class="chart-label" text-anchor="middle">
+              {p.month.slice(5)}/{p.month.slice(2, 4)}
+            </text>
+          ) : null,
+        )}
+      </svg>
+      <figcaption id="trend-caption" class="small">
+        {t('reportTrendCaption')}: <span class="legend own" aria-hidden="true" /> {t('reportSigned')} <span class="legend sub" aria-hidden="true" /> {t('reportElectronic')}
+      </figcaption>
+    </figure>
+  );
+}
+
+function RowsTable(props: { rows: Row[] }) {
+  return (
+    <div class="table-scroll">
+      <table class="figures rows" data-testid="report-rows">
+        <thead>
+          <tr>
+            <th scope="col">{t('reportOwn')}</th>
+            <th scope="col">{t('reportOutgoing')}</th>
+            <th scope="col">{t('reportSigned')}</th>
+            <th scope="col">{t('reportElectronic')}</th>
+            <th scope="col">{t('reportInbound')}</th>
+            <th scope="col">{t('reportVerified')}</th>
+            <th scope="col">{t('reportRefused')}</th>
+            <th scope="col">{t('reportIndeterminate')}</th>
+            <th scope="col">{t('reportMedian01')}</th>
+            <th scope="col">{t('reportMedian03')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr key={r.code} data-code={r.code}>
+              <th scope="row" style={{ paddingLeft: `${0.5 + r.depth * 1.2}rem` }}>
+                {r.name} <span class="code small">{r.code}</span>
+              </th>
+              <td>{r.outgoing}</td>
+              <td>{pct(r.signedRatio)}</td>
+              <td>{pct(r.fullyElectronicRatio)}</td>
+              <td>{r.inbound}</td>
+              <td>{pct(r.verifiedRatio)}</td>
+              <td>{r.inboundRefused}</td>
+              <td>{r.inboundIndeterminate}</td>
+              <td>{duration(r.medianSecondsToArrived)}</td>
+              <td>{duration(r.medianSecondsToAccepted)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 const thisMonth = () => {
@@ -141,6 +255,18 @@ export function ReportScreen() {
               </tbody>
             </table>
           </div>
+          {data.rows && data.rows.length ? (
+            <div class="card">
+              <h2>{t('reportRows')}</h2>
+              <RowsTable rows={data.rows} />
+            </div>
+          ) : null}
+          {data.trend && data.trend.length ? (
+            <div class="card">
+              <h2>{t('reportTrend')}</h2>
+              <TrendChart trend={data.trend} />
+            </div>
+          ) : null}
           <div class="card">
             <h2>{t('reportDownloads')}</h2>
             <div class="actions">

@@ -1,5 +1,13 @@
 import type { AgencyCode } from '../../agency/index.js';
 
+/**
+ * What a bound certificate signs for its agency (Decree 30/2020 Art. 5): `seal`, the agency's own signature
+ * (its electronic seal, also the key that signs its packages); `person`, the personal signing certificate of
+ * one of its competent people (a leader), whose signature must precede the seal on a document.
+ */
+export type CertificateRole = 'seal' | 'person';
+export const CERTIFICATE_ROLES: readonly CertificateRole[] = Object.freeze(['seal', 'person']);
+
 /** A certificate bound to an agency code in the axis registry (X-Road: member code ↔ certificates). */
 export interface BoundCertificate {
   /** hex SHA-256 of the DER certificate: the binding's identity. */
@@ -8,6 +16,7 @@ export interface BoundCertificate {
   readonly subject: string;
   readonly issuer: string;
   readonly serialNumber: string;
+  readonly role: CertificateRole;
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly status: 'active' | 'revoked';

@@ -48,4 +48,8 @@ export interface DeliveryQueue {
    * Returns the updated record, or null when the delivery is not pending (or unknown).
    */
   acknowledge(docId: string, recipient: AgencyCode, to: 'done' | 'fail', at: Date, reason?: string): Promise<DeliveryRecord | null>;
+  /** Deliveries of one kind submitted in [from, to), in (submittedAt, recipient, docId) order: one page (the operator's report). */
+  listSubmittedBetween(query: { readonly type: PackageKind; readonly from: Date; readonly to: Date; readonly skip: number; readonly limit: number }): Promise<readonly DeliveryRecord[]>;
+  /** The status deliveries with one of `codes` about any of `documentIds` (edXML DocumentIds), any time. */
+  listStatusesAbout(documentIds: readonly string[], codes: readonly StatusCode[]): Promise<readonly DeliveryRecord[]>;
 }

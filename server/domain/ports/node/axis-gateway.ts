@@ -12,6 +12,11 @@ export interface AxisDeliveryInfo {
   readonly size: number;
   readonly state: 'pending' | 'done' | 'fail';
   readonly submittedAt: Date;
+  /** Times this recipient downloaded it: its receive attempts so far (the axis keeps the count). */
+  readonly downloads: number;
+  readonly lastDownloadedAt?: Date;
+  /** Why it was answered `fail`, when it was. */
+  readonly ackReason?: string;
 }
 
 export interface AxisDownloadResult {
@@ -22,11 +27,19 @@ export interface AxisDownloadResult {
 
 export interface AxisCertificateInfo {
   readonly sha256: string;
+  /** `seal`: the agency's own signature; `person`: a competent person's signing certificate (Decree 30/2020 Art. 5). */
+  readonly role: 'seal' | 'person';
   readonly status: 'active' | 'revoked';
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly boundAt: Date;
   readonly revokedAt?: Date;
+}
+
+export interface CertificateHolder {
+  readonly code: AgencyCode;
+  readonly role: 'seal' | 'person';
+  readonly status: 'active' | 'revoked';
 }
 
 export interface AxisAgencyInfo {
@@ -55,6 +68,8 @@ export interface AxisGateway {
   ack(as: AgencyCode, docId: string, status: 'done' | 'fail', reason?: string): Promise<void>;
   /** The registry entry of `code`, or null when unknown. */
   getAgency(as: AgencyCode, code: AgencyCode): Promise<AxisAgencyInfo | null>;
+  /** The agency a certificate (hex SHA-256) is bound to, and in which role; null when no agency holds it. */
+  findCertificateHolder(as: AgencyCode, sha256: string): Promise<CertificateHolder | null>;
   /** One page of the registry (every agency, in code order). */
   listAgencies(as: AgencyCode, query: { readonly page: number; readonly pageSize: number }): Promise<{ readonly items: readonly AxisAgencySummary[]; readonly total: number }>;
 }

@@ -35,7 +35,7 @@ export interface DocumentRepository {
   update(id: string, expectedVersion: number, changes: DocumentChanges): Promise<NodeDocument | null>;
   /**
    * Takes the dispatch lease of one document with a due message (dispatchDue ≤ now, lease free or expired),
-   * oldest due first. Returns it with the lease set, or null when nothing is due.
+   * by `dispatchPriority` (absent first), then oldest due first. Returns it with the lease set, or null when nothing is due.
    */
   claimDue(now: Date, owner: string, leaseMs: number): Promise<NodeDocument | null>;
   /** Ids of documents that still owe the counters a contribution and were last written before `before`. */

@@ -89,6 +89,8 @@ export interface DocumentMetadata {
   readonly signer: { readonly competence?: string; readonly position?: string; readonly fullName: string };
   readonly priority: 0 | 1 | 2 | 3 | 4;
   readonly paper: boolean;
+  /** Number of copies issued (edXML OtherInfo/PromulgationAmount). */
+  readonly copies?: number;
   readonly dueDate?: string;
   readonly toPlaces: readonly string[];
   readonly steeringType?: 0 | 1 | 2 | 3;
@@ -109,7 +111,18 @@ export interface SignatureFinding {
   readonly signerSha256?: string;
   /** True when the signer's certificate is bound to the sender's code in the axis registry. */
   readonly boundToSender?: boolean;
+  /**
+   * PDF signatures: who made it by the registry (`person` or `seal` of the sender, `foreign`: another
+   * agency's, named in `boundTo`; `unregistered`: a certificate no agency registered).
+   */
+  readonly role?: 'person' | 'seal' | 'foreign' | 'unregistered';
+  readonly boundTo?: string;
   readonly signingTime?: string;
+  /** PDF signatures: the PAdES level reached (B-B, B-T, B-LT; ETSI EN 319 142-1 §6). */
+  readonly level?: 'B-B' | 'B-T' | 'B-LT';
+  /** The time the chain was validated at and where it came from (ETSI EN 319 102-1 §5.5). */
+  readonly validationTime?: string;
+  readonly poe?: 'timestamp' | 'axis-arrival' | 'none' | 'caller';
   readonly explanation?: string;
   readonly checks: readonly { readonly name: string; readonly passed: boolean; readonly detail?: string }[];
 }
@@ -120,8 +133,13 @@ export interface Verification {
   /** Short machine reason when refused, e.g. `PDF_SIGNATURE_FAILED`. */
   readonly reasonCode?: string;
   readonly reason?: string;
-  /** `signed`: person + agency signatures valid; `sealed`: agency seal only; `unsigned`: no PDF signature. */
+  /**
+   * `signed`: a valid signature of a person registered for the sender, then the sender's seal (Decree 30/2020
+   * Art. 5); `sealed`: the seal without such a person; `unsigned`: no PDF signature.
+   */
   readonly signatureLevel: 'signed' | 'sealed' | 'unsigned';
+  /** The PAdES level of the document's last signature (the agency seal), when it has one. */
+  readonly padesLevel?: 'B-B' | 'B-T' | 'B-LT';
   readonly findings: readonly SignatureFinding[];
   readonly verifiedAt: Date;
 }
@@ -154,9 +172,16 @@ export interface NodeDocument {
   readonly to: readonly AgencyCode[];
   readonly metadata: DocumentMetadata;
   readonly file: StoredFile;
-  readonly packageBlobId: string;
-  readonly signatureBlobId: string;
+  /** Absent while the document waits for its seal (`sealing`). */
+  readonly packageBlobId?: string;
+  readonly signatureBlobId?: string;
   readonly verification: Verification;
+  /**
+   * Outbox: the agency seal could not be made yet (the TSA is unreachable, ERR_TSA_UNAVAILABLE): the file is
+   * the PDF as the clerk gave it, and the dispatcher seals, packages and sends it at its next attempt.
+   * Absent or null once sealed.
+   */
+  readonly sealing?: { readonly state: 'awaiting-timestamp'; readonly since: Date; readonly personSignature: 'present' | 'apply' } | null;
   readonly recipients: readonly RecipientTrack[];
   /** Inbox: the axis delivery it came with. */
   readonly axisDocId?: string;
@@ -166,6 +191,11 @@ export interface NodeDocument {
   readonly outgoing: readonly OutgoingMessage[];
   /** Earliest `nextAttemptAt` of a pending message; null when nothing waits. */
   readonly dispatchDue: Date | null;
+  /**
+   * Which due traffic the dispatcher takes first (set when the document is made; absent on documents made
+   * before priorities existed, which sort first, as their own sends did). See {@link DISPATCH_PRIORITY}.
+   */
+  readonly dispatchPriority?: DispatchPriority;
   readonly dispatchLease: Lease | null;
   /** Axis deliveries (status packages) already applied to this document. */
   readonly appliedDeliveries: readonly string[];
@@ -183,7 +213,16 @@ export interface NodeDocument {
   readonly updatedAt: Date;
 }
 
+/**
+ * The order in which the dispatcher takes due documents (lower first; oldest first within one): `send`, an
+ * agency's own document and its recall; `answer`, the statuses about a document received (01, the clerk's
+ * 03–06, 15/16); `refusal`, the automatic answer (02, 16) to a package this node refused. A sender who floods
+ * an inbox with packages that are refused makes only `refusal` traffic, which never delays the other two.
+ */
+export const DISPATCH_PRIORITY = Object.freeze({ send: 0, answer: 1, refusal: 2 } as const);
+export type DispatchPriority = (typeof DISPATCH_PRIORITY)[keyof typeof DISPATCH_PRIORITY];
+
 /** The fields a guarded update may replace. */
 export type DocumentChanges = Partial<
-  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'countPending' | 'countedKeys' | 'file'>
+  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'countPending' | 'countedKeys' | 'file' | 'packageBlobId' | 'signatureBlobId' | 'verification' | 'sealing'>
 > & { readonly updatedAt: Date };

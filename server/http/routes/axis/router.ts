@@ -6,7 +6,7 @@ import { MAX_PAGE_SIZE } from '../../../axis/index.js';
 import { bearerAuth } from '../../auth.js';
 import { parseWith } from '../../validate.js';
 import { readSendParts, sendPartsOf } from './multipart.js';
-import { agencyDetailView, agencyView, deliveryView, downloadView, sendResultView, tokenView, traceView } from './views.js';
+import { agencyDetailView, agencyView, certificateHolderView, deliveryView, downloadView, sendResultView, tokenView, traceView } from './views.js';
 
 const TokenBody = z.object({ systemId: z.string().min(1).max(64), secret: z.string().min(1).max(512) }).strict();
 const page = z.coerce.number().int().min(1).max(1_000_000).default(1);
@@ -17,6 +17,13 @@ const AckBody = z.object({ status: z.enum(['done', 'fail']), reason: z.string().
 const SendType = z.object({ type: z.enum(['edoc', 'status']) });
 const AgencyListQuery = z.object({ parentCode: z.string().max(35).optional(), page, pageSize }).strict();
 const CodeParams = z.object({ code: z.string().min(1).max(35) });
+const NationalReportQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional() }).strict();
+const CertificateBody = z.object({ certificate: z.string().min(1).max(64_000), role: z.string().max(16).optional() }).strict();
+const CodeCertParams = z.object({ code: z.string().min(1).max(35), sha256: z.string().min(1).max(128) });
+const ShaParams = z.object({ sha256: z.string().min(1).max(128) });
+
+/** PEM text as it is, anything else as base64 DER (readCertificate accepts both). */
+const certificateBytes = (text: string) => (text.includes('-----BEGIN') ? new Uint8Array(Buffer.from(text, 'utf8')) : new Uint8Array(Buffer.from(text, 'base64')));
 
 const principalOf = (res: Response) => res.locals.principal as AxisPrincipal;
 
@@ -27,6 +34,7 @@ const principalOf = (res: Response) => res.locals.principal as AxisPrincipal;
 export function createAxisRouter(services: AxisServices): Router {
   const router = Router();
   const auth = bearerAuth((token) => services.verifyToken(token));
+  const operatorAuth = bearerAuth((token) => services.verifyOperatorToken(token));
 
   router.post('/auth/token', async (req: Request, res: Response) => {
     const body = parseWith(TokenBody, req.body, 'body');
@@ -86,6 +94,29 @@ export function createAxisRouter(services: AxisServices): Router {
   router.get('/agencies/:code', auth, async (req: Request, res: Response) => {
     const { code } = parseWith(CodeParams, req.params, 'params');
     res.json(agencyDetailView(await services.showAgency(code)));
+  });
+
+  router.get('/reports/monthly', operatorAuth, async (req: Request, res: Response) => {
+    const q = parseWith(NationalReportQuery, req.query, 'query');
+    res.json(await services.nationalMonthlyReport(q.month ? { month: q.month } : {}));
+  });
+
+  router.post('/agencies/:code/certificates', auth, async (req: Request, res: Response) => {
+    const { code } = parseWith(CodeParams, req.params, 'params');
+    const body = parseWith(CertificateBody, req.body, 'body');
+    const r = await services.registerPersonCertificate({ principal: principalOf(res), code, certificate: certificateBytes(body.certificate), ...(body.role ? { role: body.role } : {}) });
+    res.status(r.changed ? 201 : 200).json(agencyView(r.record));
+  });
+
+  router.post('/agencies/:code/certificates/:sha256/revoke', auth, async (req: Request, res: Response) => {
+    const { code, sha256 } = parseWith(CodeCertParams, req.params, 'params');
+    const r = await services.revokePersonCertificate({ principal: principalOf(res), code, sha256 });
+    res.json(agencyView(r.record));
+  });
+
+  router.get('/certificates/:sha256', auth, async (req: Request, res: Response) => {
+    const { sha256 } = parseWith(ShaParams, req.params, 'params');
+    res.json(certificateHolderView(await services.findCertificateHolder(sha256)));
   });
 
   return router;

@@ -5,7 +5,7 @@ export const vdxpOk = () => ({ status: 'OK', ErrorCode: '0', ErrorDesc: 'Success
 
 /**
  * A delivery as the SDK's `Knobstick` reads it (docId, serviceType, messageType, created_time, updated_time,
- * from, to, status, status_desc), plus lienthong's own fields (documentId, statusCode, sha256, size) that the
+ * from, to, status, status_desc), plus lienthong's own fields (documentId, statusCode, sha256, size, downloads, lastDownloadedAt) that the
  * SDKs ignore and lienthong nodes use to check what they download.
  */
 export function vdxpDeliveryView(d: DeliveryRecord) {
@@ -23,6 +23,8 @@ export function vdxpDeliveryView(d: DeliveryRecord) {
     ...(d.statusCode ? { statusCode: d.statusCode } : {}),
     sha256: d.sha256,
     size: d.size,
+    downloads: d.downloads,
+    ...(d.lastDownloadedAt ? { lastDownloadedAt: d.lastDownloadedAt.toISOString() } : {}),
   };
 }
 

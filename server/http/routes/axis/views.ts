@@ -27,6 +27,8 @@ export function deliveryView(d: DeliveryRecord) {
     submittedAt: iso(d.submittedAt),
     ...(d.acknowledgedAt ? { acknowledgedAt: iso(d.acknowledgedAt) } : {}),
     downloads: d.downloads,
+    ...(d.lastDownloadedAt ? { lastDownloadedAt: iso(d.lastDownloadedAt) } : {}),
+    ...(d.ackReason ? { ackReason: d.ackReason } : {}),
   };
 }
 
@@ -44,6 +46,7 @@ export function agencyView(a: AgencyRecord) {
       subject: c.subject,
       issuer: c.issuer,
       serialNumber: c.serialNumber,
+      role: c.role,
       notBefore: iso(c.notBefore),
       notAfter: iso(c.notAfter),
       status: c.status,
@@ -51,6 +54,11 @@ export function agencyView(a: AgencyRecord) {
       ...(c.revokedAt ? { revokedAt: iso(c.revokedAt) } : {}),
     })),
   };
+}
+
+export function certificateHolderView(h: { code: string; name: string; certificate: AgencyRecord['certificates'][number] }) {
+  const c = h.certificate;
+  return { code: h.code, name: h.name, sha256: c.sha256, role: c.role, status: c.status, boundAt: iso(c.boundAt), ...(c.revokedAt ? { revokedAt: iso(c.revokedAt) } : {}) };
 }
 
 export function agencyDetailView(d: AgencyDetail) {

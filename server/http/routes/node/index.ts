@@ -16,6 +16,9 @@ import { bearerAuth } from '../../auth.js';
 import { parseWith } from '../../validate.js';
 import { exportMonthlyReport, REPORT_FORMATS, REPORT_MEDIA_TYPES, type ReportFormat } from '../../../node/report/export-report.js';
 import { listRegistryAgencies } from '../../../node/registry-directory.js';
+import { addAgencyUser, listAgencyUsers, resetAgencyUserPassword, setAgencyUserDisabled } from '../../../node/users/manage-users.js';
+import { readAgencyRegistryEntry } from '../../../node/users/agency-certificates.js';
+import { USER_ROLES, type UserRole } from '../../../domain/ports/node/index.js';
 
 export interface NodeServices {
   readonly deps: NodeDeps;
@@ -51,6 +54,14 @@ function acceptedFormat(req: Request): ReportFormat {
   const best = req.accepts(types);
   return (best ? REPORT_FORMATS[types.indexOf(best)] : undefined) ?? 'json';
 }
+const NewUserBody = z
+  .object({
+    username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,49}$/, 'lower-case letters, digits, . _ - (2–50)'),
+    fullName: z.string().trim().min(1).max(200),
+    roles: z.array(z.enum(USER_ROLES as [UserRole, ...UserRole[]])).min(1).max(4),
+  })
+  .strict();
+const DisabledBody = z.object({ disabled: z.boolean() }).strict();
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 const principalOf = (res: Response) => res.locals.principal as NodePrincipal;
@@ -146,6 +157,36 @@ export function createNodeRouter(services: NodeServices): Router {
   router.get('/agencies', auth, async (_req, res) => {
     const items = await listRegistryAgencies(deps, principalOf(res));
     res.json({ items: items.map((a) => ({ code: a.code, name: a.name, parentCode: a.parentCode })), total: items.length });
+  });
+
+  router.get('/users', auth, async (_req, res) => {
+    const items = await listAgencyUsers(deps, principalOf(res));
+    res.json({ items, total: items.length });
+  });
+
+  router.post('/users', auth, async (req, res) => {
+    const body = parseWith(NewUserBody, req.body, 'body');
+    const r = await addAgencyUser(deps, principalOf(res), body);
+    res.status(201).set('cache-control', 'no-store').json(r);
+  });
+
+  router.post('/users/:id/disabled', auth, async (req, res) => {
+    const { id } = parseWith(IdParams, req.params, 'params');
+    const body = parseWith(DisabledBody, req.body, 'body');
+    res.json(await setAgencyUserDisabled(deps, principalOf(res), id, body.disabled));
+  });
+
+  router.post('/users/:id/password', auth, async (req, res) => {
+    const { id } = parseWith(IdParams, req.params, 'params');
+    res.set('cache-control', 'no-store').json(await resetAgencyUserPassword(deps, principalOf(res), id));
+  });
+
+  router.get('/agency', auth, async (_req, res) => {
+    const a = await readAgencyRegistryEntry(deps, principalOf(res));
+    res.json({
+      code: a.code, name: a.name, parentCode: a.parentCode,
+      certificates: a.certificates.map((c) => ({ sha256: c.sha256, status: c.status, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), boundAt: c.boundAt.toISOString(), ...(c.revokedAt ? { revokedAt: c.revokedAt.toISOString() } : {}) })),
+    });
   });
 
   router.get('/reports/monthly', auth, async (req, res) => {

@@ -9,6 +9,8 @@ import { listen, readJson } from '../../../support/http.js';
 import { TOKEN_SECRET, seedAll } from '../../axis/fixtures.js';
 
 export const PACKAGE_LIMIT = 300_000;
+/** The axis operator's secret of the test axis (national report). */
+export const OPERATOR_SECRET = 'operator-secret-of-the-test-axis-0123456789';
 
 export interface AxisServer {
   readonly baseUrl: string;
@@ -18,7 +20,7 @@ export interface AxisServer {
 
 /** The axis role composed exactly as `serve` does, on a real database, listening on a free port. */
 export async function startAxis(connection: mongoose.Connection, pki: DevelopmentPki, logLines?: string[]): Promise<AxisServer> {
-  const config = loadConfig({ LIENTHONG_TOKEN_SECRET: TOKEN_SECRET, LIENTHONG_PACKAGE_BYTES: String(PACKAGE_LIMIT), LIENTHONG_LOG_LEVEL: 'silent' });
+  const config = loadConfig({ LIENTHONG_TOKEN_SECRET: TOKEN_SECRET, LIENTHONG_PACKAGE_BYTES: String(PACKAGE_LIMIT), LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_AXIS_OPERATOR_SECRET: OPERATOR_SECRET });
   const logger = logLines ? createLogger({ level: 'info' }, { write: (line: string) => void logLines.push(line) }) : createLogger({ level: 'silent' });
   const role = await composeAxis({ config, logger, connection, trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl], now: testClock });
   await seedAll(role.services, pki);

@@ -117,4 +117,44 @@ describe('server/http node and axis authentication: tokens against the user stor
     const list = await fetch(`${baseUrl}/axis/v1/edocs`, { headers: { authorization: `Bearer ${good.accessToken}` } });
     expect(list.status).to.equal(200);
   });
+  it('when an agency admin manages users, then add, lockout lifted by a password reset, disable and enable work on its own agency only', async () => {
+    clock.advance(3_600_000); // earlier tests' failures of this address are forgotten
+    const call = (token: string, method: string, path: string, body?: unknown) =>
+      fetch(`${baseUrl}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const admin = (await readJson(await login(G22, 'quantri', PASSWORD))).accessToken as string;
+    const clerk = (await readJson(await login(G22, 'vanthu', PASSWORD))).accessToken as string;
+    const listed = await readJson(await call(admin, 'GET', '/users'));
+    expect((listed.items as Array<{ username: string }>).map((u) => u.username)).to.deep.equal(['kiemtoan', 'lanhdao', 'quantri', 'vanthu']);
+    expect(JSON.stringify(listed)).to.not.include('scrypt');
+    expect(await codeOf(await call(clerk, 'GET', '/users'))).to.equal('403 ERR_FORBIDDEN');
+    expect(await codeOf(await call(admin, 'POST', '/users', { username: 'Bad Name', fullName: 'x', roles: ['clerk'] }))).to.equal('400 ERR_VALIDATION');
+
+    const added = await call(admin, 'POST', '/users', { username: 'vanthu2', fullName: 'Nguyễn Văn Hai', roles: ['clerk'] });
+    expect(added.status).to.equal(201);
+    const { user, temporaryPassword } = await readJson(added);
+    expect(user).to.include({ username: 'vanthu2', fullName: 'Nguyễn Văn Hai', disabled: false });
+    expect(await codeOf(await call(admin, 'POST', '/users', { username: 'vanthu2', fullName: 'again', roles: ['clerk'] }))).to.equal('409 ERR_CONFLICT');
+    expect((await login(G22, 'vanthu2', temporaryPassword)).status).to.equal(200);
+
+    // Locked out after 3 failures (2 free); the admin's reset gives a new password and lifts the lock at once.
+    for (let i = 0; i < 3; i++) await login(G22, 'vanthu2', 'wrong-password');
+    expect(await codeOf(await login(G22, 'vanthu2', temporaryPassword))).to.equal('429 ERR_TOO_MANY_REQUESTS');
+    const reset = await readJson(await call(admin, 'POST', `/users/${user.id}/password`));
+    expect(reset.temporaryPassword).to.be.a('string').and.not.equal(temporaryPassword);
+    expect((await login(G22, 'vanthu2', reset.temporaryPassword)).status).to.equal(200);
+
+    const disabled = await readJson(await call(admin, 'POST', `/users/${user.id}/disabled`, { disabled: true }));
+    expect(disabled.disabled).to.equal(true);
+    expect(await codeOf(await login(G22, 'vanthu2', reset.temporaryPassword))).to.equal('401 ERR_UNAUTHENTICATED');
+    await call(admin, 'POST', `/users/${user.id}/disabled`, { disabled: false });
+    expect((await login(G22, 'vanthu2', reset.temporaryPassword)).status).to.equal(200);
+
+    // Not oneself, not another agency's user (404, as if it did not exist).
+    const self = (listed.items as Array<{ id: string; username: string }>).find((u) => u.username === 'quantri')!;
+    expect(await codeOf(await call(admin, 'POST', `/users/${self.id}/disabled`, { disabled: true }))).to.equal('400 ERR_VALIDATION');
+    const other = (await node.deps.users.findByUsername(H27, 'vanthu'))!;
+    expect(await codeOf(await call(admin, 'POST', `/users/${other.id}/disabled`, { disabled: true }))).to.equal('404 ERR_NOT_FOUND');
+    expect(await codeOf(await call(admin, 'POST', `/users/${other.id}/password`))).to.equal('404 ERR_NOT_FOUND');
+    expect((await node.deps.users.findById(other.id))!.disabled).to.equal(false);
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDevelopmentPki, signPdf, type DevAgency, type DevelopmentPki } from '../../../../crypto/index.js';
-import { composeAxis, composeAxisRegistry } from '../../../../server/compose/axis.js';
+import { composeAxis, composeAxisRegistry, type AxisRole } from '../../../../server/compose/axis.js';
 import { composeNode, type NodeRole } from '../../../../server/compose/node.js';
 import { seedDevelopmentRegistry } from '../../../../server/axis/index.js';
 import { loadConfig } from '../../../../server/config/config.js';
@@ -34,6 +34,8 @@ export interface Exchange {
   readonly extraNodes: readonly NodeRole[];
   readonly pki: DevelopmentPki;
   readonly node: NodeRole;
+  /** The axis in this process: its use cases, for what an agency the node does not host sends (G12). */
+  readonly axis: AxisRole;
   /** The clock the axis, the node and the PKI run on. */
   readonly clock: TestClock;
   agency(code: AgencyCode): DevAgency;
@@ -43,24 +45,32 @@ export interface Exchange {
 /** The axis and one node hosting G22, H27, H49 in one app over real HTTP, on the test database. */
 export async function startExchange(
   db: TestDatabase,
-  options: { dispatch?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number }; extraNodes?: number; dialect?: 'lienthong' | 'vdxp' } = {},
+  options: {
+    dispatch?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+    receive?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+    extraNodes?: number;
+    /** The node's poll and dispatch timers (default 150 ms and 100 ms). */
+    pollIntervalMs?: number;
+    dispatchIntervalMs?: number;
+    dialect?: 'lienthong' | 'vdxp';
+  } = {},
 ): Promise<Exchange> {
   const clock = testClock;
   const pki = await createDevelopmentPki({ now: new Date(clock().getTime() - 60_000), agencies: [G22, H27, H49, G12].map((code) => ({ code, name: NAMES[code]! })) });
   const config = loadConfig({
-    LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: '150', LIENTHONG_AXIS_DIALECT: options.dialect ?? 'lienthong',
+    LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 150), LIENTHONG_AXIS_DIALECT: options.dialect ?? 'lienthong',
   });
   const logger = createLogger({ level: process.env.TEST_NODE_LOG_LEVEL ?? 'silent' });
   const connection = db.connection();
   const trust = { trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl] };
   const axis = await composeAxis({ config, logger, connection, ...trust, now: clock });
-  const seed = { agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, certificates: [a.seal.identity.certificate], secret: secretOf(a.code) })) };
+  const seed = { agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, certificates: [a.seal.identity.certificate], personCertificates: [a.person.identity.certificate], secret: secretOf(a.code) })) };
   // The VDXP facade's HMAC needs the secrets sealed under the axis's key: seed through the axis's own deps then.
   if (options.dialect === 'vdxp') await axis.services.seedDevelopmentRegistry(seed);
   else await seedDevelopmentRegistry(await composeAxisRegistry(connection, clock), seed);
   let baseUrl = '';
   const state = { axisDown: false };
-  const nodeOptions = { config, logger, connection, ...trust, now: clock, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}) };
+  const nodeOptions = { config, logger, connection, ...trust, now: clock, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: options.dispatchIntervalMs ?? 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}), ...(options.receive ? { receive: options.receive } : {}) };
   const node = await composeNode({ ...nodeOptions, workerId: 'node-1' });
   const extraNodes: NodeRole[] = [];
   for (let i = 0; i < (options.extraNodes ?? 0); i++) extraNodes.push(await composeNode({ ...nodeOptions, workerId: `node-${i + 2}` }));
@@ -81,6 +91,7 @@ export async function startExchange(
     baseUrl,
     pki,
     node,
+    axis,
     clock,
     extraNodes,
     get axisDown() {
@@ -148,10 +159,10 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 }
 
 /** The inbox document of `token`'s agency with edXML DocumentId `documentId`, once it arrived. */
-export async function inboxDocument(baseUrl: string, token: string, documentId: string): Promise<Record<string, any>> {
+export async function inboxDocument(baseUrl: string, token: string, documentId: string, ms?: number): Promise<Record<string, any>> {
   return eventually(`${documentId} in the inbox`, async () => {
     const list = await readJson(await api(baseUrl, token, 'GET', '/documents?box=inbox&pageSize=100'));
     const hit = (list.items as Array<Record<string, any>>).find((d) => d.documentId === documentId);
     return hit ? readJson(await api(baseUrl, token, 'GET', `/documents/${hit.id}`)) : undefined;
-  });
+  }, ms);
 }

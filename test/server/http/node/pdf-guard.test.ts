@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { verifyPdf } from '../../../../crypto/index.js';
 import type { TestClock } from '../../../support/clock.js';
 import { buildEdocPackage, signPackage } from '../../../../server/domain/edxml/index.js';
-import { buildAfterSigningCorpus } from '../../../crypto/pdf/support/after-signing-corpus.js';
+import { appendRevision, buildAfterSigningCorpus } from '../../../crypto/pdf/support/after-signing-corpus.js';
+import { name, PdfDict, PdfStream } from '../../../../crypto/pdf/syntax/objects.js';
 import { emptyRevisions } from '../../../crypto/pdf/support/hostile.js';
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
@@ -54,9 +55,23 @@ describe('node receiver: what the seal covers, changes after signing, hostile PD
     return documentId;
   }
 
-  it('when an allowed change (a DSS) was appended after the seal, then the receiver accepts, stores and serves the sealed revision, and the report warns about it', async () => {
+  it('when only validation data (a DSS) was appended after the seal, then the receiver keeps it (PAdES B-LT) and serves the file whole', async () => {
     const pdf = corpus.get('valid-dss-added.pdf')!;
     const doc = await inboxDocument(ex.baseUrl, h27, await sendFromG12(pdf, 'DSS sau dấu'));
+    expect(doc.validation.verdict, JSON.stringify(doc.validation)).to.equal('accepted');
+    const file = new Uint8Array(await (await api(ex.baseUrl, h27, 'GET', `/documents/${doc.id}/file`)).arrayBuffer());
+    expect(createHash('sha256').update(file).digest('hex')).to.equal(createHash('sha256').update(pdf).digest('hex'));
+    expect((doc.validation.signatures as any[]).some((s) => s.checks.some((c: any) => c.name === 'stored-revision'))).to.equal(false);
+  });
+
+  it('when another allowed change (metadata) was appended after the seal, then the receiver accepts, stores and serves the sealed revision, and the report warns about it', async () => {
+    const two = corpus.get('valid-two-signatures.pdf')!;
+    const pdf = appendRevision(two, (f, w) => {
+      const meta = w.allocate();
+      w.set(meta, new PdfStream(new PdfDict().set('Type', name('Metadata')).set('Subtype', name('XML')), Buffer.from('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>')));
+      w.set(f.rootRef, f.catalog.clone().set('Metadata', meta));
+    });
+    const doc = await inboxDocument(ex.baseUrl, h27, await sendFromG12(pdf, 'Metadata sau dấu'));
     expect(doc.validation.verdict, JSON.stringify(doc.validation)).to.equal('accepted');
     const file = new Uint8Array(await (await api(ex.baseUrl, h27, 'GET', `/documents/${doc.id}/file`)).arrayBuffer());
     const report = await verifyPdf(pdf, { trustAnchors: [ex.pki.root.certificate], crls: [ex.pki.crl, ex.pki.rootCrl], now: clock() });
@@ -70,7 +85,7 @@ describe('node receiver: what the seal covers, changes after signing, hostile PD
     const warning = (doc.validation.signatures as any[]).find((s) => s.checks.some((c: any) => c.name === 'stored-revision'));
     expect(warning, JSON.stringify(doc.validation.signatures)).to.not.equal(undefined);
     expect(warning.explanation).to.match(/^warning: 1 revision\(s\) were appended after the seal/);
-    expect(warning.checks[0].detail).to.match(/document security store|DSS/);
+    expect(warning.checks[0].detail).to.match(/metadata/i);
   });
 
   it('when a reference left dangling by the signed revision is defined after the seal (an overlay with another amount), then the receiver refuses it with 02', async () => {
