@@ -1,3 +1,4 @@
+import type { TrustAtNow, ValidationTimeInputs } from '../pki/trust-material.js';
 import type { HashName, RsaScheme, SigningIdentity } from '../keys/signer.js';
 
 /**
@@ -26,26 +27,7 @@ export interface AlgorithmPolicy {
   readonly minRsaBits?: number;
 }
 
-export interface VerifyDetachedOptions {
-  /** Trusted roots (DER or PEM bytes). Chain checks always run; no anchors means INDETERMINATE. */
-  readonly trustAnchors: readonly Uint8Array[];
-  /** Extra intermediate certificates beyond those carried in the signature. */
-  readonly intermediates?: readonly Uint8Array[];
-  /** CRLs (DER or PEM). A certificate with a distribution point and no CRL for its issuer is INDETERMINATE/TRY_LATER. */
-  readonly crls?: readonly Uint8Array[];
-  /** DER OCSPResponse messages, when given. */
-  readonly ocspResponses?: readonly Uint8Array[];
-  /**
-   * The caller's explicit validation time (a what-if, the CLI's `--at`), reported as `poe: 'caller'`.
-   * Without it the validation time is a proof of existence (the earliest of a verified signature timestamp
-   * and `arrivalTime`), else `now` — never the signer's claimed signing time (ETSI EN 319 102-1 §5.5).
-   */
-  readonly at?: Date;
-  /**
-   * A trusted arrival time of the signed data: the axis's own record of when it accepted the package
-   * (it verified the signature then). A proof of existence reported as `poe: 'axis-arrival'`.
-   */
-  readonly arrivalTime?: Date;
+export interface VerifyDetachedOptions extends TrustAtNow, ValidationTimeInputs {
   /**
    * A claimed signing time carried outside the CMS (the PDF's /M), used when the CMS has no signing-time
    * attribute. Claims only decide between REVOKED and REVOKED_NO_POE (and EXPIRED / OUT_OF_BOUNDS_NO_POE),
@@ -56,8 +38,6 @@ export interface VerifyDetachedOptions {
   readonly maxClockSkewMs?: number;
   /** Roots for timestamp authorities' certificates. Default: `trustAnchors`. */
   readonly timestampTrustAnchors?: readonly Uint8Array[];
-  /** The verifier's clock, injected (never read inside the core). */
-  readonly now: Date;
   readonly policy?: AlgorithmPolicy;
   /**
    * When given, the signer's certificate must be one of these (DER): the certificates the registry binds

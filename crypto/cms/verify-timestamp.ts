@@ -1,3 +1,4 @@
+import type { TrustAtNow } from '../pki/trust-material.js';
 import type { SignatureReport, TimestampSummary } from '../report/types.js';
 import { digestOf } from './verify-signature-value.js';
 import { CryptoError } from '../errors.js';
@@ -8,16 +9,10 @@ import { parseCertificate } from '../pki/index.js';
 import { equalBytes } from './verify-state.js';
 import type { DetachedContent, VerifyDetachedOptions } from './types.js';
 
-/** Options of {@link verifyTimestampToken}. */
-export interface VerifyTimestampTokenOptions {
-  /** Roots for the TSA's certificate (DER or PEM). */
-  readonly trustAnchors: readonly Uint8Array[];
-  readonly intermediates?: readonly Uint8Array[];
-  readonly crls?: readonly Uint8Array[];
-  readonly ocspResponses?: readonly Uint8Array[];
+/** Options of {@link verifyTimestampToken}; `trustAnchors` are the roots for the TSA's certificate. */
+export interface VerifyTimestampTokenOptions extends TrustAtNow {
   /** The time the TSA's certificate is validated at (the current time unless a later POE covers the token). */
   readonly at: Date;
-  readonly now: Date;
   readonly policy?: VerifyDetachedOptions['policy'];
   /** When given (a fresh reply to our request), the nonce must be this (hex of the INTEGER contents). */
   readonly nonce?: string;

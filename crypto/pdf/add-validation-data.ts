@@ -1,3 +1,4 @@
+import type { TrustAtNow } from '../pki/trust-material.js';
 import { inspectSignedData } from '../cms/index.js';
 import { CryptoError } from '../errors.js';
 import { parseCertificate, parseCrl, parseOcspResponse, validateChain, type ParsedCertificate, type ParsedCrl, type ParsedOcspResponse } from '../pki/index.js';
@@ -9,13 +10,7 @@ import { asDict, PdfString } from './syntax/objects.js';
 import { derLength } from './verify-signature.js';
 
 /** Options of {@link addValidationData}: the trust context the data is gathered from. DER (PEM accepted). */
-export interface AddValidationDataOptions {
-  readonly trustAnchors: readonly Uint8Array[];
-  readonly intermediates?: readonly Uint8Array[];
-  readonly crls?: readonly Uint8Array[];
-  readonly ocspResponses?: readonly Uint8Array[];
-  /** The time paths are built at (the caller's clock). */
-  readonly now: Date;
+export interface AddValidationDataOptions extends TrustAtNow {
   readonly limits?: Partial<PdfLimits>;
 }
 

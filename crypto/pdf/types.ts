@@ -1,3 +1,4 @@
+import type { TrustAtNow, ValidationTimeInputs } from '../pki/trust-material.js';
 import type { VerifyDetachedOptions } from '../cms/index.js';
 import type { Check, Indication, SignatureReport, SubIndication } from '../report/types.js';
 import type { PdfLimits } from './limits.js';
@@ -118,18 +119,7 @@ export interface PdfReport {
   readonly checks: readonly Check[];
 }
 
-export interface VerifyPdfOptions {
-  /** Trusted roots (DER or PEM). */
-  readonly trustAnchors: readonly Uint8Array[];
-  readonly intermediates?: readonly Uint8Array[];
-  readonly crls?: readonly Uint8Array[];
-  readonly ocspResponses?: readonly Uint8Array[];
-  /** The verifier's clock, injected. */
-  readonly now: Date;
-  /** The caller's explicit validation time (poe `caller`); see VerifyDetachedOptions.at. */
-  readonly at?: Date;
-  /** The axis's record of when it accepted the package (poe `axis-arrival`). */
-  readonly arrivalTime?: Date;
+export interface VerifyPdfOptions extends TrustAtNow, ValidationTimeInputs {
   readonly maxClockSkewMs?: number;
   readonly timestampTrustAnchors?: readonly Uint8Array[];
   readonly policy?: VerifyDetachedOptions['policy'];

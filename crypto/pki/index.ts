@@ -13,6 +13,7 @@ export { parseCrl, decodeCrls, type ParsedCrl, type RevokedEntry, type Revocatio
 export { parseOcspResponse, type ParsedOcspResponse } from './ocsp.js';
 export { summarizeCertificate, summarizeParsedCertificate } from './summarize.js';
 export { validateChain, type ValidateChainOptions, type ChainValidationResult, type ChainPolicy } from './validate-chain.js';
+export type { TrustMaterial, TrustAtNow, ValidationTimeInputs } from './trust-material.js';
 export type { SignatureAlgorithm } from './algorithms.js';
 export {
   issueCertificate,

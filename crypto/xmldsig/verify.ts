@@ -1,3 +1,5 @@
+import type { AlgorithmPolicy } from '../cms/types.js';
+import type { TrustAtNow, ValidationTimeInputs } from '../pki/trust-material.js';
 import { createHash, timingSafeEqual, verify as verifySignatureValue } from 'node:crypto';
 import { isCryptoError } from '../errors.js';
 import { parseCertificate, summarizeParsedCertificate, validateChain, type ParsedCertificate } from '../pki/index.js';
@@ -10,27 +12,11 @@ import {
 import type { DomDocument, DomElement } from './dom-types.js';
 import { canonicalize, dsigChild, elementChildren, elementsByName, envelopedOctets, parseDom } from './dom.js';
 
-export interface VerifyEnvelopedOptions {
-  /** Trusted roots (DER or PEM). Chain checks always run; no anchors means INDETERMINATE. */
-  readonly trustAnchors: readonly Uint8Array[];
-  /** Extra intermediates beyond those in KeyInfo. */
-  readonly intermediates?: readonly Uint8Array[];
-  readonly crls?: readonly Uint8Array[];
-  readonly ocspResponses?: readonly Uint8Array[];
-  /** The verifier's clock. */
-  readonly now: Date;
-  /** The caller's explicit validation time (a what-if, the CLI's `--at`), reported as `poe: 'caller'`. */
-  readonly at?: Date;
-  /**
-   * The axis's own record of when it accepted the package: a proof of existence (`poe: 'axis-arrival'`).
-   * Without either, the chain is judged at `now` (`poe: 'none'`): a plain XML signature carries no signing
-   * time, and a claimed one would not be trusted anyway (ETSI EN 319 102-1 §5.5).
-   */
-  readonly arrivalTime?: Date;
+export interface VerifyEnvelopedOptions extends TrustAtNow, ValidationTimeInputs {
   /** Certificates (DER or PEM) bound to the expected sender; the signer must be one of them. */
   readonly expectedSigners?: readonly Uint8Array[];
   /** Default: SHA-1 refused, RSA under 2048 bits refused. */
-  readonly policy?: { readonly allowSha1?: boolean; readonly minRsaBits?: number };
+  readonly policy?: AlgorithmPolicy;
 }
 
 const EXC_C14N_NS = 'http://www.w3.org/2001/10/xml-exc-c14n#';

@@ -1,5 +1,5 @@
 import { isCryptoError, signDetached, verifyDetached } from '../../../crypto/index.js';
-import type { AlgorithmPolicy, SignatureReport, SigningIdentity } from '../../../crypto/index.js';
+import type { AlgorithmPolicy, SignatureReport, SigningIdentity, TrustAtNow } from '../../../crypto/index.js';
 import { DomainError } from '../errors.js';
 import { findXmlSignature, verifyPackageXml, verifyPackageXmlWith, type EnvelopedVerifier } from './xml-signature.js';
 
@@ -20,14 +20,7 @@ export async function signPackage(bytes: Uint8Array, identity: SigningIdentity, 
   return signDetached({ content: bytes }, { identity, signingTime, hash: 'SHA-256', includeChain: true });
 }
 
-export interface VerifyPackageSignatureOptions {
-  /** Trusted roots (DER or PEM). */
-  readonly trustAnchors: readonly Uint8Array[];
-  readonly crls?: readonly Uint8Array[];
-  readonly ocspResponses?: readonly Uint8Array[];
-  readonly intermediates?: readonly Uint8Array[];
-  /** The verifier's clock. */
-  readonly now: Date;
+export interface VerifyPackageSignatureOptions extends TrustAtNow {
   /** The axis's own record of when it accepted the package: a proof of existence (poe `axis-arrival`). */
   readonly arrivalTime?: Date;
   /** How far a claimed signing time may lie after the validation time (default: the core's 5 minutes). */

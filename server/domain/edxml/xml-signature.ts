@@ -1,5 +1,5 @@
 import { XMLDSIG_NAMESPACE, buildReport, isCryptoError, signEnveloped, verifyEnveloped } from '../../../crypto/index.js';
-import type { SignatureReport, SigningIdentity, VerifyEnvelopedOptions } from '../../../crypto/index.js';
+import type { AlgorithmPolicy, SignatureReport, SigningIdentity, TrustAtNow, ValidationTimeInputs, VerifyEnvelopedOptions } from '../../../crypto/index.js';
 import { DomainError } from '../errors.js';
 import { readEnvelope, resolveLimits } from './envelope.js';
 import type { XmlElement } from './safe-xml.js';
@@ -115,18 +115,9 @@ export async function signPackageXml(bytes: Uint8Array, identity: SigningIdentit
   }
 }
 
-export interface VerifyPackageXmlOptions {
-  readonly trustAnchors: readonly Uint8Array[];
-  readonly intermediates?: readonly Uint8Array[];
-  readonly crls?: readonly Uint8Array[];
-  readonly ocspResponses?: readonly Uint8Array[];
-  readonly now: Date;
-  /** The caller's explicit validation time (poe `caller`). */
-  readonly at?: Date;
-  /** The axis's own record of when it accepted the package (poe `axis-arrival`). */
-  readonly arrivalTime?: Date;
+export interface VerifyPackageXmlOptions extends TrustAtNow, ValidationTimeInputs {
   readonly expectedSigners?: readonly Uint8Array[];
-  readonly policy?: { readonly allowSha1?: boolean; readonly minRsaBits?: number };
+  readonly policy?: AlgorithmPolicy;
   readonly limits?: Partial<EdxmlLimits>;
 }
 
