@@ -9,8 +9,9 @@ import { loadConfig } from '../../../server/config/config.js';
 import { parseAgencyCode } from '../../../server/domain/agency/index.js';
 import { createApp } from '../../../server/http/create-app.js';
 import { createLogger } from '../../../server/logger.js';
-import { createTestClock, deadlineIn } from '../../support/clock.js';
+import { createTestClock } from '../../support/clock.js';
 import { useDatabase } from '../../support/database.js';
+import { eventually } from '../../support/eventually.js';
 import { listen, readJson } from '../../support/http.js';
 
 const G22 = parseAgencyCode('000.00.00.G22');
@@ -18,16 +19,7 @@ const H27 = parseAgencyCode('000.00.00.H27');
 const PASSWORD = 'demo-password-123';
 const axisSecret = (code: string) => `axis-secret-${code}-0123456789abcdef`;
 const PDF = new Uint8Array(readFileSync(fileURLToPath(new URL('../../../../test/vectors/pdf/no-signature.pdf', import.meta.url))));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const over = deadlineIn(ms);
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (over()) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>) => eventually(what, probe, 30_000, 100);
 
 describe('server/node receive: stale revocation data means "verify again later", never a final 02 @db', function () {
   this.timeout(90_000);

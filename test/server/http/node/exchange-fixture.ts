@@ -11,7 +11,8 @@ import { createWebAppRouter } from '../../../../server/http/web-app.js';
 import { createLogger } from '../../../../server/logger.js';
 import type { TestDatabase } from '../../../support/database.js';
 import { listen, readJson } from '../../../support/http.js';
-import { deadlineIn, testClock, type TestClock } from '../../../support/clock.js';
+import { testClock, type TestClock } from '../../../support/clock.js';
+import { eventually } from '../../../support/eventually.js';
 
 /** test/vectors/pdf/, resolved from dist/test/server/http/node/. */
 const VECTORS = fileURLToPath(new URL('../../../../../test/vectors/pdf/', import.meta.url));
@@ -142,21 +143,7 @@ export async function api(baseUrl: string, token: string, method: string, path: 
   return fetch(`${baseUrl}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
 }
 
-/** Polls `probe` until it returns a value (not undefined), or fails after `ms`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const expired = deadlineIn(ms);
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (expired()) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+export { eventually };
 
 /** The inbox document of `token`'s agency with edXML DocumentId `documentId`, once it arrived. */
 export async function inboxDocument(baseUrl: string, token: string, documentId: string, ms?: number): Promise<Record<string, any>> {
