@@ -33,16 +33,18 @@ export async function changeStatus(deps: NodeDeps, principal: NodePrincipal, id:
     ...(input.description ? { description: input.description } : {}), ...(user ? { staff: user.fullName } : {}),
   });
   const at = deps.now();
-  let removeBlob: string | null = null;
+  let removeBlobs: string[] = [];
   const updated = await mutateDocument(deps, id, (d) => {
     const track = d.recipients[0]!;
     const state = nextDocumentState(track.state, code, 'receiver');
     const recipients = [{ ...track, state, timeline: [...track.timeline, { code, from: d.agencyCode, at, ...(input.description ? { description: input.description } : {}) }] }];
     const agreed = code === '15';
-    removeBlob = agreed ? d.file.blobId : null;
-    return { recipients, ...withMessage(d, message), ...(agreed ? { recalled: true, file: { ...d.file, blobId: null } } : {}) };
+    // An agreed recall removes the document's file and every attachment kept with it.
+    removeBlobs = agreed ? [d.file.blobId, ...(d.attachments ?? []).map((a) => a.blobId)].filter((b): b is string => b !== null) : [];
+    const attachments = agreed && d.attachments ? { attachments: d.attachments.map((a) => ({ ...a, blobId: null })) } : {};
+    return { recipients, ...withMessage(d, message), ...(agreed ? { recalled: true, file: { ...d.file, blobId: null }, ...attachments } : {}) };
   });
-  if (removeBlob) await deps.blobs.delete(removeBlob);
+  for (const b of removeBlobs) await deps.blobs.delete(b);
   return updated;
 }
 

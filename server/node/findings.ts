@@ -56,3 +56,25 @@ export function withReadWarnings(f: SignatureFinding, warnings: readonly EdxmlWa
   if (warnings.length === 0) return f;
   return { ...f, checks: [...f.checks, ...warnings.map((w) => ({ name: 'edxml-warning', passed: true, detail: `${w.code} at ${w.path}: ${w.detail}` }))] };
 }
+
+/**
+ * The finding of one attachment: with its detached CAdES signature's report and registry binding when it
+ * carries one (`detachedSignature` names the `.p7s`), else an unsigned one: TOTAL_PASSED only in that the
+ * package signature (already verified) covers its bytes, which the `covered-by-package-signature` check names.
+ */
+export function attachmentFinding(name: string, sha256: string, signed?: { readonly signatureName: string; readonly report: SignatureReport; readonly role: 'person' | 'seal' | undefined }): SignatureFinding {
+  if (!signed) {
+    return {
+      kind: 'attachment', attachment: name, indication: 'TOTAL_PASSED', explanation: 'unsigned: no detached signature; covered by the package signature only',
+      checks: [{ name: 'covered-by-package-signature', passed: true, detail: `sha256 ${sha256}` }],
+    };
+  }
+  const r = signed.report;
+  return {
+    ...packageFinding(r, signed.role !== undefined),
+    kind: 'attachment',
+    attachment: name,
+    detachedSignature: signed.signatureName,
+    role: signed.role ?? 'unregistered',
+  };
+}

@@ -44,3 +44,15 @@ export async function readDocumentFile(deps: Pick<NodeDeps, 'documents' | 'blobs
   if (!doc.file.blobId) throw new DomainError('ERR_NOT_FOUND', doc.recalled ? 'the file was removed after the recall' : 'the document has no file', { details: { recalled: doc.recalled } });
   return { bytes: await deps.blobs.get(doc.file.blobId), name: doc.file.name };
 }
+
+/**
+ * One kept attachment of a document (by its index in `attachments`), with its name and declared type;
+ * ERR_NOT_FOUND for another agency's document, an index it does not have, or once removed by an agreed recall.
+ */
+export async function readDocumentAttachment(deps: Pick<NodeDeps, 'documents' | 'blobs'>, principal: NodePrincipal, id: string, index: number): Promise<{ bytes: Uint8Array; name: string; contentType: string }> {
+  const doc = await findOwnDocument(deps, principal, id);
+  const a = Number.isSafeInteger(index) && index >= 0 ? doc.attachments?.[index] : undefined;
+  if (!a) throw new DomainError('ERR_NOT_FOUND', 'attachment not found');
+  if (!a.blobId) throw new DomainError('ERR_NOT_FOUND', 'the attachment was removed after the recall', { details: { recalled: doc.recalled } });
+  return { bytes: await deps.blobs.get(a.blobId), name: a.name, contentType: a.contentType };
+}

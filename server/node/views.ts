@@ -63,6 +63,10 @@ export function documentDetailView(d: NodeDocument) {
     ...documentSummaryView(d),
     metadata: d.metadata,
     file: { name: d.file.name, size: d.file.size, sha256: d.file.sha256, available: d.file.blobId !== null },
+    attachments: (d.attachments ?? []).map((a, index) => ({
+      index, name: a.name, contentType: a.contentType, size: a.size, sha256: a.sha256, role: a.role,
+      ...(a.signs ? { signs: a.signs } : {}), ...(a.signedBy ? { signedBy: a.signedBy } : {}), available: a.blobId !== null,
+    })),
     ...(d.axisDocId ? { axisDocId: d.axisDocId } : {}),
     ...(d.supersededBy ? { supersededBy: { documentId: d.supersededBy.documentId, kind: d.supersededBy.kind, at: new Date(d.supersededBy.at).toISOString() } } : {}),
     recipients: d.recipients.map((r) => ({

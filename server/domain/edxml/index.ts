@@ -21,5 +21,7 @@ export type { BussinessIntent } from './bussiness.js';
 export { bussinessIntentOf, isRevokePackage } from './bussiness.js';
 export type { VerifyPackageSignatureOptions } from './signature.js';
 export { signPackage, verifyPackageSignature } from './signature.js';
+export type { AttachmentRole } from './attachment-signature.js';
+export { DETACHED_SIGNATURE_SUFFIX, pairDetachedSignatures, verifyAttachmentSignature } from './attachment-signature.js';
 export type { SignPackageXmlOptions, VerifyPackageXmlOptions, XmlSignatureFinding, XmlSignatureFindingCode } from './xml-signature.js';
 export { findXmlSignature, signPackageXml, verifyPackageXml, verifyPackageXmlWith, type EnvelopedVerifier } from './xml-signature.js';

@@ -1,5 +1,5 @@
 import { isCryptoError, signDetached, verifyDetached } from '../../../crypto/index.js';
-import type { AlgorithmPolicy, SignatureReport, SigningIdentity, TrustAtNow } from '../../../crypto/index.js';
+import type { AlgorithmPolicy, SignatureReport, SigningIdentity, TrustAtNow, VerifyDetachedOptions } from '../../../crypto/index.js';
 import { DomainError } from '../errors.js';
 import { findXmlSignature, verifyPackageXml, verifyPackageXmlWith, type EnvelopedVerifier } from './xml-signature.js';
 
@@ -77,19 +77,24 @@ export async function verifyPackageSignature(
   return xml.indication === 'TOTAL_PASSED' ? cms : xml;
 }
 
+/** The crypto core's detached-CMS options from the package verifier's (same trust, POE and policy rules). */
+export function detachedOptions(options: Omit<VerifyPackageSignatureOptions, 'xmlVerifier'>): VerifyDetachedOptions {
+  return {
+    trustAnchors: options.trustAnchors,
+    now: options.now,
+    ...(options.crls ? { crls: options.crls } : {}),
+    ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
+    ...(options.intermediates ? { intermediates: options.intermediates } : {}),
+    ...(options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
+    ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
+  };
+}
+
 async function verifyDetachedPackage(bytes: Uint8Array, signature: Uint8Array, options: VerifyPackageSignatureOptions): Promise<SignatureReport> {
   try {
-    return await verifyDetached(signature, { content: bytes }, {
-      trustAnchors: options.trustAnchors,
-      now: options.now,
-      ...(options.crls ? { crls: options.crls } : {}),
-      ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
-      ...(options.intermediates ? { intermediates: options.intermediates } : {}),
-      ...(options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
-      ...(options.policy ? { policy: options.policy } : {}),
-      ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
-      ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
-    });
+    return await verifyDetached(signature, { content: bytes }, detachedOptions(options));
   } catch (e) {
     if (isCryptoError(e)) {
       throw new DomainError('ERR_PACKAGE_SIGNATURE_INVALID', 'package signature cannot be parsed', {

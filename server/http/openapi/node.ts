@@ -89,7 +89,10 @@ const schemas = {
   NodeSignatureFinding: {
     type: 'object', required: ['kind', 'indication', 'checks'],
     properties: {
-      kind: { enum: ['package', 'pdf'] }, fieldName: { type: 'string' },
+      kind: { enum: ['package', 'pdf', 'attachment'], description: '`attachment`: one per non-PDF attachment and per attachment with a detached signature (`<name>.p7s`)' }, fieldName: { type: 'string' },
+      attachment: { type: 'string', description: 'attachment findings: the attachment name' },
+      detachedSignature: { type: 'string', description: 'attachment findings: the `.p7s` attachment holding its detached CAdES signature; absent when unsigned (covered by the package signature only)' },
+      role: { enum: ['person', 'seal', 'foreign', 'unregistered'], description: 'who made the signature by the axis registry' }, boundTo: { type: 'string' },
       indication: { enum: ['TOTAL_PASSED', 'TOTAL_FAILED', 'INDETERMINATE'], description: 'ETSI EN 319 102-1' },
       subIndication: { type: 'string' }, signer: { type: 'string' }, signerSha256: { type: 'string' },
       boundToSender: { type: 'boolean', description: 'the signer certificate is bound to the sender code in the axis registry' },
@@ -108,6 +111,17 @@ const schemas = {
         properties: {
           metadata: { type: 'object' },
           file: { type: 'object', properties: { name: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, available: { type: 'boolean' } } },
+          attachments: {
+            type: 'array', description: 'inbox: every attachment of the package other than the main PDF (`file`), in package order; download one at /documents/{id}/attachments/{index}',
+            items: {
+              type: 'object', required: ['index', 'name', 'contentType', 'size', 'sha256', 'role', 'available'],
+              properties: {
+                index: { type: 'integer' }, name: { type: 'string' }, contentType: { type: 'string', description: 'as the package declares it' }, size: { type: 'integer' }, sha256: { type: 'string' },
+                role: { enum: ['attachment', 'signature'], description: '`signature`: the detached CAdES signature of the attachment named in `signs`' },
+                signs: { type: 'string' }, signedBy: { type: 'string', description: 'the `.p7s` attachment whose verified detached signature covers this one' }, available: { type: 'boolean' },
+              },
+            },
+          },
           axisDocId: { type: 'string' },
           supersededBy: { type: 'object', description: 'a later update (BussinessDocType 2) or replacement (3) from the same sender', properties: { documentId: { type: 'string' }, kind: { enum: ['update', 'replace'] }, at: { type: 'string', format: 'date-time' } } },
           recipients: {
@@ -211,6 +225,13 @@ export const nodeOpenApi: OpenApiFragment = {
       get: {
         tags: ['node'], summary: 'The signed PDF', operationId: 'nodeDocumentFile', security: secured, parameters: [idParam],
         responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } } }, '401': problem, '404': problem },
+      },
+    },
+    '/api/v1/documents/{id}/attachments/{index}': {
+      get: {
+        tags: ['node'], summary: 'One attachment of a received document, as bytes to save (application/octet-stream; its declared type is in the detail view)', operationId: 'nodeDocumentAttachment', security: secured,
+        parameters: [idParam, { name: 'index', in: 'path', required: true, schema: { type: 'integer', minimum: 0, maximum: 9999 } }],
+        responses: { '200': { description: 'the attachment', content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } }, '400': problem, '401': problem, '404': problem },
       },
     },
     '/api/v1/documents/{id}/status': {

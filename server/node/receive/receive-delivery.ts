@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { AgencyCode } from '../../domain/agency/index.js';
 import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import { DISPATCH_PRIORITY, type AxisDeliveryInfo, type AxisDownloadResult, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type RecipientTrack } from '../../domain/ports/node/index.js';
+import { DISPATCH_PRIORITY, type AxisDeliveryInfo, type AxisDownloadResult, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type RecipientTrack, type StoredAttachment } from '../../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE, nextDocumentState, observeReceiverStatus, type StatusActor, type StatusCode } from '../../domain/status/index.js';
 import { owesCounts, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, dispatchPriorityOf, prepareStatusMessage } from '../outgoing.js';
 import { classifyReceiveFailure } from './classify-failure.js';
-import { boundToSender, retryLaterIfStale, verifyInbound, type InboundCheck } from './verify-inbound.js';
+import { boundToSender, retryLaterIfStale, verifyInbound, type InboundCheck, type KeptAttachment } from './verify-inbound.js';
 
 export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored' | 'recall-refused';
 
@@ -125,6 +125,7 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
     deps.blobs.put(dl.packageBytes, { contentType: 'application/xml', filename: `${info.docId}.edxml`, owner: self }),
     deps.blobs.put(dl.signature, { contentType: 'application/pkcs7-signature', filename: `${info.docId}.p7s`, owner: self }),
   ]);
+  const attachments = await storeAttachments(deps, self, check.attachments ?? []);
   const track: RecipientTrack = {
     code: self,
     name: selfName,
@@ -144,6 +145,7 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
     to: h ? h.To.map((t) => t.OrganId) : [self],
     metadata: metadataOf(check.pkg, documentId),
     file: { blobId: fileBlobId, name: check.pdf?.AttachmentName ?? '', size: check.pdf?.Content.length ?? 0, sha256: check.pdf ? createHash('sha256').update(check.pdf.Content).digest('hex') : '' },
+    ...(attachments.length > 0 ? { attachments } : {}),
     packageBlobId,
     signatureBlobId,
     verification: check.verification,
@@ -171,12 +173,26 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
   }
   const outcome = await deps.documents.insert(doc);
   if (outcome === 'duplicate') {
-    await Promise.all([fileBlobId ? deps.blobs.delete(fileBlobId) : undefined, deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]);
+    await Promise.all([fileBlobId ? deps.blobs.delete(fileBlobId) : undefined, deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId), ...attachments.map((a) => deps.blobs.delete(a.blobId!))]);
   }
   await deps.axis.ack(self, info.docId, 'done');
   if (outcome === 'inserted') await settleCounts(deps, doc.id, doc);
   deps.logger.info({ agency: self, axisDocId: info.docId, verdict: check.verification.verdict, reason: check.verification.reasonCode }, 'document received');
   return outcome === 'inserted' ? 'stored' : 'already-stored';
+}
+
+/** Every kept attachment as its own blob of the receiving agency, with its name, declared type, size and digest. */
+async function storeAttachments(deps: NodeDeps, self: AgencyCode, kept: readonly KeptAttachment[]): Promise<StoredAttachment[]> {
+  return Promise.all(kept.map(async (a) => ({
+    blobId: await deps.blobs.put(a.content, { contentType: 'application/octet-stream', filename: a.name, owner: self }),
+    name: a.name,
+    contentType: a.contentType,
+    size: a.content.length,
+    sha256: createHash('sha256').update(a.content).digest('hex'),
+    role: a.role,
+    ...(a.signs ? { signs: a.signs } : {}),
+    ...(a.signedBy ? { signedBy: a.signedBy } : {}),
+  })));
 }
 
 /**

@@ -1,12 +1,13 @@
+import { createHash } from 'node:crypto';
 import { isCryptoError, type PdfReport, type SignatureReport } from '../../../crypto/index.js';
 import type { AgencyCode } from '../../domain/agency/index.js';
-import { isRevokePackage, readEdocPackage, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
+import { isRevokePackage, pairDetachedSignatures, readEdocPackage, verifyAttachmentSignature, verifyPackageSignature, type Attachment, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import { boundAtValidationTime } from '../../domain/registry/index.js';
+import { boundAtValidationTime, roleAtValidationTime } from '../../domain/registry/index.js';
 import type { AxisAgencyInfo, AxisDownloadResult, SignatureFinding, Verification } from '../../domain/ports/node/index.js';
 import type { NodeDeps } from '../deps.js';
 import { documentSignatureLevel, firstForeignSignature } from '../../domain/signatures/index.js';
-import { packageFinding, pdfFindings, withReadWarnings } from '../findings.js';
+import { attachmentFinding, packageFinding, pdfFindings, withReadWarnings } from '../findings.js';
 import { bindSigners } from './signer-roles.js';
 
 export interface InboundCheck {
@@ -18,6 +19,20 @@ export interface InboundCheck {
    * the node stores and serves what the sender sealed (changes appended after the seal are not kept).
    */
   readonly pdf?: Attachment;
+  /** Accepted packages: every other attachment, in package order, as the node keeps it. */
+  readonly attachments?: readonly KeptAttachment[];
+}
+
+/** An attachment other than the main PDF, to store (a further PDF cut like the main one to its sealed revision). */
+export interface KeptAttachment {
+  readonly name: string;
+  readonly contentType: string;
+  readonly content: Uint8Array;
+  readonly role: 'attachment' | 'signature';
+  /** Signature files: the attachment they sign. */
+  readonly signs?: string;
+  /** Attachments with a verified detached signature: the signature attachment's name. */
+  readonly signedBy?: string;
 }
 
 /**
@@ -74,7 +89,9 @@ const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pd
  * agency among `To`; (6) every PDF signature (PAdES, with the change analysis after each signature), each
  * bound to its role at its validation time: none by another agency (FOREIGN_SIGNATURE), the last one the
  * sender's seal (Decree 30/2020 Art. 32, SEAL_NOT_BOUND), and `signed` only with a person of the sender
- * before it (Art. 5). A failure is a verdict with a reason, never an exception: the receiver answers 02 with
+ * before it (Art. 5); (7) every attachment `X` with a `X.p7s` beside it: that detached CAdES signature, with
+ * the same trust and POE rules, bound to the sender (person or seal), else ATTACHMENT_SIGNATURE_FAILED /
+ * ATTACHMENT_SIGNER_NOT_BOUND; a `.p7s` that signs nothing, ATTACHMENT_SIGNATURE_UNPAIRED. A failure is a verdict with a reason, never an exception: the receiver answers 02 with
  * it. Only TRY_LATER throws (ERR_REVOCATION_UNAVAILABLE): the receiver verifies again later.
  */
 export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDownloadResult): Promise<InboundCheck> {
@@ -136,7 +153,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
   if (!pdf) return refuse('NO_PDF', 'the package carries no PDF document', { pkg });
   let level: Verification['signatureLevel'] = 'unsigned';
   let padesLevel: Verification['padesLevel'];
-  let stored: Attachment = pdf;
+  const kept = new Map<Attachment, Attachment>();
   for (const [i, a] of pdfs.entries()) {
     let report: PdfReport;
     try {
@@ -170,10 +187,49 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     if (i === 0) {
       level = documentSignatureLevel(roles);
       padesLevel = report.level;
-      const sealed = sealedRevision(a, report);
-      stored = sealed.pdf;
-      if (sealed.finding) findings.push(sealed.finding);
     }
+    const sealed = sealedRevision(a, report);
+    kept.set(a, sealed.pdf);
+    if (sealed.finding) findings.push(sealed.finding);
   }
-  return { pkg, pdf: stored, verification: { verdict: 'accepted', signatureLevel: level, ...(padesLevel ? { padesLevel } : {}), findings, verifiedAt: now } };
+  const stored = kept.get(pdf) ?? pdf;
+
+  // (7) Attachments: each `X.p7s` is the detached CAdES signature of attachment `X` (pairDetachedSignatures),
+  // verified like the package signature and bound to the sender (person or seal) at its validation time.
+  const roles = pairDetachedSignatures(pkg.Attachments);
+  const attachments: KeptAttachment[] = [];
+  for (const [i, a] of pkg.Attachments.entries()) {
+    const role = roles[i]!;
+    if (role.kind === 'unpaired-signature') {
+      return refuse('ATTACHMENT_SIGNATURE_UNPAIRED', `${a.AttachmentName}: a detached signature of ${JSON.stringify(role.names)}, which the package does not carry exactly once`, { pkg, pdf: stored });
+    }
+    if (role.kind === 'signature') {
+      if (a !== pdf) attachments.push({ name: a.AttachmentName, contentType: a.ContentType, content: a.Content, role: 'signature', signs: pkg.Attachments[role.signs]!.AttachmentName });
+      continue;
+    }
+    const sha256 = createHash('sha256').update(a.Content).digest('hex');
+    const sig = role.signature !== undefined ? pkg.Attachments[role.signature]! : undefined;
+    // A further PDF is kept at its sealed revision, unless a detached signature covers its bytes as they came.
+    const content = sig ? a.Content : (kept.get(a)?.Content ?? a.Content);
+    if (sig) {
+      let report: SignatureReport;
+      try {
+        report = await verifyAttachmentSignature(a.Content, sig.Content, { ...trust, policy: { allowSha1: deps.allowSha1 } });
+      } catch (e) {
+        if (isDomainError(e, 'ERR_SIGNATURE_INVALID')) return refuse('ATTACHMENT_SIGNATURE_MALFORMED', `${sig.AttachmentName}: the detached signature of ${a.AttachmentName} cannot be read`, { pkg, pdf: stored });
+        throw e;
+      }
+      const signer = roleAtValidationTime(registry.certificates, report);
+      findings.push(attachmentFinding(a.AttachmentName, sha256, { signatureName: sig.AttachmentName, report, role: signer }));
+      retryLaterIfStale(`${a.AttachmentName} detached signature`, report);
+      if (report.indication !== 'TOTAL_PASSED') {
+        return refuse('ATTACHMENT_SIGNATURE_FAILED', `${a.AttachmentName}: detached signature ${sig.AttachmentName} ${report.indication}/${report.subIndication ?? '-'}${report.reason ? `: ${report.reason}` : ''}`, { pkg, pdf: stored });
+      }
+      if (!signer) return refuse('ATTACHMENT_SIGNER_NOT_BOUND', `${a.AttachmentName}: the detached signature ${sig.AttachmentName} is by a certificate not bound to ${from} in the registry`, { pkg, pdf: stored });
+    } else if (!isPdf(a)) {
+      findings.push(attachmentFinding(a.AttachmentName, sha256));
+    }
+    if (a !== pdf) attachments.push({ name: a.AttachmentName, contentType: a.ContentType, content, role: 'attachment', ...(sig ? { signedBy: sig.AttachmentName } : {}) });
+  }
+  return { pkg, pdf: stored, attachments, verification: { verdict: 'accepted', signatureLevel: level, ...(padesLevel ? { padesLevel } : {}), findings, verifiedAt: now } };
 }

@@ -103,8 +103,16 @@ export interface DocumentMetadata {
 
 /** A compact, JSON-safe summary of one signature's validation (the full report is kept beside it). */
 export interface SignatureFinding {
-  readonly kind: 'package' | 'pdf';
+  /** `attachment`: one per attachment that is not a PDF, and per attachment that carries a detached signature. */
+  readonly kind: 'package' | 'pdf' | 'attachment';
   readonly fieldName?: string;
+  /** Attachment findings: the attachment's name in the package. */
+  readonly attachment?: string;
+  /**
+   * Attachment findings: the name of the attachment holding its detached CAdES signature (`<name>.p7s`);
+   * absent when the attachment is unsigned (the package signature alone covers it).
+   */
+  readonly detachedSignature?: string;
   readonly indication: 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
   readonly subIndication?: string;
   readonly signer?: string;
@@ -155,6 +163,20 @@ export interface StoredFile {
 }
 
 /**
+ * Inbox: one attachment of the package other than the main PDF (which is `file`), kept as it arrived (a
+ * further PDF: the revision its last seal covers).
+ */
+export interface StoredAttachment extends StoredFile {
+  /** As the package declares it (sender-controlled: shown, never used to serve the bytes). */
+  readonly contentType: string;
+  /** `signature`: the detached CAdES signature (`<name>.p7s`) of the attachment named in `signs`. */
+  readonly role: 'attachment' | 'signature';
+  readonly signs?: string;
+  /** Attachments with a verified detached signature: the signature attachment's name. */
+  readonly signedBy?: string;
+}
+
+/**
  * A document as one agency sees it: an outgoing document (box `outbox`, tracked per recipient) or an
  * incoming one (box `inbox`, tracked for the agency itself in `recipients[0]`).
  */
@@ -172,6 +194,8 @@ export interface NodeDocument {
   readonly to: readonly AgencyCode[];
   readonly metadata: DocumentMetadata;
   readonly file: StoredFile;
+  /** Inbox: every other attachment of the package, in package order (absent on documents stored before). */
+  readonly attachments?: readonly StoredAttachment[];
   /** Absent while the document waits for its seal (`sealing`). */
   readonly packageBlobId?: string;
   readonly signatureBlobId?: string;
@@ -224,5 +248,5 @@ export type DispatchPriority = (typeof DISPATCH_PRIORITY)[keyof typeof DISPATCH_
 
 /** The fields a guarded update may replace. */
 export type DocumentChanges = Partial<
-  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'countPending' | 'countedKeys' | 'file' | 'packageBlobId' | 'signatureBlobId' | 'verification' | 'sealing'>
+  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'countPending' | 'countedKeys' | 'file' | 'attachments' | 'packageBlobId' | 'signatureBlobId' | 'verification' | 'sealing'>
 > & { readonly updatedAt: Date };

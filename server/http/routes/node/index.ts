@@ -9,7 +9,7 @@ import { retryFailedMessages } from '../../../node/dispatch-outbox.js';
 import { changeStatus, recallDocument } from '../../../node/change-status.js';
 import { login } from '../../../node/login.js';
 import { authenticateNodeToken, READING_ROLES, requireRole } from '../../../node/principal.js';
-import { findOwnDocument, listDocuments, readDocumentFile } from '../../../node/queries.js';
+import { findOwnDocument, listDocuments, readDocumentAttachment, readDocumentFile } from '../../../node/queries.js';
 import { sendDocument } from '../../../node/send-document.js';
 import { documentDetailView, documentSummaryView } from '../../../node/views.js';
 import { bearerAuth } from '../../auth.js';
@@ -30,6 +30,7 @@ const LoginBody = z.object({ agencyCode: z.string().min(1).max(35), username: z.
 const StatusBody = z.object({ code: z.string().regex(/^\d{2}$/, 'two digits'), description: z.string().max(1000).optional() }).strict();
 const RecallBody = z.object({ reason: z.string().trim().min(1, 'a recall needs a reason').max(1000) }).strict();
 const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
+const AttachmentParams = z.object({ id: z.string().min(1).max(64), index: z.string().regex(/^\d{1,4}$/, 'an attachment index').transform(Number) }).strict();
 const ListQuery = z
   .object({
     box: z.enum(['inbox', 'outbox']),
@@ -127,6 +128,14 @@ export function createNodeRouter(services: NodeServices): Router {
     const { id } = parseWith(IdParams, req.params, 'params');
     const f = await readDocumentFile(deps, principalOf(res), id);
     res.type('application/pdf').attachment(f.name).send(Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength));
+  });
+
+  router.get('/documents/:id/attachments/:index', auth, async (req, res) => {
+    const { id, index } = parseWith(AttachmentParams, req.params, 'params');
+    const a = await readDocumentAttachment(deps, principalOf(res), id, index);
+    // The declared type is the sender's word: always served as bytes to save, never rendered on this origin.
+    const name = a.name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `attachment-${index}`;
+    res.type('application/octet-stream').set('x-content-type-options', 'nosniff').attachment(name).send(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
   });
 
   router.post('/documents/:id/status', auth, async (req, res) => {
