@@ -133,9 +133,10 @@ export function createNodeRouter(services: NodeServices): Router {
   router.get('/documents/:id/attachments/:index', auth, async (req, res) => {
     const { id, index } = parseWith(AttachmentParams, req.params, 'params');
     const a = await readDocumentAttachment(deps, principalOf(res), id, index);
-    // The declared type is the sender's word: always served as bytes to save, never rendered on this origin.
+    // The declared type is the sender's word: always served as bytes to save, never rendered on this origin
+    // (type after attachment(), which would set one from the file name's extension).
     const name = a.name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `attachment-${index}`;
-    res.type('application/octet-stream').set('x-content-type-options', 'nosniff').attachment(name).send(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
+    res.attachment(name).type('application/octet-stream').set('x-content-type-options', 'nosniff').send(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
   });
 
   router.post('/documents/:id/status', auth, async (req, res) => {
