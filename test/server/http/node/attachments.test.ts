@@ -5,7 +5,7 @@ import { formatEdxmlTimestamp, type Attachment } from '../../../../server/domain
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
 import { axisToken, buildHandPackage, handDocumentId, submitByHand } from './axis-by-hand.js';
-import { G12, H27, H49, UNSIGNED_PDF, api, inboxDocument, loginAs, secretOf, startExchange, type Exchange } from './exchange-fixture.js';
+import { G12, H27, H49, UNSIGNED_PDF, api, eventually, inboxDocument, loginAs, secretOf, startExchange, type Exchange } from './exchange-fixture.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -42,7 +42,7 @@ describe('node: non-PDF attachments kept, detached signatures verified @db', fun
   }
   const personSign = (content: Uint8Array) => signDetached({ content }, { identity: ex.agency(G12).person.identity, signingTime: ex.clock(), hash: 'SHA-256', includeChain: true });
 
-  it('when a PDF comes with a signed .docx and an unsigned .csv, then all are kept, each has a finding, and only the owner downloads them', async () => {
+  it('when a PDF comes with a signed .docx and an unsigned .csv, then all are kept, each has a finding, only the owner downloads them, and an agreed recall removes them', async () => {
     const sig = await personSign(docx);
     const doc = await sendFromG12(async () => [
       file(2, 'phu-luc.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', docx),
@@ -71,6 +71,18 @@ describe('node: non-PDF attachments kept, detached signatures verified @db', fun
     const other = await api(ex.baseUrl, h49, 'GET', `/documents/${doc.id}/attachments/0`);
     expect(other.status).to.equal(404);
     expect((await readJson(other)).code).to.equal('ERR_NOT_FOUND');
+
+    // G12 recalls it (a revoke package); H27 agrees (15): the attachments go with the file.
+    const revoke = { from: { code: G12, name: 'Bộ Tài chính' }, to: H27, number: String(++n), date: formatEdxmlTimestamp(ex.clock()).slice(0, 10), bussiness: { BussinessDocType: 1 as const, DocumentId: doc.documentId as string, BussinessDocReason: 'Thu hồi' } };
+    expect((await submitByHand(ex.baseUrl, g12Axis, 'edoc', buildHandPackage(revoke), ex.agency(G12).seal, ex.clock())).status).to.equal(201);
+    await eventually('the recall applied', async () => ((await readJson(await api(ex.baseUrl, h27, 'GET', `/documents/${doc.id}`))).recipients[0].recall === 'requested' ? true : undefined), 60_000);
+    const agreed = await api(ex.baseUrl, h27, 'POST', `/documents/${doc.id}/status`, { code: '15' });
+    const after = await readJson(agreed);
+    expect(agreed.status, JSON.stringify(after)).to.equal(200);
+    expect((after.attachments as any[]).map((a) => a.available)).to.deep.equal([false, false, false]);
+    const gone = await api(ex.baseUrl, h27, 'GET', `/documents/${doc.id}/attachments/0`);
+    expect(gone.status).to.equal(404);
+    expect((await readJson(gone)).details?.recalled).to.equal(true);
   });
 
   it('when the detached signature does not cover the attachment as sent, then the package is refused ATTACHMENT_SIGNATURE_FAILED with a 02 and nothing kept', async () => {
