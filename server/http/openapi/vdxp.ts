@@ -10,7 +10,8 @@ import type { OpenApiFragment } from './document.js';
  *   `XroadVnpt-sign-header-key` (`;`-separated) and signs: `XroadVnpt-hash-header` =
  *   hex(HMAC-SHA256(system secret, XroadVnpt-sign-header)). The axis refuses (ERR_UNAUTHENTICATED) a wrong
  *   HMAC, a header not signed or signed differently, and a `timestamp` (`ddMMyyyy'T'HHmmss+SSSS`, Vietnam time)
- *   further than 15 minutes from its clock.
+ *   further than 15 minutes from its clock. The same signed headers (same HMAC) a second time inside that
+ *   window are a replay: ERR_REPLAYED (409), nothing done.
  * - A system acts for the agencies registered under it: `from` (sending) and `to` (receiving) may name one
  *   of them; any other agency is ERR_FORBIDDEN.
  * - Answers: `{status: "OK", ErrorCode: "0", ErrorDesc: "Success", data | DocId}`; failures

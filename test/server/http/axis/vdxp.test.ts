@@ -26,8 +26,8 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
   after(() => axis.close());
 
   /** A request as the SDK makes it: `params` plus systemid and timestamp, signed with `secret`. */
-  async function vdxp(op: string, system: string, params: Record<string, string>, over: { secret?: string; at?: Date; file?: Uint8Array; tamper?: Record<string, string> } = {}) {
-    const headers = vdxpSignedHeaders({ systemid: system, timestamp: formatVdxpTimestamp(over.at ?? testClock()), ...params }, over.secret ?? secretOf(system));
+  async function vdxp(op: string, system: string, params: Record<string, string>, over: { secret?: string; at?: Date; file?: Uint8Array; tamper?: Record<string, string>; headers?: Record<string, string> } = {}) {
+    const headers = over.headers ?? vdxpSignedHeaders({ systemid: system, timestamp: formatVdxpTimestamp(over.at ?? testClock()), ...params }, over.secret ?? secretOf(system));
     Object.assign(headers, over.tamper ?? {});
     let body: FormData | undefined;
     if (over.file) {
@@ -77,6 +77,22 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect(failure(await vdxp('sendEdoc', G22, params, { file, secret: secretOf(H27) }))).to.equal('401 FAIL ERR_UNAUTHENTICATED');
     expect(failure(await vdxp('sendEdoc', H27, { ...params, 'hash-file': '00'.repeat(32) }, { file }))).to.equal('400 FAIL ERR_VALIDATION');
     expect(await snapshot(db.connection())).to.deep.equal(before);
+  });
+
+  it('when a signed request is sent again inside its window, then it is refused as a replay and changes nothing', async () => {
+    const file = await signedEdoc(H27, [G22]);
+    const headers = vdxpSignedHeaders({ systemid: H27, timestamp: formatVdxpTimestamp(testClock()), from: H27, messagetype: 'edoc' }, secretOf(H27));
+    const first = await vdxp('sendEdoc', H27, {}, { file, headers: { ...headers } });
+    expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    const seen = () => db.connection().collection('axis_vdxp_seen_requests').countDocuments();
+    const before = { ...(await snapshot(db.connection())), seen: await seen() };
+    expect(failure(await vdxp('sendEdoc', H27, {}, { file, headers: { ...headers } }))).to.equal('409 FAIL ERR_REPLAYED');
+    // The same signed headers on another operation (the HMAC does not cover the path) are the same replay.
+    expect(failure(await vdxp('getReceivedEdocList', H27, {}, { headers: { ...headers } }))).to.equal('409 FAIL ERR_REPLAYED');
+    expect({ ...(await snapshot(db.connection())), seen: await seen() }).to.deep.equal(before);
+    // A fresh timestamp is a new request: the resend is recognised as the same package (200, same DocId).
+    const again = await vdxp('sendEdoc', H27, { from: H27, messagetype: 'edoc' }, { file });
+    expect(again.body).to.include({ DocId: first.body.DocId, duplicate: true });
   });
 
   it('when a system acts for an agency registered under it, then it sends and receives for it; for any other agency it is forbidden', async () => {
