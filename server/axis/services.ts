@@ -11,7 +11,7 @@ import {
 import { issueTimestamp } from './issue-timestamp.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
-import { vdxpGetEdoc, vdxpListAgencies, vdxpListReceived, vdxpSendEdoc, vdxpUpdateStatus } from './vdxp/facade.js';
+import { vdxpGetEdoc, vdxpListAgencies, vdxpListReceived, vdxpListSent, vdxpSendEdoc, vdxpUpdateStatus } from './vdxp/facade.js';
 
 type Bound<F> = F extends (deps: AxisDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -47,6 +47,7 @@ export interface AxisServices {
   readonly vdxp: {
     readonly sendEdoc: Bound<typeof vdxpSendEdoc>;
     readonly getReceivedEdocList: Bound<typeof vdxpListReceived>;
+    readonly getSentEdocList: Bound<typeof vdxpListSent>;
     readonly getEdoc: Bound<typeof vdxpGetEdoc>;
     readonly updateStatus: Bound<typeof vdxpUpdateStatus>;
     readonly getAgenciesList: Bound<typeof vdxpListAgencies>;
@@ -85,6 +86,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     vdxp: Object.freeze({
       sendEdoc: (input) => vdxpSendEdoc(deps, input),
       getReceivedEdocList: (input) => vdxpListReceived(deps, input),
+      getSentEdocList: (input) => vdxpListSent(deps, input),
       getEdoc: (input) => vdxpGetEdoc(deps, input),
       updateStatus: (input) => vdxpUpdateStatus(deps, input),
       getAgenciesList: (input) => vdxpListAgencies(deps, input),

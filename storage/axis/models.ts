@@ -88,6 +88,8 @@ deliverySchema.index({ recipient: 1, state: 1, type: 1, submittedAt: 1 });
 // The axis operator's monthly report: a month's deliveries of a kind, then the statuses about their documents.
 deliverySchema.index({ type: 1, submittedAt: 1 });
 deliverySchema.index({ documentId: 1, type: 1 });
+// The VDXP facade's getSentEdocList: one sender's deliveries, newest first.
+deliverySchema.index({ sender: 1, submittedAt: -1 });
 
 const traceSchema = new mongoose.Schema(
   {

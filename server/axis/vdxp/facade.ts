@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../domain/errors.js';
 import type { AgencyRecord, DeliveryRecord, DeliveryState } from '../../domain/ports/axis/index.js';
 import type { AxisDeps, AxisPrincipal } from '../deps.js';
-import { MAX_PAGE_SIZE } from '../deps.js';
+import { MAX_PAGE_SIZE, toSkipLimit } from '../deps.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries } from '../deliveries.js';
 import { listAgencies } from '../registry.js';
 import { submitPackage, type SubmitPackageResult } from '../submit-package.js';
@@ -81,6 +81,26 @@ export async function vdxpListReceived(deps: VdxpDeps, input: { request: VdxpSig
   const page = positive(values.pageindex, 'pageIndex', 1, 1_000_000);
   const pageSize = positive(values.pagesize, 'pageSize', 20, MAX_PAGE_SIZE);
   const r = await listDeliveries(deps, { principal: me, state: state as DeliveryState, ...(type ? { type } : {}), page, pageSize });
+  return { items: r.items, total: r.total };
+}
+
+/**
+ * `getSentEdocList`: the per-recipient states of what the acting agency sent (header `from` selects an agency
+ * under the system), newest first; `docId` narrows to one package, `messagetype` to one kind.
+ */
+export async function vdxpListSent(deps: VdxpDeps, input: { request: VdxpSignedRequest }): Promise<{ items: readonly DeliveryRecord[]; total: number }> {
+  const { principal, values } = await who(deps, input.request);
+  serviceType(values.servicetype);
+  const type = messageType(values.messagetype, false);
+  if (values.fromdate !== undefined || values.todate !== undefined) {
+    throw invalid('fromDate', 'fromDate/toDate filters are not supported by this axis; page with pageIndex/pageSize');
+  }
+  const docId = values.docid !== undefined ? docIdOf(values.docid) : undefined;
+  const me = await actingAgency(deps.registry, principal, values.from);
+  const page = positive(values.pageindex, 'pageIndex', 1, 1_000_000);
+  const pageSize = positive(values.pagesize, 'pageSize', 20, MAX_PAGE_SIZE);
+  const { skip, limit } = toSkipLimit({ page, pageSize });
+  const r = await deps.deliveries.listSent({ sender: me.agencyCode, ...(type ? { type } : {}), ...(docId ? { docId } : {}), skip, limit });
   return { items: r.items, total: r.total };
 }
 

@@ -58,6 +58,27 @@ const knobstick = {
     lastDownloadedAt: { type: 'string', format: 'date-time' },
   },
 };
+const statusResult = {
+  type: 'object',
+  required: ['serviceType', 'messageType', 'senderDocId', 'receiverDocId', 'fromCode', 'toCode', 'sendStatus', 'receiveStatus', 'sentTime'],
+  properties: {
+    serviceType: { const: 'eDoc' },
+    messageType: { enum: ['edoc', 'status'] },
+    senderDocId: { type: 'string', format: 'uuid', description: 'the DocId sendEdoc answered' },
+    receiverDocId: { type: 'string', format: 'uuid', description: 'the same DocId (one per package on this axis)' },
+    fromCode: { type: 'string' },
+    toCode: { type: 'string', description: 'this recipient' },
+    sendStatus: { const: 'done', description: 'the axis accepted the package' },
+    sendStatusDesc: { type: 'string' },
+    receiveStatus: { enum: ['pending', 'done', 'fail'], description: "the recipient's transport answer" },
+    receiveStatusDesc: { type: 'string' },
+    sentTime: { type: 'string', format: 'date-time' },
+    receivedTime: { type: 'string', format: 'date-time', description: 'when the recipient answered done/fail' },
+    documentId: { type: 'string', description: 'lienthong: the edXML DocumentId' },
+    statusCode: { type: 'string' },
+    downloads: { type: 'integer' },
+  },
+};
 const agency = { type: 'object', required: ['code', 'pcode', 'name'], properties: { code: { type: 'string' }, pcode: { type: 'string', description: 'the parent code, "" for none' }, name: { type: 'string' } } };
 
 export const vdxpOpenApi: OpenApiFragment = {
@@ -94,6 +115,23 @@ export const vdxpOpenApi: OpenApiFragment = {
           header('pageSize', 'Page size 1…100 (default 20).'),
         ],
         responses: { '200': ok('a page', { data: { type: 'array', items: { $ref: '#/components/schemas/VdxpKnobstick' } }, total: { type: 'integer' } }), ...failures },
+      },
+    },
+    '/axis/vdxp/getSentEdocList': {
+      post: {
+        tags: ['vdxp'],
+        summary: 'What the acting agency sent: one item per recipient with its state (newest first)',
+        operationId: 'vdxpGetSentEdocList',
+        security: signed,
+        parameters: [
+          ...auth,
+          header('from', 'An agency registered under the system to list for (default the system).'),
+          header('messagetype', 'edoc | status (default both).'),
+          header('docId', 'Only this package.'),
+          header('pageIndex', '1-based page (default 1).'),
+          header('pageSize', 'Page size 1…100 (default 20).'),
+        ],
+        responses: { '200': ok('a page', { data: { type: 'array', items: { $ref: '#/components/schemas/VdxpStatusResult' } }, total: { type: 'integer' } }), ...failures },
       },
     },
     '/axis/vdxp/getEdoc': {
@@ -136,7 +174,7 @@ export const vdxpOpenApi: OpenApiFragment = {
     },
   },
   components: {
-    schemas: { VdxpEnvelope: envelope, VdxpKnobstick: knobstick, VdxpAgency: agency },
+    schemas: { VdxpEnvelope: envelope, VdxpKnobstick: knobstick, VdxpStatusResult: statusResult, VdxpAgency: agency },
     securitySchemes: { vdxpHmac: { type: 'apiKey', in: 'header', name: 'XroadVnpt-hash-header', description: 'HMAC-SHA256 of XroadVnpt-sign-header keyed with the system secret' } },
   },
 };

@@ -4,7 +4,7 @@ import type { AxisServices, VdxpSignedRequest } from '../../../axis/index.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Logger } from '../../../logger.js';
 import { vdxpErrorHandler } from '../../error-mapper.js';
-import { vdxpAgencyView, vdxpDeliveryView, vdxpOk } from './vdxp-views.js';
+import { vdxpAgencyView, vdxpDeliveryView, vdxpOk, vdxpSentView } from './vdxp-views.js';
 
 const MAX_SIGNED_HEADERS = 40;
 
@@ -45,7 +45,7 @@ function fileOf(req: Request): Uint8Array {
 /**
  * The VDXP-compatible facade under `/axis/vdxp` (issue 14 §4), shaped like the VDXP client SDKs (SDKVXP
  * KnobstickServiceImp: `<endpoint>/sendEdoc`, `/getReceivedEdocList`, `/getEdoc`, `/updateStatus`, and
- * `/getAgenciesList`). Parameters travel as signed `XroadVnpt-*` headers, answers are
+ * `/getSentEdocList`, `/getAgenciesList`). Parameters travel as signed `XroadVnpt-*` headers, answers are
  * `{status, ErrorCode, ErrorDesc, data | DocId}`; wire format in server/http/openapi/vdxp.ts.
  */
 export function createVdxpRouter(services: AxisServices, logger: Logger): Router {
@@ -62,6 +62,11 @@ export function createVdxpRouter(services: AxisServices, logger: Logger): Router
   router.post('/getReceivedEdocList', noBody, async (req: Request, res: Response) => {
     const r = await services.vdxp.getReceivedEdocList({ request: signedRequestOf(req) });
     res.json({ ...vdxpOk(), data: r.items.map(vdxpDeliveryView), total: r.total });
+  });
+
+  router.post('/getSentEdocList', noBody, async (req: Request, res: Response) => {
+    const r = await services.vdxp.getSentEdocList({ request: signedRequestOf(req) });
+    res.json({ ...vdxpOk(), data: r.items.map(vdxpSentView), total: r.total });
   });
 
   router.post('/getEdoc', noBody, async (req: Request, res: Response) => {

@@ -66,6 +66,25 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect((await vdxp('getReceivedEdocList', G22, { messagetype: 'edoc' })).body.data).to.deep.equal([]);
   });
 
+  it('when a system sends to two recipients, then getSentEdocList shows each recipient\'s state, and only to the sender', async () => {
+    const file = await signedEdoc(H27, [G22, G12]);
+    const docId = (await vdxp('sendEdoc', H27, { from: H27, messagetype: 'edoc' }, { file })).body.DocId as string;
+    expect((await vdxp('updateStatus', G12, { docId, status: 'fail', reason: 'not ours' })).body.status).to.equal('OK');
+    const sent = await vdxp('getSentEdocList', H27, { docId });
+    expect(sent.body.ErrorCode, JSON.stringify(sent.body)).to.equal('0');
+    const byRecipient = Object.fromEntries(sent.body.data.map((s: any) => [s.toCode, s]));
+    expect(Object.keys(byRecipient).sort()).to.deep.equal([G12, G22].sort());
+    expect(byRecipient[G22]).to.include({ senderDocId: docId, receiverDocId: docId, fromCode: H27, sendStatus: 'done', receiveStatus: 'pending', messageType: 'edoc' });
+    expect(byRecipient[G12]).to.include({ receiveStatus: 'fail', receiveStatusDesc: 'refused: not ours' });
+    expect(byRecipient[G12].receivedTime).to.be.a('string');
+    // Newest first over everything H27 sent: this package leads the unfiltered list.
+    expect((await vdxp('getSentEdocList', H27, { messagetype: 'edoc' })).body.data[0].senderDocId).to.equal(docId);
+    // Another system sees nothing of it, and may not list for H27.
+    expect((await vdxp('getSentEdocList', G22, { docId })).body.data).to.deep.equal([]);
+    expect(failure(await vdxp('getSentEdocList', G22, { from: H27 }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    expect(failure(await vdxp('getSentEdocList', H27, { docId: 'nope' }))).to.equal('400 FAIL ERR_VALIDATION');
+  });
+
   it('when the HMAC, a signed header, an unsigned header, the timestamp or hash-file is wrong, then the request is refused and nothing is written', async () => {
     const file = await signedEdoc(H27, [G22]);
     const before = await snapshot(db.connection());
