@@ -172,6 +172,31 @@ export const vdxpOpenApi: OpenApiFragment = {
         responses: { '200': ok('a page', { data: { type: 'array', items: { $ref: '#/components/schemas/VdxpAgency' } }, total: { type: 'integer' } }), ...failures },
       },
     },
+    '/axis/vdxp/registerAgency': {
+      post: {
+        tags: ['vdxp'],
+        summary: 'Register an agency under the calling system (or under an agency it acts for); no secret of its own',
+        operationId: 'vdxpRegisterAgency',
+        security: signed,
+        parameters: [...auth],
+        requestBody: {
+          required: true,
+          description: "The SDK's RegisterAgencyRequest as JSON (contact fields are ignored). Not covered by the HMAC (the SDK does not sign bodies): TLS is assumed.",
+          content: { 'application/json': { schema: { type: 'object', required: ['code', 'name'], properties: { code: { type: 'string' }, pcode: { type: 'string', description: 'the parent: the system (default) or an agency under it' }, name: { type: 'string', maxLength: 300 } } } } },
+        },
+        responses: { '201': ok('registered', { data: { $ref: '#/components/schemas/VdxpAgency' } }), ...failures },
+      },
+    },
+    '/axis/vdxp/deleteAgency': {
+      post: {
+        tags: ['vdxp'],
+        summary: 'Delete an agency registered under the calling system (none under it, nothing waiting for it)',
+        operationId: 'vdxpDeleteAgency',
+        security: signed,
+        parameters: [...auth, header('code', 'The agency to delete.', true)],
+        responses: { '200': ok('deleted', { code: { type: 'string' } }), ...failures },
+      },
+    },
   },
   components: {
     schemas: { VdxpEnvelope: envelope, VdxpKnobstick: knobstick, VdxpStatusResult: statusResult, VdxpAgency: agency },

@@ -86,6 +86,19 @@ export function createVdxpRouter(services: AxisServices, logger: Logger): Router
   router.get('/getAgenciesList', agencies);
   router.post('/getAgenciesList', noBody, agencies);
 
+  // registerAgency: the agency is the JSON body (the SDK's `data`), the headers authenticate the system.
+  router.post('/registerAgency', express.json({ limit: 4096, type: () => true }), async (req: Request, res: Response) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DomainError('ERR_VALIDATION', 'registerAgency takes a JSON object {code, pcode, name}');
+    const r = await services.vdxp.registerAgency({ request: signedRequestOf(req), body: body as Record<string, unknown> });
+    res.status(201).json({ ...vdxpOk(), data: vdxpAgencyView(r) });
+  });
+
+  router.post('/deleteAgency', noBody, async (req: Request, res: Response) => {
+    const r = await services.vdxp.deleteAgency({ request: signedRequestOf(req) });
+    res.json({ ...vdxpOk(), code: r.code });
+  });
+
   router.use((req: Request, _res: Response) => {
     throw new DomainError('ERR_NOT_FOUND', `no VDXP operation ${req.method} ${req.path}`);
   });

@@ -26,7 +26,7 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
   after(() => axis.close());
 
   /** A request as the SDK makes it: `params` plus systemid and timestamp, signed with `secret`. */
-  async function vdxp(op: string, system: string, params: Record<string, string>, over: { secret?: string; at?: Date; file?: Uint8Array; tamper?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  async function vdxp(op: string, system: string, params: Record<string, string>, over: { secret?: string; at?: Date; file?: Uint8Array; tamper?: Record<string, string>; headers?: Record<string, string>; json?: unknown } = {}) {
     const headers = over.headers ?? vdxpSignedHeaders({ systemid: system, timestamp: formatVdxpTimestamp(over.at ?? testClock()), ...params }, over.secret ?? secretOf(system));
     Object.assign(headers, over.tamper ?? {});
     let body: FormData | undefined;
@@ -34,7 +34,8 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
       body = new FormData();
       body.set('file_doc', new Blob([over.file], { type: 'application/octet-stream' }), 'edoc.edxml');
     }
-    const r = await fetch(`${axis.baseUrl}/axis/vdxp/${op}`, { method: 'POST', headers, ...(body ? { body } : {}) });
+    if (over.json !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(`${axis.baseUrl}/axis/vdxp/${op}`, { method: 'POST', headers, ...(body ? { body } : over.json !== undefined ? { body: JSON.stringify(over.json) } : {}) });
     return { status: r.status, body: await readJson(r) };
   }
   const failure = (r: { status: number; body: any }) => `${r.status} ${r.body.status} ${r.body.ErrorCode}`;
@@ -129,5 +130,29 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect(list.body.data.map((k: any) => k.docId)).to.include(docId);
     expect((await vdxp('getReceivedEdocList', G12, {})).body.data.map((k: any) => k.docId)).to.not.include(docId);
     expect((await vdxp('updateStatus', G12, { docId, status: 'done', to: TAX })).body.status).to.equal('OK');
+  });
+
+  it('when a system registers and deletes agencies, then only under itself, never with agencies or mail below them', async () => {
+    const DEPT = '000.00.19.G12';
+    const UNIT = '000.01.18.G12';
+    const codes = async () => (await vdxp('getAgenciesList', G12, { pageSize: '100' })).body.data.map((a: any) => a.code);
+    const made = await vdxp('registerAgency', G12, {}, { json: { code: DEPT, name: 'Sở thử nghiệm', mail: 'x@example.vn' } });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    expect(made.body.data).to.deep.equal({ code: DEPT, pcode: G12, name: 'Sở thử nghiệm' });
+    expect((await vdxp('registerAgency', G12, {}, { json: { code: UNIT, pcode: TAX, name: 'Chi cục' } })).body.data).to.include({ code: UNIT, pcode: TAX });
+    expect(failure(await vdxp('registerAgency', G12, {}, { json: { code: DEPT, name: 'again' } }))).to.equal('409 FAIL ERR_AGENCY_EXISTS');
+    expect(failure(await vdxp('registerAgency', H27, {}, { json: { code: '000.00.20.G12', pcode: G12, name: 'not yours' } }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    expect(failure(await vdxp('registerAgency', G12, {}, { json: { code: 'nope', name: 'x' } }))).to.equal('400 FAIL ERR_AGENCY_CODE_INVALID');
+    expect(await codes()).to.include.members([DEPT, UNIT]);
+
+    const before = await codes();
+    expect(failure(await vdxp('deleteAgency', H27, { code: DEPT }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    expect(failure(await vdxp('deleteAgency', G12, { code: G12 }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    expect(failure(await vdxp('deleteAgency', G12, { code: TAX }))).to.equal('409 FAIL ERR_CONFLICT');
+    expect(await codes()).to.deep.equal(before);
+    expect((await vdxp('deleteAgency', G12, { code: UNIT })).body).to.include({ status: 'OK', code: UNIT });
+    expect((await vdxp('deleteAgency', G12, { code: DEPT })).body).to.include({ status: 'OK', code: DEPT });
+    expect(await codes()).to.not.include.members([DEPT, UNIT]);
+    expect(failure(await vdxp('deleteAgency', G12, { code: DEPT }))).to.equal('403 FAIL ERR_FORBIDDEN');
   });
 });
