@@ -108,8 +108,11 @@ export function sendProblem(res: Response, p: Problem): void {
   res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
 }
 
-/** The Express error handler, mounted last. Logs unknown errors with their stack, never the body. */
-export function errorHandler(logger: Logger) {
+/**
+ * An Express error handler that logs unknown errors with their stack (never the body), known 5xx as warnings,
+ * and answers `toProblem`'s result through `send` (the problem document, or a dialect's envelope).
+ */
+function handlerSending(logger: Logger, send: (res: Response, p: Problem) => void) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const { problem: p, known } = toProblem(err);
     if (!known) logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
@@ -118,8 +121,13 @@ export function errorHandler(logger: Logger) {
       res.destroy();
       return;
     }
-    sendProblem(res, p);
+    send(res, p);
   };
+}
+
+/** The Express error handler, mounted last: RFC 9457 problem documents. */
+export function errorHandler(logger: Logger) {
+  return handlerSending(logger, sendProblem);
 }
 
 /** 404 for routes that do not exist, in the same problem format. */
@@ -132,14 +140,7 @@ export function notFoundHandler(req: Request, res: Response): void {
  * with our closed code as ErrorCode and the same HTTP status as the problem document would have.
  */
 export function vdxpErrorHandler(logger: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const { problem: p, known } = toProblem(err);
-    if (!known) logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
-    else if (p.status >= 500) logger.warn({ code: p.code, url: req.originalUrl }, p.detail ?? p.code);
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
+  return handlerSending(logger, (res, p) => {
     res.status(p.status).json({ status: 'FAIL', ErrorCode: p.code, ErrorDesc: p.detail ?? p.title });
-  };
+  });
 }

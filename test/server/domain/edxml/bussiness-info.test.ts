@@ -1,24 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
-import { isDomainError } from '../../../../server/domain/errors.js';
 import { EDXML_NAMESPACE, buildEdocPackage, parseEdocPackage, readEdocPackage } from '../../../../server/domain/edxml/index.js';
 import type { Bussiness, EdocPackage } from '../../../../server/domain/edxml/index.js';
 import type { AgencyCode } from '../../../../server/domain/agency/code.js';
-import { fullPackage } from './fixtures.js';
+import { bytes, errorOf, fullPackage, text } from './fixtures.js';
 
-const text = (b: Uint8Array): string => new TextDecoder().decode(b);
-const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const code = (s: string): AgencyCode => s as AgencyCode;
-
-function errorOf(fn: () => unknown): { code?: string; path?: unknown } {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return { code: e.code, path: e.details?.['path'] };
-    return { code: `not a DomainError: ${String(e)}` };
-  }
-  return {};
-}
 
 function withBussiness(b: Partial<Bussiness>): EdocPackage {
   const pkg = fullPackage();

@@ -1,24 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
-import { isDomainError } from '../../../../server/domain/errors.js';
 import {
   EDXML_NAMESPACE, buildEdocPackage, detectPackageKind, isRevokePackage, parseEdocPackage, parseXmlSafely,
 } from '../../../../server/domain/edxml/index.js';
 import type { EdocPackage, XmlElement } from '../../../../server/domain/edxml/index.js';
-import { binaryBytes, fullPackage, minimalPackage, vector } from './fixtures.js';
-
-function errorOf(fn: () => unknown): { code?: string; path?: unknown } {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return { code: e.code, path: e.details?.['path'] };
-    return { code: `not a DomainError: ${String(e)}` };
-  }
-  return {};
-}
-
-const text = (b: Uint8Array): string => new TextDecoder().decode(b);
-const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+import { binaryBytes, bytes, errorOf, fullPackage, minimalPackage, text, vector } from './fixtures.js';
 
 /** Python's ElementTree, an independent parser: every element as {namespace-uri}local. */
 function independentTags(xml: Uint8Array): string[] {

@@ -1,9 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAgencyCode } from '../../../../server/domain/agency/index.js';
+import { isDomainError } from '../../../../server/domain/errors.js';
 import type { EdocPackage, StatusPackage } from '../../../../server/domain/edxml/index.js';
 
 /** test/vectors/edxml/, resolved from dist/test/server/domain/edxml/. */
+/** The code and details.path of the DomainError `fn` throws ({} when it throws nothing). */
+export function errorOf(fn: () => unknown): { code?: string; path?: unknown } {
+  try {
+    fn();
+  } catch (e) {
+    if (isDomainError(e)) return { code: e.code, path: e.details?.['path'] };
+    return { code: `not a DomainError: ${String(e)}` };
+  }
+  return {};
+}
+
+export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
 export const VECTORS = fileURLToPath(new URL('../../../../../test/vectors/edxml/', import.meta.url));
 
 export function vector(name: string): Uint8Array {

@@ -1,21 +1,7 @@
 import { expect } from 'chai';
-import { isDomainError } from '../../../../server/domain/errors.js';
 import { buildEdocPackage, isRevokePackage, parseEdocPackage, readEdocPackage } from '../../../../server/domain/edxml/index.js';
 import type { EdocPackage } from '../../../../server/domain/edxml/index.js';
-import { fullPackage, minimalPackage, vector } from './fixtures.js';
-
-const text = (b: Uint8Array): string => new TextDecoder().decode(b);
-const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-function errorOf(fn: () => unknown): { code?: string; path?: unknown } {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return { code: e.code, path: e.details?.['path'] };
-    return { code: `not a DomainError: ${String(e)}` };
-  }
-  return {};
-}
+import { bytes, errorOf, fullPackage, minimalPackage, text, vector } from './fixtures.js';
 
 const codesAndPaths = (r: ReturnType<typeof readEdocPackage>) => r.warnings.map((w) => [w.code, w.path]);
 

@@ -1,23 +1,10 @@
 import { expect } from 'chai';
-import { isDomainError } from '../../../../server/domain/errors.js';
 import {
   buildEdocPackage, buildStatusPackage, detectPackageKind, edxmlTimestampToDate, formatEdxmlTimestamp, parseEdocPackage,
   parseStatusPackage,
 } from '../../../../server/domain/edxml/index.js';
 import type { StatusPackage } from '../../../../server/domain/edxml/index.js';
-import { minimalPackage, statusPackage } from './fixtures.js';
-
-function errorOf(fn: () => unknown): { code?: string; path?: unknown } {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return { code: e.code, path: e.details?.['path'] };
-    return { code: `not a DomainError: ${String(e)}` };
-  }
-  return {};
-}
-const text = (b: Uint8Array): string => new TextDecoder().decode(b);
-const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+import { bytes, errorOf, minimalPackage, statusPackage, text } from './fixtures.js';
 
 describe('edXML status package', () => {
   it('when a status package is built and parsed, then it comes back equal', () => {
