@@ -4,7 +4,7 @@ import type { BlobStore } from '../domain/ports/blob-store.js';
 import type { AxisTokenKeys } from '../auth/token.js';
 import type { Throttle } from '../auth/throttle.js';
 import type { Logger } from '../logger.js';
-import type { AgencyRegistry, DeliveryQueue, PackageStore, TraceLog } from '../domain/ports/axis/index.js';
+import type { AgencyRegistry, DeliveryQueue, PackageStore, SeenRequests, TraceLog } from '../domain/ports/axis/index.js';
 import type { RequestKeyBox } from './vdxp/request-keys.js';
 
 /** The caller of the axis API: the agency a bearer token was issued to. */
@@ -44,6 +44,8 @@ export interface AxisDeps {
   readonly tsa?: TimestampAuthority;
   /** Seals system secrets for the VDXP facade's HMAC request signatures (absent: the facade refuses every request). */
   readonly requestKeys?: RequestKeyBox;
+  /** The VDXP facade's replay guard: accepted request HMACs until their window ends (absent: the facade refuses every request). */
+  readonly seenRequests?: SeenRequests;
   /** Allowed distance of a VDXP request's signed timestamp from the axis clock, seconds (default 900). */
   readonly timestampSkewSeconds?: number;
   /** The axis operator's secret (LIENTHONG_AXIS_OPERATOR_SECRET): absent, nobody signs in as the operator. */

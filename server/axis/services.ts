@@ -11,7 +11,7 @@ import {
 import { issueTimestamp } from './issue-timestamp.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
-import { vdxpGetEdoc, vdxpListAgencies, vdxpListReceived, vdxpSendEdoc, vdxpUpdateStatus } from './vdxp/facade.js';
+import { vdxpDeleteAgency, vdxpRegisterAgency, vdxpGetEdoc, vdxpListAgencies, vdxpListReceived, vdxpListSent, vdxpSendEdoc, vdxpUpdateStatus } from './vdxp/facade.js';
 
 type Bound<F> = F extends (deps: AxisDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -47,9 +47,12 @@ export interface AxisServices {
   readonly vdxp: {
     readonly sendEdoc: Bound<typeof vdxpSendEdoc>;
     readonly getReceivedEdocList: Bound<typeof vdxpListReceived>;
+    readonly getSentEdocList: Bound<typeof vdxpListSent>;
     readonly getEdoc: Bound<typeof vdxpGetEdoc>;
     readonly updateStatus: Bound<typeof vdxpUpdateStatus>;
     readonly getAgenciesList: Bound<typeof vdxpListAgencies>;
+    readonly registerAgency: Bound<typeof vdxpRegisterAgency>;
+    readonly deleteAgency: Bound<typeof vdxpDeleteAgency>;
   };
   /** Re-reads the whole trace and checks its hash chain (pages of 1000). */
   readonly verifyTrace: () => Promise<{ ok: boolean; checked: number; brokenAt?: number }>;
@@ -85,9 +88,12 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     vdxp: Object.freeze({
       sendEdoc: (input) => vdxpSendEdoc(deps, input),
       getReceivedEdocList: (input) => vdxpListReceived(deps, input),
+      getSentEdocList: (input) => vdxpListSent(deps, input),
       getEdoc: (input) => vdxpGetEdoc(deps, input),
       updateStatus: (input) => vdxpUpdateStatus(deps, input),
       getAgenciesList: (input) => vdxpListAgencies(deps, input),
+      registerAgency: (input) => vdxpRegisterAgency(deps, input),
+      deleteAgency: (input) => vdxpDeleteAgency(deps, input),
     }),
     verifyTrace: async () => {
       let checked = 0;

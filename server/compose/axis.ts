@@ -4,6 +4,7 @@ import {
   createAgencyRepository,
   createDeliveryRepository,
   createSubmissionRepository,
+  createSeenRequestRepository,
   createTraceRepository,
   ensureAxisIndexes,
 } from '../../storage/axis/index.js';
@@ -87,6 +88,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     packages: createSubmissionRepository(options.connection),
     deliveries: createDeliveryRepository(options.connection),
     trace: createTraceRepository(options.connection),
+    seenRequests: createSeenRequestRepository(options.connection),
     blobs: options.blobStore ?? withRecentBlobCache(createGridFsBlobStore(options.connection, AXIS_COLLECTIONS.packagesBucket)),
     now,
     newId: randomUUID,

@@ -15,6 +15,8 @@ export type DomainErrorCode =
   | 'ERR_CERT_NOT_BOUND'
   // authentication and authorization
   | 'ERR_UNAUTHENTICATED'
+  /** A signed request (same HMAC) already accepted inside its timestamp window (VDXP facade). */
+  | 'ERR_REPLAYED'
   | 'ERR_FORBIDDEN'
   | 'ERR_TOO_MANY_REQUESTS'
   // edXML

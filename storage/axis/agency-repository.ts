@@ -98,6 +98,15 @@ export function createAgencyRepository(connection: mongoose.Connection): AgencyR
       return d ? toRecord(d) : null;
     },
 
+    async remove(code: AgencyCode, expectedVersion: number): Promise<boolean> {
+      try {
+        const r = await withLock(`agency:${code}`, () => Agency.collection.deleteOne({ code, version: expectedVersion }));
+        return r.deletedCount === 1;
+      } catch (e) {
+        return translateMongoError(e, 'agency');
+      }
+    },
+
     async update(code: AgencyCode, expectedVersion: number, changes: AgencyChanges): Promise<AgencyRecord | null> {
       const set: Raw = { updatedAt: changes.updatedAt };
       if (changes.name !== undefined) set.name = changes.name;

@@ -58,6 +58,19 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
       }
     },
 
+    async listSent(query): Promise<DeliveryPage> {
+      const filter: Raw = { sender: query.sender };
+      if (query.type) filter.type = query.type;
+      if (query.docId) filter.docId = query.docId;
+      try {
+        const items = await Delivery.find(filter).sort({ submittedAt: -1, docId: 1, recipient: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>();
+        const total = items.length < query.limit && (items.length > 0 || query.skip === 0) ? query.skip + items.length : await Delivery.countDocuments(filter);
+        return { items: items.map(toRecord), total };
+      } catch (e) {
+        return translateMongoError(e);
+      }
+    },
+
     async find(docId: string, recipient: AgencyCode): Promise<DeliveryRecord | null> {
       const d = await Delivery.findOne({ recipient, docId }).lean<Raw>().catch((e) => translateMongoError(e));
       return d ? toRecord(d) : null;

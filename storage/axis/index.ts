@@ -4,3 +4,4 @@ export { createAgencyRepository } from './agency-repository.js';
 export { createSubmissionRepository } from './submission-repository.js';
 export { createDeliveryRepository } from './delivery-repository.js';
 export { createTraceRepository } from './trace-repository.js';
+export { createSeenRequestRepository } from './seen-request-repository.js';

@@ -88,6 +88,8 @@ deliverySchema.index({ recipient: 1, state: 1, type: 1, submittedAt: 1 });
 // The axis operator's monthly report: a month's deliveries of a kind, then the statuses about their documents.
 deliverySchema.index({ type: 1, submittedAt: 1 });
 deliverySchema.index({ documentId: 1, type: 1 });
+// The VDXP facade's getSentEdocList: one sender's deliveries, newest first.
+deliverySchema.index({ sender: 1, submittedAt: -1 });
 
 const traceSchema = new mongoose.Schema(
   {
@@ -108,6 +110,16 @@ traceSchema.index({ seq: 1 }, { unique: true });
 traceSchema.index({ eventKey: 1 }, { unique: true });
 traceSchema.index({ docId: 1, seq: 1 });
 
+// The VDXP facade's replay guard: _id = hex HMAC of an accepted request (unique by construction), pruned by
+// the repository once its window has passed. Not a TTL index: FerretDB 1.24 answers createIndex with
+// expireAfterSeconds "not implemented yet". Correctness needs only the unique _id (a request past its window
+// is refused by the timestamp check); pruning only bounds the collection.
+const seenRequestSchema = new mongoose.Schema(
+  { _id: { type: String, required: true }, expiresAt: { type: Date, required: true } },
+  { versionKey: false, strict: 'throw' },
+);
+seenRequestSchema.index({ expiresAt: 1 });
+
 export const AXIS_COLLECTIONS = {
   agencies: 'axis_agencies',
   submissions: 'axis_submissions',
@@ -115,6 +127,8 @@ export const AXIS_COLLECTIONS = {
   trace: 'axis_trace',
   /** One document: the seq of the newest trace entry (a hint; readers walk forward from it). */
   traceHead: 'axis_trace_head',
+  /** The VDXP facade's accepted request HMACs (replay guard, TTL'd). */
+  seenRequests: 'axis_vdxp_seen_requests',
   packagesBucket: 'axis_packages',
 } as const;
 
@@ -132,6 +146,7 @@ export function axisModels(connection: mongoose.Connection) {
     Submission: modelOf(connection, 'AxisSubmission', submissionSchema, AXIS_COLLECTIONS.submissions),
     Delivery: modelOf(connection, 'AxisDelivery', deliverySchema, AXIS_COLLECTIONS.deliveries),
     Trace: modelOf(connection, 'AxisTrace', traceSchema, AXIS_COLLECTIONS.trace),
+    SeenRequest: modelOf(connection, 'AxisVdxpSeenRequest', seenRequestSchema, AXIS_COLLECTIONS.seenRequests),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isAgencyCode, parseAgencyCode } from '../../domain/agency/index.js';
 import { DomainError } from '../../domain/errors.js';
+import type { SeenRequests } from '../../domain/ports/axis/index.js';
 import type { AxisDeps, AxisPrincipal } from '../deps.js';
 import type { RequestKeyBox } from './request-keys.js';
 
@@ -12,6 +13,7 @@ export interface VdxpSignedRequest {
 
 export interface VdxpAuthDeps extends Pick<AxisDeps, 'registry' | 'throttle' | 'now'> {
   readonly requestKeys?: RequestKeyBox;
+  readonly seenRequests?: SeenRequests;
   /** How far the SDK's `timestamp` may be from the axis clock, seconds (default 900). */
   readonly timestampSkewSeconds?: number;
 }
@@ -51,7 +53,8 @@ export function formatVdxpTimestamp(at: Date): string {
  * Checked here, all or nothing: the HMAC with the system's sealed secret (constant-time compare); the signed
  * JSON and the headers received say exactly the same thing (no unsigned `XroadVnpt-*` header is honoured, no
  * signed one is missing); `systemid` names a registered agency; `timestamp` is within the allowed skew.
- * Every failure is the same ERR_UNAUTHENTICATED and counts against the throttle, like `/auth/token`.
+ * Every failure is the same ERR_UNAUTHENTICATED and counts against the throttle, like `/auth/token`. A request
+ * whose HMAC was already accepted inside its window is a replay: ERR_REPLAYED, counted too, nothing else done.
  * Returns the principal and the signed values (lower-case names without the prefix).
  */
 export async function authenticateVdxpRequest(
@@ -107,6 +110,13 @@ export async function authenticateVdxpRequest(
   if (!at) return denied('signed timestamp missing or not ddMMyyyyTHHmmss+SSSS');
   const skew = (deps.timestampSkewSeconds ?? 900) * 1000;
   if (Math.abs(at.getTime() - deps.now().getTime()) > skew) return denied('signed timestamp outside the allowed clock skew');
+  if (!deps.seenRequests) return denied('this axis has no replay guard');
+  // Replay guard, last so only a request that is otherwise accepted is recorded: the HMAC (it covers every
+  // signed header, timestamp included) is kept until the end of the window; a second use is refused.
+  if (!(await deps.seenRequests.remember(hash.toLowerCase(), new Date(at.getTime() + skew), deps.now()))) {
+    await deps.throttle.fail(who);
+    throw new DomainError('ERR_REPLAYED', 'this signed request was already received: sign each request with a fresh timestamp');
+  }
 
   await deps.throttle.succeed(who);
   return { principal: Object.freeze({ agencyCode: record.code }), values: Object.freeze(values) };

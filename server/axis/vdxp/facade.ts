@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { isAgencyCode, parseAgencyCode } from '../../domain/agency/index.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AgencyRecord, DeliveryRecord, DeliveryState } from '../../domain/ports/axis/index.js';
 import type { AxisDeps, AxisPrincipal } from '../deps.js';
-import { MAX_PAGE_SIZE } from '../deps.js';
+import { MAX_PAGE_SIZE, toSkipLimit } from '../deps.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries } from '../deliveries.js';
-import { listAgencies } from '../registry.js';
+import { listAgencies, registerAgency } from '../registry.js';
 import { submitPackage, type SubmitPackageResult } from '../submit-package.js';
 import { actingAgency } from './act-for.js';
 import { authenticateVdxpRequest, type VdxpAuthDeps, type VdxpSignedRequest } from './authenticate-request.js';
@@ -84,6 +85,26 @@ export async function vdxpListReceived(deps: VdxpDeps, input: { request: VdxpSig
   return { items: r.items, total: r.total };
 }
 
+/**
+ * `getSentEdocList`: the per-recipient states of what the acting agency sent (header `from` selects an agency
+ * under the system), newest first; `docId` narrows to one package, `messagetype` to one kind.
+ */
+export async function vdxpListSent(deps: VdxpDeps, input: { request: VdxpSignedRequest }): Promise<{ items: readonly DeliveryRecord[]; total: number }> {
+  const { principal, values } = await who(deps, input.request);
+  serviceType(values.servicetype);
+  const type = messageType(values.messagetype, false);
+  if (values.fromdate !== undefined || values.todate !== undefined) {
+    throw invalid('fromDate', 'fromDate/toDate filters are not supported by this axis; page with pageIndex/pageSize');
+  }
+  const docId = values.docid !== undefined ? docIdOf(values.docid) : undefined;
+  const me = await actingAgency(deps.registry, principal, values.from);
+  const page = positive(values.pageindex, 'pageIndex', 1, 1_000_000);
+  const pageSize = positive(values.pagesize, 'pageSize', 20, MAX_PAGE_SIZE);
+  const { skip, limit } = toSkipLimit({ page, pageSize });
+  const r = await deps.deliveries.listSent({ sender: me.agencyCode, ...(type ? { type } : {}), ...(docId ? { docId } : {}), skip, limit });
+  return { items: r.items, total: r.total };
+}
+
 /** `getEdoc`: the package bytes (the reply carries them base64). */
 export async function vdxpGetEdoc(deps: VdxpDeps, input: { request: VdxpSignedRequest }): Promise<{ delivery: DeliveryRecord; packageBytes: Uint8Array }> {
   const { principal, values } = await who(deps, input.request);
@@ -111,6 +132,59 @@ export async function vdxpListAgencies(deps: VdxpDeps, input: { request: VdxpSig
   const pageSize = positive(values.pagesize, 'pageSize', MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const r = await listAgencies(deps, { page, pageSize });
   return { items: r.items, total: r.total };
+}
+
+/** The JSON body of `registerAgency` as the SDKs send it (RegisterAgencyRequest: code, pcode, name, and contact fields ignored here). */
+export interface VdxpAgencyBody {
+  readonly code?: unknown;
+  readonly pcode?: unknown;
+  readonly name?: unknown;
+}
+
+const textField = (v: unknown, field: string, max: number): string => {
+  if (typeof v !== 'string' || v.trim().length === 0 || v.length > max) throw invalid(field, `${field} must be a non-empty string of at most ${max} characters`);
+  return v.trim();
+};
+
+/**
+ * `registerAgency`: a connected system registers an agency UNDER ITSELF or under an agency it acts for
+ * (`pcode`, default the system) — the subtree rule of issue 14 §4: a province's LGSP manages its own
+ * departments, never another system's. The new agency gets no secret of its own (its parent system acts
+ * for it); registering a top-level agency or one elsewhere stays with the axis operator (admin CLI).
+ */
+export async function vdxpRegisterAgency(deps: VdxpDeps, input: { request: VdxpSignedRequest; body: VdxpAgencyBody }): Promise<AgencyRecord> {
+  const { principal } = await who(deps, input.request);
+  const code = textField(input.body.code, 'code', 64);
+  const name = textField(input.body.name, 'name', 300);
+  const pcode = input.body.pcode === undefined || input.body.pcode === '' ? principal.agencyCode : textField(input.body.pcode, 'pcode', 64);
+  if (!isAgencyCode(code)) throw new DomainError('ERR_AGENCY_CODE_INVALID', 'code is not an agency code', { details: { field: 'code' } });
+  // The parent must be the system or under it (ERR_FORBIDDEN for anything else, known or not).
+  const parent = await actingAgency(deps.registry, principal, pcode);
+  return registerAgency(deps, { code, name, parentCode: parent.agencyCode });
+}
+
+/**
+ * `deleteAgency` (header `code`): removes an agency registered under the calling system (never the system
+ * itself, never outside its subtree: ERR_FORBIDDEN). Refused with ERR_CONFLICT while agencies are registered
+ * under it or deliveries wait for it, so nothing is stranded; one guarded single-document delete.
+ */
+export async function vdxpDeleteAgency(deps: VdxpDeps, input: { request: VdxpSignedRequest }): Promise<{ code: string }> {
+  const { principal, values } = await who(deps, input.request);
+  const named = values.code ?? '';
+  if (named === principal.agencyCode) throw new DomainError('ERR_FORBIDDEN', 'a system cannot delete itself', { details: { system: principal.agencyCode } });
+  if (named === '') throw invalid('code', 'header code (the agency to delete) is required');
+  const target = await actingAgency(deps.registry, principal, named);
+  const record = await deps.registry.findByCode(target.agencyCode);
+  if (!record) throw new DomainError('ERR_AGENCY_UNKNOWN', 'no such agency', { details: { code: target.agencyCode } });
+  const children = await deps.registry.list({ parentCode: record.code, skip: 0, limit: 1 });
+  if (children.total > 0) throw new DomainError('ERR_CONFLICT', `agencies are registered under ${record.code}; delete them first`, { details: { code: record.code } });
+  const waiting = await deps.deliveries.list({ recipient: record.code, state: 'pending', skip: 0, limit: 1 });
+  if (waiting.total > 0) throw new DomainError('ERR_CONFLICT', `deliveries are waiting for ${record.code}`, { details: { code: record.code } });
+  if (!(await deps.registry.remove(parseAgencyCode(record.code), record.version))) {
+    throw new DomainError('ERR_CONFLICT', `${record.code} changed meanwhile; try again`, { details: { code: record.code } });
+  }
+  deps.logger?.info({ event: 'vdxp.deleteAgency', system: principal.agencyCode, code: record.code }, 'agency deleted through the VDXP facade');
+  return { code: record.code };
 }
 
 export type { AxisPrincipal };

@@ -10,7 +10,8 @@ import type { OpenApiFragment } from './document.js';
  *   `XroadVnpt-sign-header-key` (`;`-separated) and signs: `XroadVnpt-hash-header` =
  *   hex(HMAC-SHA256(system secret, XroadVnpt-sign-header)). The axis refuses (ERR_UNAUTHENTICATED) a wrong
  *   HMAC, a header not signed or signed differently, and a `timestamp` (`ddMMyyyy'T'HHmmss+SSSS`, Vietnam time)
- *   further than 15 minutes from its clock.
+ *   further than 15 minutes from its clock. The same signed headers (same HMAC) a second time inside that
+ *   window are a replay: ERR_REPLAYED (409), nothing done.
  * - A system acts for the agencies registered under it: `from` (sending) and `to` (receiving) may name one
  *   of them; any other agency is ERR_FORBIDDEN.
  * - Answers: `{status: "OK", ErrorCode: "0", ErrorDesc: "Success", data | DocId}`; failures
@@ -57,6 +58,27 @@ const knobstick = {
     lastDownloadedAt: { type: 'string', format: 'date-time' },
   },
 };
+const statusResult = {
+  type: 'object',
+  required: ['serviceType', 'messageType', 'senderDocId', 'receiverDocId', 'fromCode', 'toCode', 'sendStatus', 'receiveStatus', 'sentTime'],
+  properties: {
+    serviceType: { const: 'eDoc' },
+    messageType: { enum: ['edoc', 'status'] },
+    senderDocId: { type: 'string', format: 'uuid', description: 'the DocId sendEdoc answered' },
+    receiverDocId: { type: 'string', format: 'uuid', description: 'the same DocId (one per package on this axis)' },
+    fromCode: { type: 'string' },
+    toCode: { type: 'string', description: 'this recipient' },
+    sendStatus: { const: 'done', description: 'the axis accepted the package' },
+    sendStatusDesc: { type: 'string' },
+    receiveStatus: { enum: ['pending', 'done', 'fail'], description: "the recipient's transport answer" },
+    receiveStatusDesc: { type: 'string' },
+    sentTime: { type: 'string', format: 'date-time' },
+    receivedTime: { type: 'string', format: 'date-time', description: 'when the recipient answered done/fail' },
+    documentId: { type: 'string', description: 'lienthong: the edXML DocumentId' },
+    statusCode: { type: 'string' },
+    downloads: { type: 'integer' },
+  },
+};
 const agency = { type: 'object', required: ['code', 'pcode', 'name'], properties: { code: { type: 'string' }, pcode: { type: 'string', description: 'the parent code, "" for none' }, name: { type: 'string' } } };
 
 export const vdxpOpenApi: OpenApiFragment = {
@@ -93,6 +115,23 @@ export const vdxpOpenApi: OpenApiFragment = {
           header('pageSize', 'Page size 1…100 (default 20).'),
         ],
         responses: { '200': ok('a page', { data: { type: 'array', items: { $ref: '#/components/schemas/VdxpKnobstick' } }, total: { type: 'integer' } }), ...failures },
+      },
+    },
+    '/axis/vdxp/getSentEdocList': {
+      post: {
+        tags: ['vdxp'],
+        summary: 'What the acting agency sent: one item per recipient with its state (newest first)',
+        operationId: 'vdxpGetSentEdocList',
+        security: signed,
+        parameters: [
+          ...auth,
+          header('from', 'An agency registered under the system to list for (default the system).'),
+          header('messagetype', 'edoc | status (default both).'),
+          header('docId', 'Only this package.'),
+          header('pageIndex', '1-based page (default 1).'),
+          header('pageSize', 'Page size 1…100 (default 20).'),
+        ],
+        responses: { '200': ok('a page', { data: { type: 'array', items: { $ref: '#/components/schemas/VdxpStatusResult' } }, total: { type: 'integer' } }), ...failures },
       },
     },
     '/axis/vdxp/getEdoc': {
@@ -133,9 +172,34 @@ export const vdxpOpenApi: OpenApiFragment = {
         responses: { '200': ok('a page', { data: { type: 'array', items: { $ref: '#/components/schemas/VdxpAgency' } }, total: { type: 'integer' } }), ...failures },
       },
     },
+    '/axis/vdxp/registerAgency': {
+      post: {
+        tags: ['vdxp'],
+        summary: 'Register an agency under the calling system (or under an agency it acts for); no secret of its own',
+        operationId: 'vdxpRegisterAgency',
+        security: signed,
+        parameters: [...auth],
+        requestBody: {
+          required: true,
+          description: "The SDK's RegisterAgencyRequest as JSON (contact fields are ignored). Not covered by the HMAC (the SDK does not sign bodies): TLS is assumed.",
+          content: { 'application/json': { schema: { type: 'object', required: ['code', 'name'], properties: { code: { type: 'string' }, pcode: { type: 'string', description: 'the parent: the system (default) or an agency under it' }, name: { type: 'string', maxLength: 300 } } } } },
+        },
+        responses: { '201': ok('registered', { data: { $ref: '#/components/schemas/VdxpAgency' } }), ...failures },
+      },
+    },
+    '/axis/vdxp/deleteAgency': {
+      post: {
+        tags: ['vdxp'],
+        summary: 'Delete an agency registered under the calling system (none under it, nothing waiting for it)',
+        operationId: 'vdxpDeleteAgency',
+        security: signed,
+        parameters: [...auth, header('code', 'The agency to delete.', true)],
+        responses: { '200': ok('deleted', { code: { type: 'string' } }), ...failures },
+      },
+    },
   },
   components: {
-    schemas: { VdxpEnvelope: envelope, VdxpKnobstick: knobstick, VdxpAgency: agency },
+    schemas: { VdxpEnvelope: envelope, VdxpKnobstick: knobstick, VdxpStatusResult: statusResult, VdxpAgency: agency },
     securitySchemes: { vdxpHmac: { type: 'apiKey', in: 'header', name: 'XroadVnpt-hash-header', description: 'HMAC-SHA256 of XroadVnpt-sign-header keyed with the system secret' } },
   },
 };

@@ -3,7 +3,7 @@ import { parseAgencyCode } from '../../../server/domain/agency/index.js';
 import { isDomainError } from '../../../server/domain/errors.js';
 import type { SubmissionRecord } from '../../../server/domain/ports/axis/index.js';
 import {
-  AXIS_COLLECTIONS, createAgencyRepository, createDeliveryRepository, createSubmissionRepository, createTraceRepository, ensureAxisIndexes,
+  AXIS_COLLECTIONS, createAgencyRepository, createDeliveryRepository, createSeenRequestRepository, createSubmissionRepository, createTraceRepository, ensureAxisIndexes,
 } from '../../../storage/axis/index.js';
 import { appendTrace, verifyTraceChain } from '../../../server/axis/trace.js';
 import { useDatabase } from '../../support/database.js';
@@ -92,6 +92,18 @@ describe('storage/axis repositories @db', () => {
     expect((await repo.find('d-1', B))?.state).to.equal('done');
     expect((await repo.find('d-1', C))?.state).to.equal('pending');
     expect((await repo.recordDownload('d-1', C, testClock()))?.downloads).to.equal(1);
+  });
+
+  it('when a request key is remembered twice, then the second is a replay until its window has passed and the record is pruned', async () => {
+    const seen = createSeenRequestRepository(db.connection());
+    const t0 = testClock();
+    const key = 'ab'.repeat(32);
+    expect(await seen.remember(key, new Date(t0.getTime() + 900_000), t0)).to.equal(true);
+    expect(await seen.remember(key, new Date(t0.getTime() + 900_000), new Date(t0.getTime() + 1000))).to.equal(false);
+    // Past its window and more than a minute after the last pruning pass: pruned, so the key is new again.
+    const later = new Date(t0.getTime() + 901_000);
+    expect(await seen.remember(key, new Date(later.getTime() + 900_000), later)).to.equal(true);
+    expect(await db.connection().collection(AXIS_COLLECTIONS.seenRequests).countDocuments({ _id: key as never })).to.equal(1);
   });
 
   it('when two trace entries claim the same seq or eventKey, then the second is ERR_DUPLICATE_KEY', async () => {

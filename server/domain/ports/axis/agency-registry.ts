@@ -83,4 +83,6 @@ export interface AgencyRegistry {
    * write). Returns the new record, or null when the version moved (the caller re-reads and retries).
    */
   update(code: AgencyCode, expectedVersion: number, changes: AgencyChanges): Promise<AgencyRecord | null>;
+  /** Deletes the agency when its stored version still equals `expectedVersion` (one single-document delete). False when it moved or is gone. */
+  remove(code: AgencyCode, expectedVersion: number): Promise<boolean>;
 }

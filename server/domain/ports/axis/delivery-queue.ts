@@ -40,6 +40,11 @@ export interface DeliveryQueue {
     readonly skip: number;
     readonly limit: number;
   }): Promise<DeliveryPage>;
+  /**
+   * What one sender sent, every recipient's delivery (any state), newest first, optionally one kind or one
+   * docId (the VDXP facade's getSentEdocList).
+   */
+  listSent(query: { readonly sender: AgencyCode; readonly type?: PackageKind; readonly docId?: string; readonly skip: number; readonly limit: number }): Promise<DeliveryPage>;
   find(docId: string, recipient: AgencyCode): Promise<DeliveryRecord | null>;
   /** Counts a download (single-document $inc). Returns the updated record, null when unknown. */
   recordDownload(docId: string, recipient: AgencyCode, at: Date): Promise<DeliveryRecord | null>;

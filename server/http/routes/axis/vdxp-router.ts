@@ -4,7 +4,7 @@ import type { AxisServices, VdxpSignedRequest } from '../../../axis/index.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Logger } from '../../../logger.js';
 import { vdxpErrorHandler } from '../../error-mapper.js';
-import { vdxpAgencyView, vdxpDeliveryView, vdxpOk } from './vdxp-views.js';
+import { vdxpAgencyView, vdxpDeliveryView, vdxpOk, vdxpSentView } from './vdxp-views.js';
 
 const MAX_SIGNED_HEADERS = 40;
 
@@ -45,7 +45,7 @@ function fileOf(req: Request): Uint8Array {
 /**
  * The VDXP-compatible facade under `/axis/vdxp` (issue 14 §4), shaped like the VDXP client SDKs (SDKVXP
  * KnobstickServiceImp: `<endpoint>/sendEdoc`, `/getReceivedEdocList`, `/getEdoc`, `/updateStatus`, and
- * `/getAgenciesList`). Parameters travel as signed `XroadVnpt-*` headers, answers are
+ * `/getSentEdocList`, `/getAgenciesList`). Parameters travel as signed `XroadVnpt-*` headers, answers are
  * `{status, ErrorCode, ErrorDesc, data | DocId}`; wire format in server/http/openapi/vdxp.ts.
  */
 export function createVdxpRouter(services: AxisServices, logger: Logger): Router {
@@ -64,6 +64,11 @@ export function createVdxpRouter(services: AxisServices, logger: Logger): Router
     res.json({ ...vdxpOk(), data: r.items.map(vdxpDeliveryView), total: r.total });
   });
 
+  router.post('/getSentEdocList', noBody, async (req: Request, res: Response) => {
+    const r = await services.vdxp.getSentEdocList({ request: signedRequestOf(req) });
+    res.json({ ...vdxpOk(), data: r.items.map(vdxpSentView), total: r.total });
+  });
+
   router.post('/getEdoc', noBody, async (req: Request, res: Response) => {
     const r = await services.vdxp.getEdoc({ request: signedRequestOf(req) });
     res.json({ ...vdxpOk(), data: Buffer.from(r.packageBytes.buffer, r.packageBytes.byteOffset, r.packageBytes.byteLength).toString('base64'), item: vdxpDeliveryView(r.delivery) });
@@ -80,6 +85,19 @@ export function createVdxpRouter(services: AxisServices, logger: Logger): Router
   };
   router.get('/getAgenciesList', agencies);
   router.post('/getAgenciesList', noBody, agencies);
+
+  // registerAgency: the agency is the JSON body (the SDK's `data`), the headers authenticate the system.
+  router.post('/registerAgency', express.json({ limit: 4096, type: () => true }), async (req: Request, res: Response) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DomainError('ERR_VALIDATION', 'registerAgency takes a JSON object {code, pcode, name}');
+    const r = await services.vdxp.registerAgency({ request: signedRequestOf(req), body: body as Record<string, unknown> });
+    res.status(201).json({ ...vdxpOk(), data: vdxpAgencyView(r) });
+  });
+
+  router.post('/deleteAgency', noBody, async (req: Request, res: Response) => {
+    const r = await services.vdxp.deleteAgency({ request: signedRequestOf(req) });
+    res.json({ ...vdxpOk(), code: r.code });
+  });
 
   router.use((req: Request, _res: Response) => {
     throw new DomainError('ERR_NOT_FOUND', `no VDXP operation ${req.method} ${req.path}`);

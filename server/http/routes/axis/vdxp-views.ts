@@ -32,3 +32,31 @@ export function vdxpDeliveryView(d: DeliveryRecord) {
 export function vdxpAgencyView(a: AgencyRecord) {
   return { code: a.code, pcode: a.parentCode ?? '', name: a.name };
 }
+
+/**
+ * One recipient's delivery of a sent package as the SDK's `StatusResult` reads it (SDKVXP
+ * KnobstickServiceImp.getSentEdocList: serviceType, messageType, senderDocId, receiverDocId, fromCode, toCode,
+ * sendStatus(+Desc), receiveStatus(+Desc), sentTime, receivedTime). The axis gives one DocId per package, so
+ * senderDocId and receiverDocId are the same; sendStatus is always `done` (the axis accepted it);
+ * receiveStatus is the recipient's transport answer: pending, done or fail. No title/notation (the axis
+ * does not read the document's metadata into its records).
+ */
+export function vdxpSentView(d: DeliveryRecord) {
+  return {
+    serviceType: 'eDoc',
+    messageType: d.type,
+    senderDocId: d.docId,
+    receiverDocId: d.docId,
+    fromCode: d.sender,
+    toCode: d.recipient,
+    sendStatus: 'done',
+    sendStatusDesc: 'accepted by the axis',
+    receiveStatus: d.state,
+    receiveStatusDesc: d.state === 'pending' ? (d.downloads > 0 ? 'downloaded, not acknowledged' : 'waiting for the recipient') : d.state === 'done' ? 'received' : `refused${d.ackReason ? `: ${d.ackReason}` : ''}`,
+    sentTime: d.submittedAt.toISOString(),
+    ...(d.acknowledgedAt ? { receivedTime: d.acknowledgedAt.toISOString() } : {}),
+    documentId: d.documentId,
+    ...(d.statusCode ? { statusCode: d.statusCode } : {}),
+    downloads: d.downloads,
+  };
+}

@@ -26,15 +26,16 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
   after(() => axis.close());
 
   /** A request as the SDK makes it: `params` plus systemid and timestamp, signed with `secret`. */
-  async function vdxp(op: string, system: string, params: Record<string, string>, over: { secret?: string; at?: Date; file?: Uint8Array; tamper?: Record<string, string> } = {}) {
-    const headers = vdxpSignedHeaders({ systemid: system, timestamp: formatVdxpTimestamp(over.at ?? testClock()), ...params }, over.secret ?? secretOf(system));
+  async function vdxp(op: string, system: string, params: Record<string, string>, over: { secret?: string; at?: Date; file?: Uint8Array; tamper?: Record<string, string>; headers?: Record<string, string>; json?: unknown } = {}) {
+    const headers = over.headers ?? vdxpSignedHeaders({ systemid: system, timestamp: formatVdxpTimestamp(over.at ?? testClock()), ...params }, over.secret ?? secretOf(system));
     Object.assign(headers, over.tamper ?? {});
     let body: FormData | undefined;
     if (over.file) {
       body = new FormData();
       body.set('file_doc', new Blob([over.file], { type: 'application/octet-stream' }), 'edoc.edxml');
     }
-    const r = await fetch(`${axis.baseUrl}/axis/vdxp/${op}`, { method: 'POST', headers, ...(body ? { body } : {}) });
+    if (over.json !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(`${axis.baseUrl}/axis/vdxp/${op}`, { method: 'POST', headers, ...(body ? { body } : over.json !== undefined ? { body: JSON.stringify(over.json) } : {}) });
     return { status: r.status, body: await readJson(r) };
   }
   const failure = (r: { status: number; body: any }) => `${r.status} ${r.body.status} ${r.body.ErrorCode}`;
@@ -66,6 +67,25 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect((await vdxp('getReceivedEdocList', G22, { messagetype: 'edoc' })).body.data).to.deep.equal([]);
   });
 
+  it('when a system sends to two recipients, then getSentEdocList shows each recipient\'s state, and only to the sender', async () => {
+    const file = await signedEdoc(H27, [G22, G12]);
+    const docId = (await vdxp('sendEdoc', H27, { from: H27, messagetype: 'edoc' }, { file })).body.DocId as string;
+    expect((await vdxp('updateStatus', G12, { docId, status: 'fail', reason: 'not ours' })).body.status).to.equal('OK');
+    const sent = await vdxp('getSentEdocList', H27, { docId });
+    expect(sent.body.ErrorCode, JSON.stringify(sent.body)).to.equal('0');
+    const byRecipient = Object.fromEntries(sent.body.data.map((s: any) => [s.toCode, s]));
+    expect(Object.keys(byRecipient).sort()).to.deep.equal([G12, G22].sort());
+    expect(byRecipient[G22]).to.include({ senderDocId: docId, receiverDocId: docId, fromCode: H27, sendStatus: 'done', receiveStatus: 'pending', messageType: 'edoc' });
+    expect(byRecipient[G12]).to.include({ receiveStatus: 'fail', receiveStatusDesc: 'refused: not ours' });
+    expect(byRecipient[G12].receivedTime).to.be.a('string');
+    // Newest first over everything H27 sent: this package leads the unfiltered list.
+    expect((await vdxp('getSentEdocList', H27, { messagetype: 'edoc' })).body.data[0].senderDocId).to.equal(docId);
+    // Another system sees nothing of it, and may not list for H27.
+    expect((await vdxp('getSentEdocList', G22, { docId })).body.data).to.deep.equal([]);
+    expect(failure(await vdxp('getSentEdocList', G22, { from: H27 }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    expect(failure(await vdxp('getSentEdocList', H27, { docId: 'nope' }))).to.equal('400 FAIL ERR_VALIDATION');
+  });
+
   it('when the HMAC, a signed header, an unsigned header, the timestamp or hash-file is wrong, then the request is refused and nothing is written', async () => {
     const file = await signedEdoc(H27, [G22]);
     const before = await snapshot(db.connection());
@@ -77,6 +97,22 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect(failure(await vdxp('sendEdoc', G22, params, { file, secret: secretOf(H27) }))).to.equal('401 FAIL ERR_UNAUTHENTICATED');
     expect(failure(await vdxp('sendEdoc', H27, { ...params, 'hash-file': '00'.repeat(32) }, { file }))).to.equal('400 FAIL ERR_VALIDATION');
     expect(await snapshot(db.connection())).to.deep.equal(before);
+  });
+
+  it('when a signed request is sent again inside its window, then it is refused as a replay and changes nothing', async () => {
+    const file = await signedEdoc(H27, [G22]);
+    const headers = vdxpSignedHeaders({ systemid: H27, timestamp: formatVdxpTimestamp(testClock()), from: H27, messagetype: 'edoc' }, secretOf(H27));
+    const first = await vdxp('sendEdoc', H27, {}, { file, headers: { ...headers } });
+    expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    const seen = () => db.connection().collection('axis_vdxp_seen_requests').countDocuments();
+    const before = { ...(await snapshot(db.connection())), seen: await seen() };
+    expect(failure(await vdxp('sendEdoc', H27, {}, { file, headers: { ...headers } }))).to.equal('409 FAIL ERR_REPLAYED');
+    // The same signed headers on another operation (the HMAC does not cover the path) are the same replay.
+    expect(failure(await vdxp('getReceivedEdocList', H27, {}, { headers: { ...headers } }))).to.equal('409 FAIL ERR_REPLAYED');
+    expect({ ...(await snapshot(db.connection())), seen: await seen() }).to.deep.equal(before);
+    // A fresh timestamp is a new request: the resend is recognised as the same package (200, same DocId).
+    const again = await vdxp('sendEdoc', H27, { from: H27, messagetype: 'edoc' }, { file });
+    expect(again.body).to.include({ DocId: first.body.DocId, duplicate: true });
   });
 
   it('when a system acts for an agency registered under it, then it sends and receives for it; for any other agency it is forbidden', async () => {
@@ -94,5 +130,29 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect(list.body.data.map((k: any) => k.docId)).to.include(docId);
     expect((await vdxp('getReceivedEdocList', G12, {})).body.data.map((k: any) => k.docId)).to.not.include(docId);
     expect((await vdxp('updateStatus', G12, { docId, status: 'done', to: TAX })).body.status).to.equal('OK');
+  });
+
+  it('when a system registers and deletes agencies, then only under itself, never with agencies or mail below them', async () => {
+    const DEPT = '000.00.19.G12';
+    const UNIT = '000.01.18.G12';
+    const codes = async () => (await vdxp('getAgenciesList', G12, { pageSize: '100' })).body.data.map((a: any) => a.code);
+    const made = await vdxp('registerAgency', G12, {}, { json: { code: DEPT, name: 'Sở thử nghiệm', mail: 'x@example.vn' } });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    expect(made.body.data).to.deep.equal({ code: DEPT, pcode: G12, name: 'Sở thử nghiệm' });
+    expect((await vdxp('registerAgency', G12, {}, { json: { code: UNIT, pcode: TAX, name: 'Chi cục' } })).body.data).to.include({ code: UNIT, pcode: TAX });
+    expect(failure(await vdxp('registerAgency', G12, {}, { json: { code: DEPT, name: 'again' } }))).to.equal('409 FAIL ERR_AGENCY_EXISTS');
+    expect(failure(await vdxp('registerAgency', H27, {}, { json: { code: '000.00.20.G12', pcode: G12, name: 'not yours' } }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    expect(failure(await vdxp('registerAgency', G12, {}, { json: { code: 'nope', name: 'x' } }))).to.equal('400 FAIL ERR_AGENCY_CODE_INVALID');
+    expect(await codes()).to.include.members([DEPT, UNIT]);
+
+    const before = await codes();
+    expect(failure(await vdxp('deleteAgency', H27, { code: DEPT }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    expect(failure(await vdxp('deleteAgency', G12, { code: G12 }))).to.equal('403 FAIL ERR_FORBIDDEN');
+    expect(failure(await vdxp('deleteAgency', G12, { code: TAX }))).to.equal('409 FAIL ERR_CONFLICT');
+    expect(await codes()).to.deep.equal(before);
+    expect((await vdxp('deleteAgency', G12, { code: UNIT })).body).to.include({ status: 'OK', code: UNIT });
+    expect((await vdxp('deleteAgency', G12, { code: DEPT })).body).to.include({ status: 'OK', code: DEPT });
+    expect(await codes()).to.not.include.members([DEPT, UNIT]);
+    expect(failure(await vdxp('deleteAgency', G12, { code: DEPT }))).to.equal('403 FAIL ERR_FORBIDDEN');
   });
 });
