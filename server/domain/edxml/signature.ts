@@ -52,16 +52,8 @@ export async function verifyPackageSignature(
   options: VerifyPackageSignatureOptions,
 ): Promise<SignatureReport> {
   if (!(bytes instanceof Uint8Array) || (signature !== undefined && !(signature instanceof Uint8Array))) throw new TypeError('expected Uint8Array bytes and signature');
-  const xmlOptions = {
-    trustAnchors: options.trustAnchors,
-    now: options.now,
-    ...(options.crls ? { crls: options.crls } : {}),
-    ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
-    ...(options.intermediates ? { intermediates: options.intermediates } : {}),
-    ...(options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
-  };
+  // The same trust, POE and policy as the CMS; an XML signature carries no claimed time for a skew to apply to.
+  const { maxClockSkewMs: _skew, ...xmlOptions } = detachedOptions(options);
   const xmlReport = () => (options.xmlVerifier ? verifyPackageXmlWith(bytes, xmlOptions, options.xmlVerifier) : Promise.resolve(verifyPackageXml(bytes, xmlOptions)));
   if (signature === undefined || signature.byteLength === 0) return xmlReport();
   const cms = await verifyDetachedPackage(bytes, signature, options);
