@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { passwordOptions, readPassword } from '../password.js';
 import type { Command } from 'commander';
 import {
@@ -16,15 +16,10 @@ import {
   type SignatureReport,
 } from '../../../crypto/index.js';
 import { createHttpTimestamper } from '../../node/tsa/http-timestamper.js';
-import { EXIT, failCli } from '../exit.js';
+import { EXIT } from '../exit.js';
+import { UsageError, collect, fail, readInput } from '../usage.js';
 
 const HASHES: Readonly<Record<string, HashName>> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-class UsageError extends Error {}
 
 const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): string => {
   try {
@@ -33,14 +28,6 @@ const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): strin
     throw new UsageError((e as Error).message);
   }
 };
-
-function readInput(path: string, what: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
 /** A CMS signature file: DER, or PEM with a PKCS7 / CMS block. */
 function signatureDer(bytes: Uint8Array): Uint8Array {
@@ -68,14 +55,6 @@ export function timestamperOf(url: string | undefined, trustFiles: readonly stri
   if (!trustFiles || trustFiles.length === 0) throw new UsageError('--tsa needs --tsa-trust <root.pem> to verify the timestamp token');
   const trustAnchors = trustFiles.flatMap((f) => decodeCertificates(readInput(f, 'TSA trust anchor')));
   return createHttpTimestamper({ url, trustAnchors, now: () => new Date() });
-}
-
-function fail(e: unknown): never {
-  if (e instanceof UsageError) {
-    process.stderr.write(`lienthong: ${e.message}\n`);
-    process.exit(EXIT.usage);
-  }
-  failCli(e);
 }
 
 /**

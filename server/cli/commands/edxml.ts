@@ -1,33 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeCertificates, decodeCrls, importPkcs12, type SignatureReport } from '../../../crypto/index.js';
 import {
   detectPackageKind, findXmlSignature, parseStatusPackage, readEdocPackage, signPackageXml, verifyPackageXml,
   type EdxmlWarningCode, type XmlSignatureFindingCode,
 } from '../../domain/edxml/index.js';
-import { EXIT, failCli } from '../exit.js';
+import { EXIT } from '../exit.js';
+import { UsageError, collect, fail, readInput } from '../usage.js';
 
-class UsageError extends Error {}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-function readInput(path: string, what: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
-function fail(e: unknown): never {
-  if (e instanceof UsageError) {
-    process.stderr.write(`lienthong: ${e.message}\n`);
-    process.exit(EXIT.usage);
-  }
-  failCli(e);
-}
 
 /** What `edxml inspect` prints: the header, the attachments (without their bytes) and the signature finding. */
 function inspect(bytes: Uint8Array): Record<string, unknown> {

@@ -12,13 +12,13 @@ import {
   type PdfReport,
   type PdfSignatureRole,
 } from '../../../crypto/index.js';
-import { EXIT, failCli } from '../exit.js';
+import { EXIT } from '../exit.js';
 import { timestamperOf } from './cms.js';
+import { UsageError, collect, fail, readInput } from '../usage.js';
 
 /** The Unicode font with Vietnamese glyphs shipped by an npm package (never downloaded at run time). */
 export const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
 
-class UsageError extends Error {}
 
 const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): string => {
   try {
@@ -28,30 +28,10 @@ const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): strin
   }
 };
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-function readInput(path: string, what: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 /** Loads the default Vietnamese font from node_modules. */
 export function loadVietnameseFont(): Uint8Array {
   const require = createRequire(import.meta.url);
   return new Uint8Array(readFileSync(require.resolve(VIETNAMESE_FONT_MODULE)));
-}
-
-function fail(e: unknown): never {
-  if (e instanceof UsageError) {
-    process.stderr.write(`lienthong: ${e.message}\n`);
-    process.exit(EXIT.usage);
-  }
-  failCli(e);
 }
 
 function parseRect(text: string): [number, number, number, number] {

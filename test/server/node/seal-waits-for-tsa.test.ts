@@ -14,6 +14,7 @@ import { createLogger } from '../../../server/logger.js';
 import { createTestClock } from '../../support/clock.js';
 import { useDatabase } from '../../support/database.js';
 import { eventually } from '../../support/eventually.js';
+import { loginAs, metadataFor, postDocument } from '../http/node/exchange-fixture.js';
 import { listen, readJson } from '../../support/http.js';
 
 const G22 = parseAgencyCode('000.00.00.G22');
@@ -79,19 +80,12 @@ describe('server/node send: a TSA that is down queues the seal, the dispatcher s
     await new Promise((r) => gate?.close(r));
   });
 
-  const login = async (agencyCode: string, username: string) =>
-    (await readJson(await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode, username, password: PASSWORD }) }))).accessToken as string;
+  const login = (agencyCode: string, username: string) => loginAs(baseUrl, agencyCode, username, PASSWORD);
 
   it('when the TSA is down at send time, then the document is accepted and waits (awaiting-timestamp), is retried with backoff, and leaves sealed B-LT once the TSA answers', async () => {
     const leader = await login(G22, 'lanhdao');
     const h27 = await login(H27, 'vanthu');
-    const form = new FormData();
-    form.set('metadata', JSON.stringify({
-      to: [H27], subject: 'Về việc thử nghiệm dấu thời gian', codeNumber: '902', codeNotation: 'VPCP-KSTT', promulgationDate: clock.day(), promulgationPlace: 'Hà Nội',
-      documentType: { type: 1, typeName: 'Công văn' }, signer: { fullName: 'Nguyễn Văn A' }, priority: 0, paper: false, personSignature: 'apply',
-    }));
-    form.set('file', new Blob([PDF], { type: 'application/pdf' }), 'cong-van.pdf');
-    const sent = await fetch(`${baseUrl}/api/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${leader}` }, body: form });
+    const sent = await postDocument(baseUrl, leader, PDF, metadataFor([H27], { subject: 'Về việc thử nghiệm dấu thời gian', signer: { fullName: 'Nguyễn Văn A' }, personSignature: 'apply' }));
     const created = await readJson(sent);
     expect(sent.status, JSON.stringify(created)).to.equal(202);
     const detailOf = async () => readJson(await fetch(`${baseUrl}/api/v1/documents/${created.id}`, { headers: { authorization: `Bearer ${leader}` } }));

@@ -12,6 +12,7 @@ import { createLogger } from '../../../server/logger.js';
 import { createTestClock } from '../../support/clock.js';
 import { useDatabase } from '../../support/database.js';
 import { eventually } from '../../support/eventually.js';
+import { loginAs, metadataFor, postDocument } from '../http/node/exchange-fixture.js';
 import { listen, readJson } from '../../support/http.js';
 
 const G22 = parseAgencyCode('000.00.00.G22');
@@ -64,19 +65,12 @@ describe('server/node receive: stale revocation data means "verify again later",
     await close();
   });
 
-  const login = async (agencyCode: string, username: string) =>
-    (await readJson(await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode, username, password: PASSWORD }) }))).accessToken as string;
+  const login = (agencyCode: string, username: string) => loginAs(baseUrl, agencyCode, username, PASSWORD);
 
   it('when the receiver has no fresh CRL, then the package stays at the axis unacknowledged and no 02 is sent; once refreshed, it arrives with 01', async () => {
     const leader = await login(G22, 'lanhdao');
     const h27 = await login(H27, 'vanthu');
-    const form = new FormData();
-    form.set('metadata', JSON.stringify({
-      to: [H27], subject: 'Về việc thử nghiệm', codeNumber: '901', codeNotation: 'VPCP-KSTT', promulgationDate: clock.day(), promulgationPlace: 'Hà Nội',
-      documentType: { type: 1, typeName: 'Công văn' }, signer: { fullName: 'Nguyễn Văn A' }, priority: 0, paper: false, personSignature: 'apply',
-    }));
-    form.set('file', new Blob([PDF], { type: 'application/pdf' }), 'cong-van.pdf');
-    const sent = await fetch(`${baseUrl}/api/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${leader}` }, body: form });
+    const sent = await postDocument(baseUrl, leader, PDF, metadataFor([H27], { subject: 'Về việc thử nghiệm', signer: { fullName: 'Nguyễn Văn A' }, personSignature: 'apply' }));
     const created = await readJson(sent);
     expect(sent.status, JSON.stringify(created)).to.equal(202);
     stale = true; // the sender has sealed; from now on the node's revocation data is stale
