@@ -33,6 +33,8 @@ export interface Throttle {
   fail(who: AttemptKeys): Promise<void>;
   /** A success forgets the account's failures (not the address's: one right password does not clear a sweep). */
   succeed(who: AttemptKeys): Promise<void>;
+  /** Until when the account (alone, whatever the address) is locked now; null when it is not. */
+  accountLockedUntil(account: string): Promise<Date | null>;
 }
 
 /** The lock after `failures` failures: none within the free ones, then base·2^(n−free−1), at most max. */
@@ -71,6 +73,11 @@ export function createThrottle(store: ThrottleStore, now: () => Date, policies: 
     },
     async succeed(who) {
       await store.reset(keysOf(who)[0]!.key);
+    },
+    async accountLockedUntil(account) {
+      const t = now().getTime();
+      const e = await store.get(`account:${account}`);
+      return e && t - e.lastFailureAt < policies.account.forgetAfterMs && e.lockedUntil > t ? new Date(e.lockedUntil) : null;
     },
   };
 }

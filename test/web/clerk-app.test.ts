@@ -242,7 +242,7 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await screenshot(page, '09-report');
   });
 
-  it('when an admin opens the admin screen, then it lists the users, adds one with a one-time password, resets it, disables it, and shows the bound certificates', async () => {
+  it('when an admin opens the admin screen, then it lists the users, adds one with a one-time password, unlocks it after a lockout, resets it, disables it, and shows the bound certificates', async () => {
     const page = await g22.newPage();
     page.on('dialog', (d) => void d.accept());
     await loginWithForm(page, G22, 'quantri');
@@ -266,6 +266,17 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await row.waitFor(WAIT);
     expect(await row.textContent()).to.include('Văn thư, Lãnh đạo');
     await screenshot(page, '12-admin');
+
+    // vanthu3 mistypes its password until locked out; the admin unlocks it without a reset, and the same password works.
+    const loginAs3 = (pw: string) => fetch(`${ex.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode: G22, username: 'vanthu3', password: pw }) });
+    // At once, so every attempt is counted before the first lock: 12 failures lock for 64 s, long enough for a slow machine.
+    await Promise.all(Array.from({ length: 12 }, () => loginAs3('mistyped')));
+    expect((await loginAs3(password)).status).to.equal(429);
+    await page.reload();
+    await row.locator('[data-state="locked"]').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Mở khóa vanthu3' }).click();
+    await row.locator('[data-state="locked"]').waitFor({ state: 'detached', ...WAIT });
+    expect((await loginAs3(password)).status).to.equal(200);
 
     await page.getByRole('button', { name: 'Đặt lại mật khẩu vanthu3' }).click();
     await secret.filter({ hasNotText: password }).waitFor(WAIT);

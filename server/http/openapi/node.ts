@@ -173,7 +173,7 @@ const schemas = {
     type: 'object', required: ['id', 'username', 'fullName', 'roles', 'disabled', 'createdAt'],
     properties: {
       id: { type: 'string' }, username: { type: 'string' }, fullName: { type: 'string' }, roles: { type: 'array', items: { enum: ['clerk', 'leader', 'admin', 'auditor'] } },
-      disabled: { type: 'boolean' }, createdAt: { type: 'string', format: 'date-time' },
+      disabled: { type: 'boolean' }, createdAt: { type: 'string', format: 'date-time' }, lockedUntil: { type: 'string', format: 'date-time', description: 'set while the account is locked out after failed logins' },
     },
   },
   NodeUserWithPassword: {
@@ -294,6 +294,12 @@ export const nodeOpenApi: OpenApiFragment = {
       post: {
         tags: ['node'], summary: "Admin: replace a user's password by a random one-time password (answered once) and lift the account's login lockout", operationId: 'nodeResetUserPassword', security: secured, parameters: [idParam],
         responses: { '200': { description: 'the new password', content: json(ref('NodeUserWithPassword')) }, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/v1/users/{id}/unlock': {
+      post: {
+        tags: ['node'], summary: "Admin: lift a user's login lockout without changing the password (the account's failed attempts are forgotten, the address's kept)", operationId: 'nodeUnlockUser', security: secured, parameters: [idParam],
+        responses: { '200': { description: 'the user', content: json(ref('NodeUser')) }, '401': problem, '403': problem, '404': problem },
       },
     },
     '/api/v1/agency': {

@@ -16,7 +16,7 @@ import { bearerAuth } from '../../auth.js';
 import { parseWith } from '../../validate.js';
 import { exportMonthlyReport, REPORT_FORMATS, REPORT_MEDIA_TYPES, type ReportFormat } from '../../../node/report/export-report.js';
 import { listRegistryAgencies } from '../../../node/registry-directory.js';
-import { addAgencyUser, listAgencyUsers, resetAgencyUserPassword, setAgencyUserDisabled } from '../../../node/users/manage-users.js';
+import { addAgencyUser, listAgencyUsers, resetAgencyUserPassword, setAgencyUserDisabled, unlockAgencyUser } from '../../../node/users/manage-users.js';
 import { readAgencyRegistryEntry } from '../../../node/users/agency-certificates.js';
 import { USER_ROLES, type UserRole } from '../../../domain/ports/node/index.js';
 
@@ -189,6 +189,11 @@ export function createNodeRouter(services: NodeServices): Router {
   router.post('/users/:id/password', auth, async (req, res) => {
     const { id } = parseWith(IdParams, req.params, 'params');
     res.set('cache-control', 'no-store').json(await resetAgencyUserPassword(deps, principalOf(res), id));
+  });
+
+  router.post('/users/:id/unlock', auth, async (req, res) => {
+    const { id } = parseWith(IdParams, req.params, 'params');
+    res.json(await unlockAgencyUser(deps, principalOf(res), id));
   });
 
   router.get('/agency', auth, async (_req, res) => {
