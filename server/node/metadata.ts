@@ -18,6 +18,7 @@ const agencyCode = agencyCodeField();
 /** A value edXML carries: no leading/trailing white space (it would not read back equal), no control characters. */
 const text = (max: number) =>
   z.string().min(1, 'must not be empty').max(max).refine((s) => s === s.trim(), 'must not start or end with white space')
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), 'must not contain control characters');
 
 /**

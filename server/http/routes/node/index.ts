@@ -2,12 +2,11 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import multer from 'multer';
 import type { AgencyCode } from '../../../domain/agency/index.js';
 import { DomainError } from '../../../domain/errors.js';
-import { monthOf } from '../../../node/counting.js';
 import type { NodeDeps, NodePrincipal } from '../../../node/deps.js';
 import { retryFailedMessages } from '../../../node/dispatch-outbox.js';
 import { changeStatus, recallDocument } from '../../../node/change-status.js';
 import { login } from '../../../node/login.js';
-import { authenticateNodeToken, READING_ROLES, requireRole } from '../../../node/principal.js';
+import { authenticateNodeToken, requireRole } from '../../../node/principal.js';
 import { findOwnDocument, listDocuments, readDocumentAttachment, readDocumentFile } from '../../../node/queries.js';
 import { sendDocument } from '../../../node/send-document.js';
 import { documentDetailView, documentSummaryView } from '../../../node/views.js';
@@ -73,6 +72,7 @@ export function createNodeRouter(services: NodeServices): Router {
     const file = req.file;
     if (!file) throw new DomainError('ERR_VALIDATION', 'the `file` part (PDF) is missing', { details: { issues: [{ path: 'file', message: 'required' }] } });
     if (typeof body?.metadata !== 'string') throw new DomainError('ERR_VALIDATION', 'the `metadata` part (JSON) is missing', { details: { issues: [{ path: 'metadata', message: 'required' }] } });
+    // eslint-disable-next-line no-control-regex -- control characters are what it replaces
     const name = (file.originalname || 'document.pdf').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200);
     const r = await sendDocument(deps, principalOf(res), { metadata: body.metadata, file: { bytes: new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength), name }, ...(key !== undefined ? { idempotencyKey: key } : {}) });
     services.onQueued?.();
@@ -101,6 +101,7 @@ export function createNodeRouter(services: NodeServices): Router {
     const a = await readDocumentAttachment(deps, principalOf(res), id, index);
     // The declared type is the sender's word: always served as bytes to save, never rendered on this origin
     // (type after attachment(), which would set one from the file name's extension).
+    // eslint-disable-next-line no-control-regex -- control characters are what it replaces
     const name = a.name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `attachment-${index}`;
     res.attachment(name).type('application/octet-stream').set('x-content-type-options', 'nosniff').send(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
   });
