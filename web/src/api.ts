@@ -89,6 +89,7 @@ export function uploadDocument(file: File, metadata: unknown, idempotencyKey: st
     xhr.upload.onload = () => onProgress(1);
     xhr.onerror = () => reject(new ApiError('ERR_UNAVAILABLE', 0, 'network'));
     xhr.onload = () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer or a problem document, told apart by the status
       let body: any = null;
       try {
         body = JSON.parse(xhr.responseText);

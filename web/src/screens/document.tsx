@@ -262,7 +262,7 @@ function Actions(props: { doc: DocumentDetail; session: Session; onDone: () => v
   };
   const status = (code: string, description?: string) => run('status', { code, ...(description ? { description } : {}) });
 
-  let buttons: preact.ComponentChildren = null;
+  let buttons: preact.ComponentChildren;
   if (doc.box === 'inbox') {
     const r = doc.recipients[0];
     if (!r) return null;
