@@ -8,6 +8,9 @@ const WS = new Uint8Array(256);
 for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) WS[c] = 1;
 const DELIM = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
+/** Value of a hex digit, 16 for any other byte. */
+const HEX = new Uint8Array(256).fill(16);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
 
 export function isWhite(c: number | undefined): boolean {
   return c !== undefined && WS[c] === 1;
@@ -25,6 +28,8 @@ const MAX_DEPTH = 200;
  */
 export class PdfParser {
   pos: number;
+  /** The furthest position a look-ahead reached before it was undone (see {@link PdfParser.reach}). */
+  private far = 0;
   constructor(
     readonly bytes: Uint8Array,
     pos = 0,
@@ -32,6 +37,21 @@ export class PdfParser {
     private readonly resolveLength?: LengthResolver,
   ) {
     this.pos = pos;
+  }
+
+  /**
+   * One past the last byte this parser may have looked at so far: the furthest position it reached, plus the
+   * longest fixed look-ahead ("endstream"). A parse whose reach is within a shorter view of the same bytes
+   * gives the same result there.
+   */
+  get reach(): number {
+    return Math.max(this.far, this.pos) + 16;
+  }
+
+  /** Records the current position before a look-ahead is undone. */
+  private undo(to: number): void {
+    if (this.pos > this.far) this.far = this.pos;
+    this.pos = to;
   }
 
   skipWhitespace(): void {
@@ -61,7 +81,7 @@ export class PdfParser {
   peekToken(): string {
     const save = this.pos;
     const t = this.readToken();
-    this.pos = save;
+    this.undo(save);
     return t;
   }
 
@@ -108,7 +128,7 @@ export class PdfParser {
         this.pos += 9;
         return new PdfStream(dict, this.bytes.subarray(start, start + length));
       }
-      this.pos = save;
+      this.undo(save);
     }
     // Wrong or missing /Length: fall back to the next "endstream" keyword.
     const idx = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).indexOf('endstream', start, 'latin1');
@@ -166,7 +186,7 @@ export class PdfParser {
             const r = this.readToken();
             if (r === 'R') return new PdfRef(n, Number(g));
           }
-          this.pos = save;
+          this.undo(save);
         }
         return n;
       }
@@ -212,27 +232,40 @@ export class PdfParser {
     }
   }
 
+  /**
+   * A hex string (§7.3.4.3). Decoded straight into a byte array sized from the closing ">" (found first): a
+   * signature's /Contents is tens of kilobytes of hex, read once per revision that shows it.
+   */
   private parseHexString(): PdfString {
     const b = this.bytes;
     const start = this.pos;
-    this.pos++;
-    const out: number[] = [];
-    let hi = -1;
-    for (;;) {
-      const ch = b[this.pos++];
-      if (ch === undefined) throw malformed('unterminated hex string');
-      if (ch === 0x3e) break;
-      if (WS[ch] === 1) continue;
-      const v = ch >= 0x30 && ch <= 0x39 ? ch - 0x30 : ch >= 0x41 && ch <= 0x46 ? ch - 55 : ch >= 0x61 && ch <= 0x66 ? ch - 87 : -1;
-      if (v < 0) throw malformed(`invalid hex digit at offset ${this.base + this.pos - 1}`);
-      if (hi < 0) hi = v;
-      else {
-        out.push((hi << 4) | v);
-        hi = -1;
-      }
+    const close = Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(0x3e, start + 1);
+    if (close < 0) throw malformed('unterminated hex string');
+    const out = new Uint8Array((close - start) >> 1);
+    let n = 0;
+    let i = start + 1;
+    // Pairs of digits without whitespace (what writers produce), then the general case from the first other byte.
+    for (; i + 1 < close; i += 2) {
+      const h = HEX[b[i]!]!;
+      const l = HEX[b[i + 1]!]!;
+      if ((h | l) > 15) break;
+      out[n++] = (h << 4) | l;
     }
-    if (hi >= 0) out.push(hi << 4);
-    return new PdfString(Uint8Array.from(out), true, this.base + start, this.base + this.pos);
+    let hi = -1;
+    for (; i < close; i++) {
+      const ch = b[i]!;
+      const v = HEX[ch]!;
+      if (v < 16) {
+        if (hi < 0) hi = v;
+        else {
+          out[n++] = (hi << 4) | v;
+          hi = -1;
+        }
+      } else if (WS[ch] !== 1) throw malformed(`invalid hex digit at offset ${this.base + i}`);
+    }
+    if (hi >= 0) out[n++] = hi << 4;
+    this.pos = close + 1;
+    return new PdfString(n === out.length ? out : out.slice(0, n), true, this.base + start, this.base + this.pos);
   }
 
   private parseLiteralString(): PdfString {
