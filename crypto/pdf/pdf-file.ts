@@ -73,6 +73,8 @@ export class PdfFile {
     budget: PdfBudget,
     /** Shared with every revision view of the same chain: an object at an offset is parsed once. */
     private readonly parses: SharedParses = new Map(),
+    /** The revision views made from this chain, by section offset and end: each is made once. */
+    private readonly views: Map<string, PdfFile> = new Map(),
   ) {
     this.headerOffset = headerOffset;
     this.shift = shift;
@@ -117,13 +119,20 @@ export class PdfFile {
   /**
    * The revision whose cross-reference section starts at `sectionOffset` (a section of this file's chain), seen
    * as the bytes up to `end` only: what a reader of that revision alone shows. Built from the sections read once;
-   * when one of them would need bytes beyond `end`, the prefix is read on its own instead.
+   * when one of them would need bytes beyond `end`, the prefix is read on its own instead. The same view is
+   * returned for the same revision (and this file for its own last revision), so its objects are resolved once.
    */
   revision(sectionOffset: number, end: number): PdfFile {
+    if (end === this.bytes.length && sectionOffset === this.startxref) return this;
+    const key = `${sectionOffset}:${end}`;
+    const known = this.views.get(key);
+    if (known) return known;
     const at = this.chain.findIndex((s, i) => i >= this.base && s.offset === sectionOffset);
     const fits = at >= 0 && this.chain.slice(at).every((s) => s.offset + this.shift < end && s.end <= end);
     if (!fits) return PdfFile.open(this.bytes, end, { limits: this.budget.limits });
-    return new PdfFile(this.bytes.subarray(0, end), this.headerOffset, this.shift, sectionOffset, this.chain, this.index, at, this.budget, this.parses);
+    const view = new PdfFile(this.bytes.subarray(0, end), this.headerOffset, this.shift, sectionOffset, this.chain, this.index, at, this.budget, this.parses, this.views);
+    this.views.set(key, view);
+    return view;
   }
 
   /** Index (newest first, in this view) of the section whose entry for `num` is in force, if any. */
