@@ -6,7 +6,7 @@ export type {
 export { DEFAULT_EDXML_LIMITS, EDXML_NAMESPACE } from './types.js';
 export { buildEdocPackage, parseEdocPackage, readEdocPackage, type EdocReadResult } from './edoc-package.js';
 export type { EdxmlWarning, EdxmlWarningCode } from './warnings.js';
-export { buildStatusPackage, parseStatusPackage } from './status-package.js';
+export { buildStatusPackage, parseStatusPackage, readStatusPackage, type StatusReadResult } from './status-package.js';
 export { detectPackageKind } from './envelope.js';
 export type { DocumentIdParts } from './document-id.js';
 export { formatDocumentCode, formatDocumentId, parseDocumentId } from './document-id.js';

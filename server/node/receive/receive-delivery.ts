@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AgencyCode } from '../../domain/agency/index.js';
-import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
+import { isRevokePackage, parseDocumentId, readStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import { DISPATCH_PRIORITY, type AxisDeliveryInfo, type AxisDownloadResult, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type RecipientTrack, type StoredAttachment } from '../../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE, nextDocumentState, observeReceiverStatus, type StatusActor, type StatusCode } from '../../domain/status/index.js';
@@ -336,7 +336,9 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
   }
   let reason: string | undefined;
   try {
-    const s = parseStatusPackage(dl.packageBytes);
+    const { package: s, warnings } = readStatusPackage(dl.packageBytes);
+    // Read as real senders write it (a dd/MM/yyyy Timestamp…): applied, and what was forgiven is logged by name.
+    if (warnings.length > 0) deps.logger.warn({ agency: self, axisDocId: info.docId, from: info.from, warnings: warnings.map((w) => `${w.code} ${w.path}: ${w.detail}`) }, 'status package read leniently');
     if (s.From.OrganId !== info.from) throw new DomainError('ERR_SENDER_MISMATCH', 'status From differs from the axis sender');
     await applyStatus(deps, self, info, s.StatusCode, info.from, s.ResponseFor.DocumentId, s.Description);
   } catch (e) {
