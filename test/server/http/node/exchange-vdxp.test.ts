@@ -71,26 +71,49 @@ describe('node clerk API: the exchange through the VDXP dialect (LIENTHONG_AXIS_
     const replace = await readJson(await postDocument(ex.baseUrl, g22, pdf, metadataFor([H27], { bussiness: { docType: 'replace', targetDocumentId: update.documentId, reason: 'Thay thế do sai sót' } })));
     const replacement = await inboxDocument(ex.baseUrl, h27, replace.documentId);
     expect(replacement.metadata).to.include({ bussinessDocType: 3, targetDocumentId: update.documentId });
+    // The node wrote the Bussiness blocks and the receiver read them: what changed, and whose copy is replaced.
+    expect(updated.metadata.receiverChanges).to.deep.equal({ documentInfo: 1, documentReceiver: 0, receivers: [] });
+    expect(replacement.metadata.replaces).to.deep.equal([{ documentId: update.documentId, organIds: [H27] }]);
     expect((await readJson(await api(ex.baseUrl, h27, 'GET', `/documents/${earlier.id}`))).supersededBy).to.include({ documentId: update.documentId, kind: 'update' });
     expect((await readJson(await api(ex.baseUrl, h27, 'GET', `/documents/${updated.id}`))).supersededBy).to.include({ documentId: replace.documentId, kind: 'replace' });
+
+    // An update naming a document this agency never sent is refused before anything is made.
+    const before = (await readJson(await api(ex.baseUrl, g22, 'GET', '/documents?box=outbox'))).total;
+    const unknown = await postDocument(ex.baseUrl, g22, pdf, metadataFor([H27], { bussiness: { docType: 'update', targetDocumentId: `${G22},${edxmlDay(ex.clock)},9999/VPCP-KSTT` } }));
+    const body = await readJson(unknown);
+    expect(unknown.status).to.equal(400);
+    expect(body.code).to.equal('ERR_VALIDATION');
+    expect(body.details.issues.map((i: any) => i.path)).to.deep.equal(['metadata.bussiness.targetDocumentId']);
+    expect((await readJson(await api(ex.baseUrl, g22, 'GET', '/documents?box=outbox'))).total).to.equal(before);
   });
 
-  it('when an SDK-style sender sends a PDF altered after signing through sendEdoc, then the receiver refuses it with 02 and the 02 reaches the sender through getReceivedEdocList', async () => {
+  it('when an SDK-style sender sends through sendEdoc a PDF altered after signing, or an update of a document the receiver never got, then each is refused with 02 and its reason, and the 02s reach the sender through getReceivedEdocList', async () => {
     const sender = ex.agency(G12);
     const signed = (await signPdf(await personSignedPdf(sender), { identity: sender.seal.identity, role: 'seal', signingTime: ex.clock(), appearance: false })).pdf;
     const altered = new Uint8Array(signed);
     altered[7] = altered[7] === 0x37 ? 0x36 : 0x37; // %PDF-1.7 → %PDF-1.6: inside the signed byte ranges
-    const hand = { from: { code: G12, name: 'Bộ Tài chính' }, to: H27, number: '771', date: edxmlDay(ex.clock), bussiness: { BussinessDocType: 0 as const } };
-    const pkg = buildHandPackage({ ...hand, attachments: [{ ContentId: 'cid:1', AttachmentName: 'altered.pdf', ContentType: 'application/pdf', Content: altered, Zipped: false }] });
-    const sent = await sendEdocByVdxp(ex.baseUrl, G12, secretOf(G12), 'edoc', pkg, sender.seal, ex.clock());
-    expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
-
-    const documentId = handDocumentId(hand);
-    const doc = await inboxDocument(ex.baseUrl, h27, documentId);
-    expect(doc.validation.verdict).to.equal('refused');
-    expect(doc.validation.reasonCode).to.equal('PDF_SIGNATURE_FAILED');
-    expect(doc.recipients[0].timeline.map((t: any) => t.code)).to.deep.equal(['02']);
-    const status = await eventually('02 waiting for G12 at the facade', async () => (await receivedByVdxp(ex.baseUrl, G12, secretOf(G12), 'status', ex.clock())).find((d) => d.documentId === documentId));
-    expect(status).to.include({ statusCode: '02', from: H27, to: G12 });
+    const date = edxmlDay(ex.clock);
+    const pdfOf = (content: Uint8Array) => [{ ContentId: 'cid:1', AttachmentName: 'vanban.pdf', ContentType: 'application/pdf', Content: content, Zipped: false }];
+    const from = { code: G12, name: 'Bộ Tài chính' };
+    const cases = [
+      { hand: { from, to: H27, number: '771', date, bussiness: { BussinessDocType: 0 as const } }, pdf: altered, reasonCode: 'PDF_SIGNATURE_FAILED' },
+      {
+        hand: { from, to: H27, number: '772', date, bussiness: { BussinessDocType: 2 as const, DocumentId: `${G12},${date},770/HAND-VP`, BussinessDocumentInfo: { DocumentInfo: 1 as const, ReceiverList: [] } } },
+        pdf: signed,
+        reasonCode: 'UPDATE_TARGET_UNKNOWN',
+      },
+    ];
+    for (const c of cases) {
+      const sent = await sendEdocByVdxp(ex.baseUrl, G12, secretOf(G12), 'edoc', buildHandPackage({ ...c.hand, attachments: pdfOf(c.pdf) }), sender.seal, ex.clock());
+      expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+    }
+    for (const c of cases) {
+      const documentId = handDocumentId(c.hand);
+      const doc = await inboxDocument(ex.baseUrl, h27, documentId);
+      expect(doc.validation, c.reasonCode).to.include({ verdict: 'refused', reasonCode: c.reasonCode });
+      expect(doc.recipients[0].timeline.map((t: any) => t.code)).to.deep.equal(['02']);
+      const status = await eventually(`02 (${c.reasonCode}) waiting for G12 at the facade`, async () => (await receivedByVdxp(ex.baseUrl, G12, secretOf(G12), 'status', ex.clock())).find((d) => d.documentId === documentId));
+      expect(status).to.include({ statusCode: '02', from: H27, to: G12 });
+    }
   });
 });
