@@ -132,6 +132,41 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect((await vdxp('updateStatus', G12, { docId, status: 'done', to: TAX })).body.status).to.equal('OK');
   });
 
+  it('when a system counts what waits (countReceiveEdoc, countReceiveStatus) and downloads a package as raw bytes (downloadEdoc), then as the SDK reads them, for itself or an agency under it', async () => {
+    const get = async (op: string, system: string, params: Record<string, string>, secret = secretOf(system)) =>
+      fetch(`${axis.baseUrl}/axis/vdxp/${op}`, { headers: vdxpSignedHeaders({ systemid: system, timestamp: formatVdxpTimestamp(testClock()), ...params }, secret) });
+    const count = async (op: string, system: string, params: Record<string, string> = {}) => {
+      const r = await get(op, system, { servicetype: 'eDoc', ...params });
+      const body = await readJson(r);
+      expect(r.status, JSON.stringify(body)).to.equal(200);
+      expect(body).to.include({ status: 'OK', ErrorCode: '0' });
+      return body.count as number;
+    };
+    const edocsBefore = await count('countReceiveEdoc', G22);
+    const statusesBefore = await count('countReceiveStatus', G22);
+    const file = await signedEdoc(H27, [G22]);
+    const docId = (await vdxp('sendEdoc', H27, { from: H27, messagetype: 'edoc' }, { file })).body.DocId as string;
+    expect(await count('countReceiveEdoc', G22)).to.equal(edocsBefore + 1);
+    expect(await count('countReceiveStatus', G22)).to.equal(statusesBefore);
+
+    const dl = await get('downloadEdoc', G22, { docId });
+    expect(dl.status).to.equal(200);
+    expect(dl.headers.get('content-type')).to.match(/^application\/xml/);
+    expect(Buffer.from(await dl.arrayBuffer()).equals(Buffer.from(file))).to.equal(true);
+    const notYours = await get('downloadEdoc', H27, { docId });
+    expect([notYours.status, (await readJson(notYours)).ErrorCode]).to.deep.equal([404, 'ERR_NOT_FOUND']);
+    const forged = await get('countReceiveEdoc', G22, { servicetype: 'eDoc' }, 'not-the-secret-of-G22-0123456789');
+    expect([forged.status, (await readJson(forged)).ErrorCode]).to.deep.equal([401, 'ERR_UNAUTHENTICATED']);
+
+    expect((await vdxp('updateStatus', G22, { docId, status: 'done' })).body.status).to.equal('OK');
+    expect(await count('countReceiveEdoc', G22)).to.equal(edocsBefore);
+    // acting for an agency under the system: G12 counts for TAX; another system may not
+    const forTax = await count('countReceiveEdoc', G12, { to: TAX });
+    expect(forTax).to.be.a('number');
+    const other = await get('countReceiveEdoc', H27, { to: TAX });
+    expect([other.status, (await readJson(other)).ErrorCode]).to.deep.equal([403, 'ERR_FORBIDDEN']);
+  });
+
   it('when a system registers and deletes agencies, then only under itself, never with agencies or mail below them', async () => {
     const DEPT = '000.00.19.G12';
     const UNIT = '000.01.18.G12';
