@@ -54,6 +54,7 @@ async function checkSignature(deps: AxisDeps, input: SubmitPackageInput, sender:
     crls: deps.crls,
     now: deps.now(),
     policy: { allowSha1: deps.allowSha1 },
+    ...(deps.xmlVerifier ? { xmlVerifier: deps.xmlVerifier } : {}),
   });
   const failed = report.checks.find((c) => !c.passed);
   const details = {

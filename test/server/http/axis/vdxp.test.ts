@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import type { DevelopmentPki } from '../../../../crypto/index.js';
+import { createPdfPool, type DevelopmentPki } from '../../../../crypto/index.js';
 import { formatVdxpTimestamp } from '../../../../server/axis/index.js';
 import { signPackageXml } from '../../../../server/domain/edxml/index.js';
 import { vdxpSignedHeaders } from '../../../../server/node/axis-client/vdxp-axis-gateway.js';
@@ -165,6 +165,24 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect(forTax).to.be.a('number');
     const other = await get('countReceiveEdoc', H27, { to: TAX });
     expect([other.status, (await readJson(other)).ErrorCode]).to.deep.equal([403, 'ERR_FORBIDDEN']);
+  });
+
+  it('when the axis checks a package\'s XML signature, then it does so in its worker pool: with that pool closed, sendEdoc is ERR_AXIS_UNAVAILABLE (503, try again) and nothing is written', async () => {
+    const pool = createPdfPool({ size: 1 });
+    await pool.close();
+    const busy = await startAxis(db.connection(), pki, undefined, { pdfPool: pool });
+    try {
+      const file = await signedEdoc(H27, [G22]);
+      const before = await snapshot(db.connection());
+      const headers = vdxpSignedHeaders({ systemid: H27, timestamp: formatVdxpTimestamp(testClock()), from: H27, servicetype: 'eDoc', messagetype: 'edoc' }, secretOf(H27));
+      const body = new FormData();
+      body.set('file_doc', new Blob([file], { type: 'application/octet-stream' }), 'edoc.edxml');
+      const r = await fetch(`${busy.baseUrl}/axis/vdxp/sendEdoc`, { method: 'POST', headers, body });
+      expect([r.status, (await readJson(r)).ErrorCode]).to.deep.equal([503, 'ERR_AXIS_UNAVAILABLE']);
+      expect(await snapshot(db.connection())).to.deep.equal(before);
+    } finally {
+      await busy.close();
+    }
   });
 
   it('when a system registers and deletes agencies, then only under itself, never with agencies or mail below them', async () => {
