@@ -7,6 +7,8 @@ import { pollInboxOnce } from './receive/poll-inbox.js';
 export interface NodeWorkers {
   /** Runs a pass now instead of waiting for the timer (after a send, in tests). */
   kick(): void;
+  /** Runs a pass of one worker now (the dispatcher when something became due, the poller when a delivery arrived). */
+  wake(worker: 'dispatcher' | 'poller'): void;
   /** Stops the timers and waits for the pass in progress. */
   stop(): Promise<void>;
 }
@@ -64,6 +66,9 @@ export function startNodeWorkers(deps: NodeDeps, options: { pollIntervalMs: numb
     kick() {
       dispatcher.kick();
       poller.kick();
+    },
+    wake(worker) {
+      (worker === 'dispatcher' ? dispatcher : poller).kick();
     },
     async stop() {
       await Promise.all([dispatcher.stop(), poller.stop(), counts.stop()]);
