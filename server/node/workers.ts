@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { NodeDeps } from './deps.js';
 import { settlePendingCounts } from './counting.js';
-import { dispatchOutboxOnce } from './dispatch-outbox.js';
+import { dispatchQueueOnce } from './dispatch-queue.js';
 import { pollInboxOnce } from './receive/poll-inbox.js';
 
 export interface NodeWorkers {
@@ -58,7 +58,7 @@ function loop(name: string, intervalMs: number, pass: () => Promise<unknown>, de
 
 /** Starts the outbox dispatcher and the inbox poller of a node process. */
 export function startNodeWorkers(deps: NodeDeps, options: { pollIntervalMs: number; dispatchIntervalMs: number; countIntervalMs?: number; countGraceMs?: number; runPass?: RunPass }): NodeWorkers {
-  const dispatcher = loop('outbox-dispatcher', options.dispatchIntervalMs, () => dispatchOutboxOnce(deps), deps, options.runPass);
+  const dispatcher = loop('dispatcher', options.dispatchIntervalMs, () => dispatchQueueOnce(deps), deps, options.runPass);
   const poller = loop('inbox-poller', options.pollIntervalMs, () => pollInboxOnce(deps), deps, options.runPass);
   // Counts a crash left unsettled; harmless when several processes run it (each contribution applies once).
   const counts = loop('count-reconciler', options.countIntervalMs ?? 30_000, () => settlePendingCounts(deps, options.countGraceMs ?? 60_000), deps, options.runPass);

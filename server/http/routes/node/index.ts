@@ -5,7 +5,7 @@ import { isAgencyCode, type AgencyCode } from '../../../domain/agency/index.js';
 import { DomainError } from '../../../domain/errors.js';
 import { monthOf } from '../../../node/counting.js';
 import type { NodeDeps, NodePrincipal } from '../../../node/deps.js';
-import { retryFailedMessages } from '../../../node/dispatch-outbox.js';
+import { retryFailedMessages } from '../../../node/dispatch-queue.js';
 import { changeStatus, recallDocument } from '../../../node/change-status.js';
 import { login } from '../../../node/login.js';
 import { authenticateNodeToken, READING_ROLES, requireRole } from '../../../node/principal.js';
