@@ -1,4 +1,7 @@
 import { DomainError } from '../domain/errors.js';
+import type { ThrottleEntry, ThrottleStore } from '../domain/ports/throttle-store.js';
+
+export type { ThrottleEntry, ThrottleStore };
 
 /** How many failures a key may have before it is locked, and how the lock grows. */
 export interface ThrottlePolicy {
@@ -10,24 +13,6 @@ export interface ThrottlePolicy {
   readonly maxLockMs: number;
   /** A key with no failure for this long starts afresh. */
   readonly forgetAfterMs: number;
-}
-
-/** One key's failures: how many, since when unbroken, and until when it is locked. */
-export interface ThrottleEntry {
-  readonly failures: number;
-  readonly lastFailureAt: number;
-  readonly lockedUntil: number;
-}
-
-/**
- * Where failures are counted. The in-memory store holds in one process; a shared one (the database) makes the
- * limits hold across the processes behind a load balancer. `recordFailure` must be atomic per key.
- */
-export interface ThrottleStore {
-  get(key: string): Promise<ThrottleEntry | null>;
-  /** Adds a failure at `now` and returns the entry after it, with `lockedUntil` from `lockFor`. */
-  recordFailure(key: string, now: number, forgetAfterMs: number, lockFor: (failures: number) => number): Promise<ThrottleEntry>;
-  reset(key: string): Promise<void>;
 }
 
 /** Who is attempting: the account guessed at, and the address the attempt came from. */

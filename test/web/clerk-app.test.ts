@@ -5,6 +5,7 @@ import { G12, G22, H27, H49, PASSWORD, UNSIGNED_PDF, api, loginAs, startExchange
 import { readJson } from '../support/http.js';
 import { launchChromium, screenshot } from './browser.js';
 import { submitTamperedDocument } from './tampered.js';
+import { ANNEX, submitDocumentWithAttachments } from './with-attachments.js';
 
 const WAIT = { timeout: 15_000 };
 /** Runs `expression` in the page (a string: this project's TypeScript has no DOM library). */
@@ -201,6 +202,29 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await inbox.getByTestId('refusal-reason').waitFor(WAIT);
     await inbox.locator('[data-testid="pdf-pages"]:not([data-state="loading"])').waitFor(WAIT);
     await screenshot(inbox, '08-document-tampered');
+  });
+
+  it('when a document comes with a signed annex and an unsigned table, then the document lists both with their signature state and each downloads', async () => {
+    const documentId = await submitDocumentWithAttachments(ex, '78');
+    const inbox = h27Page;
+    await inbox.getByRole('link', { name: 'Văn bản đến' }).click();
+    const row = inbox.locator(`.doc-row[data-document-id="${documentId}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByRole('link').click();
+    const table = inbox.getByTestId('attachments');
+    await table.waitFor(WAIT);
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as unknown as { dataset: { attachment: string } }).dataset.attachment));
+    expect(rows).to.deep.equal(['phu-luc.docx', 'phu-luc.docx.p7s', 'bang.csv']);
+    expect(await table.locator('tr[data-attachment="phu-luc.docx"] .badge').textContent()).to.equal('Đạt');
+    expect(await table.locator('tr[data-attachment="bang.csv"]').textContent()).to.contain('Không có chữ ký số riêng');
+    expect(await table.locator('tr[data-attachment="phu-luc.docx.p7s"]').textContent()).to.contain('Chữ ký số của tệp phu-luc.docx');
+    const [download] = await Promise.all([inbox.waitForEvent('download', WAIT), table.getByRole('button', { name: 'Tải xuống phu-luc.docx', exact: true }).click()]);
+    expect(download.suggestedFilename()).to.equal('phu-luc.docx');
+    const saved = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const c of saved) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(Buffer.from(ANNEX))).to.equal(true);
+    await screenshot(inbox, '08b-document-attachments');
   });
 
   it('when the monthly report is opened, then it shows the figures, a chart and the download buttons', async () => {
