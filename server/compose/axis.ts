@@ -21,6 +21,7 @@ import { createAxisServices, createRequestKeyBox, type AxisServices, type Regist
 import { developmentAgencies } from '../domain/registry/index.js';
 import type { Config } from '../config/config.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
+import type { DeliveryQueue } from '../domain/ports/axis/index.js';
 import { axisOpenApi } from '../http/openapi/axis.js';
 import type { OpenApiFragment } from '../http/openapi/document.js';
 import { createAxisRouter } from '../http/routes/axis/index.js';
@@ -58,6 +59,8 @@ export interface ComposeAxisOptions {
   readonly tsa?: TimestampAuthority;
   /** Where submitted packages' XML signatures are checked; default a pool of the axis's own, started at the first package (closed by stop()). */
   readonly pdfPool?: PdfPool;
+  /** Called once new deliveries are stored (role `all`: the node in this process polls at once instead of at its next tick). */
+  readonly onDelivered?: () => void;
 }
 
 export interface AxisRole {
@@ -67,8 +70,20 @@ export interface AxisRole {
   /** The VDXP-compatible facade, mounted at `/axis/vdxp` (issue 14 §4). */
   readonly vdxpRouter: ReturnType<typeof createVdxpRouter>;
   readonly vdxpOpenapi: OpenApiFragment;
-  /** Nothing runs in the background on the axis (receivers pull); kept for symmetry with the node. */
+  /** Closes what the axis started (its XML-signature pool); receivers pull, so nothing else runs in the background. */
   stop(): Promise<void>;
+}
+
+/** The delivery queue, calling `onDelivered` once new deliveries are stored (a node in this process polls at once). */
+function notifyingDeliveries(deliveries: DeliveryQueue, onDelivered?: () => void): DeliveryQueue {
+  if (!onDelivered) return deliveries;
+  return {
+    ...deliveries,
+    async ensure(list) {
+      await deliveries.ensure(list);
+      onDelivered();
+    },
+  };
 }
 
 /** The TSA policy OID of the development TSA's tokens (a private arc: development only, not registered). */
@@ -92,7 +107,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
   const services = createAxisServices({
     registry: createAgencyRepository(options.connection),
     packages: createSubmissionRepository(options.connection),
-    deliveries: createDeliveryRepository(options.connection),
+    deliveries: notifyingDeliveries(createDeliveryRepository(options.connection), options.onDelivered),
     trace: createTraceRepository(options.connection),
     seenRequests: createSeenRequestRepository(options.connection),
     blobs: options.blobStore ?? withRecentBlobCache(createGridFsBlobStore(options.connection, AXIS_COLLECTIONS.packagesBucket)),

@@ -105,7 +105,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
     // The axis operator's secret: configured, or in development generated once into <data dir>/secrets.
     const operatorSecret = config.keys.axisOperatorSecret ?? (production ? undefined : readOrCreateSecret(config.dataDir, 'axis-operator-secret').value);
     if (config.role !== 'node') {
-      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(operatorSecret ? { operatorSecret } : {}), ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
+      // role all: a delivery for an agency this process hosts is polled at once (the node is composed below)
+      const axis = await composeAxis({ config, logger, connection: db.connection, onDelivered: () => node?.wake('poller'), tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(operatorSecret ? { operatorSecret } : {}), ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
       if (pki) await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
       axisRouter = axis.router;
       vdxpRouter = axis.vdxpRouter;

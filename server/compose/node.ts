@@ -23,6 +23,7 @@ import { createVdxpAxisGateway } from '../node/axis-client/vdxp-axis-gateway.js'
 import { DEFAULT_DISPATCH_POLICY, DEFAULT_RECEIVE_POLICY, type DispatchPolicy, type NodeDeps, type ReceivePolicy } from '../node/deps.js';
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
 import { seedDevelopmentNode } from '../node/provision.js';
+import { wakeOnDue } from '../node/wake-on-due.js';
 import { startNodeWorkers, type NodeWorkers } from '../node/workers.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { measureAxisGateway, measureKeyStore, measurePdfWork } from '../observability/instrument.js';
@@ -89,6 +90,8 @@ export interface NodeRole {
   readonly openapi: OpenApiFragment;
   /** Starts the outbox dispatcher and inbox poller (idempotent). */
   startWorkers(): NodeWorkers;
+  /** Runs a worker's pass now (once started): the poller when the axis in this process queued a delivery. */
+  wake(worker: 'dispatcher' | 'poller'): void;
   /** Hosts the development agencies with demo users (issue 5 §3). */
   seedDevelopment(input: Parameters<typeof seedDevelopmentNode>[1]): Promise<void>;
   stop(): Promise<void>;
@@ -133,7 +136,8 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const deps: NodeDeps = {
     users: createUserRepository(connection),
     agencies: createHostedAgencyRepository(connection),
-    documents: createDocumentRepository(connection),
+    // a write that leaves a document due wakes the dispatcher at once (its tick stays the fallback)
+    documents: wakeOnDue(createDocumentRepository(connection), () => workers?.wake('dispatcher'), now),
     idempotency: createIdempotencyRepository(connection),
     counters: createCounterRepository(connection),
     keys,
@@ -185,6 +189,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
       });
       return workers;
     },
+    wake: (worker) => workers?.wake(worker),
     seedDevelopment: (input) => seedDevelopmentNode(deps, input),
     async stop() {
       await workers?.stop();

@@ -1,12 +1,14 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { NodeDeps } from './deps.js';
 import { settlePendingCounts } from './counting.js';
-import { dispatchOutboxOnce } from './dispatch-outbox.js';
+import { dispatchQueueOnce } from './dispatch-queue.js';
 import { pollInboxOnce } from './receive/poll-inbox.js';
 
 export interface NodeWorkers {
   /** Runs a pass now instead of waiting for the timer (after a send, in tests). */
   kick(): void;
+  /** Runs a pass of one worker now (the dispatcher when something became due, the poller when a delivery arrived). */
+  wake(worker: 'dispatcher' | 'poller'): void;
   /** Stops the timers and waits for the pass in progress. */
   stop(): Promise<void>;
 }
@@ -56,7 +58,7 @@ function loop(name: string, intervalMs: number, pass: () => Promise<unknown>, de
 
 /** Starts the outbox dispatcher and the inbox poller of a node process. */
 export function startNodeWorkers(deps: NodeDeps, options: { pollIntervalMs: number; dispatchIntervalMs: number; countIntervalMs?: number; countGraceMs?: number; runPass?: RunPass }): NodeWorkers {
-  const dispatcher = loop('outbox-dispatcher', options.dispatchIntervalMs, () => dispatchOutboxOnce(deps), deps, options.runPass);
+  const dispatcher = loop('dispatcher', options.dispatchIntervalMs, () => dispatchQueueOnce(deps), deps, options.runPass);
   const poller = loop('inbox-poller', options.pollIntervalMs, () => pollInboxOnce(deps), deps, options.runPass);
   // Counts a crash left unsettled; harmless when several processes run it (each contribution applies once).
   const counts = loop('count-reconciler', options.countIntervalMs ?? 30_000, () => settlePendingCounts(deps, options.countGraceMs ?? 60_000), deps, options.runPass);
@@ -64,6 +66,9 @@ export function startNodeWorkers(deps: NodeDeps, options: { pollIntervalMs: numb
     kick() {
       dispatcher.kick();
       poller.kick();
+    },
+    wake(worker) {
+      (worker === 'dispatcher' ? dispatcher : poller).kick();
     },
     async stop() {
       await Promise.all([dispatcher.stop(), poller.stop(), counts.stop()]);

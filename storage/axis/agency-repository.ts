@@ -83,10 +83,9 @@ export function createAgencyRepository(connection: mongoose.Connection): AgencyR
     async list(query): Promise<AgencyPage> {
       const filter = query.parentCode === undefined ? {} : { parentCode: query.parentCode };
       try {
-        const [items, total] = await Promise.all([
-          Agency.find(filter).sort({ code: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>(),
-          Agency.countDocuments(filter),
-        ]);
+        const items = await Agency.find(filter).sort({ code: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>();
+        // A short page is the last one: its total is known without a count (an agency's children, read with every agency shown).
+        const total = items.length < query.limit && (items.length > 0 || query.skip === 0) ? query.skip + items.length : await Agency.countDocuments(filter);
         return { items: items.map(toRecord), total };
       } catch (e) {
         return translateMongoError(e);

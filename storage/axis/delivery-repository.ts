@@ -28,30 +28,71 @@ function toRecord(d: Raw): DeliveryRecord {
   });
 }
 
-/** One delivery per (recipient, docId) in collection axis_deliveries; the recipient is the shard key. */
+/** A delivery's _id: recipient and docId (deliveries made before this key have an ObjectId and are found by both fields). */
+const keyOf = (recipient: AgencyCode, docId: string) => `${recipient}|${docId}`;
+
+/**
+ * One delivery per (recipient, docId) in collection axis_deliveries; the recipient is the shard key. While a
+ * delivery is pending a copy of it sits in axis_pending_deliveries under the same key: written before the
+ * delivery, refreshed after each download, removed after the acknowledgement, so a recipient's poll (list
+ * pending) reads only that small collection and a download or acknowledgement finds the delivery by _id.
+ * A copy a crash left behind is removed by the next acknowledgement; deliveries pending from before the copies
+ * existed are copied at the first pending list of a process.
+ */
 export function createDeliveryRepository(connection: mongoose.Connection): DeliveryQueue {
-  const { Delivery } = axisModels(connection);
+  const { Delivery, PendingDelivery: Pending } = axisModels(connection);
   const withLock = createRecordLock(connection, 'axis_record_locks');
   const after = { returnDocument: 'after' as const, includeResultMetadata: false };
+  let migrated: Promise<void> | undefined;
+  const copyLegacyPending = async () => {
+    const legacy = await Delivery.collection.find({ state: 'pending' }).toArray();
+    for (const d of legacy) {
+      const _id = keyOf(d.recipient, d.docId);
+      await Pending.collection.insertOne({ ...d, _id } as Raw).catch((e) => (isDuplicateKeyError(e) ? undefined : translateMongoError(e)));
+    }
+  };
+  /** The delivery by its key, or (made before keys) by its fields. */
+  const findOne = async (recipient: AgencyCode, docId: string): Promise<Raw | null> =>
+    (await Delivery.collection.findOne({ _id: keyOf(recipient, docId) } as Raw)) ?? Delivery.collection.findOne({ recipient, docId });
+  /** A guarded single-document update, by key first. */
+  const updateOne = async (recipient: AgencyCode, docId: string, guard: Raw, update: Raw): Promise<Raw | null> =>
+    (await Delivery.collection.findOneAndUpdate({ _id: keyOf(recipient, docId), ...guard } as Raw, update, after)) ??
+    ((await Delivery.collection.findOne({ _id: keyOf(recipient, docId) } as Raw, { projection: { _id: 1 } }))
+      ? null
+      : Delivery.collection.findOneAndUpdate({ recipient, docId, ...guard }, update, after));
   return {
     async ensure(deliveries: readonly NewDelivery[]): Promise<void> {
       for (const d of deliveries) {
+        const record = { _id: keyOf(d.recipient, d.docId), ...d, state: 'pending', version: 1, downloads: 0 } as Raw;
         try {
-          await Delivery.collection.insertOne({ ...d, state: 'pending', version: 1, downloads: 0 });
+          // the copy first: a crash in between leaves a copy that the submission's repair completes with its delivery
+          await Pending.collection.insertOne(record).catch((e) => (isDuplicateKeyError(e) ? undefined : Promise.reject(e)));
+          await Delivery.collection.insertOne(record);
         } catch (e) {
-          if (isDuplicateKeyError(e)) continue; // already queued (a repaired resend)
+          if (isDuplicateKeyError(e)) {
+            // already queued (a repaired resend); a copy made just now for a delivery no longer pending goes
+            const existing = await findOne(d.recipient, d.docId).catch(() => null);
+            if (existing && existing.state !== 'pending') await Pending.collection.deleteOne({ _id: record._id }).catch(() => undefined);
+            continue;
+          }
           translateMongoError(e, 'delivery');
         }
       }
     },
 
     async list(query): Promise<DeliveryPage> {
-      const filter: Raw = { recipient: query.recipient, state: query.state };
+      const pending = query.state === 'pending';
+      const filter: Raw = { recipient: query.recipient, ...(pending ? {} : { state: query.state }) };
       if (query.type) filter.type = query.type;
+      const from = pending ? Pending : Delivery;
       try {
-        const items = await Delivery.find(filter).sort({ submittedAt: 1, docId: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>();
+        if (pending) await (migrated ??= copyLegacyPending().catch((e) => {
+          migrated = undefined;
+          throw e;
+        }));
+        const items = await from.collection.find(filter).sort({ submittedAt: 1, docId: 1 }).skip(query.skip).limit(query.limit).toArray();
         // A short page is the last one: its total is known without a count (an idle poll is one query).
-        const total = items.length < query.limit && (items.length > 0 || query.skip === 0) ? query.skip + items.length : await Delivery.countDocuments(filter);
+        const total = items.length < query.limit && (items.length > 0 || query.skip === 0) ? query.skip + items.length : await from.collection.countDocuments(filter);
         return { items: items.map(toRecord), total };
       } catch (e) {
         return translateMongoError(e);
@@ -72,15 +113,18 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
     },
 
     async find(docId: string, recipient: AgencyCode): Promise<DeliveryRecord | null> {
-      const d = await Delivery.findOne({ recipient, docId }).lean<Raw>().catch((e) => translateMongoError(e));
+      const d = await findOne(recipient, docId).catch((e) => translateMongoError(e));
       return d ? toRecord(d) : null;
     },
 
     async recordDownload(docId: string, recipient: AgencyCode, at: Date): Promise<DeliveryRecord | null> {
       try {
-        const d = await withLock(`delivery:${recipient}:${docId}`, () =>
-          Delivery.collection.findOneAndUpdate({ recipient, docId }, { $inc: { downloads: 1 }, $set: { lastDownloadedAt: at } }, after),
-        );
+        const d = await withLock(`delivery:${recipient}:${docId}`, async () => {
+          const counted = await updateOne(recipient, docId, {}, { $inc: { downloads: 1 }, $set: { lastDownloadedAt: at } });
+          // the copy the poll reads follows (the poller's backoff counts the downloads)
+          if (counted?.state === 'pending') await Pending.collection.updateOne({ _id: keyOf(recipient, docId) } as Raw, { $set: { downloads: counted.downloads, lastDownloadedAt: at } });
+          return counted;
+        });
         return d ? toRecord(d) : null;
       } catch (e) {
         return translateMongoError(e);
@@ -92,9 +136,9 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
       if (reason !== undefined) set.ackReason = reason;
       try {
         // FerretDB 1.24 runs findAndModify as read-then-write: the lock keeps the pending guard exact.
-        const d = await withLock(`delivery:${recipient}:${docId}`, () =>
-          Delivery.collection.findOneAndUpdate({ recipient, docId, state: 'pending' }, { $set: set, $inc: { version: 1 } }, after),
-        );
+        const d = await withLock(`delivery:${recipient}:${docId}`, () => updateOne(recipient, docId, { state: 'pending' }, { $set: set, $inc: { version: 1 } }));
+        // no longer pending (now, or already: a copy a crash left behind goes too)
+        await Pending.collection.deleteOne({ _id: keyOf(recipient, docId) } as Raw);
         return d ? toRecord(d) : null;
       } catch (e) {
         return translateMongoError(e);

@@ -91,6 +91,14 @@ deliverySchema.index({ documentId: 1, type: 1 });
 // The VDXP facade's getSentEdocList: one sender's deliveries, newest first.
 deliverySchema.index({ sender: 1, submittedAt: -1 });
 
+/**
+ * The pending deliveries alone (storage/axis/delivery-repository.ts): a copy of each delivery while it is
+ * pending, keyed `<recipient>|<docId>`, so a recipient's poll scans O(pending), not every delivery ever made
+ * (FerretDB 1.x filters all but _id in Go).
+ */
+const pendingDeliverySchema = new mongoose.Schema({ _id: String }, { versionKey: false, strict: false, minimize: false });
+pendingDeliverySchema.index({ recipient: 1, submittedAt: 1 });
+
 const traceSchema = new mongoose.Schema(
   {
     seq: { type: Number, required: true },
@@ -124,6 +132,7 @@ export const AXIS_COLLECTIONS = {
   agencies: 'axis_agencies',
   submissions: 'axis_submissions',
   deliveries: 'axis_deliveries',
+  pendingDeliveries: 'axis_pending_deliveries',
   trace: 'axis_trace',
   /** One document: the seq of the newest trace entry (a hint; readers walk forward from it). */
   traceHead: 'axis_trace_head',
@@ -145,6 +154,7 @@ export function axisModels(connection: mongoose.Connection) {
     Agency: modelOf(connection, 'AxisAgency', agencySchema, AXIS_COLLECTIONS.agencies),
     Submission: modelOf(connection, 'AxisSubmission', submissionSchema, AXIS_COLLECTIONS.submissions),
     Delivery: modelOf(connection, 'AxisDelivery', deliverySchema, AXIS_COLLECTIONS.deliveries),
+    PendingDelivery: modelOf(connection, 'AxisPendingDelivery', pendingDeliverySchema, AXIS_COLLECTIONS.pendingDeliveries),
     Trace: modelOf(connection, 'AxisTrace', traceSchema, AXIS_COLLECTIONS.trace),
     SeenRequest: modelOf(connection, 'AxisVdxpSeenRequest', seenRequestSchema, AXIS_COLLECTIONS.seenRequests),
   };

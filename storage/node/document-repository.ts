@@ -5,6 +5,7 @@ import type {
 } from '../../server/domain/ports/node/index.js';
 import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
 import { createVersionClaim } from '../record-lock.js';
+import { createDispatchQueue } from './dispatch-queue.js';
 import { NODE_COLLECTIONS, nodeModels } from './models.js';
 import { after, bufferOf, bytesOf, type Raw } from './raw.js';
 
@@ -58,15 +59,44 @@ function fromRaw(d: Raw): NodeDocument {
   });
 }
 
-/** Documents in node_documents. Every change is one findOneAndUpdate guarded by the version, under that version's claim. */
-export function createDocumentRepository(connection: mongoose.Connection): DocumentRepository {
-  const { Document: M } = nodeModels(connection);
+/** How often a process repairs the dispatch queue from the documents (and at its first claim). */
+const QUEUE_SWEEP_MS = 60_000;
+const MEMO_LIMIT = 10_000;
+
+/**
+ * Documents in node_documents. Every change is one findOneAndUpdate guarded by the version, under that
+ * version's claim. Documents with a due message are also in the dispatch queue (storage/node/dispatch-queue.ts),
+ * kept here from the `dispatchDue` each write sets, so the dispatcher never scans the documents.
+ */
+export function createDocumentRepository(connection: mongoose.Connection, options: { queueSweepMs?: number } = {}): DocumentRepository {
+  const { Document: M, DispatchQueue: Q } = nodeModels(connection);
   const c = () => M.collection;
   // Every write of a document is guarded by its version and holds the claim on that version (storage/record-lock.ts).
   const withClaim = createVersionClaim(connection, NODE_COLLECTIONS.locks);
+  const queue = createDispatchQueue(() => Q.collection);
+  const sweepMs = options.queueSweepMs ?? QUEUE_SWEEP_MS;
+  let sweptAt: number | undefined;
+  // A document's dispatch priority never changes once stored: remembered from the copies read or written here.
+  const priorities = new Map<string, number>();
+  // Documents this repository leased (id → lease end), which its other claims skip without reading them.
+  const leasedHere = new Map<string, number>();
+  const remember = (d: NodeDocument): NodeDocument => {
+    if (d.dispatchPriority !== undefined) {
+      if (priorities.size >= MEMO_LIMIT) priorities.clear();
+      priorities.set(d.id, d.dispatchPriority);
+    }
+    if (!d.dispatchLease) leasedHere.delete(d.id);
+    return d;
+  };
+  const findById = async (id: string): Promise<NodeDocument | null> => {
+    const d = await c().findOne({ _id: id } as Raw).catch((e) => translateMongoError(e));
+    return d ? remember(fromRaw(d)) : null;
+  };
   return {
     async insert(doc: NodeDocument): Promise<'inserted' | 'duplicate'> {
       try {
+        // queued first: a crash before the insert leaves an entry without a document, which the next claim drops
+        if (doc.dispatchDue) await queue.enqueue(doc.id, doc.dispatchDue, doc.version, doc.dispatchPriority);
         await c().insertOne(toRaw(doc));
         return 'inserted';
       } catch (e) {
@@ -74,10 +104,7 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
         return translateMongoError(e, 'document');
       }
     },
-    async findById(id: string): Promise<NodeDocument | null> {
-      const d = await c().findOne({ _id: id } as Raw).catch((e) => translateMongoError(e));
-      return d ? fromRaw(d) : null;
-    },
+    findById,
     async findByDedupKey(agencyCode: AgencyCode, dedupKey: string): Promise<NodeDocument | null> {
       const d = await c().findOne({ agencyCode, dedupKey }).catch((e) => translateMongoError(e));
       return d ? fromRaw(d) : null;
@@ -103,12 +130,23 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
       }
     },
     async update(id: string, expectedVersion: number, changes: DocumentChanges): Promise<NodeDocument | null> {
-      return withClaim(`document:${id}`, expectedVersion, async () => {
+      const due = changes.dispatchDue;
+      const priority = priorities.get(id);
+      // queued before the write that makes the document due; an entry for a write that does not land is dropped by a claim
+      if (due) await queue.enqueue(id, due, expectedVersion + 1, priority);
+      const written = await withClaim(`document:${id}`, expectedVersion, async () => {
         const d = await c()
           .findOneAndUpdate({ _id: id, version: expectedVersion } as Raw, { $set: toRaw(changes), $inc: { version: 1 } }, after)
           .catch((e) => translateMongoError(e));
         return d ? fromRaw(d) : null;
       });
+      if (!written) return null;
+      remember(written);
+      if (due === null) await queue.drop(id, written.version);
+      else if (due && priority === undefined && written.dispatchPriority !== undefined) await queue.prioritize(id, written.dispatchPriority);
+      // a lease given back with something still due: due again from the document's own time (a claim elsewhere may have postponed it to the lease's end)
+      else if (due === undefined && changes.dispatchLease === null && written.dispatchDue) await queue.enqueue(id, written.dispatchDue, written.version, written.dispatchPriority);
+      return written;
     },
     async findCountPending(before: Date, limit: number): Promise<readonly string[]> {
       const found = await c()
@@ -144,17 +182,47 @@ export function createDocumentRepository(connection: mongoose.Connection): Docum
       return found.map(fromRaw);
     },
     async claimDue(now: Date, owner: string, leaseMs: number): Promise<NodeDocument | null> {
+      if (sweptAt === undefined || Date.now() - sweptAt >= sweepMs) {
+        sweptAt = Date.now();
+        await queue.sweep(c()).catch(() => undefined); // the next sweep tries again
+      }
+      const at = now.getTime();
+      if (leasedHere.size >= MEMO_LIMIT) leasedHere.clear();
       const free = { dispatchDue: { $lte: now }, $or: [{ dispatchLease: null }, { 'dispatchLease.until': { $lte: now } }] };
-      const candidates = await c().find(free, { projection: { _id: 1, version: 1 } }).sort({ dispatchPriority: 1, dispatchDue: 1 }).limit(10).toArray().catch((e) => translateMongoError(e));
-      for (const { _id, version } of candidates) {
+      for (const entry of await queue.due(now, 10)) {
+        if ((leasedHere.get(entry.id) ?? 0) > at) continue; // this repository's own lease: another lane sends it
+        const doc = await findById(entry.id);
+        if (!doc) {
+          await queue.drop(entry.id, Number.MAX_SAFE_INTEGER);
+          continue;
+        }
+        if (!doc.dispatchDue) {
+          await queue.drop(entry.id, doc.version);
+          continue;
+        }
+        if (doc.dispatchDue.getTime() > at) {
+          await queue.postpone(entry.id, doc.dispatchDue, doc.version);
+          continue;
+        }
+        const lease = doc.dispatchLease;
+        if (lease && lease.until.getTime() > at) {
+          // leased elsewhere: looked at again when the lease runs out (its holder's next write queues it sooner)
+          if (lease.owner !== owner) await queue.postpone(entry.id, lease.until, doc.version);
+          continue;
+        }
+        const { id, version } = doc;
+        const until = new Date(at + leaseMs);
         // A candidate another writer is moving on is skipped (no wait): the next one may be free.
         const d = await withClaim(
-          `document:${String(_id)}`,
-          Number(version),
-          () => c().findOneAndUpdate({ _id, version, ...free } as Raw, { $set: { dispatchLease: { owner, until: new Date(now.getTime() + leaseMs) } }, $inc: { version: 1 } }, after),
+          `document:${id}`,
+          version,
+          () => c().findOneAndUpdate({ _id: id, version, ...free } as Raw, { $set: { dispatchLease: { owner, until } }, $inc: { version: 1 } }, after),
           { wait: false },
         ).catch((e) => translateMongoError(e));
-        if (d) return fromRaw(d);
+        if (d) {
+          leasedHere.set(id, until.getTime());
+          return remember(fromRaw(d));
+        }
       }
       return null;
     },

@@ -28,6 +28,10 @@ counterSchema.index({ month: 1, agencyCode: 1 });
 
 const sealedSchema = new mongoose.Schema({ _id: String }, loose);
 
+/** The dispatch queue (storage/node/dispatch-queue.ts): one entry per document with a due message, keyed by its id. */
+const dispatchQueueSchema = new mongoose.Schema({ _id: String }, loose);
+dispatchQueueSchema.index({ priority: 1, due: 1 });
+
 export const NODE_COLLECTIONS = {
   users: 'node_users',
   hostedAgencies: 'node_hosted_agencies',
@@ -36,6 +40,7 @@ export const NODE_COLLECTIONS = {
   counters: 'node_monthly_counters',
   sealed: 'node_sealed_items',
   locks: 'node_record_locks',
+  dispatchQueue: 'node_dispatch_queue',
   filesBucket: 'node_files',
 } as const;
 
@@ -55,6 +60,7 @@ export function nodeModels(connection: mongoose.Connection) {
     Idempotency: modelOf(connection, 'NodeIdempotencyKey', idempotencySchema, NODE_COLLECTIONS.idempotency),
     Counter: modelOf(connection, 'NodeMonthlyCounter', counterSchema, NODE_COLLECTIONS.counters),
     Sealed: modelOf(connection, 'NodeSealedItem', sealedSchema, NODE_COLLECTIONS.sealed),
+    DispatchQueue: modelOf(connection, 'NodeDispatchQueueEntry', dispatchQueueSchema, NODE_COLLECTIONS.dispatchQueue),
   };
 }
 

@@ -298,6 +298,8 @@ export const suite: BenchSuite = {
       LIENTHONG_POLL_INTERVAL_MS: String(POLL_MS),
       LIENTHONG_DEMO_PASSWORD: password,
       LIENTHONG_LOG_LEVEL: 'warn',
+      // a loaded machine may need a longer worker deadline than the default 15 s
+      ...(process.env.LIENTHONG_PDF_TIMEOUT_MS ? { LIENTHONG_PDF_TIMEOUT_MS: process.env.LIENTHONG_PDF_TIMEOUT_MS } : {}),
       // an external database gets its own database name, never the default one
       ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI, LIENTHONG_DB_NAME: `bench_exchange_${runId}` } : {}),
     });

@@ -92,6 +92,19 @@ describe('storage/axis repositories @db', () => {
     expect((await repo.find('d-1', B))?.state).to.equal('done');
     expect((await repo.find('d-1', C))?.state).to.equal('pending');
     expect((await repo.recordDownload('d-1', C, testClock()))?.downloads).to.equal(1);
+    // the poll reads the pending copies: C's shows the download, B's is gone with its acknowledgement
+    expect((await repo.list({ recipient: C, state: 'pending', skip: 0, limit: 10 })).items.map((d) => d.downloads)).to.deep.equal([1]);
+    expect((await repo.list({ recipient: B, state: 'pending', skip: 0, limit: 10 })).total).to.equal(0);
+    expect((await repo.list({ recipient: B, state: 'done', skip: 0, limit: 10 })).items.map((d) => d.docId)).to.deep.equal(['d-1']);
+    const pending = db.connection().collection(AXIS_COLLECTIONS.pendingDeliveries);
+    expect(await pending.countDocuments({ recipient: B })).to.equal(0);
+    // a delivery made before the pending copies existed (ObjectId key, no copy) is copied at a process's first pending list
+    await db.connection().collection(AXIS_COLLECTIONS.deliveries).insertOne({ ...base, docId: 'd-legacy', recipient: B, state: 'pending', version: 1, downloads: 0 });
+    const fresh = createDeliveryRepository(db.connection());
+    expect((await fresh.list({ recipient: B, state: 'pending', skip: 0, limit: 10 })).items.map((d) => d.docId)).to.deep.equal(['d-legacy']);
+    expect((await fresh.recordDownload('d-legacy', B, testClock()))?.downloads).to.equal(1);
+    expect((await fresh.acknowledge('d-legacy', B, 'done', testClock()))?.state).to.equal('done');
+    expect((await fresh.list({ recipient: B, state: 'pending', skip: 0, limit: 10 })).total).to.equal(0);
   });
 
   it('when a request key is remembered twice, then the second is a replay until its window has passed and the record is pruned', async () => {

@@ -4,7 +4,7 @@ import { DISPATCH_PRIORITY, type NodeDocument } from '../../../server/domain/por
 import { INITIAL_DOCUMENT_STATE } from '../../../server/domain/status/index.js';
 import {
   createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository, createSealedItemRepository,
-  createUserRepository, ensureNodeIndexes,
+  createUserRepository, ensureNodeIndexes, NODE_COLLECTIONS,
 } from '../../../storage/node/index.js';
 import { useDatabase } from '../../support/database.js';
 
@@ -91,6 +91,33 @@ describe('storage/node repositories @db', () => {
     }
     const takeover = await docs.claimDue(later(20_000), 'worker-b', 10_000);
     expect(takeover?.dispatchLease?.owner).to.equal('worker-b');
+  });
+
+  it('when the dispatch queue lost an entry or holds one for a document that is not due, then a claim drops the stale entry and the sweep queues the due document again', async () => {
+    const queue = db.connection().collection(NODE_COLLECTIONS.dispatchQueue);
+    const docs = createDocumentRepository(db.connection(), { queueSweepMs: 1e9 });
+    const at = later(7_200_000);
+    while (await docs.claimDue(at, 'drain-q', 1e9)) {
+      // the earlier tests' documents are leased away: only this test's are due below
+    }
+    await docs.insert(sampleDocument('q-due', { dispatchDue: later(7_000_000) }));
+    expect(await queue.countDocuments({ _id: 'q-due' } as never)).to.equal(1);
+    // a crash between the write-ahead entry and its document write: an entry for a document that is not due
+    await queue.insertOne({ _id: 'q-ghost', due: later(6_000_000), priority: -1, version: 1 } as never);
+    await docs.insert(sampleDocument('q-idle', { dispatchDue: null }));
+    await queue.insertOne({ _id: 'q-idle', due: later(6_000_000), priority: -1, version: 1 } as never);
+    const first = await docs.claimDue(at, 'worker-q', 1e9);
+    expect(first?.id).to.equal('q-due');
+    expect(await queue.countDocuments({ _id: { $in: ['q-ghost', 'q-idle'] } } as never)).to.equal(0);
+    // sent: nothing due any more, the entry goes with the write
+    const sent = await docs.update('q-due', first!.version, { dispatchDue: null, dispatchLease: null, updatedAt: at });
+    expect(sent?.dispatchDue).to.equal(null);
+    expect(await queue.countDocuments({ _id: 'q-due' } as never)).to.equal(0);
+    // an entry lost (a write the queue never saw): the next process's first claim sweeps it back
+    await db.connection().collection(NODE_COLLECTIONS.documents).updateOne({ _id: 'q-due' } as never, { $set: { dispatchDue: later(7_100_000) } });
+    expect(await docs.claimDue(at, 'worker-q', 1e9)).to.equal(null);
+    const restarted = createDocumentRepository(db.connection(), { queueSweepMs: 1e9 });
+    expect((await restarted.claimDue(at, 'worker-r', 1e9))?.id).to.equal('q-due');
   });
 
   it('when documents of each dispatch priority are due, then claims take own documents first, then answers, then automatic refusals, oldest first within each', async () => {

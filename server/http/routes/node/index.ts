@@ -3,7 +3,7 @@ import multer from 'multer';
 import type { AgencyCode } from '../../../domain/agency/index.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { NodeDeps, NodePrincipal } from '../../../node/deps.js';
-import { retryFailedMessages } from '../../../node/dispatch-outbox.js';
+import { retryFailedMessages } from '../../../node/dispatch-queue.js';
 import { changeStatus, recallDocument } from '../../../node/change-status.js';
 import { login } from '../../../node/login.js';
 import { authenticateNodeToken, requireRole } from '../../../node/principal.js';

@@ -88,7 +88,7 @@ async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ 
 export const DISPATCH_LANES = 4;
 
 /**
- * One pass of the outbox dispatcher: `lanes` loops each lease a due document (a lease with expiry, so several
+ * One pass of the dispatcher over the dispatch queue (the transactional outbox: messages owed to the axis, not the sent folder): `lanes` loops each lease a due document (a lease with expiry, so several
  * node processes share the work and a crashed one's documents are taken over), send its due messages and
  * release it, until none is due or `max` documents were taken. Each claim takes the most urgent due document
  * (`dispatchPriority`: an agency's own documents, then answers to documents received, then automatic
@@ -96,7 +96,7 @@ export const DISPATCH_LANES = 4;
  * send a lane is busy with. Messages of one document keep their order; different documents go out side by
  * side. Returns the number of messages sent.
  */
-export async function dispatchOutboxOnce(deps: NodeDeps, max = 100, lanes = DISPATCH_LANES): Promise<number> {
+export async function dispatchQueueOnce(deps: NodeDeps, max = 100, lanes = DISPATCH_LANES): Promise<number> {
   let sent = 0;
   let taken = 0;
   const claim = () => {
