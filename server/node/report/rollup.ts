@@ -1,0 +1,32 @@
+import { ancestorsOf, type AgencyCode } from '../../domain/agency/index.js';
+import type { CounterTally, MonthlyRollup } from '../../domain/ports/node/index.js';
+import { sumTallies, ZERO_TALLY } from './figures.js';
+
+/**
+ * The subtree roll-ups implied by the counters of one month (what `applyContribution` keeps up as things
+ * happen): for each agency with counters and each of its ancestors in the code hierarchy, the total over the
+ * agency and everything below it, and per child code one level down, that child's total. Bucket counts of the
+ * duration histograms add up exactly, so a subtree's median is read from the same buckets as a recount's.
+ */
+export function rollupsOf(month: string, tallies: ReadonlyMap<AgencyCode, CounterTally>): readonly MonthlyRollup[] {
+  const totals = new Map<AgencyCode, CounterTally[]>();
+  const children = new Map<AgencyCode, Map<AgencyCode, CounterTally[]>>();
+  for (const [code, t] of tallies) {
+    const chain = [code, ...ancestorsOf(code)];
+    chain.forEach((at, i) => {
+      totals.set(at, [...(totals.get(at) ?? []), t]);
+      if (i === 0) return;
+      const kids = children.get(at) ?? new Map<AgencyCode, CounterTally[]>();
+      kids.set(chain[i - 1]!, [...(kids.get(chain[i - 1]!) ?? []), t]);
+      children.set(at, kids);
+    });
+  }
+  return [...totals].map(([code, all]) =>
+    Object.freeze({
+      agencyCode: code,
+      month,
+      total: all.length > 0 ? sumTallies(all) : ZERO_TALLY,
+      children: new Map([...(children.get(code) ?? [])].map(([child, ts]) => [child, sumTallies(ts)])),
+    }),
+  );
+}
