@@ -4,14 +4,15 @@ import {
   COUNTER_RECENT_KEYS, type BucketCounts, type CounterIncrement, type CounterName, type CounterRepository, type CounterTally, type HistogramIncrement,
   type HistogramName, type MonthlyCounters, type MonthlyRollup,
 } from '../../server/domain/ports/node/index.js';
+import { DomainError } from '../../server/domain/errors.js';
 import { translateMongoError } from '../mongo-errors.js';
 import { boundedAll, checkKey, checkMonth, childCodeOf, childField, incrementFields, storedTally, tallyOf } from './counter-fields.js';
-import { nodeModels } from './models.js';
+import { NODE_COLLECTIONS, nodeModels } from './models.js';
 import type { Raw } from './raw.js';
 import { createRecordLock } from './record-lock.js';
 
 /** Point reads in flight at once: FerretDB answers a few in parallel faster than many (measured 4 ≈ 1, 16 ≈ 5×). */
-const READ_WIDTH = 4;
+const READ_WIDTH = 1;
 const INSERT_BATCH = 1000;
 
 function countersOf(d: Raw | null | undefined, agencyCode: AgencyCode, month: string): MonthlyCounters {
@@ -27,12 +28,20 @@ function rollupOf(d: Raw | null | undefined, agencyCode: AgencyCode, month: stri
 
 /**
  * Monthly counters in node_monthly_counters, one document per (agency, month) (`_id` `<code>|<YYYY-MM>`), and
- * their subtree roll-ups in node_monthly_rollups (`_id` `<code>:<YYYY-MM>`). Each contribution carries a key;
+ * their subtree roll-ups in node_monthly_rollups_YYYY_MM (`_id` `<code>:<YYYY-MM>`). Each contribution carries a key;
  * each document keeps the most recent keys beside the counts, and the check and the $inc are one write under
  * the record lock, so a contribution replayed after a crash is not counted twice in any document.
  */
 export function createCounterRepository(connection: mongoose.Connection): CounterRepository {
-  const { Counter: M, Rollup: R } = nodeModels(connection);
+  const { Counter: M } = nodeModels(connection);
+  // A collection per month: FerretDB 1.24 (SQLite) answers a find by _id by scanning the table up to the match
+  // (its _id index is not used), so a point read costs the documents stored before it. A month's collection
+  // holds one roll-up per agency and ancestor with traffic that month, whatever the number of months kept.
+  const rollupsOf = (month: string) => {
+    const db = connection.db;
+    if (!db) throw new DomainError('ERR_DATABASE_UNAVAILABLE', 'database not connected');
+    return db.collection(`${NODE_COLLECTIONS.rollupsPrefix}${month.replace('-', '_')}`) as unknown as mongoose.Collection;
+  };
   const withLock = createRecordLock(connection);
   const idOf = (agencyCode: string, month: string) => `${agencyCode}|${month}`;
   const rollupIdOf = (agencyCode: string, month: string) => `${agencyCode}:${month}`;
@@ -112,32 +121,34 @@ export function createCounterRepository(connection: mongoose.Connection): Counte
       checkMonth(month);
       checkKey(key);
       const inc = { ...incrementFields('', by, histograms), ...(child ? incrementFields(`kids.${childField(child)}.`, by, histograms) : {}) };
-      return applyOnce(R.collection, rollupIdOf(ancestor, month), key, inc, { agencyCode: ancestor, month });
+      return applyOnce(rollupsOf(month), rollupIdOf(ancestor, month), key, inc, { agencyCode: ancestor, month });
     },
     async getRollups(keys): Promise<readonly MonthlyRollup[]> {
       for (const k of keys) checkMonth(k.month);
       return boundedAll(keys, READ_WIDTH, async ({ agencyCode, month }) => {
-        const d = await R.collection.findOne({ _id: rollupIdOf(agencyCode, month) } as Raw, { projection: { counts: 1, hist: 1, kids: 1 } }).catch((e) => translateMongoError(e));
+        const d = await rollupsOf(month).findOne({ _id: rollupIdOf(agencyCode, month) } as Raw, { projection: { counts: 1, hist: 1, kids: 1 } }).catch((e) => translateMongoError(e));
         return rollupOf(d, agencyCode, month);
       });
     },
     async rollupAgenciesOf(month: string): Promise<readonly AgencyCode[]> {
       checkMonth(month);
-      const rows = await R.collection.find({ month } as Raw, { projection: { agencyCode: 1 } }).toArray().catch((e) => translateMongoError(e));
+      const rows = await rollupsOf(month).find({} as Raw, { projection: { agencyCode: 1 } }).toArray().catch((e) => translateMongoError(e));
       return rows.map((d) => d.agencyCode as AgencyCode);
     },
     async replaceRollup(rollup: MonthlyRollup): Promise<void> {
       checkMonth(rollup.month);
       const kids = Object.fromEntries([...rollup.children].map(([code, t]) => [childField(code), storedTally(t)]));
-      await overwrite(R.collection, rollupIdOf(rollup.agencyCode, rollup.month), { ...storedTally(rollup.total), kids, agencyCode: rollup.agencyCode, month: rollup.month });
+      await overwrite(rollupsOf(rollup.month), rollupIdOf(rollup.agencyCode, rollup.month), { ...storedTally(rollup.total), kids, agencyCode: rollup.agencyCode, month: rollup.month });
     },
     async insertNew(counters: readonly MonthlyCounters[], rollups: readonly MonthlyRollup[]): Promise<void> {
       for (const c of [...counters, ...rollups]) checkMonth(c.month);
       await insertAll(M.collection, counters.map((c) => ({ _id: idOf(c.agencyCode, c.month), agencyCode: c.agencyCode, month: c.month, ...storedTally({ counts: c, histograms: c.histograms }), recent: [] })));
-      await insertAll(R.collection, rollups.map((r) => ({
-        _id: rollupIdOf(r.agencyCode, r.month), agencyCode: r.agencyCode, month: r.month, ...storedTally(r.total),
-        kids: Object.fromEntries([...r.children].map(([code, t]) => [childField(code), storedTally(t)])), recent: [],
-      })));
+      for (const month of new Set(rollups.map((r) => r.month))) {
+        await insertAll(rollupsOf(month), rollups.filter((r) => r.month === month).map((r) => ({
+          _id: rollupIdOf(r.agencyCode, r.month), agencyCode: r.agencyCode, month: r.month, ...storedTally(r.total),
+          kids: Object.fromEntries([...r.children].map(([code, t]) => [childField(code), storedTally(t)])), recent: [],
+        })));
+      }
     },
   };
 }

@@ -26,10 +26,6 @@ const counterSchema = new mongoose.Schema({ _id: String, agencyCode: String, mon
 counterSchema.index({ agencyCode: 1, month: 1 });
 counterSchema.index({ month: 1, agencyCode: 1 });
 
-// Roll-ups are read by _id (`<code>:<YYYY-MM>`); the month index serves `report rebuild` only.
-const rollupSchema = new mongoose.Schema({ _id: String, agencyCode: String, month: String }, loose);
-rollupSchema.index({ month: 1 });
-
 const sealedSchema = new mongoose.Schema({ _id: String }, loose);
 
 export const NODE_COLLECTIONS = {
@@ -38,7 +34,8 @@ export const NODE_COLLECTIONS = {
   documents: 'node_documents',
   idempotency: 'node_idempotency_keys',
   counters: 'node_monthly_counters',
-  rollups: 'node_monthly_rollups',
+  /** One collection per month, `node_monthly_rollups_YYYY_MM` (storage/node/counter-repository.ts). */
+  rollupsPrefix: 'node_monthly_rollups_',
   sealed: 'node_sealed_items',
   locks: 'node_record_locks',
   filesBucket: 'node_files',
@@ -59,7 +56,6 @@ export function nodeModels(connection: mongoose.Connection) {
     Document: modelOf(connection, 'NodeDocument', documentSchema, NODE_COLLECTIONS.documents),
     Idempotency: modelOf(connection, 'NodeIdempotencyKey', idempotencySchema, NODE_COLLECTIONS.idempotency),
     Counter: modelOf(connection, 'NodeMonthlyCounter', counterSchema, NODE_COLLECTIONS.counters),
-    Rollup: modelOf(connection, 'NodeMonthlyRollup', rollupSchema, NODE_COLLECTIONS.rollups),
     Sealed: modelOf(connection, 'NodeSealedItem', sealedSchema, NODE_COLLECTIONS.sealed),
   };
 }

@@ -109,11 +109,9 @@ export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies'
     // is its entry there), and the agency's own counters of the month. No read grows with the months or the
     // leaves: a province of 20 departments × 24 units reads 12 + 20 + 1 documents.
     const parents = [...new Set(nodes.slice(1).map((n) => parentAgencyCode(n.code)!).filter((p) => p !== target))];
-    const [mine, below, [own]] = await Promise.all([
-      deps.counters.getRollups(months.map((m) => ({ agencyCode: target, month: m }))),
-      deps.counters.getRollups(parents.map((p) => ({ agencyCode: p, month }))),
-      deps.counters.getMany([{ agencyCode: target, month }]),
-    ]);
+    const mine = await deps.counters.getRollups(months.map((m) => ({ agencyCode: target, month: m })));
+    const below = await deps.counters.getRollups(parents.map((p) => ({ agencyCode: p, month })));
+    const [own] = await deps.counters.getMany([{ agencyCode: target, month }]);
     const byParent = new Map<AgencyCode, MonthlyRollup>([...below.map((r) => [r.agencyCode, r] as const), [target, mine[TREND_MONTHS - 1]!]]);
     trendTallies = mine.map((r) => r.total);
     total = trendTallies[TREND_MONTHS - 1]!;

@@ -89,7 +89,7 @@ export async function rebuildMonthCounters(deps: Pick<NodeDeps, 'documents' | 'c
   }
   // The roll-ups follow from the recount: every one the recount implies, and zero for any other stored this month.
   const want = new Map(rollupsOf(month, recount).map((r) => [r.agencyCode, r]));
-  const rolled = [...new Set<AgencyCode>([...want.keys(), ...(await deps.counters.rollupAgenciesOf(month))])].sort();
+  const rolled = [...new Set<AgencyCode>([...want.keys(), ...(await deps.counters.rollupAgenciesOf(month))])];
   const haves = await deps.counters.getRollups(rolled.map((agencyCode) => ({ agencyCode, month })));
   const rollupsCorrected: AgencyCode[] = [];
   for (const [i, code] of rolled.entries()) {

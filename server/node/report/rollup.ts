@@ -7,6 +7,7 @@ import { sumTallies, ZERO_TALLY } from './figures.js';
  * happen): for each agency with counters and each of its ancestors in the code hierarchy, the total over the
  * agency and everything below it, and per child code one level down, that child's total. Bucket counts of the
  * duration histograms add up exactly, so a subtree's median is read from the same buckets as a recount's.
+ * Ancestors come first (by level, then code), the order in which live counting creates them in a month.
  */
 export function rollupsOf(month: string, tallies: ReadonlyMap<AgencyCode, CounterTally>): readonly MonthlyRollup[] {
   const totals = new Map<AgencyCode, CounterTally[]>();
@@ -21,7 +22,9 @@ export function rollupsOf(month: string, tallies: ReadonlyMap<AgencyCode, Counte
       children.set(at, kids);
     });
   }
-  return [...totals].map(([code, all]) =>
+  const level = (code: AgencyCode) => ancestorsOf(code).length;
+  const order = [...totals].sort(([a], [b]) => level(a) - level(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return order.map(([code, all]) =>
     Object.freeze({
       agencyCode: code,
       month,
