@@ -1,10 +1,11 @@
 import { isDescendantOf, parentAgencyCode, type AgencyCode } from '../../domain/agency/index.js';
 import { DomainError } from '../../domain/errors.js';
-import type { CounterName, MonthlyCounters, MonthlyRollup } from '../../domain/ports/node/index.js';
+import type { CounterName, MonthlyRollup } from '../../domain/ports/node/index.js';
 import { monthOf } from '../counting.js';
 import type { NodeDeps, NodePrincipal } from '../deps.js';
 import { READING_ROLES, requireRole } from '../principal.js';
-import { figuresOf, tallyOf, ZERO_TALLY, type Figures, type Tally } from './figures.js';
+import { figuresOf, ZERO_TALLY, type Figures, type Tally } from './figures.js';
+import { ownOf } from './rollup.js';
 import { addMonths, subtreeOf, type SubtreeNode } from './subtree.js';
 
 export type Counts = Readonly<Record<CounterName, number>>;
@@ -76,7 +77,7 @@ function scopeOf(principal: NodePrincipal, target: AgencyCode): 'agency' | 'subt
 /**
  * The monthly report of an agency (by promulgation month, Vietnam time): a row per agency of its subtree,
  * each rolled up over the agencies below it (a province's figure includes its departments), and the 12-month
- * trend. Read by _id from counters and their subtree roll-ups, kept as things happen: no scan of documents or
+ * trend. Read by _id from the subtree roll-ups of the counters, kept as things happen: no scan of documents or
  * counters (an agency's row holds every agency below it in the code hierarchy with counters on this node).
  */
 export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies' | 'now'>, principal: NodePrincipal, request: MonthlyReportRequest | string = {}): Promise<MonthlyReport> {
@@ -91,31 +92,25 @@ export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies'
   const nodes = scope === 'subtree' ? subtreeOf(root, hosted) : subtreeOf(root, []);
   const first = addMonths(month, -(TREND_MONTHS - 1));
   const months = Array.from({ length: TREND_MONTHS }, (_, k) => addMonths(first, k));
-  const ownOf = (c: MonthlyCounters): Tally => tallyOf(c);
+  // Everything is read by _id from the roll-ups of the month (one collection per month; the agency's own
+  // counters are its total less its children's): the reporting agency's 12 months, and for a subtree the roll-up
+  // of the code parent of every deeper agency of the report (a row's figure is its entry there). No read grows
+  // with the months kept or the leaves: a province of 20 departments × 24 units reads 12 + 20 documents.
+  const mine = await deps.counters.getRollups(months.map((m) => ({ agencyCode: target, month: m })));
+  const ownTally = ownOf(mine[TREND_MONTHS - 1]!);
   let rowTallies: Tally[];
   let trendTallies: Tally[];
-  let ownTally: Tally;
   let total: Tally;
   if (scope === 'agency') {
-    // The agency alone: its own counters of the 12 months (12 point reads).
-    const own = await deps.counters.getMany(months.map((m) => ({ agencyCode: target, month: m })));
-    trendTallies = own.map(ownOf);
-    ownTally = trendTallies[TREND_MONTHS - 1]!;
+    trendTallies = mine.map(ownOf);
     total = ownTally;
     rowTallies = [ownTally];
   } else {
-    // The subtree from its roll-ups, by _id: the reporting agency's 12 months (its total, and each child code's
-    // entry for the month), the roll-up of the code parent of every deeper agency of the report (a row's figure
-    // is its entry there), and the agency's own counters of the month. No read grows with the months or the
-    // leaves: a province of 20 departments × 24 units reads 12 + 20 + 1 documents.
     const parents = [...new Set(nodes.slice(1).map((n) => parentAgencyCode(n.code)!).filter((p) => p !== target))];
-    const mine = await deps.counters.getRollups(months.map((m) => ({ agencyCode: target, month: m })));
     const below = await deps.counters.getRollups(parents.map((p) => ({ agencyCode: p, month })));
-    const [own] = await deps.counters.getMany([{ agencyCode: target, month }]);
     const byParent = new Map<AgencyCode, MonthlyRollup>([...below.map((r) => [r.agencyCode, r] as const), [target, mine[TREND_MONTHS - 1]!]]);
     trendTallies = mine.map((r) => r.total);
     total = trendTallies[TREND_MONTHS - 1]!;
-    ownTally = ownOf(own!);
     rowTallies = nodes.map((n, i) => (i === 0 ? total : (byParent.get(parentAgencyCode(n.code)!)?.children.get(n.code) ?? ZERO_TALLY)));
   }
   const rows: ReportRow[] = nodes.map((n, i) => Object.freeze({ ...n, ...figuresOf(rowTallies[i]!) }));

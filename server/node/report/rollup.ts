@@ -1,5 +1,6 @@
 import { ancestorsOf, type AgencyCode } from '../../domain/agency/index.js';
 import type { CounterTally, MonthlyRollup } from '../../domain/ports/node/index.js';
+import { COUNTER_NAMES, HISTOGRAM_NAMES, type BucketCounts, type CounterName, type HistogramName } from '../../domain/ports/node/index.js';
 import { sumTallies, ZERO_TALLY } from './figures.js';
 
 /**
@@ -32,4 +33,24 @@ export function rollupsOf(month: string, tallies: ReadonlyMap<AgencyCode, Counte
       children: new Map([...(children.get(code) ?? [])].map(([child, ts]) => [child, sumTallies(ts)])),
     }),
   );
+}
+
+/**
+ * The agency's own counters read from its roll-up: its total less its children's (counts and histogram buckets
+ * are sums, so the difference is exact). Saves reading the counters collection, which FerretDB 1.24 scans.
+ */
+export function ownOf(rollup: MonthlyRollup): CounterTally {
+  const kids = sumTallies([...rollup.children.values()]);
+  const counts = Object.fromEntries(COUNTER_NAMES.map((n) => [n, rollup.total.counts[n] - kids.counts[n]])) as Record<CounterName, number>;
+  const histograms = Object.fromEntries(
+    HISTOGRAM_NAMES.map((name) => {
+      const h: Record<number, number> = {};
+      for (const [b, v] of Object.entries(rollup.total.histograms[name])) {
+        const left = v - (kids.histograms[name][Number(b)] ?? 0);
+        if (left) h[Number(b)] = left;
+      }
+      return [name, h as BucketCounts];
+    }),
+  ) as Record<HistogramName, BucketCounts>;
+  return { counts, histograms };
 }
