@@ -10,7 +10,9 @@ import {
   ensureAxisIndexes,
 } from '../../storage/axis/index.js';
 import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
-import type { DevelopmentPki, TimestampAuthority } from '../../crypto/index.js';
+import { createPdfPool, isCryptoError, type DevelopmentPki, type PdfPool, type TimestampAuthority } from '../../crypto/index.js';
+import type { EnvelopedVerifier } from '../domain/edxml/index.js';
+import { DomainError } from '../domain/errors.js';
 import { createThrottle, type Throttle } from '../auth/throttle.js';
 import type { AxisTokenKeys } from '../auth/token.js';
 import { keysFromTokenSecret } from './service-keys.js';
@@ -54,6 +56,8 @@ export interface ComposeAxisOptions {
   readonly operatorSecret?: string;
   /** The development TSA served at POST /axis/v1/tsa (the development PKI's `tsa`); absent: none. */
   readonly tsa?: TimestampAuthority;
+  /** Where submitted packages' XML signatures are checked; default a pool of the axis's own, started at the first package (closed by stop()). */
+  readonly pdfPool?: PdfPool;
 }
 
 export interface AxisRole {
@@ -84,6 +88,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
   const now = options.now ?? (() => new Date());
   const crlsOf = typeof options.crls === 'function' ? options.crls : ((c) => () => c)(options.crls);
   await ensureAxisIndexes(options.connection);
+  const xml = poolVerifier(options);
   const services = createAxisServices({
     registry: createAgencyRepository(options.connection),
     packages: createSubmissionRepository(options.connection),
@@ -104,6 +109,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     limits: { packageBytes: options.config.limits.packageBytes, signatureBytes: SIGNATURE_BYTES },
     logger: options.logger.child({ role: 'axis' }),
     ...(options.tsa ? { tsa: options.tsa } : {}),
+    xmlVerifier: xml.verify,
     ...(keyEncryptionKey ? { requestKeys: createRequestKeyBox(keyEncryptionKey) } : {}),
     ...((options.operatorSecret ?? options.config.keys.axisOperatorSecret) ? { operatorSecret: (options.operatorSecret ?? options.config.keys.axisOperatorSecret)! } : {}),
   });
@@ -114,7 +120,31 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     openapi: axisOpenApi,
     vdxpRouter: createVdxpRouter(services, options.logger.child({ role: 'axis', api: 'vdxp' })),
     vdxpOpenapi: vdxpOpenApi,
-    stop: async () => undefined,
+    stop: xml.close,
+  };
+}
+
+/**
+ * The XML-DSig verifier of submitted packages in a worker pool (the node's limits: LIENTHONG_PDF_TIMEOUT_MS,
+ * LIENTHONG_PDF_WORKERS), started at the first package so a process that never receives one starts no worker.
+ * A full or closing pool is the axis being busy (ERR_AXIS_UNAVAILABLE, 503: the sender retries), never a refusal
+ * of the package; a package over the pool's time limit is refused as unreadable.
+ */
+function poolVerifier(options: ComposeAxisOptions): { verify: EnvelopedVerifier; close: () => Promise<void> } {
+  let own: PdfPool | undefined;
+  const pool = () => options.pdfPool ?? (own ??= createPdfPool({ timeoutMs: options.config.limits.pdfTimeoutMs, ...(options.config.limits.pdfWorkers ? { size: options.config.limits.pdfWorkers } : {}) }));
+  return {
+    verify: async (bytes, verifyOptions) => {
+      try {
+        return await pool().verifyXmlSignature(bytes, verifyOptions);
+      } catch (e) {
+        if (isCryptoError(e, 'ERR_POOL_BUSY') || isCryptoError(e, 'ERR_POOL_CLOSED')) throw new DomainError('ERR_AXIS_UNAVAILABLE', 'the axis is busy checking signatures; try again', { cause: e });
+        throw e;
+      }
+    },
+    close: async () => {
+      await own?.close();
+    },
   };
 }
 

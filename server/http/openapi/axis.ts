@@ -102,6 +102,11 @@ const schemas = {
       type: { enum: ['edoc', 'status'] },
       recipients: { type: 'array', items: { $ref: '#/components/schemas/AxisAgencyCode' } },
       sha256: { type: 'string', description: 'hex SHA-256 of the package bytes' },
+      warnings: {
+        type: 'array',
+        items: { type: 'string', pattern: '^EDXML_[A-Z_]+$' },
+        description: 'What the axis forgave when reading the package as real senders write it (e.g. EDXML_DATE_DAY_FIRST for a dd/MM/yyyy date), in document order; empty when the package is as QCVN 102:2016 writes it.',
+      },
     },
   },
   AxisDeliveryState: { enum: ['pending', 'done', 'fail'] },
