@@ -1,3 +1,4 @@
+import { ancestorsOf, type AgencyCode } from '../domain/agency/index.js';
 import type { CounterName, HistogramIncrement, NodeDocument } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
 import { bucketOf } from './report/duration-histogram.js';
@@ -93,6 +94,21 @@ export function contributionsOf(doc: NodeDocument): readonly Contribution[] {
   return out;
 }
 
+/**
+ * Applies one contribution to the agency's counters and to the roll-up of the agency and of each ancestor in
+ * the code hierarchy (the ancestor's total, and its entry for the child on the way down): one single-document
+ * write each, every one deduplicated by the contribution's key, so replaying the whole after a crash at any
+ * point completes what is missing and counts nothing twice. Returns whether the agency's counter took it.
+ */
+export async function applyContribution(deps: Pick<NodeDeps, 'counters'>, agencyCode: AgencyCode, month: string, c: Contribution): Promise<boolean> {
+  const applied = await deps.counters.apply(agencyCode, month, c.key, c.by, c.histograms);
+  const chain = [agencyCode, ...ancestorsOf(agencyCode)];
+  const writes = await Promise.allSettled(chain.map((code, i) => deps.counters.applyRollup(code, month, c.key, i === 0 ? null : chain[i - 1]!, c.by, c.histograms)));
+  const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+  if (failed) throw failed.reason;
+  return applied;
+}
+
 /** True when the document (in the state given) owes the counters a contribution not applied yet. */
 export function owesCounts(doc: NodeDocument): boolean {
   return contributionsOf(doc).some((c) => !doc.countedKeys.includes(c.key));
@@ -110,7 +126,7 @@ export async function settleCounts(deps: Pick<NodeDeps, 'documents' | 'counters'
     if (!doc || !doc.countPending) return;
     const owed = contributionsOf(doc).filter((c) => !doc.countedKeys.includes(c.key));
     const month = reportMonthOf(doc);
-    for (const c of owed) await deps.counters.apply(doc.agencyCode, month, c.key, c.by, c.histograms);
+    for (const c of owed) await applyContribution(deps, doc.agencyCode, month, c);
     const updated = await deps.documents.update(doc.id, doc.version, { countPending: false, countedKeys: [...doc.countedKeys, ...owed.map((c) => c.key)], updatedAt: deps.now() });
     if (updated) return;
   }

@@ -38,6 +38,8 @@ export const NODE_COLLECTIONS = {
   documents: 'node_documents',
   idempotency: 'node_idempotency_keys',
   counters: 'node_monthly_counters',
+  /** One collection per month, `node_monthly_rollups_YYYY_MM` (storage/node/counter-repository.ts). */
+  rollupsPrefix: 'node_monthly_rollups_',
   sealed: 'node_sealed_items',
   locks: 'node_record_locks',
   dispatchQueue: 'node_dispatch_queue',

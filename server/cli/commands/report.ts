@@ -58,7 +58,7 @@ export function registerReportCommands(program: Command): void {
     });
   report
     .command('rebuild')
-    .description('recompute the monthly counters of every hosted agency from the stored documents')
+    .description('recompute the monthly counters of every hosted agency, and their subtree roll-ups, from the stored documents')
     .requiredOption('--month <YYYY-MM>', 'the month to rebuild')
     .action(async (opts: { month: string }) => {
       try {

@@ -1,11 +1,8 @@
-import { COUNTER_NAMES, HISTOGRAM_NAMES, type BucketCounts, type CounterName, type HistogramName, type MonthlyCounters } from '../../domain/ports/node/index.js';
+import { COUNTER_NAMES, HISTOGRAM_NAMES, type BucketCounts, type CounterName, type CounterTally, type HistogramName, type MonthlyCounters } from '../../domain/ports/node/index.js';
 import { medianSeconds, mergeHistograms } from './duration-histogram.js';
 
 /** Raw counters of one agency (or a sum of several) for one month. */
-export interface Tally {
-  readonly counts: Readonly<Record<CounterName, number>>;
-  readonly histograms: Readonly<Record<HistogramName, BucketCounts>>;
-}
+export type Tally = CounterTally;
 
 /**
  * The figures of the monthly report (DOMAIN.md, Reporting; README "Monthly reports"), for documents whose

@@ -1,10 +1,11 @@
-import { isDescendantOf, type AgencyCode } from '../../domain/agency/index.js';
+import { isDescendantOf, parentAgencyCode, type AgencyCode } from '../../domain/agency/index.js';
 import { DomainError } from '../../domain/errors.js';
-import type { CounterName, MonthlyCounters } from '../../domain/ports/node/index.js';
+import type { CounterName, MonthlyRollup } from '../../domain/ports/node/index.js';
 import { monthOf } from '../counting.js';
 import type { NodeDeps, NodePrincipal } from '../deps.js';
 import { READING_ROLES, requireRole } from '../principal.js';
-import { figuresOf, sumTallies, tallyOf, ZERO_TALLY, type Figures, type Tally } from './figures.js';
+import { figuresOf, ZERO_TALLY, type Figures, type Tally } from './figures.js';
+import { ownOf } from './rollup.js';
 import { addMonths, subtreeOf, type SubtreeNode } from './subtree.js';
 
 export type Counts = Readonly<Record<CounterName, number>>;
@@ -76,7 +77,8 @@ function scopeOf(principal: NodePrincipal, target: AgencyCode): 'agency' | 'subt
 /**
  * The monthly report of an agency (by promulgation month, Vietnam time): a row per agency of its subtree,
  * each rolled up over the agencies below it (a province's figure includes its departments), and the 12-month
- * trend. Read from counters kept as things happen, in one range query: no scan of documents.
+ * trend. Read by _id from the subtree roll-ups of the counters, kept as things happen: no scan of documents or
+ * counters (an agency's row holds every agency below it in the code hierarchy with counters on this node).
  */
 export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies' | 'now'>, principal: NodePrincipal, request: MonthlyReportRequest | string = {}): Promise<MonthlyReport> {
   const req = typeof request === 'string' ? { month: request } : request;
@@ -89,31 +91,35 @@ export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies'
   const root = { code: target, name: self?.name ?? target };
   const nodes = scope === 'subtree' ? subtreeOf(root, hosted) : subtreeOf(root, []);
   const first = addMonths(month, -(TREND_MONTHS - 1));
-  const stored = await deps.counters.listRange(nodes.map((n) => n.code), first, month);
-
-  const byKey = new Map<string, MonthlyCounters>(stored.map((c) => [`${c.agencyCode}|${c.month}`, c]));
-  const own = (code: AgencyCode, m: string): Tally => {
-    const c = byKey.get(`${code}|${m}`);
-    return c ? tallyOf(c) : ZERO_TALLY;
-  };
-  // Each agency's month adds to itself and to every ancestor in the report (nodes are in depth-first order).
-  const index = new Map(nodes.map((n, i) => [n.code, i]));
-  const rolled: Tally[][] = nodes.map((n) => [own(n.code, month)]);
-  for (let i = nodes.length - 1; i > 0; i--) {
-    const parent = index.get(nodes[i]!.parentCode!)!;
-    rolled[parent]!.push(sumTallies(rolled[i]!));
+  const months = Array.from({ length: TREND_MONTHS }, (_, k) => addMonths(first, k));
+  // Everything is read by _id from the roll-ups of the month (one collection per month; the agency's own
+  // counters are its total less its children's): the reporting agency's 12 months, and for a subtree the roll-up
+  // of the code parent of every deeper agency of the report (a row's figure is its entry there). No read grows
+  // with the months kept or the leaves: a province of 20 departments × 24 units reads 12 + 20 documents.
+  const mine = await deps.counters.getRollups(months.map((m) => ({ agencyCode: target, month: m })));
+  const ownTally = ownOf(mine[TREND_MONTHS - 1]!);
+  let rowTallies: Tally[];
+  let trendTallies: Tally[];
+  let total: Tally;
+  if (scope === 'agency') {
+    trendTallies = mine.map(ownOf);
+    total = ownTally;
+    rowTallies = [ownTally];
+  } else {
+    const parents = [...new Set(nodes.slice(1).map((n) => parentAgencyCode(n.code)!).filter((p) => p !== target))];
+    const below = await deps.counters.getRollups(parents.map((p) => ({ agencyCode: p, month })));
+    const byParent = new Map<AgencyCode, MonthlyRollup>([...below.map((r) => [r.agencyCode, r] as const), [target, mine[TREND_MONTHS - 1]!]]);
+    trendTallies = mine.map((r) => r.total);
+    total = trendTallies[TREND_MONTHS - 1]!;
+    rowTallies = nodes.map((n, i) => (i === 0 ? total : (byParent.get(parentAgencyCode(n.code)!)?.children.get(n.code) ?? ZERO_TALLY)));
   }
-  const rows: ReportRow[] = nodes.map((n, i) => Object.freeze({ ...n, ...figuresOf(sumTallies(rolled[i]!)) }));
-  const trend: TrendPoint[] = [];
-  for (let k = 0; k < TREND_MONTHS; k++) {
-    const m = addMonths(first, k);
-    const f = figuresOf(sumTallies(nodes.map((n) => own(n.code, m))));
-    trend.push(Object.freeze({ month: m, outgoing: f.outgoing, signedRatio: f.signedRatio, fullyElectronicRatio: f.fullyElectronicRatio, verifiedRatio: f.verifiedRatio }));
-  }
+  const rows: ReportRow[] = nodes.map((n, i) => Object.freeze({ ...n, ...figuresOf(rowTallies[i]!) }));
+  const trend: TrendPoint[] = months.map((m, k) => {
+    const f = figuresOf(trendTallies[k]!);
+    return Object.freeze({ month: m, outgoing: f.outgoing, signedRatio: f.signedRatio, fullyElectronicRatio: f.fullyElectronicRatio, verifiedRatio: f.verifiedRatio });
+  });
 
-  const ownTally = own(target, month);
   const ownFigures = figuresOf(ownTally);
-  const total = sumTallies(nodes.map((n) => own(n.code, month)));
   const totalFigures = figuresOf(total);
   return Object.freeze({
     ...ownTally.counts,

@@ -4,6 +4,7 @@ import { contributionsOf, reportMonthOf, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mergeHistograms } from './duration-histogram.js';
 import type { Tally } from './figures.js';
+import { rollupsOf } from './rollup.js';
 
 const PAGE = 500;
 
@@ -49,6 +50,8 @@ export interface RebuildResult {
   readonly settled: number;
   /** Agencies whose stored counters differed from the recount before the rewrite. */
   readonly corrected: readonly AgencyCode[];
+  /** Agencies whose subtree roll-up (total or a child's entry) differed from the recount before the rewrite. */
+  readonly rollupsCorrected: readonly AgencyCode[];
 }
 
 const sameTally = (a: Tally, b: Tally) =>
@@ -84,6 +87,18 @@ export async function rebuildMonthCounters(deps: Pick<NodeDeps, 'documents' | 'c
     if (!sameTally({ counts: have, histograms: have.histograms }, want)) corrected.push(code);
     await deps.counters.replace(code, month, want.counts, want.histograms);
   }
-  deps.logger.info({ month, agencies: agencies.size, settled, corrected: corrected.length }, 'monthly counters rebuilt from the documents');
-  return Object.freeze({ month, agencies: agencies.size, settled, corrected });
+  // The roll-ups follow from the recount: every one the recount implies, and zero for any other stored this month.
+  const want = new Map(rollupsOf(month, recount).map((r) => [r.agencyCode, r]));
+  const rolled = [...new Set<AgencyCode>([...want.keys(), ...(await deps.counters.rollupAgenciesOf(month))])];
+  const haves = await deps.counters.getRollups(rolled.map((agencyCode) => ({ agencyCode, month })));
+  const rollupsCorrected: AgencyCode[] = [];
+  for (const [i, code] of rolled.entries()) {
+    const r = want.get(code) ?? { agencyCode: code, month, total: zero, children: new Map() };
+    const have = haves[i]!;
+    const sameChildren = [...new Set([...have.children.keys(), ...r.children.keys()])].every((c) => sameTally(have.children.get(c) ?? zero, r.children.get(c) ?? zero));
+    if (!sameTally(have.total, r.total) || !sameChildren) rollupsCorrected.push(code);
+    await deps.counters.replaceRollup(r);
+  }
+  deps.logger.info({ month, agencies: agencies.size, settled, corrected: corrected.length, rollupsCorrected: rollupsCorrected.length }, 'monthly counters rebuilt from the documents');
+  return Object.freeze({ month, agencies: agencies.size, settled, corrected, rollupsCorrected });
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { parseAgencyCode } from '../../../server/domain/agency/index.js';
+import { applyContribution } from '../../../server/node/counting.js';
 import { monthlyReport } from '../../../server/node/report/monthly-report.js';
 import { createCounterRepository, createHostedAgencyRepository, ensureNodeIndexes } from '../../../storage/node/index.js';
 import { useDatabase } from '../../support/database.js';
@@ -16,7 +17,7 @@ describe('server/node monthly report, rolled up the code hierarchy @db', () => {
     await ensureNodeIndexes(db.connection());
     const counters = createCounterRepository(db.connection());
     let n = 0;
-    const add = (code: typeof province, month: string, by: Parameters<typeof counters.apply>[3]) => counters.apply(code, month, `doc-${++n}:sent`, by);
+    const add = (code: typeof province, month: string, by: Parameters<typeof counters.apply>[3]) => applyContribution({ counters }, code, month, { key: `doc-${++n}:sent`, by });
     const agencies = createHostedAgencyRepository(db.connection());
     for (const code of [province, department, commune, other]) await agencies.upsert({ code, name: code, now: now() });
     await add(province, '2026-11', { outgoing: 4, signed: 3, fullyElectronic: 4, inbound: 2, inboundVerified: 2 });

@@ -34,6 +34,25 @@ export type MonthlyCounters = Readonly<Record<CounterName, number>> & {
   readonly histograms: Readonly<Record<HistogramName, BucketCounts>>;
 };
 
+/** Counts and histograms of one agency, or of a sum of agencies, for one month. */
+export interface CounterTally {
+  readonly counts: Readonly<Record<CounterName, number>>;
+  readonly histograms: Readonly<Record<HistogramName, BucketCounts>>;
+}
+
+/**
+ * The subtree roll-up of (agency, month): `total` is the sum of the counters of the agency and of every agency
+ * below it in the code hierarchy; `children` holds the same sum for each code one level below it (keyed by that
+ * code) that has contributed. A report reads its figures from these documents by `_id` instead of summing the
+ * counters of every descendant.
+ */
+export interface MonthlyRollup {
+  readonly agencyCode: AgencyCode;
+  readonly month: string;
+  readonly total: CounterTally;
+  readonly children: ReadonlyMap<AgencyCode, CounterTally>;
+}
+
 export interface CounterRepository {
   /**
    * Adds `by` (and `histograms`) to the counters of (agency, month `YYYY-MM`) once per `key`: the counter
@@ -42,6 +61,26 @@ export interface CounterRepository {
    */
   apply(agencyCode: AgencyCode, month: string, key: string, by: CounterIncrement, histograms?: HistogramIncrement): Promise<boolean>;
   get(agencyCode: AgencyCode, month: string): Promise<MonthlyCounters>;
+  /** The counters of each (agency, month) asked, in order, by point reads on `_id` (zeros when absent). */
+  getMany(keys: readonly { readonly agencyCode: AgencyCode; readonly month: string }[]): Promise<readonly MonthlyCounters[]>;
+  /**
+   * Adds `by` (and `histograms`) once per `key` to the roll-up of `ancestor` for `month`: to its total, and when
+   * `child` is given (the code one level below `ancestor` on the way to the counting agency), to that child's
+   * entry as well. One single-document write under the same dedup of recent keys as {@link apply}; the counting
+   * agency's own roll-up is written with `child` null. Returns false when the key was applied already.
+   */
+  applyRollup(ancestor: AgencyCode, month: string, key: string, child: AgencyCode | null, by: CounterIncrement, histograms?: HistogramIncrement): Promise<boolean>;
+  /** The roll-ups of each (agency, month) asked, in order, by point reads on `_id` (empty when absent). */
+  getRollups(keys: readonly { readonly agencyCode: AgencyCode; readonly month: string }[]): Promise<readonly MonthlyRollup[]>;
+  /** Agencies that have a roll-up document for `month`. */
+  rollupAgenciesOf(month: string): Promise<readonly AgencyCode[]>;
+  /** Overwrites a roll-up with a recount (`lienthong report rebuild`), keeping its remembered keys. */
+  replaceRollup(rollup: MonthlyRollup): Promise<void>;
+  /**
+   * Bulk load of counters and roll-ups that do not exist yet (seeding a benchmark or a restored month): batched
+   * inserts, no dedup keys. A document that exists already makes it fail with ERR_DUPLICATE_KEY.
+   */
+  insertNew(counters: readonly MonthlyCounters[], rollups: readonly MonthlyRollup[]): Promise<void>;
   /**
    * The counters of `agencyCodes` for the months `fromMonth`..`toMonth` (inclusive) in one query; an
    * (agency, month) without a counter document is absent from the answer (read it as zeros).

@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import { createDevelopmentPki, verifyPdf, type SigningIdentity } from '../../../../crypto/index.js';
 import { parseAgencyCode, type AgencyCode } from '../../../../server/domain/agency/index.js';
 import type { KeyStore } from '../../../../server/domain/ports/node/index.js';
+import { applyContribution } from '../../../../server/node/counting.js';
 import { bucketOf } from '../../../../server/node/report/duration-histogram.js';
 import { exportMonthlyReport } from '../../../../server/node/report/export-report.js';
 import { monthlyReport } from '../../../../server/node/report/monthly-report.js';
@@ -105,7 +106,8 @@ describe('server/node/report: CSV, XLSX and a sealed PDF of the monthly report @
     const agencies = createHostedAgencyRepository(db.connection());
     for (const code of [province, dept1, dept2, commune, other]) await agencies.upsert({ code, name: names[code]!, now: clock() });
     let n = 0;
-    const add = (code: AgencyCode, m: string, by: Parameters<typeof counters.apply>[3], h?: Parameters<typeof counters.apply>[4]) => counters.apply(code, m, `k${++n}`, by, h);
+    const add = (code: AgencyCode, m: string, by: Parameters<typeof counters.apply>[3], h?: Parameters<typeof counters.apply>[4]) =>
+      applyContribution({ counters }, code, m, { key: `k${++n}`, by, ...(h ? { histograms: h } : {}) });
     await add(province, month, { outgoing: 10, signed: 8, fullyElectronic: 9, inbound: 4, inboundVerified: 3, inboundIndeterminate: 1 }, { toArrived: { [bucketOf(60_000)]: 3 }, toAccepted: { [bucketOf(3_600_000)]: 1 } });
     await add(dept1, month, { outgoing: 20, signed: 19, fullyElectronic: 20, inbound: 10, inboundVerified: 9, inboundRefused: 1 }, { toArrived: { [bucketOf(120_000)]: 4 } });
     await add(dept1, month, { recalled: 1, signed: -1, fullyElectronic: -1 });

@@ -38,6 +38,8 @@ describe('server/node/report: counters equal a recount after a randomized worklo
   it('when sends, receptions, refusals, 01/03 answers and recalls are cut short at random, then after the reconciler the counters equal the recount, and rebuild repairs damage', async () => {
     await ensureNodeIndexes(db.connection());
     const rnd = seeded(20261120);
+    const rollupRnd = seeded(13);
+    let rollupCrashes = 0;
     const documents = createDocumentRepository(db.connection());
     const real = createCounterRepository(db.connection());
     let crashRate = 0.25;
@@ -49,6 +51,15 @@ describe('server/node/report: counters equal a recount after a randomized worklo
         const r = await real.apply(...args);
         if (rnd() < crashRate / 2) throw new Crash('died after the counter write');
         return r;
+      },
+      // A crash between the counter and the roll-ups, or between the roll-ups of two ancestors (drawn from its
+      // own generator, so the workload drawn from `rnd` stays the one above).
+      applyRollup: async (...args) => {
+        if (rollupRnd() < crashRate / 4) {
+          rollupCrashes++;
+          throw new Crash('died before a roll-up write');
+        }
+        return real.applyRollup(...args);
       },
     };
     const deps = { documents, counters, now: clock, logger: createLogger({ level: 'silent' }) } as unknown as NodeDeps;
@@ -118,20 +129,44 @@ describe('server/node/report: counters equal a recount after a randomized worklo
       expect(have.histograms, code).to.deep.equal(want.histograms);
       histogramEntries += Object.values(want.histograms.toArrived).reduce((a, b) => a + b, 0);
     }
+    // The roll-ups equal the recount summed up the code hierarchy: B (000.00.01.H27) is A's child, so A's total
+    // is A + B and its entry for B is B; B's own total is B; H27 has nothing above A.
+    const sum = (...ts: NonNullable<ReturnType<typeof recount.get>>[]) => ({
+      counts: Object.fromEntries(Object.keys(ts[0]!.counts).map((k) => [k, ts.reduce((a, t) => a + t.counts[k as keyof typeof t.counts], 0)])),
+      histograms: Object.fromEntries(Object.keys(ts[0]!.histograms).map((h) => {
+        const out: Record<number, number> = {};
+        for (const t of ts) for (const [b, v] of Object.entries(t.histograms[h as keyof typeof t.histograms])) out[Number(b)] = (out[Number(b)] ?? 0) + v;
+        return [h, out];
+      })),
+    });
+    const [rollA, rollB] = await real.getRollups([{ agencyCode: A, month }, { agencyCode: B, month }]);
+    expect(rollA!.total, 'A total').to.deep.equal(sum(recount.get(A)!, recount.get(B)!));
+    expect([...rollA!.children.keys()]).to.deep.equal([B]);
+    expect(rollA!.children.get(B), 'A → B').to.deep.equal(sum(recount.get(B)!));
+    expect(rollB!.total, 'B total').to.deep.equal(sum(recount.get(B)!));
+    expect(rollB!.children.size).to.equal(0);
+
     // The workload did exercise every kind of contribution.
     const total = (k: 'outgoing' | 'recalled' | 'inboundRefused' | 'inboundIndeterminate' | 'inboundVerified') => [...recount.values()].reduce((a, t) => a + t.counts[k], 0);
     expect(total('outgoing')).to.be.greaterThan(8);
     expect(total('inboundRefused') + total('inboundIndeterminate')).to.be.greaterThan(2);
     expect(total('inboundIndeterminate')).to.be.greaterThan(0);
     expect(histogramEntries).to.be.greaterThan(8);
+    expect(rollupCrashes).to.be.greaterThan(2);
 
-    // Damage a counter (a lost write, a doubled one): rebuild puts the recount back.
+    // Damage a counter and a roll-up (a lost write, a doubled one): rebuild puts the recount back.
     await real.apply(A, month, 'stray', { outgoing: 7, signed: 3 });
+    await real.applyRollup(A, month, 'stray', B, { inbound: 2 }, { toAccepted: { 3: 1 } });
     const rebuilt = await rebuildMonthCounters({ ...deps, counters: real }, month);
     expect(rebuilt.corrected).to.deep.equal([A]);
+    expect(rebuilt.rollupsCorrected).to.deep.equal([A]);
+    const [againA] = await real.getRollups([{ agencyCode: A, month }]);
+    expect(againA!.total).to.deep.equal(rollA!.total);
+    expect(againA!.children.get(B)).to.deep.equal(rollA!.children.get(B));
     const back = await real.get(A, month);
     expect(back.outgoing).to.equal(recount.get(A)!.counts.outgoing);
     expect(back.histograms).to.deep.equal(recount.get(A)!.histograms);
-    expect((await rebuildMonthCounters({ ...deps, counters: real }, month)).corrected).to.deep.equal([]);
+    const again = await rebuildMonthCounters({ ...deps, counters: real }, month);
+    expect([again.corrected, again.rollupsCorrected]).to.deep.equal([[], []]);
   });
 });
