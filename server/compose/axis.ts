@@ -9,7 +9,7 @@ import {
   ensureAxisIndexes,
 } from '../../storage/axis/index.js';
 import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
-import type { DevelopmentPki, TimestampAuthority } from '../../crypto/index.js';
+import type { DevelopmentPki, OcspResponder, TimestampAuthority } from '../../crypto/index.js';
 import { createThrottle, type Throttle } from '../auth/throttle.js';
 import type { AxisTokenKeys } from '../auth/token.js';
 import { keysFromTokenSecret } from './service-keys.js';
@@ -53,6 +53,8 @@ export interface ComposeAxisOptions {
   readonly operatorSecret?: string;
   /** The development TSA served at POST /axis/v1/tsa (the development PKI's `tsa`); absent: none. */
   readonly tsa?: TimestampAuthority;
+  /** The development OCSP responder served at POST /axis/v1/ocsp; absent: none. */
+  readonly ocspResponder?: OcspResponder;
 }
 
 export interface AxisRole {
@@ -103,6 +105,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     limits: { packageBytes: options.config.limits.packageBytes, signatureBytes: SIGNATURE_BYTES },
     logger: options.logger.child({ role: 'axis' }),
     ...(options.tsa ? { tsa: options.tsa } : {}),
+    ...(options.ocspResponder ? { ocspResponder: options.ocspResponder } : {}),
     ...(keyEncryptionKey ? { requestKeys: createRequestKeyBox(keyEncryptionKey) } : {}),
     ...((options.operatorSecret ?? options.config.keys.axisOperatorSecret) ? { operatorSecret: (options.operatorSecret ?? options.config.keys.axisOperatorSecret)! } : {}),
   });

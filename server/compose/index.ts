@@ -14,7 +14,7 @@ import type { OpenApiFragment } from '../http/openapi/document.js';
 import type { Logger } from '../logger.js';
 import { composeAxis, DEVELOPMENT_TSA_POLICY, developmentSeed } from './axis.js';
 import { openDatabase } from './database.js';
-import { developmentCrlSource, loadOrCreateDevelopmentPki } from './dev-pki.js';
+import { developmentCrlSource, developmentOcspResponder, loadOrCreateDevelopmentPki } from './dev-pki.js';
 import { readOrCreateSecret } from './dev-secrets.js';
 import { readKeysDir } from './keys-dir.js';
 import { composeNode, type NodeRole } from './node.js';
@@ -105,7 +105,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     // The axis operator's secret: configured, or in development generated once into <data dir>/secrets.
     const operatorSecret = config.keys.axisOperatorSecret ?? (production ? undefined : readOrCreateSecret(config.dataDir, 'axis-operator-secret').value);
     if (config.role !== 'node') {
-      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(operatorSecret ? { operatorSecret } : {}), ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
+      const axis = await composeAxis({ config, logger, connection: db.connection, tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(operatorSecret ? { operatorSecret } : {}), ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY }, ocspResponder: developmentOcspResponder(pki) } : {}) });
       if (pki) await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
       axisRouter = axis.router;
       vdxpRouter = axis.vdxpRouter;
