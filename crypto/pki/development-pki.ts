@@ -81,7 +81,7 @@ function mailbox(code: string): string {
 /**
  * Creates a development PKI shaped like the Government CA (DOMAIN.md, "Government CA hierarchy (G2)"), every
  * name marked "(DEV)": root CA → issuing CA (pathLen 0) → per agency a seal certificate and a person
- * certificate, a time-stamping authority certificate (critical EKU id-kp-timeStamping) and an OCSP responder certificate. Keys are fresh (`keyType`, default RSA-2048); nothing is read from the environment.
+ * certificate, a time-stamping authority certificate (critical EKU id-kp-timeStamping) and an OCSP responder certificate (P-256 whatever `keyType`: one more key at little cost). Keys are fresh (`keyType`, default RSA-2048); nothing is read from the environment.
  */
 export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions): Promise<DevelopmentPki> {
   const { now } = options;
@@ -115,9 +115,9 @@ export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions)
 
   const endEntity = async (
     subject: Parameters<typeof issueCertificate>[0]['subject'],
-    extra: { readonly extendedKeyUsage?: readonly string[]; readonly extraExtensions?: readonly RawExtension[]; readonly ocsp?: boolean } = {},
+    extra: { readonly extendedKeyUsage?: readonly string[]; readonly extraExtensions?: readonly RawExtension[]; readonly ocsp?: boolean; readonly keyType?: DevKeyType } = {},
   ): Promise<DevIdentity> => {
-    const key = await generateKey(keyType);
+    const key = await generateKey(extra.keyType ?? keyType);
     const certificate = issueCertificate({
       subject,
       publicKey: key.publicKey,
@@ -152,7 +152,7 @@ export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions)
   const tsa = await endEntity({ CN: 'Dịch vụ cấp dấu thời gian (DEV TSA)', O: 'Ban Cơ yếu Chính phủ (DEV)', C: 'VN' }, { extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'] });
   const ocsp = await endEntity(
     { CN: 'Dịch vụ trạng thái chứng thư số (DEV OCSP)', O: 'Ban Cơ yếu Chính phủ (DEV)', C: 'VN' },
-    { extendedKeyUsage: [KP_OCSP_SIGNING], extraExtensions: [{ oid: OCSP_NOCHECK, critical: false, value: Uint8Array.from([0x05, 0x00]) }], ocsp: false },
+    { extendedKeyUsage: [KP_OCSP_SIGNING], extraExtensions: [{ oid: OCSP_NOCHECK, critical: false, value: Uint8Array.from([0x05, 0x00]) }], ocsp: false, keyType: 'p256' },
   );
   const crl = issueCrl({ issuer: issuingCa, revoked: [], thisUpdate: start, nextUpdate: addDays(now, 30) });
   const rootCrl = issueCrl({ issuer: root, revoked: [], thisUpdate: start, nextUpdate: addDays(now, 365) });
