@@ -11,6 +11,13 @@ function malformed(message: string, cause?: unknown): CryptoError {
 
 const MAX_PAGES = 100_000;
 
+/**
+ * Objects parsed by any view of one file, by absolute offset: the header's object number, the value, and how
+ * far the parse read (a view shorter than that must parse again: the object runs past its end). Parses that
+ * resolved an indirect /Length are not kept: that length is the view's own.
+ */
+type SharedParses = Map<number, { readonly num: number; readonly value: PdfObject; readonly reach: number }>;
+
 /** For each object number, the sections (indices, newest first = 0) that define it, ascending. */
 type ChainIndex = Map<number, number | number[]>;
 
@@ -64,6 +71,10 @@ export class PdfFile {
     private readonly index: ChainIndex,
     private readonly base: number,
     budget: PdfBudget,
+    /** Shared with every revision view of the same chain: an object at an offset is parsed once. */
+    private readonly parses: SharedParses = new Map(),
+    /** The revision views made from this chain, by section offset and end: each is made once. */
+    private readonly views: Map<string, PdfFile> = new Map(),
   ) {
     this.headerOffset = headerOffset;
     this.shift = shift;
@@ -108,13 +119,20 @@ export class PdfFile {
   /**
    * The revision whose cross-reference section starts at `sectionOffset` (a section of this file's chain), seen
    * as the bytes up to `end` only: what a reader of that revision alone shows. Built from the sections read once;
-   * when one of them would need bytes beyond `end`, the prefix is read on its own instead.
+   * when one of them would need bytes beyond `end`, the prefix is read on its own instead. The same view is
+   * returned for the same revision (and this file for its own last revision), so its objects are resolved once.
    */
   revision(sectionOffset: number, end: number): PdfFile {
+    if (end === this.bytes.length && sectionOffset === this.startxref) return this;
+    const key = `${sectionOffset}:${end}`;
+    const known = this.views.get(key);
+    if (known) return known;
     const at = this.chain.findIndex((s, i) => i >= this.base && s.offset === sectionOffset);
     const fits = at >= 0 && this.chain.slice(at).every((s) => s.offset + this.shift < end && s.end <= end);
     if (!fits) return PdfFile.open(this.bytes, end, { limits: this.budget.limits });
-    return new PdfFile(this.bytes.subarray(0, end), this.headerOffset, this.shift, sectionOffset, this.chain, this.index, at, this.budget);
+    const view = new PdfFile(this.bytes.subarray(0, end), this.headerOffset, this.shift, sectionOffset, this.chain, this.index, at, this.budget, this.parses, this.views);
+    this.views.set(key, view);
+    return view;
   }
 
   /** Index (newest first, in this view) of the section whose entry for `num` is in force, if any. */
@@ -218,16 +236,25 @@ export class PdfFile {
     return objs.get(num) ?? null;
   }
 
-  /** Parses the indirect object that starts at a written offset. */
+  /**
+   * Parses the indirect object that starts at a written offset. Every view of the file reads the same bytes, so
+   * a parse another view made is reused when it read nothing beyond this view's end and its length was direct.
+   */
   parseAt(offset: number, num?: number): PdfObject {
     const at = offset + this.shift;
     if (at < 0 || at >= this.bytes.length) throw malformed(`object ${num ?? '?'} offset ${offset} is outside the file`);
+    const known = this.parses.get(at);
+    if (known && (num === undefined || known.num === num) && known.reach <= this.bytes.length) return known.value;
+    let ownLength = false;
     const p = new PdfParser(this.bytes, at, 0, (ref) => {
+      ownLength = true;
       const v = this.getObject(ref.num);
       return typeof v === 'number' ? v : undefined;
     });
     try {
-      return p.parseIndirectObject(num).value;
+      const parsed = p.parseIndirectObject(num);
+      if (!ownLength && p.reach <= this.bytes.length) this.parses.set(at, { num: parsed.num, value: parsed.value, reach: p.reach });
+      return parsed.value;
     } catch (e) {
       throw malformed(`object ${num ?? '?'} at offset ${offset} cannot be parsed`, e);
     }

@@ -45,6 +45,12 @@ function parseTable(bytes: Uint8Array, at: number, budget?: PdfBudget): { entrie
     }
     budget?.takeEntries(count);
     for (let i = 0; i < count; i++) {
+      const fixed = p.readXrefEntry();
+      if (fixed) {
+        if (fixed.kind === 'n') entries.set(start + i, { type: 1, offset: fixed.offset, gen: fixed.gen });
+        else entries.set(start + i, { type: 0 });
+        continue;
+      }
       const offText = p.readToken();
       const genText = p.readToken();
       const kind = p.readToken();

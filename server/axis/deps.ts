@@ -6,6 +6,7 @@ import type { Throttle } from '../auth/throttle.js';
 import type { Logger } from '../logger.js';
 import type { AgencyRegistry, DeliveryQueue, PackageStore, SeenRequests, TraceLog } from '../domain/ports/axis/index.js';
 import type { RequestKeyBox } from './vdxp/request-keys.js';
+import type { EnvelopedVerifier } from '../domain/edxml/index.js';
 
 /** The caller of the axis API: the agency a bearer token was issued to. */
 export interface AxisPrincipal {
@@ -54,6 +55,11 @@ export interface AxisDeps {
   readonly operatorSecret?: string;
   /** Security-relevant events (accepted and refused sends), never bodies or secrets. */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
+  /**
+   * Where a submitted package's XML-DSig work runs (a worker pool under a time limit, as on the node); absent:
+   * on this thread. Untrusted canonicalization and digests then never block the axis's event loop.
+   */
+  readonly xmlVerifier?: EnvelopedVerifier;
 }
 
 /** A page request as the use cases take it (1-based page). */

@@ -1,6 +1,6 @@
 import type { AgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
-import { detectPackageKind, parseStatusPackage, readEdocPackage, type EdxmlWarningCode, type PackageKind } from '../domain/edxml/index.js';
+import { detectPackageKind, readEdocPackage, readStatusPackage, type EdxmlWarningCode, type PackageKind } from '../domain/edxml/index.js';
 import type { StatusCode } from '../domain/status/index.js';
 
 /** What the axis reads from a package before accepting it. */
@@ -20,6 +20,8 @@ export type PackageFacts =
       readonly statusCode: StatusCode;
       /** The document reported on: its sender and edXML DocumentId. */
       readonly responseFor: { readonly organId: AgencyCode; readonly documentId: string };
+      /** What the lenient read forgave (readStatusPackage), in document order. */
+      readonly warnings: readonly EdxmlWarningCode[];
     };
 
 /**
@@ -39,11 +41,12 @@ export function inspectPackage(bytes: Uint8Array, declared: PackageKind, maxByte
     const to = [...new Set(pkg.MessageHeader.To.map((o) => o.OrganId))];
     return { type: 'edoc', from: pkg.MessageHeader.From.OrganId, to, documentId: pkg.MessageHeader.DocumentId, warnings: warnings.map((w) => w.code) };
   }
-  const st = parseStatusPackage(bytes, limits);
+  const { package: st, warnings } = readStatusPackage(bytes, limits);
   return {
     type: 'status',
     from: st.From.OrganId,
     statusCode: st.StatusCode,
     responseFor: { organId: st.ResponseFor.OrganId, documentId: st.ResponseFor.DocumentId },
+    warnings: warnings.map((w) => w.code),
   };
 }

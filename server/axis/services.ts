@@ -12,7 +12,7 @@ import { issueTimestamp } from './issue-timestamp.js';
 import { answerOcsp } from './answer-ocsp.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
-import { vdxpDeleteAgency, vdxpRegisterAgency, vdxpGetEdoc, vdxpListAgencies, vdxpListReceived, vdxpListSent, vdxpSendEdoc, vdxpUpdateStatus } from './vdxp/facade.js';
+import { vdxpCountReceived, vdxpDeleteAgency, vdxpRegisterAgency, vdxpGetEdoc, vdxpListAgencies, vdxpListReceived, vdxpListSent, vdxpSendEdoc, vdxpUpdateStatus } from './vdxp/facade.js';
 
 type Bound<F> = F extends (deps: AxisDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -51,6 +51,7 @@ export interface AxisServices {
     readonly getReceivedEdocList: Bound<typeof vdxpListReceived>;
     readonly getSentEdocList: Bound<typeof vdxpListSent>;
     readonly getEdoc: Bound<typeof vdxpGetEdoc>;
+    readonly countReceived: Bound<typeof vdxpCountReceived>;
     readonly updateStatus: Bound<typeof vdxpUpdateStatus>;
     readonly getAgenciesList: Bound<typeof vdxpListAgencies>;
     readonly registerAgency: Bound<typeof vdxpRegisterAgency>;
@@ -93,6 +94,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
       getReceivedEdocList: (input) => vdxpListReceived(deps, input),
       getSentEdocList: (input) => vdxpListSent(deps, input),
       getEdoc: (input) => vdxpGetEdoc(deps, input),
+      countReceived: (input) => vdxpCountReceived(deps, input),
       updateStatus: (input) => vdxpUpdateStatus(deps, input),
       getAgenciesList: (input) => vdxpListAgencies(deps, input),
       registerAgency: (input) => vdxpRegisterAgency(deps, input),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SignatureReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
-import { verifyPackageSignature, type PackageKind } from '../domain/edxml/index.js';
+import { verifyPackageSignature, type EdxmlWarningCode, type PackageKind } from '../domain/edxml/index.js';
 import type { SubmissionRecord } from '../domain/ports/axis/index.js';
 import { boundAtValidationTime } from '../domain/registry/index.js';
 import { maySendStatus } from '../domain/status/index.js';
@@ -25,6 +25,8 @@ export interface SubmitPackageResult {
   readonly type: PackageKind;
   readonly recipients: readonly AgencyCode[];
   readonly sha256: string;
+  /** What the axis's lenient read forgave in this package (EDXML_* codes, document order); empty when none. */
+  readonly warnings: readonly EdxmlWarningCode[];
 }
 
 function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
@@ -52,6 +54,7 @@ async function checkSignature(deps: AxisDeps, input: SubmitPackageInput, sender:
     crls: deps.crls,
     now: deps.now(),
     policy: { allowSha1: deps.allowSha1 },
+    ...(deps.xmlVerifier ? { xmlVerifier: deps.xmlVerifier } : {}),
   });
   const failed = report.checks.find((c) => !c.passed);
   const details = {
@@ -126,14 +129,14 @@ async function queue(deps: AxisDeps, s: SubmissionRecord): Promise<void> {
   await deps.packages.markQueued(s.docId);
 }
 
-async function answerResend(deps: AxisDeps, existing: SubmissionRecord, sha256: string): Promise<SubmitPackageResult> {
+async function answerResend(deps: AxisDeps, existing: SubmissionRecord, sha256: string, warnings: readonly EdxmlWarningCode[]): Promise<SubmitPackageResult> {
   if (existing.sha256 !== sha256) {
     throw new DomainError('ERR_IDEMPOTENCY_MISMATCH', 'a different package with the same DocumentId was already sent', {
       details: { docId: existing.docId, documentId: existing.documentId },
     });
   }
   if (existing.state === 'accepted') await queue(deps, existing); // a crash stopped the first attempt half-way
-  return { docId: existing.docId, duplicate: true, type: existing.type, recipients: existing.recipients, sha256 };
+  return { docId: existing.docId, duplicate: true, type: existing.type, recipients: existing.recipients, sha256, warnings };
 }
 
 /**
@@ -148,7 +151,7 @@ async function answerResend(deps: AxisDeps, existing: SubmissionRecord, sha256: 
 export async function submitPackage(deps: AxisDeps, input: SubmitPackageInput): Promise<SubmitPackageResult> {
   try {
     const result = await acceptPackage(deps, input);
-    deps.logger?.info({ event: 'axis.package.accepted', sender: input.principal.agencyCode, docId: result.docId, type: result.type, duplicate: result.duplicate, recipients: result.recipients, sha256: result.sha256 }, 'package accepted');
+    deps.logger?.info({ event: 'axis.package.accepted', sender: input.principal.agencyCode, docId: result.docId, type: result.type, duplicate: result.duplicate, recipients: result.recipients, sha256: result.sha256, ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) }, 'package accepted');
     return result;
   } catch (e) {
     if (isDomainError(e)) {
@@ -171,7 +174,7 @@ async function acceptPackage(deps: AxisDeps, input: SubmitPackageInput): Promise
   const sha256 = createHash('sha256').update(input.packageBytes).digest('hex');
   const packageKey = facts.type === 'edoc' ? `edoc:${facts.documentId}` : `status:${sha256}`;
   const existing = await deps.packages.findByPackageKey(sender, packageKey);
-  if (existing) return answerResend(deps, existing, sha256);
+  if (existing) return answerResend(deps, existing, sha256, facts.warnings);
 
   const docId = deps.newId();
   const blobId = await deps.blobs.put(input.packageBytes, { contentType: 'application/xml', filename: `${docId}.edxml`, owner: sender });
@@ -198,8 +201,8 @@ async function acceptPackage(deps: AxisDeps, input: SubmitPackageInput): Promise
     if (!isDomainError(e, 'ERR_DUPLICATE_KEY')) throw e;
     const winner = await deps.packages.findByPackageKey(sender, packageKey); // a concurrent identical send won
     if (!winner) throw e;
-    return answerResend(deps, winner, sha256);
+    return answerResend(deps, winner, sha256, facts.warnings);
   }
   await queue(deps, record);
-  return { docId, duplicate: false, type: facts.type, recipients: route.recipients, sha256 };
+  return { docId, duplicate: false, type: facts.type, recipients: route.recipients, sha256, warnings: facts.warnings };
 }

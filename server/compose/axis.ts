@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AXIS_COLLECTIONS,
   createAgencyRepository,
+  createAxisThrottleStore,
   createDeliveryRepository,
   createSubmissionRepository,
   createSeenRequestRepository,
@@ -9,11 +10,13 @@ import {
   ensureAxisIndexes,
 } from '../../storage/axis/index.js';
 import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
-import type { DevelopmentPki, OcspResponder, TimestampAuthority } from '../../crypto/index.js';
+import { createPdfPool, isCryptoError, type DevelopmentPki, type OcspResponder, type PdfPool, type TimestampAuthority } from '../../crypto/index.js';
+import type { EnvelopedVerifier } from '../domain/edxml/index.js';
+import { DomainError } from '../domain/errors.js';
 import { createThrottle, type Throttle } from '../auth/throttle.js';
 import type { AxisTokenKeys } from '../auth/token.js';
 import { keysFromTokenSecret } from './service-keys.js';
-import { createThrottleStore, throttlePolicies } from './throttle.js';
+import { throttlePolicies } from './throttle.js';
 import { createAxisServices, createRequestKeyBox, type AxisServices, type RegistryDeps, type SeedAgency } from '../axis/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
 import type { Config } from '../config/config.js';
@@ -55,6 +58,8 @@ export interface ComposeAxisOptions {
   readonly tsa?: TimestampAuthority;
   /** The development OCSP responder served at POST /axis/v1/ocsp; absent: none. */
   readonly ocspResponder?: OcspResponder;
+  /** Where submitted packages' XML signatures are checked; default a pool of the axis's own, started at the first package (closed by stop()). */
+  readonly pdfPool?: PdfPool;
 }
 
 export interface AxisRole {
@@ -85,6 +90,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
   const now = options.now ?? (() => new Date());
   const crlsOf = typeof options.crls === 'function' ? options.crls : ((c) => () => c)(options.crls);
   await ensureAxisIndexes(options.connection);
+  const xml = poolVerifier(options);
   const services = createAxisServices({
     registry: createAgencyRepository(options.connection),
     packages: createSubmissionRepository(options.connection),
@@ -96,7 +102,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     newId: randomUUID,
     tokenKeys,
     tokenTtlSeconds: options.config.tokenTtlSeconds,
-    throttle: options.throttle ?? createThrottle(createThrottleStore(), now, throttlePolicies(options.config)),
+    throttle: options.throttle ?? createThrottle(createAxisThrottleStore(options.connection), now, throttlePolicies(options.config)),
     trustAnchors: options.trustAnchors,
     get crls() {
       return crlsOf();
@@ -106,6 +112,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     logger: options.logger.child({ role: 'axis' }),
     ...(options.tsa ? { tsa: options.tsa } : {}),
     ...(options.ocspResponder ? { ocspResponder: options.ocspResponder } : {}),
+    xmlVerifier: xml.verify,
     ...(keyEncryptionKey ? { requestKeys: createRequestKeyBox(keyEncryptionKey) } : {}),
     ...((options.operatorSecret ?? options.config.keys.axisOperatorSecret) ? { operatorSecret: (options.operatorSecret ?? options.config.keys.axisOperatorSecret)! } : {}),
   });
@@ -116,7 +123,31 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     openapi: axisOpenApi,
     vdxpRouter: createVdxpRouter(services, options.logger.child({ role: 'axis', api: 'vdxp' })),
     vdxpOpenapi: vdxpOpenApi,
-    stop: async () => undefined,
+    stop: xml.close,
+  };
+}
+
+/**
+ * The XML-DSig verifier of submitted packages in a worker pool (the node's limits: LIENTHONG_PDF_TIMEOUT_MS,
+ * LIENTHONG_PDF_WORKERS), started at the first package so a process that never receives one starts no worker.
+ * A full or closing pool is the axis being busy (ERR_AXIS_UNAVAILABLE, 503: the sender retries), never a refusal
+ * of the package; a package over the pool's time limit is refused as unreadable.
+ */
+function poolVerifier(options: ComposeAxisOptions): { verify: EnvelopedVerifier; close: () => Promise<void> } {
+  let own: PdfPool | undefined;
+  const pool = () => options.pdfPool ?? (own ??= createPdfPool({ timeoutMs: options.config.limits.pdfTimeoutMs, ...(options.config.limits.pdfWorkers ? { size: options.config.limits.pdfWorkers } : {}) }));
+  return {
+    verify: async (bytes, verifyOptions) => {
+      try {
+        return await pool().verifyXmlSignature(bytes, verifyOptions);
+      } catch (e) {
+        if (isCryptoError(e, 'ERR_POOL_BUSY') || isCryptoError(e, 'ERR_POOL_CLOSED')) throw new DomainError('ERR_AXIS_UNAVAILABLE', 'the axis is busy checking signatures; try again', { cause: e });
+        throw e;
+      }
+    },
+    close: async () => {
+      await own?.close();
+    },
   };
 }
 

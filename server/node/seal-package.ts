@@ -58,6 +58,16 @@ function edocPackageOf(input: SealInput, pdf: Uint8Array, now: Date): EdocPackag
         ...(m.bussinessReason ? { BussinessDocReason: m.bussinessReason } : {}),
         ...(m.targetDocumentId ? { DocumentId: m.targetDocumentId } : {}),
         Paper: m.paper ? 1 : 0,
+        ...(m.receiverChanges
+          ? {
+              BussinessDocumentInfo: {
+                ...(m.receiverChanges.documentInfo !== undefined ? { DocumentInfo: m.receiverChanges.documentInfo } : {}),
+                ...(m.receiverChanges.documentReceiver !== undefined ? { DocumentReceiver: m.receiverChanges.documentReceiver } : {}),
+                ReceiverList: m.receiverChanges.receivers.map((r) => ({ ReceiverType: r.receiverType, OrganId: r.organId as AgencyCode })),
+              },
+            }
+          : {}),
+        ...(m.replaces ? { ReplacementInfoList: m.replaces.map((r) => ({ DocumentId: r.documentId, OrganIdList: r.organIds as AgencyCode[] })) } : {}),
       },
     },
     Attachments: [{ ContentId: 'cid:document-1', AttachmentName: input.fileName, ContentType: 'application/pdf', Description: m.subject, Content: pdf, Zipped: false }],

@@ -9,11 +9,10 @@ import { agencyNameOf } from './agency-names.js';
 import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
-import { bindSigners, type SignerBinding } from './receive/signer-roles.js';
-import { documentSignatureLevel, firstForeignSignature, type SignatureLevel } from '../domain/signatures/index.js';
 import { parseDocumentMetadata } from './metadata.js';
 import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
 import { sealAndPackage, type SealedPackage, type SealInput } from './seal-package.js';
+import { describeChange } from './describe-change.js';
 import { ACTING_ROLES, requireRole } from './principal.js';
 
 export interface SendDocumentInput {
@@ -140,8 +139,9 @@ interface Prepared {
 }
 
 async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prepared): Promise<SendDocumentResult> {
-  const { self, hosted, metadata, to, personSignature, documentId, id, scopeKey } = p;
+  const { self, hosted, to, personSignature, documentId, id, scopeKey } = p;
   const input = { file: p.file };
+  const metadata = await describeChange(deps, self, p.metadata, to);
   const names = await recipientNames(deps, self, to);
   const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}), ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), limits: deps.pdfLimits };
   let pdf = input.file.bytes;

@@ -8,6 +8,15 @@ const WS = new Uint8Array(256);
 for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) WS[c] = 1;
 const DELIM = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
+/** Value of a hex digit, 16 for any other byte. */
+const HEX = new Uint8Array(256).fill(16);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+/** Value of two hex digits read as one little-endian 16-bit number, -1 for any other pair. */
+const HEX_PAIR = new Int16Array(65536).fill(-1);
+for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) if (HEX[a]! < 16 && HEX[c]! < 16) HEX_PAIR[a | (c << 8)] = (HEX[a]! << 4) | HEX[c]!;
+/** Runs of "0" digits are compared this many at a time. */
+const ZERO_RUN = 256;
+const ZEROS = Buffer.alloc(16 * ZERO_RUN, 0x30);
 
 export function isWhite(c: number | undefined): boolean {
   return c !== undefined && WS[c] === 1;
@@ -25,6 +34,10 @@ const MAX_DEPTH = 200;
  */
 export class PdfParser {
   pos: number;
+  /** `bytes` as a Buffer (one view per parser, not one per token). */
+  private readonly buf: Buffer;
+  /** The furthest position a look-ahead reached before it was undone (see {@link PdfParser.reach}). */
+  private far = 0;
   constructor(
     readonly bytes: Uint8Array,
     pos = 0,
@@ -32,6 +45,22 @@ export class PdfParser {
     private readonly resolveLength?: LengthResolver,
   ) {
     this.pos = pos;
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /**
+   * One past the last byte this parser may have looked at so far: the furthest position it reached, plus the
+   * longest fixed look-ahead ("endstream"). A parse whose reach is within a shorter view of the same bytes
+   * gives the same result there.
+   */
+  get reach(): number {
+    return Math.max(this.far, this.pos) + 16;
+  }
+
+  /** Records the current position before a look-ahead is undone. */
+  private undo(to: number): void {
+    if (this.pos > this.far) this.far = this.pos;
+    this.pos = to;
   }
 
   skipWhitespace(): void {
@@ -55,13 +84,62 @@ export class PdfParser {
     const b = this.bytes;
     const start = this.pos;
     while (this.pos < b.length && WS[b[this.pos]!] !== 1 && DELIM[b[this.pos]!] !== 1) this.pos++;
-    return Buffer.from(b.buffer, b.byteOffset + start, this.pos - start).toString('latin1');
+    return this.buf.toString('latin1', start, this.pos);
+  }
+
+  /**
+   * At a token of at most 15 decimal digits (so a safe integer) that ends where {@link readToken} would end
+   * it, consumes it and returns its value; otherwise returns -1 and consumes nothing. Spares the string a
+   * token costs for the numbers that make up most of a PDF's syntax.
+   */
+  private readDigits(): number {
+    const b = this.bytes;
+    let i = this.pos;
+    let v = 0;
+    for (; i < b.length; i++) {
+      const c = b[i]!;
+      if (c < 0x30 || c > 0x39) break;
+      v = v * 10 + (c - 0x30);
+    }
+    const n = i - this.pos;
+    if (n === 0 || n > 15 || (i < b.length && WS[b[i]!] !== 1 && DELIM[b[i]!] !== 1)) return -1;
+    this.pos = i;
+    return v;
+  }
+
+  /**
+   * At a cross-reference entry in the fixed form of ISO 32000-1 §7.5.4 ("nnnnnnnnnn ggggg n", ten and five
+   * digits, one space each), consumes it and returns its fields; otherwise (any other spacing, which the
+   * token path reads) returns undefined and consumes nothing.
+   */
+  readXrefEntry(): { offset: number; gen: number; kind: 'n' | 'f' } | undefined {
+    this.skipWhitespace();
+    const b = this.bytes;
+    const at = this.pos;
+    if (at + 18 > b.length || b[at + 10] !== 0x20 || b[at + 16] !== 0x20) return undefined;
+    const k = b[at + 17];
+    if (k !== 0x6e && k !== 0x66) return undefined;
+    if (at + 18 < b.length && WS[b[at + 18]!] !== 1 && DELIM[b[at + 18]!] !== 1) return undefined;
+    let offset = 0;
+    for (let i = at; i < at + 10; i++) {
+      const c = b[i]!;
+      if (c < 0x30 || c > 0x39) return undefined;
+      offset = offset * 10 + (c - 0x30);
+    }
+    let gen = 0;
+    for (let i = at + 11; i < at + 16; i++) {
+      const c = b[i]!;
+      if (c < 0x30 || c > 0x39) return undefined;
+      gen = gen * 10 + (c - 0x30);
+    }
+    this.pos = at + 18;
+    return { offset, gen, kind: k === 0x6e ? 'n' : 'f' };
   }
 
   peekToken(): string {
     const save = this.pos;
     const t = this.readToken();
-    this.pos = save;
+    this.undo(save);
     return t;
   }
 
@@ -108,7 +186,7 @@ export class PdfParser {
         this.pos += 9;
         return new PdfStream(dict, this.bytes.subarray(start, start + length));
       }
-      this.pos = save;
+      this.undo(save);
     }
     // Wrong or missing /Length: fall back to the next "endstream" keyword.
     const idx = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).indexOf('endstream', start, 'latin1');
@@ -149,6 +227,26 @@ export class PdfParser {
       }
       default: {
         const tokStart = this.pos;
+        const int = this.readDigits();
+        if (int >= 0) {
+          // Look ahead for "gen R" (the same tokens readToken would give).
+          const save = this.pos;
+          this.skipWhitespace();
+          const g = this.readDigits();
+          if (g >= 0) {
+            this.skipWhitespace();
+            if (b[this.pos] === 0x52 /* R */ && (this.pos + 1 >= b.length || WS[b[this.pos + 1]!] === 1 || DELIM[b[this.pos + 1]!] === 1)) {
+              this.pos++;
+              return new PdfRef(int, g);
+            }
+          } else if (b[this.pos]! >= 0x30 && b[this.pos]! <= 0x39) {
+            // A generation of more than 15 digits: read as tokens, as always.
+            const gt = this.readToken();
+            if (/^\d+$/.test(gt) && this.readToken() === 'R') return new PdfRef(int, Number(gt));
+          }
+          this.undo(save);
+          return int;
+        }
         const t = this.readToken();
         if (t === '') throw malformed(`unexpected byte 0x${c.toString(16)} at offset ${this.base + tokStart}`);
         if (t === 'true') return true;
@@ -166,7 +264,7 @@ export class PdfParser {
             const r = this.readToken();
             if (r === 'R') return new PdfRef(n, Number(g));
           }
-          this.pos = save;
+          this.undo(save);
         }
         return n;
       }
@@ -176,6 +274,14 @@ export class PdfParser {
   private parseName(): PdfName {
     const b = this.bytes;
     this.pos++;
+    const start = this.pos;
+    let end = start;
+    while (end < b.length && WS[b[end]!] !== 1 && DELIM[b[end]!] !== 1 && b[end] !== 0x23) end++;
+    if (end >= b.length || b[end] !== 0x23) {
+      // No #xx escape: the bytes are the name.
+      this.pos = end;
+      return new PdfName(this.buf.toString('latin1', start, end));
+    }
     const out: number[] = [];
     while (this.pos < b.length && WS[b[this.pos]!] !== 1 && DELIM[b[this.pos]!] !== 1) {
       const ch = b[this.pos]!;
@@ -212,27 +318,50 @@ export class PdfParser {
     }
   }
 
+  /**
+   * A hex string (§7.3.4.3). Decoded straight into a byte array sized from the closing ">" (found first): a
+   * signature's /Contents is tens of kilobytes of hex, read once per revision that shows it.
+   */
   private parseHexString(): PdfString {
     const b = this.bytes;
     const start = this.pos;
-    this.pos++;
-    const out: number[] = [];
-    let hi = -1;
-    for (;;) {
-      const ch = b[this.pos++];
-      if (ch === undefined) throw malformed('unterminated hex string');
-      if (ch === 0x3e) break;
-      if (WS[ch] === 1) continue;
-      const v = ch >= 0x30 && ch <= 0x39 ? ch - 0x30 : ch >= 0x41 && ch <= 0x46 ? ch - 55 : ch >= 0x61 && ch <= 0x66 ? ch - 87 : -1;
-      if (v < 0) throw malformed(`invalid hex digit at offset ${this.base + this.pos - 1}`);
-      if (hi < 0) hi = v;
-      else {
-        out.push((hi << 4) | v);
-        hi = -1;
+    const close = this.buf.indexOf(0x3e, start + 1);
+    if (close < 0) throw malformed('unterminated hex string');
+    const out = new Uint8Array((close - start) >> 1);
+    let n = 0;
+    let i = start + 1;
+    // Pairs of digits without whitespace (what writers produce), then the general case from the first other byte.
+    while (i + 1 < close) {
+      const v = HEX_PAIR[b[i]! | (b[i + 1]! << 8)]!;
+      if (v < 0) break;
+      if (v === 0 && b[i + 2] === 0x30 && b[i + 3] === 0x30 && b[i + 4] === 0x30 && b[i + 5] === 0x30 && i + ZERO_RUN <= close && this.buf.compare(ZEROS, 0, ZERO_RUN, i, i + ZERO_RUN) === 0) {
+        // The zero padding of a signature's /Contents: skip runs of "0" by comparison (out is zero already).
+        let run = ZERO_RUN;
+        for (const step of [ZEROS.length, ZERO_RUN]) {
+          while (i + run + step <= close && this.buf.compare(ZEROS, 0, step, i + run, i + run + step) === 0) run += step;
+        }
+        i += run;
+        n += run >> 1;
+        continue;
       }
+      out[n++] = v;
+      i += 2;
     }
-    if (hi >= 0) out.push(hi << 4);
-    return new PdfString(Uint8Array.from(out), true, this.base + start, this.base + this.pos);
+    let hi = -1;
+    for (; i < close; i++) {
+      const ch = b[i]!;
+      const v = HEX[ch]!;
+      if (v < 16) {
+        if (hi < 0) hi = v;
+        else {
+          out[n++] = (hi << 4) | v;
+          hi = -1;
+        }
+      } else if (WS[ch] !== 1) throw malformed(`invalid hex digit at offset ${this.base + i}`);
+    }
+    if (hi >= 0) out[n++] = hi << 4;
+    this.pos = close + 1;
+    return new PdfString(n === out.length ? out : out.slice(0, n), true, this.base + start, this.base + this.pos);
   }
 
   private parseLiteralString(): PdfString {

@@ -114,6 +114,17 @@ export async function vdxpGetEdoc(deps: VdxpDeps, input: { request: VdxpSignedRe
   return { delivery: r.delivery, packageBytes: r.packageBytes };
 }
 
+/**
+ * `countReceiveEdoc` / `countReceiveStatus` (SDKVXP KnobstickServiceImp, GET): how many document or status
+ * packages wait for the acting agency (header `to` selects an agency under the system), without listing them.
+ */
+export async function vdxpCountReceived(deps: VdxpDeps, input: { request: VdxpSignedRequest; type: 'edoc' | 'status' }): Promise<number> {
+  const { principal, values } = await who(deps, input.request);
+  serviceType(values.servicetype);
+  const me = await actingAgency(deps.registry, principal, values.to);
+  return (await listDeliveries(deps, { principal: me, state: 'pending', type: input.type, page: 1, pageSize: 1 })).total;
+}
+
 /** `updateStatus`: the transport acknowledgement, `done` or `fail`. */
 export async function vdxpUpdateStatus(deps: VdxpDeps, input: { request: VdxpSignedRequest }): Promise<{ delivery: DeliveryRecord; changed: boolean }> {
   const { principal, values } = await who(deps, input.request);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeCertificates, decodeCrls, importPkcs12, type SignatureReport } from '../../../crypto/index.js';
 import {
-  detectPackageKind, findXmlSignature, parseStatusPackage, readEdocPackage, signPackageXml, verifyPackageXml,
+  detectPackageKind, findXmlSignature, readEdocPackage, readStatusPackage, signPackageXml, verifyPackageXml,
   type EdxmlWarningCode, type XmlSignatureFindingCode,
 } from '../../domain/edxml/index.js';
 import { EXIT } from '../exit.js';
@@ -15,7 +15,11 @@ function inspect(bytes: Uint8Array): Record<string, unknown> {
   const signature = findXmlSignature(bytes);
   const warnings: { code: EdxmlWarningCode | XmlSignatureFindingCode; detail: string }[] =
     signature.code === 'XMLDSIG_PRESENT' ? [] : [{ code: signature.code, detail: signature.detail }];
-  if (kind === 'status') return { kind, status: parseStatusPackage(bytes), signature, warnings };
+  if (kind === 'status') {
+    const status = readStatusPackage(bytes);
+    warnings.unshift(...status.warnings.map((w) => ({ code: w.code, detail: `${w.path}: ${w.detail}` })));
+    return { kind, status: status.package, signature, warnings };
+  }
   const read = readEdocPackage(bytes);
   const pkg = read.package;
   // The package's own form first (in document order), then the signature finding.

@@ -8,6 +8,7 @@ import type { EdxmlLimits, StatusPackage } from './types.js';
 import { EDXML_NAMESPACE } from './types.js';
 import { firstDifference } from './first-difference.js';
 import { writeXml } from './xml-writer.js';
+import type { EdxmlWarning, WarningSink } from './warnings.js';
 
 /**
  * Builds a status (feedback) package: the edXML envelope with `edXML:Status` (From, ResponseFor,
@@ -51,11 +52,34 @@ export function buildStatusPackage(pkg: StatusPackage): Uint8Array {
 }
 
 /**
- * Parses and validates an untrusted status package. Reserved status codes (07–12, 14) and unknown codes
- * are refused; a status package carrying attachments is refused.
+ * Parses and validates an untrusted status package, strictly (QCVN 102:2016 form only). Reserved status codes
+ * (07–12, 14) and unknown codes are refused; a status package carrying attachments is refused.
  * @throws DomainError `ERR_XML_*`, `ERR_EDXML_INVALID` with `details.path`.
  */
 export function parseStatusPackage(bytes: Uint8Array, limits?: Partial<EdxmlLimits>): StatusPackage {
+  return parseWith(bytes, limits, undefined);
+}
+
+/** A status package read leniently, with what was forgiven. */
+export interface StatusReadResult {
+  readonly package: StatusPackage;
+  /** In document order; empty when the package is as QCVN 102:2016 writes it. */
+  readonly warnings: readonly EdxmlWarning[];
+}
+
+/**
+ * Reads an untrusted status package as real senders write it: the safety limits and field checks of
+ * {@link parseStatusPackage}, with the lenient-read rules of documents (`readEdocPackage`): a `dd/MM/yyyy`
+ * Timestamp or ResponseFor/PromulgationDate is read as the same day with `EDXML_DATE_DAY_FIRST`, never silently.
+ * @throws DomainError the codes of {@link parseStatusPackage}.
+ */
+export function readStatusPackage(bytes: Uint8Array, limits?: Partial<EdxmlLimits>): StatusReadResult {
+  const warnings: EdxmlWarning[] = [];
+  const pkg = parseWith(bytes, limits, warnings);
+  return { package: pkg, warnings };
+}
+
+function parseWith(bytes: Uint8Array, limits: Partial<EdxmlLimits> | undefined, warnings: WarningSink): StatusPackage {
   const env = readEnvelope(bytes, resolveLimits(limits));
   if (env.kind !== 'status') throw invalidEdxml('edXMLHeader.Status', 'missing (this is a document package)');
   if (env.attachments && env.attachments.children.length > 0) throw invalidEdxml('AttachmentEncoded', 'a status package has no attachments');
@@ -68,10 +92,10 @@ export function parseStatusPackage(bytes: Uint8Array, limits?: Partial<EdxmlLimi
   const staffEl = optionalChild(el, 'StaffInfo', path);
   return compact({
     From: readOrganization(requiredChild(el, 'From', path), `${path}.From`),
-    ResponseFor: readResponseFor(requiredChild(el, 'ResponseFor', path), `${path}.ResponseFor`),
+    ResponseFor: readResponseFor(requiredChild(el, 'ResponseFor', path), `${path}.ResponseFor`, warnings),
     StaffInfo: staffEl ? readStaffInfo(staffEl, `${path}.StaffInfo`) : undefined,
     StatusCode: code,
     Description: optionalText(el, 'Description', path, 4096),
-    Timestamp: readTimestamp(el, 'Timestamp', path),
+    Timestamp: readTimestamp(el, 'Timestamp', path, warnings),
   });
 }

@@ -144,6 +144,36 @@ export const vdxpOpenApi: OpenApiFragment = {
         responses: { '200': ok('the package', { data: { type: 'string', contentEncoding: 'base64' }, item: { $ref: '#/components/schemas/VdxpKnobstick' } }), ...failures },
       },
     },
+    '/axis/vdxp/downloadEdoc': {
+      get: {
+        tags: ['vdxp'],
+        summary: 'Download one package as the raw .edxml bytes (the SDK writes the body to <folder>/<docId>.edxml)',
+        operationId: 'vdxpDownloadEdoc',
+        security: signed,
+        parameters: [...auth, header('docId', 'The DocId.', true), header('to', 'The recipient, when the system acts for an agency under it.')],
+        responses: { '200': { description: 'the package bytes', content: { 'application/xml': { schema: { type: 'string', format: 'binary' } } } }, ...failures },
+      },
+    },
+    '/axis/vdxp/countReceiveEdoc': {
+      get: {
+        tags: ['vdxp'],
+        summary: 'How many document packages wait for the caller (or the agency in `to`)',
+        operationId: 'vdxpCountReceiveEdoc',
+        security: signed,
+        parameters: [...auth, header('servicetype', 'eDoc.'), header('to', 'The recipient, when the system acts for an agency under it.')],
+        responses: { '200': ok('the count', { count: { type: 'integer', minimum: 0 } }), ...failures },
+      },
+    },
+    '/axis/vdxp/countReceiveStatus': {
+      get: {
+        tags: ['vdxp'],
+        summary: 'How many status packages wait for the caller (or the agency in `to`)',
+        operationId: 'vdxpCountReceiveStatus',
+        security: signed,
+        parameters: [...auth, header('servicetype', 'eDoc.'), header('to', 'The recipient, when the system acts for an agency under it.')],
+        responses: { '200': ok('the count', { count: { type: 'integer', minimum: 0 } }), ...failures },
+      },
+    },
     '/axis/vdxp/updateStatus': {
       post: {
         tags: ['vdxp'],

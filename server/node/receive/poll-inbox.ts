@@ -219,7 +219,7 @@ async function receiveWindow(deps: NodeDeps, agency: HostedAgency, items: readon
   // Those acting on the same earlier document go in order; different targets go side by side.
   const chains = new Map<string, AxisDeliveryInfo[]>();
   for (const item of ready.filter((i) => actsOnEarlierDocument(fetched.get(i)!))) {
-    const key = `${item.from}|${earlierDocumentOf(fetched.get(item)!)}`;
+    const key = `${item.from}|${earlierDocumentOf(fetched.get(item)!, agency.code)}`;
     chains.set(key, [...(chains.get(key) ?? []), item]);
   }
   await settleAll([...chains.values()].map(async (chain) => {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AgencyCode } from '../../domain/agency/index.js';
-import { isRevokePackage, parseDocumentId, parseStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
+import { earlierDocumentsFor, isRevokePackage, parseDocumentId, readStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import { DISPATCH_PRIORITY, type AxisDeliveryInfo, type AxisDownloadResult, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type RecipientTrack, type StoredAttachment } from '../../domain/ports/node/index.js';
+import { DISPATCH_PRIORITY, type AxisDeliveryInfo, type AxisDownloadResult, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type RecipientTrack, type StoredAttachment, type Verification } from '../../domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE, nextDocumentState, observeReceiverStatus, type StatusActor, type StatusCode } from '../../domain/status/index.js';
 import { owesCounts, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
@@ -43,6 +43,16 @@ function metadataOf(pkg: EdocPackage | undefined, documentId: string): DocumentM
     bussinessDocType: b.BussinessDocType,
     ...(b.DocumentId ? { targetDocumentId: b.DocumentId } : {}),
     ...(b.BussinessDocReason ? { bussinessReason: b.BussinessDocReason } : {}),
+    ...(b.BussinessDocumentInfo ? { receiverChanges: receiverChangesOf(b.BussinessDocumentInfo) } : {}),
+    ...(b.ReplacementInfoList ? { replaces: b.ReplacementInfoList.map((r) => ({ documentId: r.DocumentId, organIds: [...r.OrganIdList] })) } : {}),
+  };
+}
+
+function receiverChangesOf(i: NonNullable<EdocPackage['TraceHeaderList']['Bussiness']['BussinessDocumentInfo']>): NonNullable<DocumentMetadata['receiverChanges']> {
+  return {
+    ...(i.DocumentInfo !== undefined ? { documentInfo: i.DocumentInfo } : {}),
+    ...(i.DocumentReceiver !== undefined ? { documentReceiver: i.DocumentReceiver } : {}),
+    receivers: i.ReceiverList.map((r) => ({ organId: r.OrganId, receiverType: r.ReceiverType })),
   };
 }
 
@@ -84,10 +94,35 @@ export function actsOnEarlierDocument(fetched: FetchedDocument): boolean {
   return t === 1 || t === 2 || t === 3;
 }
 
-/** The DocumentId a revoke, update or replace acts on (a revoke without one names its own, DOMAIN.md). */
-export function earlierDocumentOf(fetched: FetchedDocument): string | undefined {
+/**
+ * The DocumentId a revoke, update or replace acts on at `self` (a revoke without one names its own, DOMAIN.md;
+ * a replace the first of its ReplacementInfo naming `self`): packages acting on the same one go in order.
+ */
+export function earlierDocumentOf(fetched: FetchedDocument, self: AgencyCode): string | undefined {
   const pkg = fetched.kind === 'checked' ? fetched.check.pkg : undefined;
-  return pkg ? pkg.TraceHeaderList.Bussiness.DocumentId ?? pkg.MessageHeader.DocumentId : undefined;
+  return pkg ? earlierDocumentsFor(pkg, self).targets[0] ?? pkg.TraceHeaderList.Bussiness.DocumentId ?? pkg.MessageHeader.DocumentId : undefined;
+}
+
+/**
+ * The earlier documents an accepted update or replace acts on here, looked up in this agency's inbox (from the
+ * same sender). One that is not here, and not still waiting at the axis (then the package waits: deferred), makes
+ * the package a refusal (02 with UPDATE_TARGET_UNKNOWN / REPLACE_TARGET_UNKNOWN) rather than a new document,
+ * unless the package itself says this receiver may hold none (see earlierDocumentsFor).
+ */
+async function earlierDocumentsHere(
+  deps: NodeDeps, self: AgencyCode, info: AxisDeliveryInfo, pkg: EdocPackage, context: ReceiveContext,
+): Promise<{ found: NodeDocument[]; refusal?: { reasonCode: string; reason: string } }> {
+  const type = pkg.TraceHeaderList.Bussiness.BussinessDocType;
+  if (type !== 2 && type !== 3) return { found: [] };
+  const { targets, mayBeNew } = earlierDocumentsFor(pkg, self);
+  const docs = await Promise.all(targets.map((id) => deps.documents.findByDocumentId(self, 'inbox', id, info.from)));
+  const missing = targets.filter((_, i) => !docs[i]);
+  const found = docs.filter((d): d is NodeDocument => d !== null && d !== undefined);
+  if (missing.length === 0 || mayBeNew) return { found };
+  const waiting = missing.find((id) => context.awaiting(info.from, id));
+  if (waiting) throw new DeliveryDeferred(`the target ${waiting} of the ${type === 2 ? 'update' : 'replace'} still waits at the axis`);
+  const reasonCode = type === 2 ? 'UPDATE_TARGET_UNKNOWN' : 'REPLACE_TARGET_UNKNOWN';
+  return { found, refusal: { reasonCode, reason: `no document ${missing.join(', ')} from ${info.from} here to ${type === 2 ? 'update' : 'replace'}` } };
 }
 
 /**
@@ -110,10 +145,12 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
     return receiveRevoke(deps, self, selfName, info, dl, check, check.pkg, context);
   }
   const documentId = check.pkg?.MessageHeader.DocumentId ?? info.documentId;
+  const earlier = check.pkg && check.verification.verdict === 'accepted' ? await earlierDocumentsHere(deps, self, info, check.pkg, context) : { found: [] };
+  const verification: Verification = earlier.refusal ? { ...check.verification, verdict: 'refused', ...earlier.refusal } : check.verification;
   const now = deps.now();
-  const accepted = check.verification.verdict === 'accepted';
+  const accepted = verification.verdict === 'accepted';
   const code: StatusCode = accepted ? '01' : '02';
-  const description = accepted ? 'Đã đến (arrived); signatures verified' : `Từ chối tiếp nhận: ${check.verification.reasonCode}: ${check.verification.reason ?? ''}`.slice(0, 1000);
+  const description = accepted ? 'Đã đến (arrived); signatures verified' : `Từ chối tiếp nhận: ${verification.reasonCode}: ${verification.reason ?? ''}`.slice(0, 1000);
   let message: OutgoingMessage | undefined;
   try {
     message = await prepareStatusMessage(deps, { self, selfName, documentId, statusCode: code, description, seq: 1 });
@@ -148,13 +185,13 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
     ...(attachments.length > 0 ? { attachments } : {}),
     packageBlobId,
     signatureBlobId,
-    verification: check.verification,
+    verification,
     recipients: [track],
     axisDocId: info.docId,
     recalled: false,
     outgoing,
     dispatchDue: dispatchDueOf(outgoing),
-    dispatchPriority: dispatchPriorityOf({ box: 'inbox', verification: check.verification }),
+    dispatchPriority: dispatchPriorityOf({ box: 'inbox', verification }),
     dispatchLease: null,
     appliedDeliveries: [],
     countPending: true,
@@ -165,11 +202,9 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
   };
   // Mark the earlier document first (idempotent): once the replacement is visible, the mark is too, and a
   // crash before the insert leaves the package unacknowledged, so it is delivered and applied again.
-  const b = check.pkg?.TraceHeaderList.Bussiness;
-  if (accepted && b && (b.BussinessDocType === 2 || b.BussinessDocType === 3) && b.DocumentId) {
-    const target = await deps.documents.findByDocumentId(self, 'inbox', b.DocumentId, info.from);
-    const kind = b.BussinessDocType === 2 ? 'update' : 'replace';
-    if (target) await mutateDocument(deps, target.id, (d) => (d.supersededBy ? null : { supersededBy: { documentId, kind, at: now } }));
+  if (accepted && earlier.found.length > 0) {
+    const kind = check.pkg!.TraceHeaderList.Bussiness.BussinessDocType === 2 ? 'update' : 'replace';
+    for (const target of earlier.found) await mutateDocument(deps, target.id, (d) => (d.supersededBy ? null : { supersededBy: { documentId, kind, at: now } }));
   }
   const outcome = await deps.documents.insert(doc);
   if (outcome === 'duplicate') {
@@ -177,7 +212,7 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
   }
   await deps.axis.ack(self, info.docId, 'done');
   if (outcome === 'inserted') await settleCounts(deps, doc.id, doc);
-  deps.logger.info({ agency: self, axisDocId: info.docId, verdict: check.verification.verdict, reason: check.verification.reasonCode }, 'document received');
+  deps.logger.info({ agency: self, axisDocId: info.docId, verdict: verification.verdict, reason: verification.reasonCode }, 'document received');
   return outcome === 'inserted' ? 'stored' : 'already-stored';
 }
 
@@ -337,7 +372,9 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
   }
   let reason: string | undefined;
   try {
-    const s = parseStatusPackage(dl.packageBytes);
+    const { package: s, warnings } = readStatusPackage(dl.packageBytes);
+    // Read as real senders write it (a dd/MM/yyyy Timestamp…): applied, and what was forgiven is logged by name.
+    if (warnings.length > 0) deps.logger.warn({ agency: self, axisDocId: info.docId, from: info.from, warnings: warnings.map((w) => `${w.code} ${w.path}: ${w.detail}`) }, 'status package read leniently');
     if (s.From.OrganId !== info.from) throw new DomainError('ERR_SENDER_MISMATCH', 'status From differs from the axis sender');
     await applyStatus(deps, self, info, s.StatusCode, info.from, s.ResponseFor.DocumentId, s.Description);
   } catch (e) {

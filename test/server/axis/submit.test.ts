@@ -8,7 +8,7 @@ import type { AxisDeps, AxisServices } from '../../../server/axis/index.js';
 import { isDomainError } from '../../../server/domain/errors.js';
 import { useDatabase } from '../../support/database.js';
 import { snapshot } from '../http/axis/support.js';
-import { G12, G22, H27, H49, agencyOf, axisOn, edocBytes, sealSign, seedAll, testPki } from './fixtures.js';
+import { G12, G22, H27, H49, agencyOf, axisOn, edocBytes, sealSign, seedAll, statusBytes, testPki } from './fixtures.js';
 import { createTestClock, testClock } from '../../support/clock.js';
 import { opensslNow } from '../../support/openssl-clock.js';
 
@@ -140,5 +140,18 @@ describe('server/axis submitPackage: races, repairs and half-writes @db', () => 
     const r = await codeAndDetails(axis.submitPackage({ principal: { agencyCode: G12 }, type: 'edoc', packageBytes: bytes, signature: await sealSign(pki, G12, bytes) }));
     expect(r.code).to.equal('ERR_CERT_NOT_BOUND');
     expect(r.details?.failedCheck).to.equal('signer-binding');
+  });
+  it('when a status writes its Timestamp dd/MM/yyyy, then the axis accepts and routes it with EDXML_DATE_DAY_FIRST in its answer; our own packages carry no warning', async () => {
+    const { bytes: edoc, documentId } = edocBytes({ from: H27, to: [G22] });
+    const sent = await axis.submitPackage({ principal: { agencyCode: H27 }, type: 'edoc', packageBytes: edoc, signature: await sealSign(pki, H27, edoc) });
+    expect(sent.warnings).to.deep.equal([]);
+    const ours = new TextDecoder().decode(statusBytes({ from: G22, original: { sender: H27, documentId }, statusCode: '01' }));
+    const dayFirst = ours.replace(/<edXML:Timestamp>(\d{4})\/(\d{2})\/(\d{2}) /, '<edXML:Timestamp>$3/$2/$1 ');
+    expect(dayFirst).to.not.equal(ours);
+    const bytes = new TextEncoder().encode(dayFirst);
+    const r = await axis.submitPackage({ principal: { agencyCode: G22 }, type: 'status', packageBytes: bytes, signature: await sealSign(pki, G22, bytes) });
+    expect(r).to.include({ type: 'status', duplicate: false });
+    expect(r.recipients).to.deep.equal([H27]);
+    expect(r.warnings).to.deep.equal(['EDXML_DATE_DAY_FIRST']);
   });
 });

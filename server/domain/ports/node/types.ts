@@ -99,6 +99,14 @@ export interface DocumentMetadata {
   readonly bussinessDocType: 0 | 1 | 2 | 3;
   readonly targetDocumentId?: string;
   readonly bussinessReason?: string;
+  /** An update's receiver changes (edXML `Bussiness/BussinessDocumentInfo`), as sent or received. */
+  readonly receiverChanges?: {
+    readonly documentInfo?: 0 | 1;
+    readonly documentReceiver?: 0 | 1;
+    readonly receivers: readonly { readonly organId: string; readonly receiverType: 0 | 1 }[];
+  };
+  /** A replace's `Bussiness/ReplacementInfoList`: each document replaced and the agencies whose copy it replaces. */
+  readonly replaces?: readonly { readonly documentId: string; readonly organIds: readonly string[] }[];
 }
 
 /** A compact, JSON-safe summary of one signature's validation (the full report is kept beside it). */

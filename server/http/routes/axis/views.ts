@@ -10,7 +10,7 @@ export function tokenView(t: IssuedAxisToken) {
 }
 
 export function sendResultView(r: SubmitPackageResult) {
-  return { docId: r.docId, duplicate: r.duplicate, type: r.type, recipients: [...r.recipients], sha256: r.sha256 };
+  return { docId: r.docId, duplicate: r.duplicate, type: r.type, recipients: [...r.recipients], sha256: r.sha256, warnings: [...r.warnings] };
 }
 
 export function deliveryView(d: DeliveryRecord) {

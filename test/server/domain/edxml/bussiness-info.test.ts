@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
-import { EDXML_NAMESPACE, buildEdocPackage, parseEdocPackage, readEdocPackage } from '../../../../server/domain/edxml/index.js';
+import { EDXML_NAMESPACE, buildEdocPackage, earlierDocumentsFor, parseEdocPackage, readEdocPackage } from '../../../../server/domain/edxml/index.js';
 import type { Bussiness, EdocPackage } from '../../../../server/domain/edxml/index.js';
 import type { AgencyCode } from '../../../../server/domain/agency/code.js';
 import { bytes, errorOf, fullPackage, text } from './fixtures.js';
@@ -99,5 +99,25 @@ describe('edXML Bussiness: BussinessDocumentInfo (update) and ReplacementInfoLis
     expect(errorOf(() => readEdocPackage(bytes(none)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.ReplacementInfoList.ReplacementInfo' });
     const noAgency = written.replace(/<edXML:OrganIdList>[\s\S]*<\/edXML:OrganIdList>/, '<edXML:OrganIdList/>');
     expect(errorOf(() => readEdocPackage(bytes(noAgency)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.ReplacementInfoList.ReplacementInfo[0].OrganIdList.OrganId' });
+  });
+  it('when a receiver asks what a package acts on, then a replace names the ReplacementInfo documents listing it, an update its target (new there only if its ReceiverList names it)', () => {
+    const G22 = code('000.00.00.G22');
+    const H49 = code('000.00.00.H49');
+    const target = update().TraceHeaderList.Bussiness.DocumentId!;
+    expect(earlierDocumentsFor(update(), G22)).to.deep.equal({ targets: [target], mayBeNew: true });
+    expect(earlierDocumentsFor(update(), H49)).to.deep.equal({ targets: [target], mayBeNew: false });
+    const two = withBussiness({
+      BussinessDocType: 3,
+      ReplacementInfoList: [
+        { DocumentId: '000.00.00.H27,2024/12/30,44/UBND-NC', OrganIdList: [G22] },
+        { DocumentId: '000.00.00.H27,2024/12/30,45/UBND-NC', OrganIdList: [H49, G22] },
+      ],
+    });
+    expect(earlierDocumentsFor(two, G22)).to.deep.equal({ targets: ['000.00.00.H27,2024/12/30,44/UBND-NC', '000.00.00.H27,2024/12/30,45/UBND-NC'], mayBeNew: false });
+    expect(earlierDocumentsFor(two, H49)).to.deep.equal({ targets: ['000.00.00.H27,2024/12/30,45/UBND-NC'], mayBeNew: false });
+    expect(earlierDocumentsFor(two, code('000.00.00.H27'))).to.deep.equal({ targets: [], mayBeNew: true });
+    const bare = withBussiness({ BussinessDocType: 3, ReplacementInfoList: undefined });
+    expect(earlierDocumentsFor(bare, G22)).to.deep.equal({ targets: [bare.TraceHeaderList.Bussiness.DocumentId], mayBeNew: false });
+    expect(earlierDocumentsFor(withBussiness({ BussinessDocType: 0, DocumentId: undefined }), G22)).to.deep.equal({ targets: [], mayBeNew: true });
   });
 });

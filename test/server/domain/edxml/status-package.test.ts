@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import {
   buildEdocPackage, buildStatusPackage, detectPackageKind, edxmlTimestampToDate, formatEdxmlTimestamp, parseEdocPackage,
-  parseStatusPackage,
+  parseStatusPackage, readStatusPackage,
 } from '../../../../server/domain/edxml/index.js';
 import type { StatusPackage } from '../../../../server/domain/edxml/index.js';
 import { bytes, errorOf, minimalPackage, statusPackage, text } from './fixtures.js';
@@ -51,6 +51,27 @@ describe('edXML status package', () => {
       const changed = mutate(good);
       expect(changed).to.not.equal(good);
       expect(errorOf(() => parseStatusPackage(bytes(changed)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path });
+    });
+  }
+  it('when a status package writes its Timestamp and ResponseFor date dd/MM/yyyy, then the lenient read takes the same day with EDXML_DATE_DAY_FIRST each, and the strict parse refuses it', () => {
+    const good = text(buildStatusPackage(statusPackage()));
+    const dayFirst = good.replace('<edXML:Timestamp>2024/05/02 10:30:00', '<edXML:Timestamp>02/05/2024 10:30:00')
+      .replace('<edXML:PromulgationDate>2024/05/02', '<edXML:PromulgationDate>02/05/2024');
+    expect(dayFirst).to.not.equal(good);
+    const read = readStatusPackage(bytes(dayFirst));
+    expect(read.package).to.deep.equal(statusPackage());
+    expect(read.warnings.map((w) => [w.code, w.path])).to.deep.equal([
+      ['EDXML_DATE_DAY_FIRST', 'Status.ResponseFor.PromulgationDate'],
+      ['EDXML_DATE_DAY_FIRST', 'Status.Timestamp'],
+    ]);
+    expect(read.warnings[1]!.detail).to.equal('"02/05/2024 10:30:00" read as 2024/05/02 10:30:00');
+    expect(errorOf(() => parseStatusPackage(bytes(dayFirst)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'Status.ResponseFor.PromulgationDate' });
+    expect(readStatusPackage(bytes(good)).warnings).to.deep.equal([]);
+  });
+  for (const [why, bad] of [['not a real day', '30/02/2024 10:30:00'], ['month first', '02/29/2024 10:30:00'], ['a two-digit year', '02/05/24 10:30:00'], ['no time', '02/05/2024']] as const) {
+    it(`when a status Timestamp is dd/MM/yyyy but ${why}, then the lenient read still refuses it at Status.Timestamp`, () => {
+      const s = text(buildStatusPackage(statusPackage())).replace('2024/05/02 10:30:00', bad);
+      expect(errorOf(() => readStatusPackage(bytes(s)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'Status.Timestamp' });
     });
   }
   it('when an instant is written as an edXML timestamp, then it is Vietnam time and reads back to the same instant', () => {

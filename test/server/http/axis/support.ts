@@ -1,5 +1,5 @@
 import type mongoose from 'mongoose';
-import type { DevelopmentPki } from '../../../../crypto/index.js';
+import type { DevelopmentPki, PdfPool } from '../../../../crypto/index.js';
 import { composeAxis, type AxisRole } from '../../../../server/compose/axis.js';
 import { testClock } from '../../../support/clock.js';
 import { loadConfig } from '../../../../server/config/config.js';
@@ -19,14 +19,14 @@ export interface AxisServer {
 }
 
 /** The axis role composed exactly as `serve` does, on a real database, listening on a free port. */
-export async function startAxis(connection: mongoose.Connection, pki: DevelopmentPki, logLines?: string[]): Promise<AxisServer> {
+export async function startAxis(connection: mongoose.Connection, pki: DevelopmentPki, logLines?: string[], options: { pdfPool?: PdfPool } = {}): Promise<AxisServer> {
   const config = loadConfig({ LIENTHONG_TOKEN_SECRET: TOKEN_SECRET, LIENTHONG_PACKAGE_BYTES: String(PACKAGE_LIMIT), LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_AXIS_OPERATOR_SECRET: OPERATOR_SECRET });
   const logger = logLines ? createLogger({ level: 'info' }, { write: (line: string) => void logLines.push(line) }) : createLogger({ level: 'silent' });
-  const role = await composeAxis({ config, logger, connection, trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl], now: testClock });
+  const role = await composeAxis({ config, logger, connection, trustAnchors: [pki.root.certificate], crls: [pki.crl, pki.rootCrl], now: testClock, ...(options.pdfPool ? { pdfPool: options.pdfPool } : {}) });
   await seedAll(role.services, pki);
   const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, axisRouter: role.router, vdxpRouter: role.vdxpRouter, openapi: [role.openapi, role.vdxpOpenapi], ready: async () => true });
   const { baseUrl, close } = await listen(app);
-  return { baseUrl, role, close };
+  return { baseUrl, role, close: async () => { await close(); await role.stop(); } };
 }
 
 /** A small HTTP client of the axis API, written against the OpenAPI fragment. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import type { DevelopmentPki } from '../../../../crypto/index.js';
+import { createPdfPool, type DevelopmentPki } from '../../../../crypto/index.js';
 import { formatVdxpTimestamp } from '../../../../server/axis/index.js';
 import { signPackageXml } from '../../../../server/domain/edxml/index.js';
 import { vdxpSignedHeaders } from '../../../../server/node/axis-client/vdxp-axis-gateway.js';
@@ -130,6 +130,59 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect(list.body.data.map((k: any) => k.docId)).to.include(docId);
     expect((await vdxp('getReceivedEdocList', G12, {})).body.data.map((k: any) => k.docId)).to.not.include(docId);
     expect((await vdxp('updateStatus', G12, { docId, status: 'done', to: TAX })).body.status).to.equal('OK');
+  });
+
+  it('when a system counts what waits (countReceiveEdoc, countReceiveStatus) and downloads a package as raw bytes (downloadEdoc), then as the SDK reads them, for itself or an agency under it', async () => {
+    const get = async (op: string, system: string, params: Record<string, string>, secret = secretOf(system)) =>
+      fetch(`${axis.baseUrl}/axis/vdxp/${op}`, { headers: vdxpSignedHeaders({ systemid: system, timestamp: formatVdxpTimestamp(testClock()), ...params }, secret) });
+    const count = async (op: string, system: string, params: Record<string, string> = {}) => {
+      const r = await get(op, system, { servicetype: 'eDoc', ...params });
+      const body = await readJson(r);
+      expect(r.status, JSON.stringify(body)).to.equal(200);
+      expect(body).to.include({ status: 'OK', ErrorCode: '0' });
+      return body.count as number;
+    };
+    const edocsBefore = await count('countReceiveEdoc', G22);
+    const statusesBefore = await count('countReceiveStatus', G22);
+    const file = await signedEdoc(H27, [G22]);
+    const docId = (await vdxp('sendEdoc', H27, { from: H27, messagetype: 'edoc' }, { file })).body.DocId as string;
+    expect(await count('countReceiveEdoc', G22)).to.equal(edocsBefore + 1);
+    expect(await count('countReceiveStatus', G22)).to.equal(statusesBefore);
+
+    const dl = await get('downloadEdoc', G22, { docId });
+    expect(dl.status).to.equal(200);
+    expect(dl.headers.get('content-type')).to.match(/^application\/xml/);
+    expect(Buffer.from(await dl.arrayBuffer()).equals(Buffer.from(file))).to.equal(true);
+    const notYours = await get('downloadEdoc', H27, { docId });
+    expect([notYours.status, (await readJson(notYours)).ErrorCode]).to.deep.equal([404, 'ERR_NOT_FOUND']);
+    const forged = await get('countReceiveEdoc', G22, { servicetype: 'eDoc' }, 'not-the-secret-of-G22-0123456789');
+    expect([forged.status, (await readJson(forged)).ErrorCode]).to.deep.equal([401, 'ERR_UNAUTHENTICATED']);
+
+    expect((await vdxp('updateStatus', G22, { docId, status: 'done' })).body.status).to.equal('OK');
+    expect(await count('countReceiveEdoc', G22)).to.equal(edocsBefore);
+    // acting for an agency under the system: G12 counts for TAX; another system may not
+    const forTax = await count('countReceiveEdoc', G12, { to: TAX });
+    expect(forTax).to.be.a('number');
+    const other = await get('countReceiveEdoc', H27, { to: TAX });
+    expect([other.status, (await readJson(other)).ErrorCode]).to.deep.equal([403, 'ERR_FORBIDDEN']);
+  });
+
+  it('when the axis checks a package\'s XML signature, then it does so in its worker pool: with that pool closed, sendEdoc is ERR_AXIS_UNAVAILABLE (503, try again) and nothing is written', async () => {
+    const pool = createPdfPool({ size: 1 });
+    await pool.close();
+    const busy = await startAxis(db.connection(), pki, undefined, { pdfPool: pool });
+    try {
+      const file = await signedEdoc(H27, [G22]);
+      const before = await snapshot(db.connection());
+      const headers = vdxpSignedHeaders({ systemid: H27, timestamp: formatVdxpTimestamp(testClock()), from: H27, servicetype: 'eDoc', messagetype: 'edoc' }, secretOf(H27));
+      const body = new FormData();
+      body.set('file_doc', new Blob([file], { type: 'application/octet-stream' }), 'edoc.edxml');
+      const r = await fetch(`${busy.baseUrl}/axis/vdxp/sendEdoc`, { method: 'POST', headers, body });
+      expect([r.status, (await readJson(r)).ErrorCode]).to.deep.equal([503, 'ERR_AXIS_UNAVAILABLE']);
+      expect(await snapshot(db.connection())).to.deep.equal(before);
+    } finally {
+      await busy.close();
+    }
   });
 
   it('when a system registers and deletes agencies, then only under itself, never with agencies or mail below them', async () => {

@@ -1,6 +1,8 @@
 import type { DevAgency } from '../../../../crypto/index.js';
 import type { AgencyCode } from '../../../../server/domain/agency/index.js';
-import { buildEdocPackage, signPackage, type Attachment, type Bussiness } from '../../../../server/domain/edxml/index.js';
+import { formatVdxpTimestamp } from '../../../../server/axis/index.js';
+import { buildEdocPackage, signPackage, signPackageXml, type Attachment, type Bussiness } from '../../../../server/domain/edxml/index.js';
+import { vdxpSignedHeaders } from '../../../../server/node/axis-client/vdxp-axis-gateway.js';
 import { readJson } from '../../../support/http.js';
 
 /**
@@ -56,4 +58,25 @@ export async function axisDeliveries(baseUrl: string, token: string, state: 'pen
     all.push(...(body.items as Array<Record<string, any>>));
     if ((body.items as unknown[]).length < 100) return all;
   }
+}
+
+/**
+ * Sends a package through the VDXP facade as the SDK does (`sendEdoc`, part `file_doc`, HMAC-signed headers),
+ * XML-signed by `signer` first: the bare .edxml is all a VDXP sender moves.
+ */
+export async function sendEdocByVdxp(baseUrl: string, code: AgencyCode, secret: string, type: 'edoc' | 'status', pkg: Uint8Array, signer: DevAgency['seal'], at: Date): Promise<{ status: number; body: Record<string, any> }> {
+  const file = await signPackageXml(pkg, signer.identity);
+  const form = new FormData();
+  form.set('file_doc', new Blob([file], { type: 'application/octet-stream' }), 'edoc.edxml');
+  const headers = vdxpSignedHeaders({ systemid: code, timestamp: formatVdxpTimestamp(at), from: code, servicetype: 'eDoc', messagetype: type }, secret);
+  const r = await fetch(`${baseUrl}/axis/vdxp/sendEdoc`, { method: 'POST', headers, body: form });
+  return { status: r.status, body: await readJson(r) };
+}
+
+/** `getReceivedEdocList` as the SDK calls it: the caller's pending deliveries of one message type. */
+export async function receivedByVdxp(baseUrl: string, code: AgencyCode, secret: string, type: 'edoc' | 'status', at: Date): Promise<Array<Record<string, any>>> {
+  const headers = vdxpSignedHeaders({ systemid: code, timestamp: formatVdxpTimestamp(at), servicetype: 'eDoc', messagetype: type, status: 'pending', pageSize: '100' }, secret);
+  const body = await readJson(await fetch(`${baseUrl}/axis/vdxp/getReceivedEdocList`, { method: 'POST', headers }));
+  if (body.ErrorCode !== '0') throw new Error(`getReceivedEdocList: ${JSON.stringify(body)}`);
+  return body.data as Array<Record<string, any>>;
 }

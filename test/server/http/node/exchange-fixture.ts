@@ -105,6 +105,7 @@ export async function startExchange(
     async close() {
       await Promise.all([node.stop(), ...extraNodes.map((n) => n.stop())]);
       await server.close();
+      await axis.stop();
     },
   };
 }
