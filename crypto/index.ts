@@ -10,3 +10,4 @@ export * from './pdf/index.js';
 export * from './pool/index.js';
 export * from './tsp/index.js';
 export * from './xmldsig/index.js';
+export * from './ocsp/index.js';

@@ -78,6 +78,10 @@ export interface ParsedCertificate {
   readonly hasCrlDistributionPoint: boolean;
   /** The URI distribution points. */
   readonly crlDistributionPoints: readonly string[];
+  /** The OCSP responder URIs of authorityInfoAccess (RFC 5280 §4.2.2.1, access method id-ad-ocsp). */
+  readonly ocspUrls: readonly string[];
+  /** True when the certificate carries id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): a responder not itself checked. */
+  readonly ocspNoCheck: boolean;
   readonly unprocessedCriticalExtensions: readonly string[];
   readonly selfIssued: boolean;
   readonly organizationIdentifier?: string;
@@ -158,6 +162,8 @@ function build(der: Uint8Array, sha256: string): ParsedCertificate {
   let eku: string[] | undefined;
   let hasCrlDistributionPoint = false;
   let crlDistributionPoints: string[] = [];
+  const ocspUrls: string[] = [];
+  let ocspNoCheck = false;
   const unprocessed: string[] = [];
   for (const ext of cert.extensions ?? []) {
     const pv: unknown = ext.parsedValue;
@@ -188,6 +194,16 @@ function build(der: Uint8Array, sha256: string): ParsedCertificate {
         hasCrlDistributionPoint = true;
         crlDistributionPoints = uriPoints(ext);
         break;
+      case '1.3.6.1.5.5.7.1.1':
+        if (pv instanceof pkijs.InfoAccess) {
+          for (const d of pv.accessDescriptions) {
+            if (d.accessMethod === '1.3.6.1.5.5.7.48.1' && d.accessLocation.type === 6 && typeof d.accessLocation.value === 'string') ocspUrls.push(d.accessLocation.value);
+          }
+        }
+        break;
+      case '1.3.6.1.5.5.7.48.1.5':
+        ocspNoCheck = true;
+        break;
       default:
         break;
     }
@@ -217,6 +233,8 @@ function build(der: Uint8Array, sha256: string): ParsedCertificate {
     ...(eku !== undefined ? { extendedKeyUsage: eku } : {}),
     hasCrlDistributionPoint,
     crlDistributionPoints,
+    ocspUrls,
+    ocspNoCheck,
     unprocessedCriticalExtensions: unprocessed,
     selfIssued: subjectKey === issuerKey,
     ...(organizationIdentifier !== undefined ? { organizationIdentifier } : {}),

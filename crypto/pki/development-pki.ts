@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { createKeySigner } from '../keys/key-signer.js';
 import type { SigningIdentity } from '../keys/signer.js';
 import { exportPkcs8, generateKey, type DevKeyType } from './generate-key.js';
-import { issueCertificate } from './issue-certificate.js';
+import { issueCertificate, type RawExtension } from './issue-certificate.js';
 import { issueCrl } from './issue-crl.js';
 
 /** A development CA: its certificate, key (KeyObject and PKCS#8 DER). */
@@ -42,6 +42,11 @@ export interface DevelopmentPki {
    * id-kp-timeStamping only and critical (RFC 3161 §2.3). The axis serves it at POST /axis/v1/tsa.
    */
   readonly tsa: DevIdentity;
+  /**
+   * The development OCSP responder (RFC 6960 §4.2.2.2 delegated responder): issued by the issuing CA,
+   * extendedKeyUsage id-kp-OCSPSigning and id-pkix-ocsp-nocheck. The axis serves it at POST /axis/v1/ocsp.
+   */
+  readonly ocsp: DevIdentity;
 }
 
 export interface CreateDevelopmentPkiOptions {
@@ -54,9 +59,14 @@ export interface CreateDevelopmentPkiOptions {
   readonly crlUrl?: string;
   /** When given, the issuing CA certificate carries this CRL distribution point (then `rootCrl` must be supplied to validators). */
   readonly rootCrlUrl?: string;
+  /** When given, end-entity certificates carry this OCSP responder in authorityInfoAccess (RFC 5280 §4.2.2.1). */
+  readonly ocspUrl?: string;
 }
 
 const HOUR = 3_600_000;
+const KP_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
+/** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): clients need not check the responder certificate's own status. */
+const OCSP_NOCHECK = '1.3.6.1.5.5.7.48.1.5';
 const DAY = 24 * HOUR;
 
 function addDays(d: Date, days: number): Date {
@@ -71,7 +81,7 @@ function mailbox(code: string): string {
 /**
  * Creates a development PKI shaped like the Government CA (DOMAIN.md, "Government CA hierarchy (G2)"), every
  * name marked "(DEV)": root CA → issuing CA (pathLen 0) → per agency a seal certificate and a person
- * certificate, and a time-stamping authority certificate (critical EKU id-kp-timeStamping). Keys are fresh (`keyType`, default RSA-2048); nothing is read from the environment.
+ * certificate, a time-stamping authority certificate (critical EKU id-kp-timeStamping) and an OCSP responder certificate (P-256 whatever `keyType`: one more key at little cost). Keys are fresh (`keyType`, default RSA-2048); nothing is read from the environment.
  */
 export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions): Promise<DevelopmentPki> {
   const { now } = options;
@@ -103,8 +113,11 @@ export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions)
   });
   const issuingCa = { certificate: caCert, privateKey: caKey.privateKey, privateKeyPkcs8: exportPkcs8(caKey.privateKey) };
 
-  const endEntity = async (subject: Parameters<typeof issueCertificate>[0]['subject'], extra: { readonly extendedKeyUsage?: readonly string[] } = {}): Promise<DevIdentity> => {
-    const key = await generateKey(keyType);
+  const endEntity = async (
+    subject: Parameters<typeof issueCertificate>[0]['subject'],
+    extra: { readonly extendedKeyUsage?: readonly string[]; readonly extraExtensions?: readonly RawExtension[]; readonly ocsp?: boolean; readonly keyType?: DevKeyType } = {},
+  ): Promise<DevIdentity> => {
+    const key = await generateKey(extra.keyType ?? keyType);
     const certificate = issueCertificate({
       subject,
       publicKey: key.publicKey,
@@ -113,6 +126,8 @@ export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions)
       notAfter: addDays(now, 2 * 365),
       keyUsage: ['digitalSignature', 'nonRepudiation'],
       crlDistributionPoint: crlUrl,
+      ...(options.ocspUrl && extra.ocsp !== false ? { ocspUrl: options.ocspUrl } : {}),
+      ...(extra.extraExtensions ? { extraExtensions: extra.extraExtensions } : {}),
       ...(extra.extendedKeyUsage ? { extendedKeyUsage: extra.extendedKeyUsage, extendedKeyUsageCritical: true } : {}),
     });
     return {
@@ -135,7 +150,11 @@ export async function createDevelopmentPki(options: CreateDevelopmentPkiOptions)
     agencies.push(Object.freeze({ code: a.code, name: a.name, ...(a.parentName ? { parentName: a.parentName } : {}), seal, person }));
   }
   const tsa = await endEntity({ CN: 'Dịch vụ cấp dấu thời gian (DEV TSA)', O: 'Ban Cơ yếu Chính phủ (DEV)', C: 'VN' }, { extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'] });
+  const ocsp = await endEntity(
+    { CN: 'Dịch vụ trạng thái chứng thư số (DEV OCSP)', O: 'Ban Cơ yếu Chính phủ (DEV)', C: 'VN' },
+    { extendedKeyUsage: [KP_OCSP_SIGNING], extraExtensions: [{ oid: OCSP_NOCHECK, critical: false, value: Uint8Array.from([0x05, 0x00]) }], ocsp: false, keyType: 'p256' },
+  );
   const crl = issueCrl({ issuer: issuingCa, revoked: [], thisUpdate: start, nextUpdate: addDays(now, 30) });
   const rootCrl = issueCrl({ issuer: root, revoked: [], thisUpdate: start, nextUpdate: addDays(now, 365) });
-  return Object.freeze({ root, issuingCa, crl, rootCrl, agencies: Object.freeze(agencies), tsa });
+  return Object.freeze({ root, issuingCa, crl, rootCrl, agencies: Object.freeze(agencies), tsa, ocsp });
 }

@@ -13,6 +13,7 @@ import { algorithmAllowed, type ChainPolicy, type RevocationStatus } from './pol
 import { verifySignedBy } from './signature-cache.js';
 
 const OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
+const OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
 const KP_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 
 interface SingleStatus {
@@ -35,6 +36,8 @@ export interface ParsedOcspResponse {
   readonly responderNameKey?: string;
   readonly certificates: readonly ParsedCertificate[];
   readonly responses: readonly SingleStatus[];
+  /** The extnValue of the nonce extension (RFC 8954), when the responder echoed one. */
+  readonly nonce?: Uint8Array;
   readonly tbs: Uint8Array;
   readonly signatureAlgorithm: SignatureAlgorithm;
   readonly signatureValue: Uint8Array;
@@ -114,6 +117,7 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
       // an unparseable extra certificate cannot be a responder; ignore it
     }
   }
+  const nonceExt = rd.responseExtensions?.find((e) => e.extnID === OCSP_NONCE);
   const parsed: ParsedOcspResponse = Object.freeze({
     sha256: fp,
     producedAt: rd.producedAt,
@@ -121,6 +125,7 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
     ...(rid instanceof pkijs.RelativeDistinguishedNames ? { responderNameKey: nameKey(rid) } : {}),
     certificates,
     responses: rd.responses.map(singleStatus).filter((s): s is SingleStatus => s !== undefined),
+    ...(nonceExt ? { nonce: new Uint8Array(nonceExt.extnValue.valueBlock.valueHexView) } : {}),
     tbs: rd.tbsView,
     signatureAlgorithm: decodeSignatureAlgorithm(basic.signatureAlgorithm),
     signatureValue: basic.signature.valueBlock.valueHexView,
@@ -130,11 +135,13 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
   return parsed;
 }
 
-function keyHash(cert: ParsedCertificate, hash: string): string {
+/** Hex hash of the certificate's subjectPublicKey bits (RFC 6960 §4.1.1 issuerKeyHash, §4.2.1 ResponderID byKey). */
+export function keyHash(cert: ParsedCertificate, hash: string): string {
   return createHash(hash).update(cert.certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest('hex');
 }
 
-function nameHash(cert: ParsedCertificate, hash: string): string {
+/** Hex hash of the certificate's DER subject name (RFC 6960 §4.1.1 issuerNameHash). */
+export function nameHash(cert: ParsedCertificate, hash: string): string {
   return createHash(hash).update(new Uint8Array(cert.certificate.subject.valueBeforeDecode)).digest('hex');
 }
 
@@ -143,14 +150,19 @@ function responderMatches(resp: ParsedOcspResponse, cert: ParsedCertificate): bo
   return resp.responderNameKey === cert.subjectKey;
 }
 
-/** The certificate that signed the response: the issuer itself, or a delegated responder it issued (RFC 6960 §4.2.2.2). */
-function responderOf(resp: ParsedOcspResponse, issuer: ParsedCertificate): ParsedCertificate | undefined {
+/**
+ * The certificate that signed the response: the issuer itself, or a delegated responder it issued with
+ * id-kp-OCSPSigning, valid at producedAt (RFC 6960 §4.2.2.2). A delegated responder without
+ * id-pkix-ocsp-nocheck (§4.2.2.2.1) is refused when `responderRevoked` says a CRL of the issuer lists it.
+ */
+function responderOf(resp: ParsedOcspResponse, issuer: ParsedCertificate, responderRevoked?: (responder: ParsedCertificate, at: Date) => boolean): ParsedCertificate | undefined {
   if (responderMatches(resp, issuer)) return issuer;
   for (const c of resp.certificates) {
     if (!responderMatches(resp, c)) continue;
     if (c.issuerKey !== issuer.subjectKey || !verifySignedBy(c, issuer, 'cert')) continue;
     if (!c.extendedKeyUsage?.includes(KP_OCSP_SIGNING)) continue;
     if (c.notBefore.getTime() > resp.producedAt.getTime() || c.notAfter.getTime() < resp.producedAt.getTime()) continue;
+    if (!c.ocspNoCheck && responderRevoked?.(c, resp.producedAt)) continue;
     return c;
   }
   return undefined;
@@ -158,8 +170,9 @@ function responderOf(resp: ParsedOcspResponse, issuer: ParsedCertificate): Parse
 
 /**
  * Finds the status of `cert` in the supplied OCSP responses: a response answering for the certificate's
- * CertID, signed by the issuer or its delegated responder with an accepted algorithm, and current at `at`
- * (`at` ≤ nextUpdate, or thisUpdate ≥ `at` when there is no nextUpdate).
+ * CertID (SHA-1 CertIDs only when the policy allows SHA-1), signed by the issuer or its delegated responder
+ * with an accepted algorithm, and current at `at` (`at` ≤ nextUpdate, or thisUpdate ≥ `at` when there is no
+ * nextUpdate; a response issued after `at` knows at least as much about `at`, as for CRLs).
  */
 export function findOcspStatus(options: {
   readonly cert: ParsedCertificate;
@@ -167,6 +180,8 @@ export function findOcspStatus(options: {
   readonly responses: readonly ParsedOcspResponse[];
   readonly at: Date;
   readonly policy: ChainPolicy;
+  /** Whether a delegated responder without id-pkix-ocsp-nocheck is revoked (from the issuer's CRLs). */
+  readonly responderRevoked?: (responder: ParsedCertificate, at: Date) => boolean;
 }): RevocationStatus {
   const { cert, issuer, responses, at, policy } = options;
   let reason = 'no OCSP response for the certificate';
@@ -174,7 +189,11 @@ export function findOcspStatus(options: {
     for (const single of resp.responses) {
       if (single.serialNumber !== cert.serialNumber) continue;
       if (single.issuerKeyHash !== keyHash(issuer, single.hash) || single.issuerNameHash !== nameHash(issuer, single.hash)) continue;
-      const responder = responderOf(resp, issuer);
+      if (single.hash === 'sha1' && policy.allowSha1 !== true) {
+        reason = 'OCSP CertID hashed with SHA-1 refused';
+        continue;
+      }
+      const responder = responderOf(resp, issuer, options.responderRevoked);
       if (!responder) {
         reason = 'OCSP responder not authorized by the issuer';
         continue;

@@ -45,7 +45,13 @@ export function revocationStatus(options: {
 }): RevocationStatus {
   const { cert, issuer, crls, ocsp, at, policy } = options;
   const reasons: string[] = [];
-  const fromOcsp = findOcspStatus({ cert, issuer, responses: ocsp, at, policy });
+  const responderRevoked = (responder: ParsedCertificate, when: Date): boolean =>
+    crls.some((crl) => {
+      if (crlUsable(crl, responder, issuer, when, policy) !== undefined) return false;
+      const entry = crl.revoked.get(responder.serialNumber);
+      return entry !== undefined && entry.reason !== 'removeFromCRL' && entry.revocationDate.getTime() <= when.getTime();
+    });
+  const fromOcsp = findOcspStatus({ cert, issuer, responses: ocsp, at, policy, responderRevoked });
   if (fromOcsp.status !== 'unknown') return fromOcsp;
   if (ocsp.length > 0 && fromOcsp.reason) reasons.push(fromOcsp.reason);
   // A revocation (other than a hold) is permanent: any usable CRL that lists one decides. Holds and

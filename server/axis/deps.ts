@@ -1,4 +1,4 @@
-import type { TimestampAuthority } from '../../crypto/index.js';
+import type { OcspResponder, TimestampAuthority } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type { AxisTokenKeys } from '../auth/token.js';
@@ -43,6 +43,8 @@ export interface AxisDeps {
   readonly limits: AxisLimits;
   /** The development time-stamping authority served at POST /axis/v1/tsa (absent: no TSA). */
   readonly tsa?: TimestampAuthority;
+  /** The development OCSP responder served at POST /axis/v1/ocsp (absent: none). */
+  readonly ocspResponder?: OcspResponder;
   /** Seals system secrets for the VDXP facade's HMAC request signatures (absent: the facade refuses every request). */
   readonly requestKeys?: RequestKeyBox;
   /** The VDXP facade's replay guard: accepted request HMACs until their window ends (absent: the facade refuses every request). */

@@ -9,6 +9,7 @@ export {
   seedDevelopmentRegistry, type RegistryDeps, type SeedAgency, type SeedResult, type AgencyDetail,
 } from './registry.js';
 export { issueTimestamp } from './issue-timestamp.js';
+export { answerOcsp } from './answer-ocsp.js';
 export { submitPackage, type SubmitPackageInput, type SubmitPackageResult } from './submit-package.js';
 export { listDeliveries, downloadPackage, acknowledgeDelivery, traceOfDocument, type DownloadedPackage } from './deliveries.js';
 export { appendTrace, hashTraceEntry, verifyTraceChain, GENESIS_HASH, type ChainCheck } from './trace.js';

@@ -9,6 +9,7 @@ import {
   seedDevelopmentRegistry, setSecret, showAgency,
 } from './registry.js';
 import { issueTimestamp } from './issue-timestamp.js';
+import { answerOcsp } from './answer-ocsp.js';
 import { submitPackage } from './submit-package.js';
 import { verifyTraceChain } from './trace.js';
 import { vdxpCountReceived, vdxpDeleteAgency, vdxpRegisterAgency, vdxpGetEdoc, vdxpListAgencies, vdxpListReceived, vdxpListSent, vdxpSendEdoc, vdxpUpdateStatus } from './vdxp/facade.js';
@@ -43,6 +44,7 @@ export interface AxisServices {
   readonly acknowledgeDelivery: Bound<typeof acknowledgeDelivery>;
   readonly traceOfDocument: Bound<typeof traceOfDocument>;
   readonly issueTimestamp: Bound<typeof issueTimestamp>;
+  readonly answerOcsp: Bound<typeof answerOcsp>;
   /** The VDXP-compatible facade (issue 14 §4): each authenticates the SDK's signed headers itself. */
   readonly vdxp: {
     readonly sendEdoc: Bound<typeof vdxpSendEdoc>;
@@ -86,6 +88,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     acknowledgeDelivery: (input) => acknowledgeDelivery(deps, input),
     traceOfDocument: (input) => traceOfDocument(deps, input),
     issueTimestamp: (input) => issueTimestamp(deps, input),
+    answerOcsp: (input) => answerOcsp(deps, input),
     vdxp: Object.freeze({
       sendEdoc: (input) => vdxpSendEdoc(deps, input),
       getReceivedEdocList: (input) => vdxpListReceived(deps, input),

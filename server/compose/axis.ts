@@ -10,7 +10,7 @@ import {
   ensureAxisIndexes,
 } from '../../storage/axis/index.js';
 import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
-import { createPdfPool, isCryptoError, type DevelopmentPki, type PdfPool, type TimestampAuthority } from '../../crypto/index.js';
+import { createPdfPool, isCryptoError, type DevelopmentPki, type OcspResponder, type PdfPool, type TimestampAuthority } from '../../crypto/index.js';
 import type { EnvelopedVerifier } from '../domain/edxml/index.js';
 import { DomainError } from '../domain/errors.js';
 import { createThrottle, type Throttle } from '../auth/throttle.js';
@@ -57,6 +57,8 @@ export interface ComposeAxisOptions {
   readonly operatorSecret?: string;
   /** The development TSA served at POST /axis/v1/tsa (the development PKI's `tsa`); absent: none. */
   readonly tsa?: TimestampAuthority;
+  /** The development OCSP responder served at POST /axis/v1/ocsp; absent: none. */
+  readonly ocspResponder?: OcspResponder;
   /** Where submitted packages' XML signatures are checked; default a pool of the axis's own, started at the first package (closed by stop()). */
   readonly pdfPool?: PdfPool;
   /** Called once new deliveries are stored (role `all`: the node in this process polls at once instead of at its next tick). */
@@ -124,6 +126,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     limits: { packageBytes: options.config.limits.packageBytes, signatureBytes: SIGNATURE_BYTES },
     logger: options.logger.child({ role: 'axis' }),
     ...(options.tsa ? { tsa: options.tsa } : {}),
+    ...(options.ocspResponder ? { ocspResponder: options.ocspResponder } : {}),
     xmlVerifier: xml.verify,
     ...(keyEncryptionKey ? { requestKeys: createRequestKeyBox(keyEncryptionKey) } : {}),
     ...((options.operatorSecret ?? options.config.keys.axisOperatorSecret) ? { operatorSecret: (options.operatorSecret ?? options.config.keys.axisOperatorSecret)! } : {}),

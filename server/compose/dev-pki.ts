@@ -9,6 +9,7 @@ import {
   type DevCertificateAuthority,
   type DevIdentity,
   type DevelopmentPki,
+  type OcspResponder,
 } from '../../crypto/index.js';
 import type { Logger } from '../logger.js';
 import { withHeartbeat } from '../progress.js';
@@ -28,6 +29,8 @@ interface StoredPki {
   agencies: { code: string; name: string; parentName?: string; seal: StoredKeyPair; person: StoredKeyPair }[];
   /** The development TSA (absent in files written before it existed: the PKI is then created anew). */
   tsa?: StoredKeyPair;
+  /** The development OCSP responder (absent in older files: the PKI is then created anew). */
+  ocsp?: StoredKeyPair;
 }
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
@@ -59,6 +62,7 @@ function toStored(pki: DevelopmentPki): StoredPki {
     issuingCa: pair(pki.issuingCa),
     agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, ...(a.parentName ? { parentName: a.parentName } : {}), seal: idPair(a.seal), person: idPair(a.person) })),
     tsa: idPair(pki.tsa),
+    ocsp: idPair(pki.ocsp),
   };
 }
 
@@ -84,6 +88,7 @@ function fromStored(s: StoredPki, now: Date): DevelopmentPki {
     rootCrl: issueCrl({ issuer: root, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 365 * DAY) }),
     agencies,
     tsa: identity(s.tsa!),
+    ocsp: identity(s.ocsp!),
   };
 }
 
@@ -123,6 +128,15 @@ export function developmentCrlSource(pki: Pick<DevelopmentPki, 'root' | 'issuing
 }
 
 /**
+ * The development OCSP responder (RFC 6960) the axis serves at POST /axis/v1/ocsp: its delegated responder
+ * certificate signs, it answers for the issuing CA, and says `good` for every serial of that CA, as the
+ * development CA's CRL (always empty) does: the development CA revokes nothing.
+ */
+export function developmentOcspResponder(pki: Pick<DevelopmentPki, 'issuingCa' | 'ocsp'>): OcspResponder {
+  return { identity: pki.ocsp.identity, issuers: [pki.issuingCa.certificate], statusOf: () => ({ status: 'good' }) };
+}
+
+/**
  * The development PKI of a data folder: created on first start for the given agencies and kept in
  * `<dataDir>/pki/development-pki.sealed` (AES-256-GCM under a key derived from the key-encryption key, mode 0600,
  * written atomically), so restarts keep the keys bound in the registry. Created anew when the agency list
@@ -140,7 +154,7 @@ export async function loadOrCreateDevelopmentPki(options: {
   const wanted = options.agencies.map((a) => a.code).sort().join(',');
   try {
     const stored = JSON.parse(unseal(readFileSync(file), options.secret).toString('utf8')) as StoredPki;
-    if (stored.format === FORMAT && stored.tsa && stored.agencies.map((a) => a.code).sort().join(',') === wanted) return fromStored(stored, options.now);
+    if (stored.format === FORMAT && stored.tsa && stored.ocsp && stored.agencies.map((a) => a.code).sort().join(',') === wanted) return fromStored(stored, options.now);
     options.logger.warn('development PKI does not match the registry: creating a new one');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') options.logger.warn({ err: e }, 'development PKI unreadable: creating a new one');

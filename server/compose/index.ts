@@ -14,7 +14,7 @@ import type { OpenApiFragment } from '../http/openapi/document.js';
 import type { Logger } from '../logger.js';
 import { composeAxis, DEVELOPMENT_TSA_POLICY, developmentSeed } from './axis.js';
 import { openDatabase } from './database.js';
-import { developmentCrlSource, loadOrCreateDevelopmentPki } from './dev-pki.js';
+import { developmentCrlSource, developmentOcspResponder, loadOrCreateDevelopmentPki } from './dev-pki.js';
 import { readOrCreateSecret } from './dev-secrets.js';
 import { readKeysDir } from './keys-dir.js';
 import { composeNode, type NodeRole } from './node.js';
@@ -24,6 +24,7 @@ import { developmentAxisSecret, resolveServiceKeys } from './service-keys.js';
 import { provisionHostedAgency } from '../node/provision.js';
 import { loadConfiguredTrust } from '../trust/load-trust.js';
 import { createCrlRefresher, fileCrlSource, urlCrlSource, type CrlSource } from '../trust/refresh-crls.js';
+import { createOcspCache } from '../trust/ocsp-cache.js';
 
 export interface RunningService {
   readonly url: string;
@@ -93,7 +94,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
     options.onDatabaseCommand?.(command);
   };
   const db = await openDatabase(config, logger, onCommand);
-  const stops: Array<() => Promise<void>> = [() => db.close(), async () => revocation.stop()];
+  // OCSP (RFC 6960) for the certificates the node seals with: LIENTHONG_OCSP_URL, else each certificate's AIA.
+  const ocsp = config.role !== 'axis' ? createOcspCache({ ...(config.ocspUrl ? { url: config.ocspUrl } : {}), now: () => new Date(), logger: logger.child({ component: 'ocsp' }), allowSha1: config.allowSha1 }) : undefined;
+  ocsp?.start();
+  const stops: Array<() => Promise<void>> = [() => db.close(), async () => revocation.stop(), async () => ocsp?.stop()];
   try {
     const openapi: OpenApiFragment[] = [];
     let axisRouter: AppDeps['axisRouter'];
@@ -106,7 +110,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     const operatorSecret = config.keys.axisOperatorSecret ?? (production ? undefined : readOrCreateSecret(config.dataDir, 'axis-operator-secret').value);
     if (config.role !== 'node') {
       // role all: a delivery for an agency this process hosts is polled at once (the node is composed below)
-      const axis = await composeAxis({ config, logger, connection: db.connection, onDelivered: () => node?.wake('poller'), tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(operatorSecret ? { operatorSecret } : {}), ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY } } : {}) });
+      const axis = await composeAxis({ config, logger, connection: db.connection, onDelivered: () => node?.wake('poller'), tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(operatorSecret ? { operatorSecret } : {}), ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY }, ocspResponder: developmentOcspResponder(pki) } : {}) });
       if (pki) await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
       axisRouter = axis.router;
       vdxpRouter = axis.vdxpRouter;
@@ -115,7 +119,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     }
     if (config.role !== 'axis') {
       if (config.role === 'node' && !axisUrl) throw new TypeError('--role node needs LIENTHONG_AXIS_URL');
-      node = await composeNode({ config, logger, connection: db.connection, tokenKeys: keys.nodeTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, axisUrl: () => axisUrl ?? '', metrics });
+      node = await composeNode({ config, logger, connection: db.connection, tokenKeys: keys.nodeTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(ocsp ? { ocsp } : {}), axisUrl: () => axisUrl ?? '', metrics });
       if (pki && demoPassword) {
         await node.seedDevelopment({
           agencies: pki.agencies.map((a) => ({ code: parseAgencyCode(a.code), name: a.name, seal: a.seal, person: a.person, axisSecret: secretFor(a.code) })),

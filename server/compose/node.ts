@@ -20,7 +20,7 @@ import type { Logger } from '../logger.js';
 import { createHttpTimestamper } from '../node/tsa/http-timestamper.js';
 import { createHttpAxisGateway } from '../node/axis-client/http-axis-gateway.js';
 import { createVdxpAxisGateway } from '../node/axis-client/vdxp-axis-gateway.js';
-import { DEFAULT_DISPATCH_POLICY, DEFAULT_RECEIVE_POLICY, type DispatchPolicy, type NodeDeps, type ReceivePolicy } from '../node/deps.js';
+import { DEFAULT_DISPATCH_POLICY, DEFAULT_RECEIVE_POLICY, type DispatchPolicy, type NodeDeps, type OcspFetcher, type ReceivePolicy } from '../node/deps.js';
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
 import { seedDevelopmentNode } from '../node/provision.js';
 import { wakeOnDue } from '../node/wake-on-due.js';
@@ -54,6 +54,8 @@ export interface ComposeNodeOptions {
   /** The CRLs, or a function giving the current ones (refreshed in the background). */
   readonly crls: readonly Uint8Array[] | (() => readonly Uint8Array[]);
   readonly intermediates?: readonly Uint8Array[];
+  /** The OCSP responses held (a function: refreshed in the background), and what fetches them for the seal's B-LT step. */
+  readonly ocsp?: OcspFetcher & { current(): readonly Uint8Array[] };
   /** HMAC keys of node tokens (server/compose/service-keys.ts). */
   readonly tokenKeys?: NodeTokenKeys;
   /** The key-encryption key sealing the key store (private keys, axis secrets). */
@@ -155,6 +157,9 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
       get crls() {
         return crlsOf();
       },
+      get ocspResponses() {
+        return options.ocsp?.current() ?? [];
+      },
     },
     ...(font ? { font } : {}),
     ...(fontBold ? { fontBold } : {}),
@@ -167,6 +172,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     logger: logger.child({ role: 'node' }),
     pdfBytes: config.limits.pdfBytes,
     ...(timestamper ? { timestamper } : {}),
+    ...(options.ocsp ? { ocsp: options.ocsp } : {}),
     clockSkewMs: config.clockSkewMs,
     pdf,
     pdfLimits: config.limits.pdf,

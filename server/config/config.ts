@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   LIENTHONG_LEASE_MS: int(60_000),
   LIENTHONG_ALLOW_SHA1: z.enum(['0', '1', 'true', 'false']).default('0'),
   LIENTHONG_TSA_URL: z.string().url().optional(),
+  LIENTHONG_OCSP_URL: httpUrl.optional(),
   LIENTHONG_CLOCK_SKEW_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
   NODE_ENV: z.string().optional(),
   LIENTHONG_MODE: z.enum(['development', 'production']).optional(),
@@ -104,6 +105,11 @@ export interface Config {
    * signature (PAdES/CAdES B-T), e.g. the axis's own `…/axis/v1/tsa`. Unset: no timestamps (B-B).
    */
   readonly tsaUrl?: string;
+  /**
+   * RFC 6960 OCSP responder asked about every certificate of a seal's paths, whatever its authorityInfoAccess
+   * says (e.g. the axis's own `…/axis/v1/ocsp`). Unset: each certificate's AIA OCSP URL, when it has one.
+   */
+  readonly ocspUrl?: string;
   /** How far a signer's claimed signing time may lie after the validation time (ms, default 5 min). */
   readonly clockSkewMs: number;
   /** `production` (NODE_ENV=production or LIENTHONG_MODE=production): nothing of the development PKI, no demo users. */
@@ -175,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowSha1: e.LIENTHONG_ALLOW_SHA1 === '1' || e.LIENTHONG_ALLOW_SHA1 === 'true',
     leaseMs: e.LIENTHONG_LEASE_MS,
     ...(e.LIENTHONG_TSA_URL ? { tsaUrl: e.LIENTHONG_TSA_URL } : {}),
+    ...(e.LIENTHONG_OCSP_URL ? { ocspUrl: e.LIENTHONG_OCSP_URL } : {}),
     clockSkewMs: e.LIENTHONG_CLOCK_SKEW_MS,
     mode: e.LIENTHONG_MODE === 'production' || e.NODE_ENV === 'production' ? 'production' : 'development',
     trust: Object.freeze({
@@ -216,7 +223,7 @@ export function checkServeConfig(config: Config): void {
   const missing: string[] = [];
   const refused: string[] = [];
   if (config.trust.anchorFiles.length === 0) missing.push('LIENTHONG_TRUST_ANCHORS (PEM files of the trusted root certificates)');
-  if (config.trust.crlFiles.length === 0 && config.trust.crlUrls.length === 0) missing.push('LIENTHONG_CRL_FILES or LIENTHONG_CRL_URLS (revocation sources)');
+  if (config.trust.crlFiles.length === 0 && config.trust.crlUrls.length === 0 && !config.ocspUrl) missing.push('LIENTHONG_CRL_FILES, LIENTHONG_CRL_URLS or LIENTHONG_OCSP_URL (revocation sources)');
   if (config.role !== 'node' && !config.keys.axisTokenKeyFile) missing.push('LIENTHONG_AXIS_TOKEN_KEY_FILE (EC P-256 private key signing axis tokens)');
   if (config.role !== 'axis') {
     if (!config.keys.nodeTokenSecret && !config.keys.nodeTokenSecretFile) missing.push('LIENTHONG_NODE_TOKEN_SECRET or LIENTHONG_NODE_TOKEN_SECRET_FILE (node token key)');

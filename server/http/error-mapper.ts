@@ -82,6 +82,8 @@ export const CRYPTO_ERROR_CODES: Readonly<Record<CryptoErrorCode, ErrorCodeRow>>
   ERR_POOL_WORKER: { status: 422, meaning: 'A worker failed on this input.' },
   ERR_TSP_MALFORMED: { status: 400, meaning: 'A time-stamp request or answer does not parse.' },
   ERR_TSP_REJECTED: { status: 422, meaning: 'A time-stamp token was refused.' },
+  ERR_OCSP_MALFORMED: { status: 400, meaning: 'An OCSP request or response does not parse.' },
+  ERR_OCSP_REJECTED: { status: 422, meaning: 'An OCSP response was refused: the responder declined, the nonce differs, or it does not answer for the certificate.' },
   ERR_POOL_TIMEOUT: { status: 422, meaning: 'The work on this input took longer than its limit and was stopped.' },
   ERR_POOL_INPUT_TOO_LARGE: { status: 413, meaning: 'The input is larger than the worker pool takes.' },
 };

@@ -1,4 +1,4 @@
-import type { SignatureTimestamper } from '../../crypto/index.js';
+import type { RevocationSubject, SignatureTimestamper } from '../../crypto/index.js';
 import type { PdfLimits, PdfReport, SignatureReport, SignPdfOptions, SignPdfResult, VerifyEnvelopedOptions, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
@@ -39,6 +39,14 @@ export interface TrustConfig {
   readonly trustAnchors: readonly Uint8Array[];
   readonly intermediates?: readonly Uint8Array[];
   readonly crls: readonly Uint8Array[];
+  /** OCSP responses the node holds (fetched and refreshed, server/trust/ocsp-cache.ts). */
+  readonly ocspResponses?: readonly Uint8Array[];
+}
+
+/** Fetches OCSP responses for certificates before they are needed (LIENTHONG_OCSP_URL or the certificates' AIA). */
+export interface OcspFetcher {
+  /** Never throws: what cannot be fetched is logged; `trust.ocspResponses` then lacks it. */
+  ensure(subjects: readonly RevocationSubject[]): Promise<void>;
 }
 
 /**
@@ -92,6 +100,8 @@ export interface NodeDeps {
    * signature-time-stamp (PAdES/CAdES B-T), and nothing is sent without one.
    */
   readonly timestamper?: SignatureTimestamper;
+  /** OCSP as a revocation source for the seal's B-LT step (absent: CRLs only). */
+  readonly ocsp?: OcspFetcher;
   /** Tolerance for a claimed signing time after the validation time (config LIENTHONG_CLOCK_SKEW_MS). */
   readonly clockSkewMs?: number;
   /** PDF verification and signing (off the event loop). */

@@ -1,4 +1,4 @@
-import { addValidationData, signPdf, type PdfReport } from '../../crypto/index.js';
+import { addValidationData, listRevocationSubjects, signPdf, type PdfReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import { buildEdocPackage, formatEdxmlTimestamp, signPackage, signPackageXml, type EdocPackage } from '../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
@@ -81,7 +81,13 @@ function edocPackageOf(input: SealInput, pdf: Uint8Array, now: Date): EdocPackag
  * the document waiting for its seal (never sealed without the timestamp).
  */
 export async function sealAndPackage(deps: NodeDeps, input: SealInput): Promise<SealedPackage> {
-  const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), limits: deps.pdfLimits };
+  const verifyOptions = () => ({
+    trustAnchors: deps.trust.trustAnchors,
+    crls: deps.trust.crls,
+    ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}),
+    ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}),
+    limits: deps.pdfLimits,
+  });
   const seal = await sealIdentityOf(deps, input.self);
   let pdf = input.pdf;
   if (input.personSignature !== 'none') {
@@ -89,14 +95,16 @@ export async function sealAndPackage(deps: NodeDeps, input: SealInput): Promise<
     const sealOptions = { identity: seal, role: 'seal' as const, signingTime: deps.now(), reason: 'Ký số của cơ quan, tổ chức', appearance: { name: input.selfName, ...(deps.font ? { font: deps.font } : {}) } };
     if (deps.timestamper) {
       pdf = (await signPdf(pdf, { ...sealOptions, timestamp: deps.timestamper })).pdf;
-      const added = addValidationData(pdf, { ...verifyOptions, now: deps.now() });
+      // OCSP responses for every certificate of the seal's, the person's and the TSA's paths, fetched now (cached until before nextUpdate).
+      if (deps.ocsp) await deps.ocsp.ensure(listRevocationSubjects(pdf, { ...verifyOptions(), now: deps.now() }));
+      const added = addValidationData(pdf, { ...verifyOptions(), now: deps.now() });
       if (added.missing.length > 0) deps.logger.warn({ documentId: input.documentId, missing: added.missing }, 'the seal is B-T only: validation data missing for B-LT');
       pdf = added.pdf;
     } else {
       pdf = (await deps.pdf.signPdf(pdf, sealOptions)).pdf;
     }
   }
-  const finalReport = await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
+  const finalReport = await deps.pdf.verifyPdf(pdf, { ...verifyOptions(), now: deps.now() });
   if (input.personSignature !== 'none' && (finalReport.indication !== 'TOTAL_PASSED' || finalReport.signatures.length < 2)) {
     throw new DomainError('ERR_SIGNATURE_INVALID', 'the sealed PDF does not validate (check the agency key and trust configuration)', { details: { reason: 'SEALED_PDF_INVALID', indication: finalReport.indication } });
   }

@@ -143,7 +143,7 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   const input = { file: p.file };
   const metadata = await describeChange(deps, self, p.metadata, to);
   const names = await recipientNames(deps, self, to);
-  const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), limits: deps.pdfLimits };
+  const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}), ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), limits: deps.pdfLimits };
   let pdf = input.file.bytes;
   let personReport: PdfReport | undefined;
   if (personSignature === 'apply') {

@@ -282,6 +282,20 @@ export const axisOpenApi: OpenApiFragment = {
         responses: { '200': { description: 'TimeStampResp', content: { 'application/timestamp-reply': { schema: { type: 'string', format: 'binary' } } } }, '400': problem, '413': problem, '415': problem, '503': problem },
       },
     },
+    '/axis/v1/ocsp': {
+      post: {
+        tags: ['axis'],
+        summary: 'The development OCSP responder (RFC 6960 over HTTP, Appendix A.1): a DER OCSPRequest in, a DER OCSPResponse out',
+        operationId: 'axisOcsp',
+        description:
+          'Unauthenticated, like a public responder; body at most 64 KiB. Signed by the development PKI\'s delegated responder ' +
+          '(id-kp-OCSPSigning, id-pkix-ocsp-nocheck); answers for the development issuing CA, SHA-256 CertIDs, nonce echoed. ' +
+          'A node points LIENTHONG_OCSP_URL here (or at any other responder).',
+        security: [],
+        requestBody: { required: true, content: { 'application/ocsp-request': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { '200': { description: 'OCSPResponse', content: { 'application/ocsp-response': { schema: { type: 'string', format: 'binary' } } } }, '404': problem, '413': problem, '415': problem },
+      },
+    },
     '/axis/v1/edocs': {
       post: {
         tags: ['axis'],

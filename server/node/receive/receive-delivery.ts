@@ -355,6 +355,7 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
   const report = await verifyPackageSignature(dl.packageBytes, dl.signature, {
     trustAnchors: deps.trust.trustAnchors,
     crls: deps.trust.crls,
+    ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}),
     now,
     policy: { allowSha1: deps.allowSha1 },
     xmlVerifier: (x, o) => deps.pdf.verifyXmlSignature(x, o),

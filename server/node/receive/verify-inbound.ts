@@ -108,6 +108,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
   const trust = {
     trustAnchors: deps.trust.trustAnchors,
     crls: deps.trust.crls,
+    ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}),
     ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}),
     now,
     ...(deps.clockSkewMs !== undefined ? { maxClockSkewMs: deps.clockSkewMs } : {}),

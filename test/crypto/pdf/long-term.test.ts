@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { addValidationData, signPdf, verifyPdf } from '../../../crypto/pdf/index.js';
+import { addValidationData, listRevocationSubjects, signPdf, verifyPdf } from '../../../crypto/pdf/index.js';
+import { createOcspRequest, readOcspReply, respondToOcspRequest } from '../../../crypto/ocsp/index.js';
 import { PdfFile } from '../../../crypto/pdf/pdf-file.js';
 import { readDss } from '../../../crypto/pdf/dss.js';
 import { asDict } from '../../../crypto/pdf/syntax/objects.js';
-import { parseCertificate } from '../../../crypto/pki/index.js';
-import { cmsFixture, revokingCrl, type CmsFixture } from '../cms/fixtures.js';
+import { createDevelopmentPki, encodePem, parseCertificate } from '../../../crypto/pki/index.js';
+import { createTimestampRequest, readTimestampReply, respondToTimestampRequest } from '../../../crypto/tsp/index.js';
+import { cmsFixture, revokingCrl, TEST_TSA_POLICY, type CmsFixture } from '../cms/fixtures.js';
 import { pdfLibDocument } from './support/inputs.js';
 
 const minute = 60_000;
@@ -24,9 +26,9 @@ interface PyhankoVerdict {
 }
 
 /** pyHanko's PAdES long-term validation with online fetching off (see test/support/pyhanko-ltv.py). */
-function pyhanko(f: CmsFixture, files: Record<string, Uint8Array>, at: Date): Record<string, PyhankoVerdict[]> {
+function pyhanko(f: CmsFixture, files: Record<string, Uint8Array>, at: Date, rootPem = f.rootPem): Record<string, PyhankoVerdict[]> {
   const paths = Object.entries(files).map(([name, pdf]) => [name, f.write(`${name}.pdf`, pdf)] as const);
-  const out = execFileSync('python3', [pyhankoLtv, f.rootPem, at.toISOString(), ...paths.map((p) => p[1])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('python3', [pyhankoLtv, rootPem, at.toISOString(), ...paths.map((p) => p[1])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = out.trim().split('\n').map((l) => JSON.parse(l) as PyhankoVerdict & { file: string });
   return Object.fromEntries(paths.map(([name, path]) => [name, lines.filter((l) => l.file === path)]));
 }
@@ -114,5 +116,40 @@ describe('crypto/pdf PAdES B-LT: validation data in a DSS revision', function ()
     expect(ok[1]!.withTimeSignatureTime).to.equal(`${new Date(f.now.getTime() - 5 * minute).toISOString().slice(0, 19)}+00:00`);
     expect(no[1]!.withTime, JSON.stringify(no)).to.equal('INDETERMINATE');
   });
-});
 
+  it('when the revocation data is OCSP (the development responder, named in the certificates\' AIA) instead of the issuing CA\'s CRL, then the DSS carries the responses, the document verifies offline as B-LT, and pyHanko passes it', async () => {
+    // pyHanko asks OCSP only about certificates whose AIA names a responder: a development PKI that names one (P-256: quick to make).
+    const pki = await createDevelopmentPki({ now: f.now, keyType: 'p256', ocspUrl: 'http://ocsp.lienthong.invalid/axis/v1/ocsp', agencies: [{ code: '000.00.00.H02', name: 'Sở Thử nghiệm (DEV)' }] });
+    const [agency] = pki.agencies;
+    const stamp = async (signatureValue: Uint8Array) => {
+      const request = createTimestampRequest(signatureValue);
+      const reply = await respondToTimestampRequest(request.der, { tsa: { identity: pki.tsa.identity, policy: TEST_TSA_POLICY }, now: new Date(f.now.getTime() - 5 * minute), serialNumber: Uint8Array.from([7]) });
+      return readTimestampReply(reply, request, signatureValue, { trustAnchors: [pki.root.certificate], crls: [pki.crl], at: f.now, now: f.now }).token;
+    };
+    const person = (await signPdf(await pdfLibDocument(1), { identity: agency!.person.identity, role: 'signer', signingTime: new Date(f.now.getTime() - 8 * minute), appearance: false })).pdf;
+    const sealed = (await signPdf(person, { identity: agency!.seal.identity, role: 'seal', signingTime: new Date(f.now.getTime() - 6 * minute), appearance: false, timestamp: stamp })).pdf;
+    const anchors = [pki.root.certificate];
+    const subjects = listRevocationSubjects(sealed, { trustAnchors: anchors, now: f.now });
+    // seal, person, TSA (their AIA names the responder), and the issuing CA (answered for by the root's CRL)
+    expect(subjects).to.have.length(4);
+    expect(subjects.filter((x) => x.ocspUrls.length > 0)).to.have.length(3);
+    const responder = { identity: pki.ocsp.identity, issuers: [pki.issuingCa.certificate], statusOf: () => ({ status: 'good' as const }), validityMs: 30 * day };
+    const ocspResponses: Uint8Array[] = [];
+    for (const x of subjects.filter((y) => y.ocspUrls.length > 0)) {
+      const request = createOcspRequest(x.certificate, x.issuer);
+      // made before the timestamp: pyHanko, like ETSI EN 319 102-1 past validation, takes revocation data issued after the POE only when told to
+      const der = await respondToOcspRequest(request.der, { responder, now: new Date(f.now.getTime() - 30 * minute) });
+      ocspResponses.push(readOcspReply(der, request, { at: f.now }).der);
+    }
+    const added = addValidationData(sealed, { trustAnchors: anchors, crls: [pki.rootCrl], ocspResponses, now: f.now });
+    expect(added.missing).to.deep.equal([]);
+    expect(added.ocspResponses).to.equal(3);
+    const r = await verifyPdf(added.pdf, { trustAnchors: anchors, now: new Date(f.now.getTime() + day) }); // no CRLs, no OCSP of its own
+    expect(r.indication, r.explanation).to.equal('TOTAL_PASSED');
+    expect(r.level).to.equal('B-LT');
+    expect(r.dss).to.deep.equal({ certificates: 5, crls: 1, ocspResponses: 3 });
+    const rootPem = f.write('ocsp-root.pem', encodePem('CERTIFICATE', pki.root.certificate));
+    const { ocsp } = pyhanko(f, { ocsp: added.pdf }, new Date(f.now.getTime() + day), rootPem) as { ocsp: PyhankoVerdict[] };
+    expect(ocsp.map((v) => v.withTime), JSON.stringify(ocsp)).to.deep.equal(['INDETERMINATE', 'PASSED']);
+  });
+});

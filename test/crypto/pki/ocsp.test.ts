@@ -45,7 +45,7 @@ describe('crypto/pki OCSP in validateChain', function () {
     const signer = opts.signer ?? pki.issuingCa;
     const req = `${tmp.dir}/req.der`;
     const resp = `${tmp.dir}/resp.der`;
-    let r = openssl(['ocsp', '-issuer', caPem, '-cert', tmp.file('leaf.pem', certPem(cert)), '-no_nonce', '-reqout', req]);
+    let r = openssl(['ocsp', '-issuer', caPem, '-sha256', '-cert', tmp.file('leaf.pem', certPem(cert)), '-no_nonce', '-reqout', req]);
     expect(r.status, r.stderr).to.equal(0);
     r = openssl([
       'ocsp', '-index', index, '-CA', caPem,

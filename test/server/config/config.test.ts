@@ -45,4 +45,20 @@ describe('server/config', () => {
     expect(() => checkServeConfig(c)).to.not.throw();
     expect(() => loadConfig({ LIENTHONG_CRL_URLS: 'ftp://x/y.crl' })).to.throw().with.property('code', 'ERR_CONFIG_INVALID');
   });
+
+  it('when a production node has an OCSP responder and no CRL source, then OCSP counts as its revocation source; a non-HTTP OCSP URL is refused', () => {
+    const node = { NODE_ENV: 'production', LIENTHONG_ROLE: 'node', LIENTHONG_TRUST_ANCHORS: 'a.pem', LIENTHONG_NODE_TOKEN_SECRET: 'n'.repeat(40), LIENTHONG_KEY_ENCRYPTION_KEY: 'k'.repeat(40), LIENTHONG_KEYS_DIR: 'keys' };
+    const c = loadConfig({ ...node, LIENTHONG_OCSP_URL: 'http://ocsp.ca.example/' });
+    expect(c.ocspUrl).to.equal('http://ocsp.ca.example/');
+    expect(() => checkServeConfig(c)).to.not.throw();
+    let err: { code?: string; message?: string } | undefined;
+    try {
+      checkServeConfig(loadConfig(node));
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err?.code).to.equal('ERR_CONFIG_INVALID');
+    expect(err?.message).to.include('LIENTHONG_OCSP_URL');
+    expect(() => loadConfig({ LIENTHONG_OCSP_URL: 'ldap://ocsp.example' })).to.throw().with.property('code', 'ERR_CONFIG_INVALID');
+  });
 });

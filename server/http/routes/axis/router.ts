@@ -71,6 +71,15 @@ export function createAxisRouter(services: AxisServices): Router {
     res.status(200).type('application/timestamp-reply').send(Buffer.from(reply));
   });
 
+  // RFC 6960 Appendix A.1: OCSP over HTTP POST, unauthenticated like any public responder; a small body cap.
+  router.post('/ocsp', express.raw({ type: 'application/ocsp-request', limit: 64 * 1024 }), async (req: Request, res: Response) => {
+    if (!req.is('application/ocsp-request') || !Buffer.isBuffer(req.body)) {
+      throw new DomainError('ERR_UNSUPPORTED_MEDIA_TYPE', 'POST a DER OCSPRequest as application/ocsp-request');
+    }
+    const reply = await services.answerOcsp({ request: new Uint8Array(req.body) });
+    res.status(200).type('application/ocsp-response').send(Buffer.from(reply));
+  });
+
   router.get('/agencies', auth, async (req: Request, res: Response) => {
     const q = parseWith(AgencyListQuery, req.query, 'query');
     const r = await services.listAgencies({ page: q.page, pageSize: q.pageSize, ...(q.parentCode ? { parentCode: q.parentCode } : {}) });
