@@ -15,7 +15,7 @@ export function toolsDirOf(config: Config): string {
   return resolve(process.env.LIENTHONG_TOOLS_DIR ?? join(config.dataDir, 'tools'));
 }
 
-/** MONGODB_URI when set; otherwise the embedded server (mongod or FerretDB) on `<dataDir>/db`. */
+/** MONGODB_URI when set; otherwise the embedded server (mongod, or FerretDB on LIENTHONG_EMBEDDED_BACKEND) on `<dataDir>/db`. */
 export async function openDatabase(config: Config, logger: Logger, onCommand?: (command: DatabaseCommand) => void): Promise<OpenDatabase> {
   let embedded: EmbeddedServer | undefined;
   let uri = config.mongodbUri;
@@ -23,10 +23,11 @@ export async function openDatabase(config: Config, logger: Logger, onCommand?: (
     embedded = await startEmbeddedServer({
       dataDir: join(config.dataDir, 'db'),
       toolsDir: toolsDirOf(config),
+      ...(config.embeddedBackend ? { backend: config.embeddedBackend } : {}),
       log: (line) => logger.info(line),
     });
     uri = embedded.uri;
-    logger.info({ kind: embedded.kind, uri }, 'embedded database started');
+    logger.info({ kind: embedded.kind, backend: embedded.backend, uri }, 'embedded database started');
   }
   const connection = await connectDatabase({ uri, dbName: config.dbName, ...(onCommand ? { onCommand } : {}) }).catch(async (e) => {
     await embedded?.stop();
@@ -34,7 +35,7 @@ export async function openDatabase(config: Config, logger: Logger, onCommand?: (
   });
   return {
     connection,
-    description: embedded ? `embedded ${embedded.kind} at ${embedded.uri} (data in ${resolve(config.dataDir, 'db')})` : 'MONGODB_URI',
+    description: embedded ? `embedded ${embedded.description} at ${embedded.uri} (data in ${resolve(config.dataDir, 'db')})` : 'MONGODB_URI',
     close: async () => {
       await connection.close().catch(() => undefined);
       await embedded?.stop();

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -287,6 +287,8 @@ export const suite: BenchSuite = {
     const here = dirname(fileURLToPath(import.meta.url));
     const repo = resolve(here, '../../../..');
     const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-bench-exchange-'));
+    // Passable (not readable) by others: run as root, the embedded PostgreSQL runs as `nobody` in a folder below.
+    chmodSync(dataDir, 0o711);
     const runId = randomBytes(4).toString('hex');
     const password = `bench-${randomBytes(9).toString('base64url')}`;
     const toolsBefore = process.env.LIENTHONG_TOOLS_DIR;
@@ -295,6 +297,8 @@ export const suite: BenchSuite = {
       PORT: '0',
       LIENTHONG_ROLE: 'all',
       LIENTHONG_DATA_DIR: dataDir,
+      // FerretDB's storage for the embedded server: postgresql or sqlite (unset: the service's default)
+      ...(process.env.LIENTHONG_EMBEDDED_BACKEND ? { LIENTHONG_EMBEDDED_BACKEND: process.env.LIENTHONG_EMBEDDED_BACKEND } : {}),
       LIENTHONG_POLL_INTERVAL_MS: String(POLL_MS),
       LIENTHONG_DEMO_PASSWORD: password,
       LIENTHONG_LOG_LEVEL: 'warn',
