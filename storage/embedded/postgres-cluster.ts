@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DomainError } from '../../server/domain/errors.js';
 import type { PostgresBinaries } from './locate-postgres.js';
 
@@ -42,11 +42,16 @@ function own(path: string, account: PostgresAccount): void {
   if (account.uid !== undefined) chownSync(path, account.uid, account.gid ?? account.uid);
 }
 
-/** Says why `account` cannot run `binaries` on `root` (a closed folder above either), or undefined. */
+/**
+ * Says why `account` cannot run `binaries` on `root` (a folder above either closed to other users), or
+ * undefined. `root` need not exist yet: its nearest existing folder must then be passable.
+ */
 export function reachProblem(binaries: PostgresBinaries, root: string, account: PostgresAccount): string | undefined {
   if (account.uid === undefined) return undefined;
-  const r = spawnSync('sh', ['-c', 'test -x "$1" && test -w "$2" && test -x "$2"', 'sh', binaries.postgres, root], { uid: account.uid, gid: account.gid ?? account.uid });
-  return r.status === 0 ? undefined : `PostgreSQL runs as ${account.name} (this process is root), who cannot reach ${binaries.postgres} or ${root}: a folder above one of them is closed to other users`;
+  let near = root;
+  while (!existsSync(near) && dirname(near) !== near) near = dirname(near);
+  const r = spawnSync('sh', ['-c', 'test -x "$1" && test -x "$2"', 'sh', binaries.postgres, near], { uid: account.uid, gid: account.gid ?? account.uid });
+  return r.status === 0 ? undefined : `PostgreSQL runs as ${account.name} (this process is root), who cannot reach ${binaries.postgres} or ${near}: a folder above one of them is closed to other users`;
 }
 
 /** The cluster's folders under `root`, made and owned by `account`; the socket goes to a short temp folder if `root` is too deep. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import mongoose from 'mongoose';
@@ -13,7 +13,7 @@ import { postgresProblem, startPostgres, type PostgresServer } from './start-pos
  */
 export type EmbeddedBackend = 'postgresql' | 'sqlite';
 /** What the embedded server uses when nothing is chosen (LIENTHONG_EMBEDDED_BACKEND unset). */
-export const DEFAULT_EMBEDDED_BACKEND: EmbeddedBackend = 'sqlite';
+export const DEFAULT_EMBEDDED_BACKEND: EmbeddedBackend = 'postgresql';
 
 export interface EmbeddedServerOptions {
   /** Where the server keeps its data (created if missing). */
@@ -123,11 +123,20 @@ async function stopLeftoverFerretDb(dataDir: string, log: (line: string) => void
   process.kill(pid, 'SIGKILL');
 }
 
-/** The backend to use: the one asked for, else the default when it can run here, else SQLite (said in the log). */
-function chooseBackend(options: EmbeddedServerOptions, dataDir: string): EmbeddedBackend {
+/**
+ * The backend to use: the one asked for; else SQLite for a data folder that already holds SQLite files and no
+ * PostgreSQL cluster (its data stays reachable); else the default when it can run here, else SQLite (said in
+ * the log).
+ */
+export function chooseBackend(options: Pick<EmbeddedServerOptions, 'backend' | 'log'>, dataDir: string): EmbeddedBackend {
   if (options.backend) return options.backend;
   if (DEFAULT_EMBEDDED_BACKEND === 'sqlite') return 'sqlite';
-  const problem = postgresProblem(join(dataDir, 'postgresql'));
+  const pgRoot = join(dataDir, 'postgresql');
+  if (!existsSync(pgRoot) && existsSync(dataDir) && readdirSync(dataDir).some((f) => f.endsWith('.sqlite'))) {
+    options.log(`${dataDir} holds SQLite data: FerretDB stays on SQLite there (LIENTHONG_EMBEDDED_BACKEND=postgresql starts an empty PostgreSQL beside it)`);
+    return 'sqlite';
+  }
+  const problem = postgresProblem(pgRoot);
   if (!problem) return 'postgresql';
   options.log(`embedded PostgreSQL cannot run here (${problem}); FerretDB uses SQLite instead (set LIENTHONG_EMBEDDED_BACKEND to choose)`);
   return 'sqlite';
