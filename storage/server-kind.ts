@@ -10,7 +10,7 @@ const kinds = new WeakMap<mongoose.Connection, ServerKind>();
  * the connection. A server that does not answer counts as `unknown`, which is treated like FerretDB.
  */
 export async function detectServerKind(connection: mongoose.Connection): Promise<ServerKind> {
-  let kind: ServerKind = 'unknown';
+  let kind: ServerKind;
   try {
     const info = await connection.db!.admin().command({ buildInfo: 1 });
     kind = typeof info.ferretdbVersion === 'string' ? 'ferretdb' : typeof info.version === 'string' ? 'mongodb' : 'unknown';

@@ -35,7 +35,7 @@ export type CmsVerifier = (signature: Uint8Array, input: DetachedContent, option
  */
 export function verifyTimestampTokenWith(verify: CmsVerifier, token: Uint8Array, data: Uint8Array, options: VerifyTimestampTokenOptions): TimestampVerification {
   let eContent: Uint8Array | undefined;
-  let hasEss = false;
+  let hasEss: boolean;
   try {
     const parsed = parseSignedData(token);
     if (parsed.eContentType !== OID.tstInfo) return { ok: false, reason: `the token's content type ${parsed.eContentType} is not id-ct-TSTInfo` };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseCertificate, summarizeParsedCertificate, validateChain, type ParsedCertificate } from '../pki/index.js';
+import { parseCertificate, summarizeParsedCertificate, validateChain } from '../pki/index.js';
 import { fail, type Step } from './verify-state.js';
 import { signatureLevelFailure } from './verify-time-steps.js';
 

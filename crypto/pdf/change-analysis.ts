@@ -72,7 +72,7 @@ class SignedRoles {
     this.catalog = file.rootRef.num;
     const info = file.trailer.get('Info');
     if (info instanceof PdfRef) this.info = info.num;
-    let pages: PdfRef[] = [];
+    let pages: PdfRef[];
     try {
       pages = file.pageRefs();
     } catch {

@@ -208,7 +208,7 @@ export function verifyEnveloped(bytes: Uint8Array, options: VerifyEnvelopedOptio
 
   const signedInfoOctets = canonicalize(read.signedInfo, read.c14n, read.c14n === C14N.exclusive || read.c14n === C14N.exclusiveWithComments
     ? inclusivePrefixes(dsigChild(read.signedInfo, 'CanonicalizationMethod')!) : []);
-  let ok = false;
+  let ok: boolean;
   try {
     ok = verifySignatureValue(nodeHashOf(read.method.hash), signedInfoOctets, read.method.keyType === 'ECDSA'
       ? { key: signer.publicKey, dsaEncoding: 'ieee-p1363' } : signer.publicKey, read.signatureValue);

@@ -1,4 +1,7 @@
 import { DomainError } from '../domain/errors.js';
+import type { ThrottleEntry, ThrottleStore } from '../domain/ports/throttle-store.js';
+
+export type { ThrottleEntry, ThrottleStore };
 
 /** How many failures a key may have before it is locked, and how the lock grows. */
 export interface ThrottlePolicy {
@@ -10,24 +13,6 @@ export interface ThrottlePolicy {
   readonly maxLockMs: number;
   /** A key with no failure for this long starts afresh. */
   readonly forgetAfterMs: number;
-}
-
-/** One key's failures: how many, since when unbroken, and until when it is locked. */
-export interface ThrottleEntry {
-  readonly failures: number;
-  readonly lastFailureAt: number;
-  readonly lockedUntil: number;
-}
-
-/**
- * Where failures are counted. The in-memory store holds in one process; a shared one (the database) makes the
- * limits hold across the processes behind a load balancer. `recordFailure` must be atomic per key.
- */
-export interface ThrottleStore {
-  get(key: string): Promise<ThrottleEntry | null>;
-  /** Adds a failure at `now` and returns the entry after it, with `lockedUntil` from `lockFor`. */
-  recordFailure(key: string, now: number, forgetAfterMs: number, lockFor: (failures: number) => number): Promise<ThrottleEntry>;
-  reset(key: string): Promise<void>;
 }
 
 /** Who is attempting: the account guessed at, and the address the attempt came from. */
@@ -48,6 +33,8 @@ export interface Throttle {
   fail(who: AttemptKeys): Promise<void>;
   /** A success forgets the account's failures (not the address's: one right password does not clear a sweep). */
   succeed(who: AttemptKeys): Promise<void>;
+  /** Until when the account (alone, whatever the address) is locked now; null when it is not. */
+  accountLockedUntil(account: string): Promise<Date | null>;
 }
 
 /** The lock after `failures` failures: none within the free ones, then base·2^(n−free−1), at most max. */
@@ -86,6 +73,11 @@ export function createThrottle(store: ThrottleStore, now: () => Date, policies: 
     },
     async succeed(who) {
       await store.reset(keysOf(who)[0]!.key);
+    },
+    async accountLockedUntil(account) {
+      const t = now().getTime();
+      const e = await store.get(`account:${account}`);
+      return e && t - e.lastFailureAt < policies.account.forgetAfterMs && e.lockedUntil > t ? new Date(e.lockedUntil) : null;
     },
   };
 }

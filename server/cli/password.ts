@@ -21,7 +21,7 @@ export function readPassword(opts: { password?: unknown; passwordFile?: unknown 
     try {
       text = readFileSync(opts.passwordFile === '-' ? 0 : opts.passwordFile, 'utf8');
     } catch (e) {
-      throw new Error(`cannot read the password file ${opts.passwordFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(`cannot read the password file ${opts.passwordFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
     }
     const line = text.split(/\r?\n/)[0] ?? '';
     if (!line) throw new Error(`the password file ${opts.passwordFile} is empty`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AXIS_COLLECTIONS,
   createAgencyRepository,
+  createAxisThrottleStore,
   createDeliveryRepository,
   createSubmissionRepository,
   createSeenRequestRepository,
@@ -13,7 +14,7 @@ import type { DevelopmentPki, TimestampAuthority } from '../../crypto/index.js';
 import { createThrottle, type Throttle } from '../auth/throttle.js';
 import type { AxisTokenKeys } from '../auth/token.js';
 import { keysFromTokenSecret } from './service-keys.js';
-import { createThrottleStore, throttlePolicies } from './throttle.js';
+import { throttlePolicies } from './throttle.js';
 import { createAxisServices, createRequestKeyBox, type AxisServices, type RegistryDeps, type SeedAgency } from '../axis/index.js';
 import { developmentAgencies } from '../domain/registry/index.js';
 import type { Config } from '../config/config.js';
@@ -94,7 +95,7 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     newId: randomUUID,
     tokenKeys,
     tokenTtlSeconds: options.config.tokenTtlSeconds,
-    throttle: options.throttle ?? createThrottle(createThrottleStore(), now, throttlePolicies(options.config)),
+    throttle: options.throttle ?? createThrottle(createAxisThrottleStore(options.connection), now, throttlePolicies(options.config)),
     trustAnchors: options.trustAnchors,
     get crls() {
       return crlsOf();

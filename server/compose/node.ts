@@ -6,7 +6,7 @@ import { createPdfPool, type PdfPool } from '../../crypto/index.js';
 import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
 import {
   NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
-  createOutboxFiguresReader, createSealedItemRepository, createUserRepository, ensureNodeIndexes,
+  createNodeThrottleStore, createOutboxFiguresReader, createSealedItemRepository, createUserRepository, ensureNodeIndexes,
 } from '../../storage/node/index.js';
 import { createThrottle, type Throttle } from '../auth/throttle.js';
 import type { NodeTokenKeys } from '../auth/token.js';
@@ -28,7 +28,7 @@ import type { ServiceMetrics } from '../observability/metrics.js';
 import { measureAxisGateway, measureKeyStore, measurePdfWork } from '../observability/instrument.js';
 import { currentRequestId, requestIdHeaders, runWithRequestContext } from '../observability/request-context.js';
 import { keysFromTokenSecret } from './service-keys.js';
-import { createThrottleStore, throttlePolicies } from './throttle.js';
+import { throttlePolicies } from './throttle.js';
 
 const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
 export const VIETNAMESE_BOLD_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf';
@@ -144,7 +144,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     random: Math.random,
     tokenKeys,
     tokenTtlSeconds: config.tokenTtlSeconds,
-    throttle: options.throttle ?? createThrottle(createThrottleStore(), now, throttlePolicies(config)),
+    throttle: options.throttle ?? createThrottle(createNodeThrottleStore(connection), now, throttlePolicies(config)),
     trust: {
       trustAnchors: options.trustAnchors,
       ...(options.intermediates?.length ? { intermediates: options.intermediates } : {}),

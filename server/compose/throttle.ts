@@ -1,4 +1,4 @@
-import { DEFAULT_ACCOUNT_POLICY, DEFAULT_ADDRESS_POLICY, createMemoryThrottleStore, type ThrottlePolicies, type ThrottleStore } from '../auth/throttle.js';
+import { DEFAULT_ACCOUNT_POLICY, DEFAULT_ADDRESS_POLICY, type ThrottlePolicies } from '../auth/throttle.js';
 import type { Config } from '../config/config.js';
 
 /** The throttle policies of the configuration (free failures per account and per address, longest lock). */
@@ -8,9 +8,4 @@ export function throttlePolicies(config: Config): ThrottlePolicies {
     account: { ...DEFAULT_ACCOUNT_POLICY, freeFailures: config.throttle.accountFreeFailures, maxLockMs },
     address: { ...DEFAULT_ADDRESS_POLICY, freeFailures: config.throttle.addressFreeFailures, maxLockMs },
   };
-}
-
-/** Where failures are counted: this process's memory (each process of a cluster counts its own). */
-export function createThrottleStore(): ThrottleStore {
-  return createMemoryThrottleStore();
 }

@@ -3,6 +3,7 @@ import { issueNodeToken } from '../auth/token.js';
 import { parseAgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { NodeDeps } from './deps.js';
+import { loginAccountOf } from './users/manage-users.js';
 
 export interface LoginResult {
   readonly accessToken: string;
@@ -26,7 +27,7 @@ export async function login(
   input: { agencyCode: string; username: string; password: string; address?: string },
 ): Promise<LoginResult> {
   const refuse = () => new DomainError('ERR_UNAUTHENTICATED', 'wrong agency code, username or password');
-  const who = { account: `node:${input.agencyCode}/${input.username}`, ...(input.address ? { address: `node:${input.address}` } : {}) };
+  const who = { account: loginAccountOf(input), ...(input.address ? { address: `node:${input.address}` } : {}) };
   await deps.throttle.check(who);
   let code;
   try {

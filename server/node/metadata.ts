@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAgencyCode, type AgencyCode } from '../domain/agency/index.js';
+import { AGENCY_CODE_MAX_LENGTH, AGENCY_CODE_PATTERN, isAgencyCode, type AgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { DocumentMetadata } from '../domain/ports/node/index.js';
 
@@ -8,10 +8,17 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').re
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }, 'not a calendar date');
-const agencyCode = z.string().refine((s) => isAgencyCode(s), 'not a valid agency code (QCVN 102:2016, e.g. 000.00.00.G22)');
+/**
+ * An agency code field, checked by {@link isAgencyCode}; its metadata is the same rule as a pattern, for the
+ * JSON Schema of the OpenAPI document (a refinement has none).
+ */
+export const agencyCodeField = (message = 'not a valid agency code (QCVN 102:2016, e.g. 000.00.00.G22)') =>
+  z.string().refine((s) => isAgencyCode(s), message).meta({ maxLength: AGENCY_CODE_MAX_LENGTH, pattern: AGENCY_CODE_PATTERN, examples: ['000.00.00.G22'] });
+const agencyCode = agencyCodeField();
 /** A value edXML carries: no leading/trailing white space (it would not read back equal), no control characters. */
 const text = (max: number) =>
   z.string().min(1, 'must not be empty').max(max).refine((s) => s === s.trim(), 'must not start or end with white space')
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), 'must not contain control characters');
 
 /**
@@ -30,8 +37,8 @@ export const DocumentMetadataSchema = z
     documentType: z.object({ type: z.number().int().min(0).max(999), typeDetail: z.number().int().min(0).max(999).optional(), typeName: text(200) }).strict(),
     signer: z.object({ competence: text(200).optional(), position: text(200).optional(), fullName: text(200) }).strict(),
     priority: z.number().int().min(0).max(4),
-    paper: z.boolean(),
-    copies: z.number().int().min(1).max(9999).optional(),
+    paper: z.boolean().describe('true when a paper copy is also sent (edXML Paper = 1)'),
+    copies: z.number().int().min(1).max(9999).optional().describe('number of copies issued (edXML OtherInfo/PromulgationAmount)'),
     dueDate: isoDate.optional(),
     toPlaces: z.array(text(500)).max(100).optional(),
     steeringType: z.number().int().min(0).max(3).optional(),
@@ -39,11 +46,15 @@ export const DocumentMetadataSchema = z
       .array(z.object({ organId: agencyCode, code: text(100), promulgationDate: isoDate, documentId: text(200) }).strict())
       .max(20)
       .optional(),
-    personSignature: z.enum(['present', 'apply', 'none']).optional(),
+    personSignature: z
+      .enum(['present', 'apply', 'none'])
+      .optional()
+      .meta({ default: 'present', description: 'present: the PDF already carries a valid person signature; apply: a leader has the node sign as them first; none: an unsigned informational document (no seal, counted unsigned).' }),
     bussiness: z
       .object({ docType: z.enum(['update', 'replace']), targetDocumentId: text(200), reason: text(1000).optional() })
       .strict()
-      .optional(),
+      .optional()
+      .describe('Update (BussinessDocType 2) or replace (3) an earlier document.'),
   })
   .strict();
 

@@ -9,8 +9,6 @@ import { agencyNameOf } from './agency-names.js';
 import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
-import { bindSigners, type SignerBinding } from './receive/signer-roles.js';
-import { documentSignatureLevel, firstForeignSignature, type SignatureLevel } from '../domain/signatures/index.js';
 import { parseDocumentMetadata } from './metadata.js';
 import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
 import { sealAndPackage, type SealedPackage, type SealInput } from './seal-package.js';

@@ -5,3 +5,4 @@ export { createSubmissionRepository } from './submission-repository.js';
 export { createDeliveryRepository } from './delivery-repository.js';
 export { createTraceRepository } from './trace-repository.js';
 export { createSeenRequestRepository } from './seen-request-repository.js';
+export { createAxisThrottleStore } from './throttle-store.js';

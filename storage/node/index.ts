@@ -7,3 +7,4 @@ export { createIdempotencyRepository } from './idempotency-repository.js';
 export { createCounterRepository } from './counter-repository.js';
 export { createSealedItemRepository } from './sealed-item-repository.js';
 export { createOutboxFiguresReader } from './outbox-figures.js';
+export { createNodeThrottleStore } from './throttle-store.js';

@@ -8,7 +8,6 @@ export async function listen(app: Application): Promise<{ baseUrl: string; close
 }
 
 /** The body of a response as loosely typed JSON, for assertions. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function readJson(r: Response): Promise<any> {
   return r.json();
 }

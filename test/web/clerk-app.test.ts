@@ -5,6 +5,7 @@ import { G12, G22, H27, H49, PASSWORD, UNSIGNED_PDF, api, loginAs, startExchange
 import { readJson } from '../support/http.js';
 import { launchChromium, screenshot } from './browser.js';
 import { submitTamperedDocument } from './tampered.js';
+import { ANNEX, submitDocumentWithAttachments } from './with-attachments.js';
 
 const WAIT = { timeout: 15_000 };
 /** Runs `expression` in the page (a string: this project's TypeScript has no DOM library). */
@@ -203,6 +204,29 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await screenshot(inbox, '08-document-tampered');
   });
 
+  it('when a document comes with a signed annex and an unsigned table, then the document lists both with their signature state and each downloads', async () => {
+    const documentId = await submitDocumentWithAttachments(ex, '78');
+    const inbox = h27Page;
+    await inbox.getByRole('link', { name: 'Văn bản đến' }).click();
+    const row = inbox.locator(`.doc-row[data-document-id="${documentId}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByRole('link').click();
+    const table = inbox.getByTestId('attachments');
+    await table.waitFor(WAIT);
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as unknown as { dataset: { attachment: string } }).dataset.attachment));
+    expect(rows).to.deep.equal(['phu-luc.docx', 'phu-luc.docx.p7s', 'bang.csv']);
+    expect(await table.locator('tr[data-attachment="phu-luc.docx"] .badge').textContent()).to.equal('Đạt');
+    expect(await table.locator('tr[data-attachment="bang.csv"]').textContent()).to.contain('Không có chữ ký số riêng');
+    expect(await table.locator('tr[data-attachment="phu-luc.docx.p7s"]').textContent()).to.contain('Chữ ký số của tệp phu-luc.docx');
+    const [download] = await Promise.all([inbox.waitForEvent('download', WAIT), table.getByRole('button', { name: 'Tải xuống phu-luc.docx', exact: true }).click()]);
+    expect(download.suggestedFilename()).to.equal('phu-luc.docx');
+    const saved = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const c of saved) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(Buffer.from(ANNEX))).to.equal(true);
+    await screenshot(inbox, '08b-document-attachments');
+  });
+
   it('when the monthly report is opened, then it shows the figures, a chart and the download buttons', async () => {
     const page = g22Doc;
     await page.getByRole('link', { name: 'Báo cáo tháng' }).click();
@@ -218,7 +242,7 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await screenshot(page, '09-report');
   });
 
-  it('when an admin opens the admin screen, then it lists the users, adds one with a one-time password, resets it, disables it, and shows the bound certificates', async () => {
+  it('when an admin opens the admin screen, then it lists the users, adds one with a one-time password, unlocks it after a lockout, resets it, disables it, and shows the bound certificates', async () => {
     const page = await g22.newPage();
     page.on('dialog', (d) => void d.accept());
     await loginWithForm(page, G22, 'quantri');
@@ -242,6 +266,17 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     await row.waitFor(WAIT);
     expect(await row.textContent()).to.include('Văn thư, Lãnh đạo');
     await screenshot(page, '12-admin');
+
+    // vanthu3 mistypes its password until locked out; the admin unlocks it without a reset, and the same password works.
+    const loginAs3 = (pw: string) => fetch(`${ex.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode: G22, username: 'vanthu3', password: pw }) });
+    // At once, so every attempt is counted before the first lock: 12 failures lock for 64 s, long enough for a slow machine.
+    await Promise.all(Array.from({ length: 12 }, () => loginAs3('mistyped')));
+    expect((await loginAs3(password)).status).to.equal(429);
+    await page.reload();
+    await row.locator('[data-state="locked"]').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Mở khóa vanthu3' }).click();
+    await row.locator('[data-state="locked"]').waitFor({ state: 'detached', ...WAIT });
+    expect((await loginAs3(password)).status).to.equal(200);
 
     await page.getByRole('button', { name: 'Đặt lại mật khẩu vanthu3' }).click();
     await secret.filter({ hasNotText: password }).waitFor(WAIT);

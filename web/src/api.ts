@@ -89,6 +89,7 @@ export function uploadDocument(file: File, metadata: unknown, idempotencyKey: st
     xhr.upload.onload = () => onProgress(1);
     xhr.onerror = () => reject(new ApiError('ERR_UNAVAILABLE', 0, 'network'));
     xhr.onload = () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer or a problem document, told apart by the status
       let body: any = null;
       try {
         body = JSON.parse(xhr.responseText);
@@ -108,15 +109,20 @@ export function uploadDocument(file: File, metadata: unknown, idempotencyKey: st
   });
 }
 
-/** The signed PDF as a blob (the file route needs the bearer token, so no plain link). */
-export async function fetchFile(id: string): Promise<Blob> {
-  const r = await fetch(`/api/v1/documents/${encodeURIComponent(id)}/file`, { headers: authHeaders() });
+async function fetchBlob(path: string): Promise<Blob> {
+  const r = await fetch(`/api/v1${path}`, { headers: authHeaders() });
   if (!r.ok) {
     expire(r);
     throw await problemOf(r);
   }
   return r.blob();
 }
+
+/** The signed PDF as a blob (the file route needs the bearer token, so no plain link). */
+export const fetchFile = (id: string): Promise<Blob> => fetchBlob(`/documents/${encodeURIComponent(id)}/file`);
+
+/** One attachment of an inbox document, by its index in the document's `attachments`. */
+export const fetchAttachment = (id: string, index: number): Promise<Blob> => fetchBlob(`/documents/${encodeURIComponent(id)}/attachments/${index}`);
 
 /** A report download (`format=csv|xlsx|pdf`) through the same bearer token, saved under the server's name. */
 export async function downloadReport(month: string, format: string): Promise<void> {

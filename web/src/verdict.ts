@@ -1,8 +1,11 @@
 import { t, type MessageKey } from './i18n';
 
 export interface Finding {
-  kind: 'package' | 'pdf';
+  kind: 'package' | 'pdf' | 'attachment';
   fieldName?: string;
+  /** kind `attachment`: the attachment's name, and the `.p7s` whose detached signature covers it. */
+  attachment?: string;
+  detachedSignature?: string;
   indication: 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
   subIndication?: string;
   signer?: string;

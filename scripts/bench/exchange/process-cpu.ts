@@ -41,7 +41,12 @@ export function childProcessCpu(): Map<string, number> {
   const mine = new Set([process.pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const s of stats) if (!mine.has(s.pid) && mine.has(s.ppid)) (mine.add(s.pid), (grew = true));
+    for (const s of stats) {
+      if (!mine.has(s.pid) && mine.has(s.ppid)) {
+        mine.add(s.pid);
+        grew = true;
+      }
+    }
   }
   for (const s of stats) if (s.pid !== process.pid && mine.has(s.pid)) out.set(s.name, (out.get(s.name) ?? 0) + s.cpuMs);
   return out;

@@ -314,7 +314,7 @@ export const suite: BenchSuite = {
     let batch: Batch;
     let phases: Phase[];
     let startupMs: number;
-    let database = '';
+    let database: string;
     const idle: number[] = [];
     const dbTally = createDatabaseTally();
     let usage: { nodeMs: number; children: Map<string, number>; elu: number };

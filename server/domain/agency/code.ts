@@ -9,6 +9,12 @@ export type AgencyCode = string & { readonly __brand: 'AgencyCode' };
 /** Longest code allowed since QCVN 102:2016 Amendment 1:2022 (Circular 01/2022/TT-BTTTT). */
 export const AGENCY_CODE_MAX_LENGTH = 35;
 
+/**
+ * The same rules as one regular expression (with {@link AGENCY_CODE_MAX_LENGTH}), for schemas and documents
+ * that describe the code to clients; validation itself goes through {@link parseAgencyCode}.
+ */
+export const AGENCY_CODE_PATTERN = '^[0-9A-Z]+(\\.[0-9A-Z]+)*\\.[A-Z][0-9]{2}$';
+
 const GROUP = /^[0-9A-Z]+$/;
 const LEVEL_ONE = /^[A-Z][0-9]{2}$/;
 const ZERO_GROUP = /^0+$/;

@@ -1,6 +1,7 @@
 export type { AgencyCode } from './code.js';
 export {
   AGENCY_CODE_MAX_LENGTH,
+  AGENCY_CODE_PATTERN,
   parseAgencyCode,
   isAgencyCode,
   isCommonForm,

@@ -58,7 +58,7 @@ export async function verifyPackageSignature(
   if (signature === undefined || signature.byteLength === 0) return xmlReport();
   const cms = await verifyDetachedPackage(bytes, signature, options);
   if (cms.indication !== 'TOTAL_PASSED') return cms;
-  let carriesXml = false;
+  let carriesXml: boolean;
   try {
     carriesXml = findXmlSignature(bytes).code === 'XMLDSIG_PRESENT';
   } catch {

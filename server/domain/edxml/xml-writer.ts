@@ -8,6 +8,7 @@ export interface XmlNode {
   readonly children?: readonly (XmlNode | null | undefined)[];
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
 const ILLEGAL_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 export function escapeXml(s: string, attribute = false): string {

@@ -1,4 +1,7 @@
+import { AGENCY_CODE_MAX_LENGTH, AGENCY_CODE_PATTERN } from '../../domain/agency/index.js';
+import { AckBody, AgencyListQuery, CertificateBody, CodeCertParams, CodeParams, DocIdParams, ListQuery, NationalReportQuery, ShaParams, TokenBody } from '../routes/axis/requests.js';
 import type { OpenApiFragment } from './document.js';
+import { parametersOf, requestSchema } from './from-zod.js';
 
 /**
  * The axis API (mock VDXP) under `/axis/v1`: the wire format agency nodes code against.
@@ -10,42 +13,22 @@ import type { OpenApiFragment } from './document.js';
  *   (`edoc` | `status`). Multipart keeps 40 MiB packages out of the 1 MiB JSON body limit.
  * - Downloading answers JSON with the package and signature in base64.
  * - Errors are `application/problem+json` with a stable `code`.
+ * - Request bodies and parameters are generated from the zod schemas the router parses with
+ *   (server/http/routes/axis/requests.ts); answers are described here.
  */
 const problem = { $ref: '#/components/responses/Problem' } as const;
 const secured = [{ bearer: [] as string[] }];
-const docIdParam = {
-  name: 'docId',
-  in: 'path',
-  required: true,
-  description: 'The axis document id (UUID) answered by POST /edocs.',
-  schema: { type: 'string', format: 'uuid' },
-} as const;
-const codeParam = {
-  name: 'code',
-  in: 'path',
-  required: true,
-  description: 'Agency identification code (QCVN 102:2016), e.g. 000.00.00.G22.',
-  schema: { $ref: '#/components/schemas/AxisAgencyCode' },
-} as const;
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 const schemas = {
   AxisAgencyCode: {
     type: 'string',
-    maxLength: 35,
-    pattern: '^[0-9A-Z]+(\\.[0-9A-Z]+)*\\.[A-Z][0-9]{2}$',
+    maxLength: AGENCY_CODE_MAX_LENGTH,
+    pattern: AGENCY_CODE_PATTERN,
     examples: ['000.00.00.G22', '000.00.18.G12'],
   },
-  AxisTokenRequest: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['systemId', 'secret'],
-    properties: {
-      systemId: { oneOf: [{ $ref: '#/components/schemas/AxisAgencyCode' }, { const: 'operator', description: 'the axis operator (not an agency): its token opens only the operator routes' }] },
-      secret: { type: 'string', minLength: 1, maxLength: 512, writeOnly: true },
-    },
-  },
+  AxisTokenRequest: requestSchema(TokenBody),
   AxisToken: {
     type: 'object',
     required: ['accessToken', 'tokenType', 'expiresIn', 'agencyCode'],
@@ -168,15 +151,7 @@ const schemas = {
       },
     ],
   },
-  AxisAckRequest: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['status'],
-    properties: {
-      status: { enum: ['done', 'fail'] },
-      reason: { type: 'string', maxLength: 1000 },
-    },
-  },
+  AxisAckRequest: requestSchema(AckBody),
   AxisAckResult: {
     type: 'object',
     required: ['docId', 'state', 'changed'],
@@ -212,15 +187,7 @@ const schemas = {
       certificates: { type: 'array', items: ref('AxisCertificate') },
     },
   },
-  AxisCertificateRequest: {
-    type: 'object',
-    required: ['certificate'],
-    additionalProperties: false,
-    properties: {
-      certificate: { type: 'string', description: 'PEM, or base64 DER, of one end-entity certificate' },
-      role: { enum: ['person'], default: 'person', description: 'agencies register person certificates only; seals are bound by the axis operator' },
-    },
-  },
+  AxisCertificateRequest: requestSchema(CertificateBody),
   AxisCertificateHolder: {
     type: 'object',
     required: ['code', 'name', 'sha256', 'role', 'status', 'boundAt'],
@@ -275,12 +242,7 @@ const schemas = {
       hash: { type: 'string', description: 'hex SHA-256 of this entry (canonical JSON of every other field)' },
     },
   },
-} as const;
-
-const pageParams = [
-  { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
-  { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-];
+};
 
 export const axisOpenApi: OpenApiFragment = {
   paths: {
@@ -354,11 +316,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: "The caller's deliveries (what waits for it), oldest first",
         operationId: 'axisListEdocs',
         security: secured,
-        parameters: [
-          { name: 'status', in: 'query', schema: { $ref: '#/components/schemas/AxisDeliveryState', default: 'pending' } },
-          { name: 'type', in: 'query', schema: { enum: ['edoc', 'status'] }, description: 'omitted: both' },
-          ...pageParams,
-        ],
+        parameters: parametersOf(ListQuery, 'query'),
         responses: { '200': { description: 'page of deliveries', content: json(ref('AxisDeliveryList')) }, '400': problem, '401': problem },
       },
     },
@@ -368,7 +326,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: 'Download a package and its signature (only a recipient of it)',
         operationId: 'axisGetEdoc',
         security: secured,
-        parameters: [docIdParam],
+        parameters: parametersOf(DocIdParams, 'path'),
         responses: { '200': { description: 'the package', content: json(ref('AxisDownload')) }, '401': problem, '404': problem },
       },
     },
@@ -378,7 +336,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: 'Transport acknowledgement: pending → done | fail (only a recipient; repeating the same answer is harmless)',
         operationId: 'axisAckEdoc',
         security: secured,
-        parameters: [docIdParam],
+        parameters: parametersOf(DocIdParams, 'path'),
         requestBody: { required: true, content: json(ref('AxisAckRequest')) },
         responses: { '200': { description: 'recorded', content: json(ref('AxisAckResult')) }, '400': problem, '401': problem, '404': problem, '409': problem },
       },
@@ -389,7 +347,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: 'The hops of a package (submitted, queued, downloaded, acknowledged), for its sender and recipients',
         operationId: 'axisTraceEdoc',
         security: secured,
-        parameters: [docIdParam],
+        parameters: parametersOf(DocIdParams, 'path'),
         responses: {
           '200': { description: 'trace entries, oldest first', content: json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('AxisTraceEntry') } } }) },
           '401': problem,
@@ -403,7 +361,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: 'The agency registry',
         operationId: 'axisListAgencies',
         security: secured,
-        parameters: [{ name: 'parentCode', in: 'query', schema: { $ref: '#/components/schemas/AxisAgencyCode' } }, ...pageParams],
+        parameters: parametersOf(AgencyListQuery, 'query'),
         responses: { '200': { description: 'page of agencies', content: json(ref('AxisAgencyList')) }, '400': problem, '401': problem },
       },
     },
@@ -413,7 +371,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: 'One agency with its bound certificates and its children',
         operationId: 'axisGetAgency',
         security: secured,
-        parameters: [codeParam],
+        parameters: parametersOf(CodeParams, 'path'),
         responses: { '200': { description: 'the agency', content: json(ref('AxisAgencyDetail')) }, '400': problem, '401': problem, '404': problem },
       },
     },
@@ -424,7 +382,7 @@ export const axisOpenApi: OpenApiFragment = {
         operationId: 'axisNationalMonthlyReport',
         description: 'Operator only: a token from POST /axis/v1/auth/token with systemId `operator` and the operator secret. An agency token answers 403. The month is that of the submission at the axis, Vietnam time (+07:00); an answer counts for the month of the package it answers.',
         security: secured,
-        parameters: [{ name: 'month', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'default: the current month, Vietnam time' }],
+        parameters: parametersOf(NationalReportQuery, 'query'),
         responses: { '200': { description: 'the report', content: json(ref('AxisNationalReport')) }, '400': problem, '401': problem, '403': problem, '413': problem },
       },
     },
@@ -434,7 +392,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: "The agency (its administrator, with its own credentials) registers a leader's personal signing certificate",
         operationId: 'axisRegisterPersonCertificate',
         security: secured,
-        parameters: [codeParam],
+        parameters: parametersOf(CodeParams, 'path'),
         requestBody: { required: true, content: json(ref('AxisCertificateRequest')) },
         responses: {
           '201': { description: 'bound', content: json(ref('AxisAgency')) },
@@ -449,7 +407,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: "The agency revokes one of its people's certificates (seals: the axis operator)",
         operationId: 'axisRevokePersonCertificate',
         security: secured,
-        parameters: [codeParam, { name: 'sha256', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: parametersOf(CodeCertParams, 'path'),
         responses: { '200': { description: 'revoked', content: json(ref('AxisAgency')) }, '400': problem, '401': problem, '403': problem, '404': problem },
       },
     },
@@ -459,7 +417,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: 'Which agency holds a certificate, in which role (to name a signature by another agency)',
         operationId: 'axisGetCertificateHolder',
         security: secured,
-        parameters: [{ name: 'sha256', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: parametersOf(ShaParams, 'path'),
         responses: { '200': { description: 'the holder', content: json(ref('AxisCertificateHolder')) }, '400': problem, '401': problem, '404': problem },
       },
     },

@@ -1,3 +1,5 @@
+import { errorCodeTable } from '../error-mapper.js';
+
 /** A role's part of the OpenAPI document: its paths and the components they reference. */
 export interface OpenApiFragment {
   readonly paths: Readonly<Record<string, unknown>>;
@@ -31,7 +33,12 @@ const COMMON: OpenApiFragment = {
           type: { type: 'string' },
           title: { type: 'string' },
           status: { type: 'integer' },
-          code: { type: 'string', description: 'Stable error code, e.g. ERR_VALIDATION' },
+          code: {
+            type: 'string',
+            description: 'Stable error code; the HTTP status of each is in `x-enumDescriptions` and docs/error-codes.md',
+            enum: errorCodeTable().map((r) => r.code),
+            'x-enumDescriptions': Object.fromEntries(errorCodeTable().map((r) => [r.code, `HTTP ${r.status}: ${r.meaning}`])),
+          },
           detail: { type: 'string' },
           details: { type: 'object' },
         },
@@ -54,7 +61,7 @@ export function buildOpenApiDocument(fragments: readonly OpenApiFragment[], vers
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'lienthong', version, description: 'Exchange of signed official documents through the national document axis (mock VDXP).' },
+    info: { title: 'lienthong', version, description: 'Exchange of signed official documents through the national document axis (mock VDXP).', license: { name: 'MIT', identifier: 'MIT' } },
     servers: [{ url: '/', description: 'this service (the axis API is under /axis/v1, the clerk API under /api/v1)' }],
     paths,
     components: {

@@ -1,25 +1,27 @@
+import { AGENCY_CODE_MAX_LENGTH, AGENCY_CODE_PATTERN } from '../../domain/agency/index.js';
+import { DocumentMetadataSchema } from '../../node/metadata.js';
+import { AttachmentParams, DisabledBody, IdempotencyKeyHeader, IdParams, ListQuery, LoginBody, NewUserBody, RecallBody, ReportQuery, StatusBody } from '../routes/node/requests.js';
 import type { OpenApiFragment } from './document.js';
+import { parametersOf, requestSchema } from './from-zod.js';
 
 /**
  * The clerk API of an agency node under `/api/v1` (issue 5 §1). Every route but `POST /auth/login` needs
  * `Authorization: Bearer <accessToken>`; a token acts for one user of one agency, and every document route
  * sees only that agency's documents (another agency's document answers 404). Errors are
- * `application/problem+json` with a stable `code`.
+ * `application/problem+json` with a stable `code`. Request bodies and parameters are generated from the zod
+ * schemas the router parses with (server/http/routes/node/requests.ts); answers are described here.
  */
 const problem = { $ref: '#/components/responses/Problem' } as const;
 const secured = [{ bearer: [] as string[] }];
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } } as const;
-const code = { type: 'string', maxLength: 35, pattern: '^[0-9A-Z]+(\\.[0-9A-Z]+)*\\.[A-Z][0-9]{2}$' } as const;
+const idParams = parametersOf(IdParams, 'path');
+const code = { type: 'string', maxLength: AGENCY_CODE_MAX_LENGTH, pattern: AGENCY_CODE_PATTERN } as const;
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 const statusCode = { enum: ['01', '02', '03', '04', '05', '06', '13', '15', '16'] } as const;
 
 const schemas = {
-  NodeLoginRequest: {
-    type: 'object', additionalProperties: false, required: ['agencyCode', 'username', 'password'],
-    properties: { agencyCode: code, username: { type: 'string' }, password: { type: 'string', writeOnly: true } },
-  },
+  NodeLoginRequest: requestSchema(LoginBody),
   NodeLoginResult: {
     type: 'object', required: ['accessToken', 'tokenType', 'expiresIn', 'agencyCode', 'username', 'roles'],
     properties: {
@@ -27,43 +29,10 @@ const schemas = {
       username: { type: 'string' }, fullName: { type: 'string' }, roles: { type: 'array', items: { enum: ['clerk', 'leader', 'admin', 'auditor'] } },
     },
   },
-  NodeDocumentMetadata: {
-    type: 'object', additionalProperties: false,
-    required: ['to', 'subject', 'codeNumber', 'codeNotation', 'promulgationDate', 'promulgationPlace', 'documentType', 'signer', 'priority', 'paper'],
-    properties: {
-      to: { type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: code },
-      subject: { type: 'string', maxLength: 2000 },
-      codeNumber: { type: 'string', pattern: '^[0-9]{1,10}$' },
-      codeNotation: { type: 'string', examples: ['UBND-VP'] },
-      promulgationDate: date,
-      promulgationPlace: { type: 'string' },
-      documentType: { type: 'object', additionalProperties: false, required: ['type', 'typeName'], properties: { type: { type: 'integer' }, typeDetail: { type: 'integer' }, typeName: { type: 'string' } } },
-      signer: { type: 'object', additionalProperties: false, required: ['fullName'], properties: { competence: { type: 'string' }, position: { type: 'string' }, fullName: { type: 'string' } } },
-      priority: { type: 'integer', minimum: 0, maximum: 4 },
-      paper: { type: 'boolean', description: 'true when a paper copy is also sent (edXML Paper = 1)' },
-      copies: { type: 'integer', minimum: 1, maximum: 9999, description: 'number of copies issued (edXML OtherInfo/PromulgationAmount)' },
-      dueDate: date,
-      toPlaces: { type: 'array', items: { type: 'string' } },
-      steeringType: { type: 'integer', minimum: 0, maximum: 3 },
-      responseFor: {
-        type: 'array',
-        items: { type: 'object', additionalProperties: false, required: ['organId', 'code', 'promulgationDate', 'documentId'], properties: { organId: code, code: { type: 'string' }, promulgationDate: date, documentId: { type: 'string' } } },
-      },
-      personSignature: {
-        enum: ['present', 'apply', 'none'],
-        default: 'present',
-        description: 'present: the PDF already carries a valid person signature; apply: a leader has the node sign as them first; none: an unsigned informational document (no seal, counted unsigned).',
-      },
-      bussiness: {
-        type: 'object', additionalProperties: false, required: ['docType', 'targetDocumentId'],
-        description: 'Update (BussinessDocType 2) or replace (3) an earlier document.',
-        properties: { docType: { enum: ['update', 'replace'] }, targetDocumentId: { type: 'string' }, reason: { type: 'string' } },
-      },
-    },
-  },
+  NodeDocumentMetadata: requestSchema(DocumentMetadataSchema),
   NodeSendRequest: {
     type: 'object', required: ['file', 'metadata'],
-    properties: { file: { type: 'string', contentMediaType: 'application/pdf' }, metadata: { type: 'string', contentMediaType: 'application/json', description: 'NodeDocumentMetadata as JSON text' } },
+    properties: { file: { type: 'string', contentMediaType: 'application/pdf' }, metadata: { type: 'string', contentMediaType: 'application/json', contentSchema: ref('NodeDocumentMetadata'), description: 'NodeDocumentMetadata as JSON text' } },
   },
   NodeSendResult: {
     type: 'object', required: ['id', 'documentId', 'replayed'],
@@ -151,11 +120,8 @@ const schemas = {
     type: 'object', required: ['items', 'total', 'page'],
     properties: { items: { type: 'array', items: ref('NodeDocumentSummary') }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } },
   },
-  NodeStatusRequest: {
-    type: 'object', additionalProperties: false, required: ['code'],
-    properties: { code: { enum: ['02', '03', '04', '05', '06', '15', '16'] }, description: { type: 'string', maxLength: 1000 } },
-  },
-  NodeRecallRequest: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } },
+  NodeStatusRequest: requestSchema(StatusBody),
+  NodeRecallRequest: requestSchema(RecallBody),
   NodeMonthlyReport: {
     type: 'object',
     properties: {
@@ -173,7 +139,7 @@ const schemas = {
     type: 'object', required: ['id', 'username', 'fullName', 'roles', 'disabled', 'createdAt'],
     properties: {
       id: { type: 'string' }, username: { type: 'string' }, fullName: { type: 'string' }, roles: { type: 'array', items: { enum: ['clerk', 'leader', 'admin', 'auditor'] } },
-      disabled: { type: 'boolean' }, createdAt: { type: 'string', format: 'date-time' },
+      disabled: { type: 'boolean' }, createdAt: { type: 'string', format: 'date-time' }, lockedUntil: { type: 'string', format: 'date-time', description: 'set while the account is locked out after failed logins' },
     },
   },
   NodeUserWithPassword: {
@@ -184,7 +150,7 @@ const schemas = {
     type: 'object',
     properties: { signed: { type: ['number', 'null'] }, fullyElectronic: { type: ['number', 'null'] }, verifiedInbound: { type: ['number', 'null'] } },
   },
-} as const;
+};
 
 const detail = { '200': { description: 'the document', content: json(ref('NodeDocumentDetail')) } };
 
@@ -201,56 +167,49 @@ export const nodeOpenApi: OpenApiFragment = {
     '/api/v1/documents': {
       post: {
         tags: ['node'], summary: 'Send a document: check the person signature, add the agency seal, build and sign the edXML package, queue it', operationId: 'nodeSendDocument', security: secured,
-        parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'the same key with the same request answers the first result; with another request ERR_IDEMPOTENCY_MISMATCH' }],
+        parameters: [{ name: 'Idempotency-Key', in: 'header', schema: requestSchema(IdempotencyKeyHeader), description: 'the same key with the same request answers the first result; with another request ERR_IDEMPOTENCY_MISMATCH' }],
         requestBody: { required: true, content: { 'multipart/form-data': { schema: ref('NodeSendRequest'), encoding: { file: { contentType: 'application/pdf' }, metadata: { contentType: 'application/json' } } } } },
         responses: { '202': { description: 'accepted and queued', content: json(ref('NodeSendResult')) }, '400': problem, '401': problem, '403': problem, '409': problem, '413': problem, '415': problem, '422': problem, '503': problem },
       },
       get: {
         tags: ['node'], summary: "The agency's documents, newest first", operationId: 'nodeListDocuments', security: secured,
-        parameters: [
-          { name: 'box', in: 'query', required: true, schema: { enum: ['inbox', 'outbox'] } },
-          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
-          { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-          { name: 'counterpart', in: 'query', schema: code, description: 'sender (inbox) or recipient (outbox)' },
-          { name: 'phase', in: 'query', schema: { enum: ['sent', 'arrived', 'refused', 'accepted', 'assigned', 'processing', 'completed'] } },
-          { name: 'recalled', in: 'query', schema: { enum: ['true', 'false'] } },
-        ],
+        parameters: parametersOf(ListQuery, 'query'),
         responses: { '200': { description: 'a page', content: json(ref('NodeDocumentList')) }, '400': problem, '401': problem, '403': problem },
       },
     },
     '/api/v1/documents/{id}': {
-      get: { tags: ['node'], summary: 'A document with its recipients, status timelines and validation reports', operationId: 'nodeShowDocument', security: secured, parameters: [idParam], responses: { ...detail, '401': problem, '404': problem } },
+      get: { tags: ['node'], summary: 'A document with its recipients, status timelines and validation reports', operationId: 'nodeShowDocument', security: secured, parameters: idParams, responses: { ...detail, '401': problem, '404': problem } },
     },
     '/api/v1/documents/{id}/file': {
       get: {
-        tags: ['node'], summary: 'The signed PDF', operationId: 'nodeDocumentFile', security: secured, parameters: [idParam],
+        tags: ['node'], summary: 'The signed PDF', operationId: 'nodeDocumentFile', security: secured, parameters: idParams,
         responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } } }, '401': problem, '404': problem },
       },
     },
     '/api/v1/documents/{id}/attachments/{index}': {
       get: {
         tags: ['node'], summary: 'One attachment of a received document, as bytes to save (application/octet-stream; its declared type is in the detail view)', operationId: 'nodeDocumentAttachment', security: secured,
-        parameters: [idParam, { name: 'index', in: 'path', required: true, schema: { type: 'integer', minimum: 0, maximum: 9999 } }],
+        parameters: parametersOf(AttachmentParams, 'path'),
         responses: { '200': { description: 'the attachment', content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } }, '400': problem, '401': problem, '404': problem },
       },
     },
     '/api/v1/documents/{id}/status': {
       post: {
-        tags: ['node'], summary: 'Receiver: 03 accepted, 04 assigned, 05 processing, 06 completed, 02 refused; 15/16 answer a recall', operationId: 'nodeChangeStatus', security: secured, parameters: [idParam],
+        tags: ['node'], summary: 'Receiver: 03 accepted, 04 assigned, 05 processing, 06 completed, 02 refused; 15/16 answer a recall', operationId: 'nodeChangeStatus', security: secured, parameters: idParams,
         requestBody: { required: true, content: json(ref('NodeStatusRequest')) },
         responses: { ...detail, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem },
       },
     },
     '/api/v1/documents/{id}/recall': {
       post: {
-        tags: ['node'], summary: 'Sender: recall the document (status 13)', operationId: 'nodeRecallDocument', security: secured, parameters: [idParam],
+        tags: ['node'], summary: 'Sender: recall the document (status 13)', operationId: 'nodeRecallDocument', security: secured, parameters: idParams,
         requestBody: { required: true, content: json(ref('NodeRecallRequest')) },
         responses: { ...detail, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem },
       },
     },
     '/api/v1/documents/{id}/retry': {
       post: {
-        tags: ['node'], summary: 'Put the failed messages of a document back in the outbox', operationId: 'nodeRetryDocument', security: secured, parameters: [idParam],
+        tags: ['node'], summary: 'Put the failed messages of a document back in the outbox', operationId: 'nodeRetryDocument', security: secured, parameters: idParams,
         responses: { ...detail, '401': problem, '403': problem, '404': problem, '409': problem },
       },
     },
@@ -273,27 +232,27 @@ export const nodeOpenApi: OpenApiFragment = {
       },
       post: {
         tags: ['node'], summary: "Admin: add a user to the caller's agency with a random one-time password (answered once)", operationId: 'nodeAddUser', security: secured,
-        requestBody: {
-          required: true,
-          content: json({
-            type: 'object', additionalProperties: false, required: ['username', 'fullName', 'roles'],
-            properties: { username: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,49}$' }, fullName: { type: 'string', maxLength: 200 }, roles: { type: 'array', minItems: 1, items: { enum: ['clerk', 'leader', 'admin', 'auditor'] } } },
-          }),
-        },
+        requestBody: { required: true, content: json(requestSchema(NewUserBody)) },
         responses: { '201': { description: 'added', content: json(ref('NodeUserWithPassword')) }, '400': problem, '401': problem, '403': problem, '409': problem },
       },
     },
     '/api/v1/users/{id}/disabled': {
       post: {
-        tags: ['node'], summary: 'Admin: disable a user (it cannot log in, its tokens stop at once) or enable it again; not oneself', operationId: 'nodeSetUserDisabled', security: secured, parameters: [idParam],
-        requestBody: { required: true, content: json({ type: 'object', additionalProperties: false, required: ['disabled'], properties: { disabled: { type: 'boolean' } } }) },
+        tags: ['node'], summary: 'Admin: disable a user (it cannot log in, its tokens stop at once) or enable it again; not oneself', operationId: 'nodeSetUserDisabled', security: secured, parameters: idParams,
+        requestBody: { required: true, content: json(requestSchema(DisabledBody)) },
         responses: { '200': { description: 'the user', content: json(ref('NodeUser')) }, '400': problem, '401': problem, '403': problem, '404': problem },
       },
     },
     '/api/v1/users/{id}/password': {
       post: {
-        tags: ['node'], summary: "Admin: replace a user's password by a random one-time password (answered once) and lift the account's login lockout", operationId: 'nodeResetUserPassword', security: secured, parameters: [idParam],
+        tags: ['node'], summary: "Admin: replace a user's password by a random one-time password (answered once) and lift the account's login lockout", operationId: 'nodeResetUserPassword', security: secured, parameters: idParams,
         responses: { '200': { description: 'the new password', content: json(ref('NodeUserWithPassword')) }, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/v1/users/{id}/unlock': {
+      post: {
+        tags: ['node'], summary: "Admin: lift a user's login lockout without changing the password (the account's failed attempts are forgotten, the address's kept)", operationId: 'nodeUnlockUser', security: secured, parameters: [idParam],
+        responses: { '200': { description: 'the user', content: json(ref('NodeUser')) }, '401': problem, '403': problem, '404': problem },
       },
     },
     '/api/v1/agency': {
@@ -326,11 +285,7 @@ export const nodeOpenApi: OpenApiFragment = {
         summary: "The monthly report: a row per agency of the caller's subtree (admin, auditor) or the caller's agency (clerk, leader), rolled up the code hierarchy, with the 12-month trend",
         description: 'JSON, CSV (UTF-8 with BOM, Vietnamese headers), XLSX (figures + 12-month trend) or an A4 PDF sealed with the reporting agency\'s key (PAdES). Chosen by `format`, else by the Accept header, else JSON.',
         operationId: 'nodeMonthlyReport', security: secured,
-        parameters: [
-          { name: 'month', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
-          { name: 'agency', in: 'query', description: "an agency code: the caller's own, or for admin and auditor one below it", schema: { type: 'string', maxLength: 35 } },
-          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'xlsx', 'pdf'] } },
-        ],
+        parameters: parametersOf(ReportQuery, 'query'),
         responses: {
           '200': {
             description: 'the report',

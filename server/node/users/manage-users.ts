@@ -15,10 +15,18 @@ export interface UserView {
   readonly roles: readonly UserRole[];
   readonly disabled: boolean;
   readonly createdAt: string;
+  /** Set while the account is locked out after failed logins: until when. */
+  readonly lockedUntil?: string;
 }
 
-export const userView = (u: NodeUser): UserView =>
-  Object.freeze({ id: u.id, username: u.username, fullName: u.fullName, roles: u.roles, disabled: u.disabled, createdAt: u.createdAt.toISOString() });
+export const userView = (u: NodeUser, lockedUntil?: Date | null): UserView =>
+  Object.freeze({
+    id: u.id, username: u.username, fullName: u.fullName, roles: u.roles, disabled: u.disabled, createdAt: u.createdAt.toISOString(),
+    ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}),
+  });
+
+/** The throttle's account key of a node user (the login use case counts failures under it). */
+export const loginAccountOf = (u: { readonly agencyCode: string; readonly username: string }) => `node:${u.agencyCode}/${u.username}`;
 
 /** A one-time password: 18 random bytes, base64url (24 characters, 144 bits). Shown once, stored only hashed. */
 const temporaryPassword = () => randomBytes(18).toString('base64url');
@@ -33,7 +41,8 @@ async function ownUser(deps: UserDeps, admin: NodePrincipal, id: string): Promis
 /** The users of the admin's agency, by username (role admin). */
 export async function listAgencyUsers(deps: UserDeps, admin: NodePrincipal): Promise<readonly UserView[]> {
   requireRole(admin, ['admin']);
-  return (await deps.users.listByAgency(admin.agencyCode)).map(userView);
+  const users = await deps.users.listByAgency(admin.agencyCode);
+  return Promise.all(users.map(async (u) => userView(u, await deps.throttle.accountLockedUntil(loginAccountOf(u)))));
 }
 
 /**
@@ -82,6 +91,17 @@ export async function resetAgencyUserPassword(deps: UserDeps, admin: NodePrincip
   const user = await ownUser(deps, admin, id);
   const password = temporaryPassword();
   await deps.users.setPasswordHash(user.id, await hashSecret(password));
-  await deps.throttle.succeed({ account: `node:${user.agencyCode}/${user.username}` });
+  await deps.throttle.succeed({ account: loginAccountOf(user) });
   return { user: userView(user), temporaryPassword: password };
+}
+
+/**
+ * Lifts a user's login lockout without changing the password (the user mistyped; nobody else is guessing):
+ * the account's failed attempts are forgotten, the per-address count is kept. Role admin, own agency.
+ */
+export async function unlockAgencyUser(deps: UserDeps, admin: NodePrincipal, id: string): Promise<UserView> {
+  requireRole(admin, ['admin']);
+  const user = await ownUser(deps, admin, id);
+  await deps.throttle.succeed({ account: loginAccountOf(user) });
+  return userView(user);
 }

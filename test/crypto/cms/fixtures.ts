@@ -110,7 +110,7 @@ export async function cmsFixtureAt(now: Date): Promise<CmsFixture> {
         return execFileSync('openssl', args, { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (e) {
         const err = e as { stderr?: string; message: string };
-        throw new Error(`openssl ${args.join(' ')} failed: ${err.stderr ?? err.message}`);
+        throw new Error(`openssl ${args.join(' ')} failed: ${err.stderr ?? err.message}`, { cause: e });
       }
     },
   };

@@ -33,8 +33,6 @@ describe('crypto/tsp RFC 3161 timestamps, cross-checked with openssl ts', functi
   let o: CmsFixture;
   let oTsaCert: string;
   let oTsaKey: string;
-  let tsaCert: string;
-  let tsaKey: string;
   let rootPem: string;
   let chainPem: string;
 
@@ -43,8 +41,8 @@ describe('crypto/tsp RFC 3161 timestamps, cross-checked with openssl ts', functi
     o = await cmsFixtureAt(opensslNow());
     oTsaCert = o.write('tsa.pem', encodePem('CERTIFICATE', o.pki.tsa.identity.certificate));
     oTsaKey = o.write('tsa.key', o.pki.tsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
-    tsaCert = f.write('tsa.pem', encodePem('CERTIFICATE', f.pki.tsa.identity.certificate));
-    tsaKey = f.write('tsa.key', f.pki.tsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    f.write('tsa.pem', encodePem('CERTIFICATE', f.pki.tsa.identity.certificate));
+    f.write('tsa.key', f.pki.tsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
     rootPem = f.rootPem;
     chainPem = f.chainPem;
     f.write('tsaserial', '01\n');

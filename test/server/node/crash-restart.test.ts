@@ -122,7 +122,7 @@ describe('node process killed with SIGKILL while sending, then restarted @db @sl
     const expired = deadlineIn(300_000);
     // Counted by promulgation date: the month of the documents' date, whatever the service's own clock says.
     const month = testClock.month();
-    let received: any[] = [];
+    let received: any[];
     for (;;) {
       const list = await readJson(await fetch(`${base()}/api/v1/documents?box=inbox&pageSize=100`, { headers: { authorization: `Bearer ${h27}` } }));
       received = (list.items as any[]).filter((d) => documentIds.includes(d.documentId));
@@ -131,7 +131,7 @@ describe('node process killed with SIGKILL while sending, then restarted @db @sl
     }
     expect(received).to.have.length(N); // each exactly once
     expect(received.every((d) => d.verdict === 'accepted')).to.equal(true);
-    let outbox: any[] = [];
+    let outbox: any[];
     for (;;) {
       const list = await readJson(await fetch(`${base()}/api/v1/documents?box=outbox&pageSize=100`, { headers: { authorization: `Bearer ${token}` } }));
       outbox = (list.items as any[]).filter((d) => documentIds.includes(d.documentId));

@@ -11,6 +11,7 @@ interface User {
   roles: string[];
   disabled: boolean;
   createdAt: string;
+  lockedUntil?: string;
 }
 interface Certificate {
   sha256: string;
@@ -141,6 +142,7 @@ function UsersCard(props: { session: Session }) {
       const r = await request<{ temporaryPassword: string }>('POST', `/users/${encodeURIComponent(u.id)}/password`);
       setShown({ username: u.username, password: r.temporaryPassword });
     });
+  const unlock = (u: User) => act(() => request('POST', `/users/${encodeURIComponent(u.id)}/unlock`));
   const toggle = (u: User) => act(() => request('POST', `/users/${encodeURIComponent(u.id)}/disabled`, { disabled: !u.disabled }));
   return (
     <div class="card">
@@ -171,11 +173,22 @@ function UsersCard(props: { session: Session }) {
                     <span class={`badge ${u.disabled ? 'bad' : 'ok'}`} data-state={u.disabled ? 'disabled' : 'active'}>
                       {u.disabled ? t('adminDisabled') : t('adminActive')}
                     </span>
+                    {u.lockedUntil ? (
+                      <span class="badge unknown" data-state="locked">
+                        {' '}
+                        {t('adminLockedUntil')} {formatDateTime(u.lockedUntil)}
+                      </span>
+                    ) : null}
                   </td>
                   <td class="actions">
                     <button type="button" data-action="reset" aria-label={`${t('adminReset')} ${u.username}`} onClick={() => reset(u)}>
                       {t('adminReset')}
                     </button>
+                    {u.lockedUntil ? (
+                      <button type="button" data-action="unlock" aria-label={`${t('adminUnlock')} ${u.username}`} onClick={() => unlock(u)}>
+                        {t('adminUnlock')}
+                      </button>
+                    ) : null}
                     {u.username !== props.session.username ? (
                       <button type="button" class={u.disabled ? '' : 'danger'} data-action="toggle" aria-label={`${u.disabled ? t('adminEnable') : t('adminDisable')} ${u.username}`} onClick={() => toggle(u)}>
                         {u.disabled ? t('adminEnable') : t('adminDisable')}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, fetchFile, request, saveBlob } from '../api';
+import { ApiError, fetchAttachment, fetchFile, request, saveBlob } from '../api';
 import { formatDateTime, getLang, t, tDynamic, useLang } from '../i18n';
 import { useLive } from '../live';
 import { linkTo } from '../router';
@@ -23,9 +23,21 @@ interface RecipientDetail {
   delivery: { state: string };
   timeline: TimelineEntry[];
 }
+interface AttachmentRow {
+  index: number;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  role: 'attachment' | 'signature';
+  signs?: string;
+  signedBy?: string;
+  available: boolean;
+}
 interface DocumentDetail extends Omit<DocumentSummary, 'recipients'> {
   metadata: { signer: { fullName: string; position?: string; competence?: string }; promulgationPlace: string; documentType: { typeName: string }; copies?: number };
   file: { name: string; size: number; sha256: string; available: boolean };
+  attachments?: AttachmentRow[];
   recipients: RecipientDetail[];
   validation: Validation & { signatures: Finding[] };
   messages: { id: string; kind: string; statusCode?: string; state: string; attempts: number; lastError?: string }[];
@@ -91,7 +103,7 @@ function SignatureReport(props: { f: Finding; verifiedAt?: string | undefined; s
     <details class="sig" open data-indication={f.indication}>
       <summary>
         <span class={`badge ${tone}`}>{tDynamic(`indication_${f.indication}`, f.indication)}</span>{' '}
-        {f.kind === 'package' ? t('sigPackage') : `${t('sigPdf')} ${f.fieldName ?? ''}`} — {who?.person ?? '?'}
+        {f.kind === 'package' ? t('sigPackage') : f.kind === 'attachment' ? `${t('sigAttachment')} ${f.attachment ?? ''}` : `${t('sigPdf')} ${f.fieldName ?? ''}`} — {who?.person ?? '—'}
         {f.subIndication ? <span class="muted small"> ({describeSubIndication(f.subIndication, lang)})</span> : null}
       </summary>
       <dl class="facts">
@@ -145,6 +157,69 @@ function SignatureReport(props: { f: Finding; verifiedAt?: string | undefined; s
   );
 }
 
+const sizeText = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+/** Every attachment of an inbox document besides the main PDF: its own signature's verdict, and a download. */
+function Attachments(props: { id: string; rows: AttachmentRow[]; findings: Finding[] }) {
+  useLang();
+  const [error, setError] = useState<ApiError | null>(null);
+  const verdictOf = (name: string) => props.findings.find((f) => f.kind === 'attachment' && f.attachment === name);
+  const download = (a: AttachmentRow) =>
+    fetchAttachment(props.id, a.index).then(
+      (b) => saveBlob(b, a.name),
+      (e) => setError(e instanceof ApiError ? e : new ApiError('ERR_UNAVAILABLE', 0, String(e))),
+    );
+  return (
+    <section class="card" aria-labelledby="attachments-title">
+      <h2 id="attachments-title">{t('attachments')}</h2>
+      <table class="attachments" data-testid="attachments">
+        <thead>
+          <tr>
+            <th scope="col">{t('attachmentName')}</th>
+            <th scope="col">{t('attachmentType')}</th>
+            <th scope="col">{t('attachmentSize')}</th>
+            <th scope="col">{t('attachmentSignature')}</th>
+            <th scope="col"><span class="sr-only">{t('downloadAttachment')}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((a) => {
+            const f = a.role === 'attachment' ? verdictOf(a.name) : undefined;
+            const tone = f?.indication === 'TOTAL_PASSED' ? 'ok' : f?.indication === 'TOTAL_FAILED' ? 'bad' : 'unknown';
+            return (
+              <tr key={a.index} data-attachment={a.name}>
+                <td class="name">{a.name}</td>
+                <td class="small">{a.contentType}</td>
+                <td class="small">{sizeText(a.size)}</td>
+                <td class="small">
+                  {a.role === 'signature' ? `${t('attachmentIsSignature')} ${a.signs ?? ''}` : a.signedBy ? (
+                    <>
+                      <span class={`badge ${tone}`} data-testid={`attachment-verdict-${a.index}`}>{f ? tDynamic(`indication_${f.indication}`, f.indication) : '—'}</span> {t('attachmentSignedBy')}
+                      {f?.signer ? ` — ${signerOf(f.signer)?.person ?? ''}` : ''}
+                    </>
+                  ) : (
+                    t('attachmentUnsigned')
+                  )}
+                </td>
+                <td>
+                  {a.available ? (
+                    <button type="button" onClick={() => download(a)} aria-label={`${t('downloadAttachment')} ${a.name}`}>
+                      {t('downloadAttachment')}
+                    </button>
+                  ) : (
+                    <span class="muted small">{t('attachmentRemoved')}</span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <ErrorLine error={error} />
+    </section>
+  );
+}
+
 function Timeline(props: { r: RecipientDetail; box: string }) {
   useLang();
   return (
@@ -187,7 +262,7 @@ function Actions(props: { doc: DocumentDetail; session: Session; onDone: () => v
   };
   const status = (code: string, description?: string) => run('status', { code, ...(description ? { description } : {}) });
 
-  let buttons: preact.ComponentChildren = null;
+  let buttons: preact.ComponentChildren;
   if (doc.box === 'inbox') {
     const r = doc.recipients[0];
     if (!r) return null;
@@ -367,6 +442,8 @@ export function DocumentScreen(props: { id: string; session: Session }) {
           </p>
         ) : null}
       </section>
+
+      {doc.box === 'inbox' && doc.attachments?.length ? <Attachments id={doc.id} rows={doc.attachments} findings={v.signatures} /> : null}
 
       <section class="card" aria-labelledby="pdf-title">
         <h2 id="pdf-title">{t('pdfPreview')}</h2>

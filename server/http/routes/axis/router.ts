@@ -1,26 +1,12 @@
 import express, { Router, type Request, type Response } from 'express';
 import { DomainError } from '../../../domain/errors.js';
-import { z } from 'zod';
 import type { AxisPrincipal, AxisServices } from '../../../axis/index.js';
-import { MAX_PAGE_SIZE } from '../../../axis/index.js';
 import { bearerAuth } from '../../auth.js';
 import { parseWith } from '../../validate.js';
 import { readSendParts, sendPartsOf } from './multipart.js';
+import { AckBody, AgencyListQuery, CertificateBody, CodeCertParams, CodeParams, DocIdParams, ListQuery, NationalReportQuery, SendType, ShaParams, TokenBody } from './requests.js';
 import { agencyDetailView, agencyView, certificateHolderView, deliveryView, downloadView, sendResultView, tokenView, traceView } from './views.js';
 
-const TokenBody = z.object({ systemId: z.string().min(1).max(64), secret: z.string().min(1).max(512) }).strict();
-const page = z.coerce.number().int().min(1).max(1_000_000).default(1);
-const pageSize = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20);
-const ListQuery = z.object({ status: z.enum(['pending', 'done', 'fail']).default('pending'), type: z.enum(['edoc', 'status']).optional(), page, pageSize }).strict();
-const DocIdParams = z.object({ docId: z.uuid() });
-const AckBody = z.object({ status: z.enum(['done', 'fail']), reason: z.string().max(1000).optional() }).strict();
-const SendType = z.object({ type: z.enum(['edoc', 'status']) });
-const AgencyListQuery = z.object({ parentCode: z.string().max(35).optional(), page, pageSize }).strict();
-const CodeParams = z.object({ code: z.string().min(1).max(35) });
-const NationalReportQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional() }).strict();
-const CertificateBody = z.object({ certificate: z.string().min(1).max(64_000), role: z.string().max(16).optional() }).strict();
-const CodeCertParams = z.object({ code: z.string().min(1).max(35), sha256: z.string().min(1).max(128) });
-const ShaParams = z.object({ sha256: z.string().min(1).max(128) });
 
 /** PEM text as it is, anything else as base64 DER (readCertificate accepts both). */
 const certificateBytes = (text: string) => (text.includes('-----BEGIN') ? new Uint8Array(Buffer.from(text, 'utf8')) : new Uint8Array(Buffer.from(text, 'base64')));

@@ -1,24 +1,22 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import multer from 'multer';
-import { z } from 'zod';
-import { isAgencyCode, type AgencyCode } from '../../../domain/agency/index.js';
+import type { AgencyCode } from '../../../domain/agency/index.js';
 import { DomainError } from '../../../domain/errors.js';
-import { monthOf } from '../../../node/counting.js';
 import type { NodeDeps, NodePrincipal } from '../../../node/deps.js';
 import { retryFailedMessages } from '../../../node/dispatch-outbox.js';
 import { changeStatus, recallDocument } from '../../../node/change-status.js';
 import { login } from '../../../node/login.js';
-import { authenticateNodeToken, READING_ROLES, requireRole } from '../../../node/principal.js';
+import { authenticateNodeToken, requireRole } from '../../../node/principal.js';
 import { findOwnDocument, listDocuments, readDocumentAttachment, readDocumentFile } from '../../../node/queries.js';
 import { sendDocument } from '../../../node/send-document.js';
 import { documentDetailView, documentSummaryView } from '../../../node/views.js';
 import { bearerAuth } from '../../auth.js';
 import { parseWith } from '../../validate.js';
+import { AttachmentParams, DisabledBody, IdempotencyKeyHeader, IdParams, ListQuery, LoginBody, NewUserBody, RecallBody, ReportQuery, StatusBody } from './requests.js';
 import { exportMonthlyReport, REPORT_FORMATS, REPORT_MEDIA_TYPES, type ReportFormat } from '../../../node/report/export-report.js';
 import { listRegistryAgencies } from '../../../node/registry-directory.js';
-import { addAgencyUser, listAgencyUsers, resetAgencyUserPassword, setAgencyUserDisabled } from '../../../node/users/manage-users.js';
+import { addAgencyUser, listAgencyUsers, resetAgencyUserPassword, setAgencyUserDisabled, unlockAgencyUser } from '../../../node/users/manage-users.js';
 import { readAgencyRegistryEntry } from '../../../node/users/agency-certificates.js';
-import { USER_ROLES, type UserRole } from '../../../domain/ports/node/index.js';
 
 export interface NodeServices {
   readonly deps: NodeDeps;
@@ -26,45 +24,12 @@ export interface NodeServices {
   readonly onQueued?: () => void;
 }
 
-const LoginBody = z.object({ agencyCode: z.string().min(1).max(35), username: z.string().min(1).max(100), password: z.string().min(1).max(200) }).strict();
-const StatusBody = z.object({ code: z.string().regex(/^\d{2}$/, 'two digits'), description: z.string().max(1000).optional() }).strict();
-const RecallBody = z.object({ reason: z.string().trim().min(1, 'a recall needs a reason').max(1000) }).strict();
-const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
-const AttachmentParams = z.object({ id: z.string().min(1).max(64), index: z.string().regex(/^\d{1,4}$/, 'an attachment index').transform(Number) }).strict();
-const ListQuery = z
-  .object({
-    box: z.enum(['inbox', 'outbox']),
-    page: z.coerce.number().int().min(1).default(1),
-    pageSize: z.coerce.number().int().min(1).max(100).default(20),
-    counterpart: z.string().refine((s) => isAgencyCode(s), 'not an agency code').optional(),
-    phase: z.enum(['sent', 'arrived', 'refused', 'accepted', 'assigned', 'processing', 'completed']).optional(),
-    recalled: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
-  })
-  .strict();
-const ReportQuery = z
-  .object({
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional(),
-    agency: z.string().refine((s) => isAgencyCode(s), 'not an agency code').optional(),
-    format: z.enum(REPORT_FORMATS).optional(),
-  })
-  .strict();
-
 /** The report format the Accept header asks for (JSON when it names none of them). */
 function acceptedFormat(req: Request): ReportFormat {
   const types = REPORT_FORMATS.map((f) => REPORT_MEDIA_TYPES[f].split(';')[0]!);
   const best = req.accepts(types);
   return (best ? REPORT_FORMATS[types.indexOf(best)] : undefined) ?? 'json';
 }
-const NewUserBody = z
-  .object({
-    username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,49}$/, 'lower-case letters, digits, . _ - (2–50)'),
-    fullName: z.string().trim().min(1).max(200),
-    roles: z.array(z.enum(USER_ROLES as [UserRole, ...UserRole[]])).min(1).max(4),
-  })
-  .strict();
-const DisabledBody = z.object({ disabled: z.boolean() }).strict();
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
 const principalOf = (res: Response) => res.locals.principal as NodePrincipal;
 
 /** Multipart upload with limits; multer's errors become coded domain errors. */
@@ -102,11 +67,12 @@ export function createNodeRouter(services: NodeServices): Router {
 
   router.post('/documents', auth, upload(deps.pdfBytes), async (req, res) => {
     const key = req.get('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new DomainError('ERR_VALIDATION', 'Idempotency-Key must be 1–200 visible ASCII characters', { details: { issues: [{ path: 'headers.idempotency-key', message: 'invalid' }] } });
+    if (key !== undefined && !IdempotencyKeyHeader.safeParse(key).success) throw new DomainError('ERR_VALIDATION', 'Idempotency-Key must be 1–200 visible ASCII characters', { details: { issues: [{ path: 'headers.idempotency-key', message: 'invalid' }] } });
     const body = req.body as Record<string, unknown> | undefined;
     const file = req.file;
     if (!file) throw new DomainError('ERR_VALIDATION', 'the `file` part (PDF) is missing', { details: { issues: [{ path: 'file', message: 'required' }] } });
     if (typeof body?.metadata !== 'string') throw new DomainError('ERR_VALIDATION', 'the `metadata` part (JSON) is missing', { details: { issues: [{ path: 'metadata', message: 'required' }] } });
+    // eslint-disable-next-line no-control-regex -- control characters are what it replaces
     const name = (file.originalname || 'document.pdf').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200);
     const r = await sendDocument(deps, principalOf(res), { metadata: body.metadata, file: { bytes: new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength), name }, ...(key !== undefined ? { idempotencyKey: key } : {}) });
     services.onQueued?.();
@@ -135,6 +101,7 @@ export function createNodeRouter(services: NodeServices): Router {
     const a = await readDocumentAttachment(deps, principalOf(res), id, index);
     // The declared type is the sender's word: always served as bytes to save, never rendered on this origin
     // (type after attachment(), which would set one from the file name's extension).
+    // eslint-disable-next-line no-control-regex -- control characters are what it replaces
     const name = a.name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `attachment-${index}`;
     res.attachment(name).type('application/octet-stream').set('x-content-type-options', 'nosniff').send(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
   });
@@ -189,6 +156,11 @@ export function createNodeRouter(services: NodeServices): Router {
   router.post('/users/:id/password', auth, async (req, res) => {
     const { id } = parseWith(IdParams, req.params, 'params');
     res.set('cache-control', 'no-store').json(await resetAgencyUserPassword(deps, principalOf(res), id));
+  });
+
+  router.post('/users/:id/unlock', auth, async (req, res) => {
+    const { id } = parseWith(IdParams, req.params, 'params');
+    res.json(await unlockAgencyUser(deps, principalOf(res), id));
   });
 
   router.get('/agency', auth, async (_req, res) => {

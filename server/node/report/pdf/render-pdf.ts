@@ -3,7 +3,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { MonthlyReport, ReportRow } from '../monthly-report.js';
 import { drawSignedBars, drawTrend } from './charts.js';
 import { formatCount, formatDuration, formatDurationShort, formatMonth, formatPercent, formatVietnamTime } from './format.js';
-import { A4, Canvas, INK, MARGIN, MUTED, RULE, TextFont, type Fonts } from './page-kit.js';
+import { A4, Canvas, MARGIN, MUTED, RULE, TextFont, type Fonts } from './page-kit.js';
 import { drawTable, type TableColumn } from './table.js';
 
 export interface ReportFonts {

@@ -141,14 +141,13 @@ export async function buildAfterSigningCorpus(pki: { readonly person: SigningIde
   // 8. Shadow hide through a new xref entry: a second version of the content, hidden in an earlier revision, is
   //    made current by a cross-reference section that adds no object at all.
   {
-    let hidden = 0;
     let content = 0;
     const withHidden = appendRevision(base, (f, w) => {
       const c = contentRef(f);
       content = c.num;
       w.set(c, new PdfStream(new PdfDict(), Buffer.from('BT /F1 14 Tf 72 760 Td (Cong van so 123/UBND-VP: chi 1.000.000.000 VND) Tj ET', 'latin1')));
     });
-    hidden = PdfFile.open(withHidden).offsetOf(content)!;
+    const hidden = PdfFile.open(withHidden).offsetOf(content)!;
     const restored = appendRevision(withHidden, (f, w) => w.set(new PdfRef(content, 0), PdfFile.open(base).getObject(content)));
     const signed = await signTwice(restored);
     add('shadow-hide-via-new-xref.pdf', appendXrefOnly(signed, content, hidden), {
