@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { connectDatabase, locateServer, startEmbeddedServer, type DatabaseCommand, type DatabaseConnection, type EmbeddedServer } from '../../storage/index.js';
+import { chooseBackend, connectDatabase, locateServer, postgresProblem, startEmbeddedServer, type DatabaseCommand, type DatabaseConnection, type EmbeddedServer } from '../../storage/index.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 
@@ -45,10 +45,16 @@ export async function openDatabase(config: Config, logger: Logger, onCommand?: (
 
 /**
  * Makes sure a database server can be started without a manual step (CI runs this before the tests):
- * reports mongod or FerretDB, building FerretDB 1.24 with Go when neither is there. No-op with MONGODB_URI.
+ * reports mongod or FerretDB and FerretDB's storage (PostgreSQL from the npm package, or SQLite), building
+ * FerretDB 1.24 with Go when neither is there. No-op with MONGODB_URI.
  */
 export async function prepareDatabaseServer(config: Config, log: (line: string) => void): Promise<string> {
   if (config.mongodbUri) return 'MONGODB_URI is set: nothing to install';
   const found = await locateServer(toolsDirOf(config), log);
-  return `${found.kind} at ${found.path}`;
+  if (found.kind !== 'ferretdb') return `${found.kind} at ${found.path}`;
+  const dbDir = resolve(config.dataDir, 'db');
+  const backend = chooseBackend({ ...(config.embeddedBackend ? { backend: config.embeddedBackend } : {}), log }, dbDir);
+  const problem = backend === 'postgresql' ? postgresProblem(join(dbDir, 'postgresql')) : undefined;
+  if (problem) throw new Error(`FerretDB at ${found.path}, but its PostgreSQL cannot run here: ${problem}`);
+  return `${found.kind} at ${found.path}, storage ${backend}`;
 }
