@@ -251,7 +251,7 @@ export const nodeOpenApi: OpenApiFragment = {
     },
     '/api/v1/users/{id}/unlock': {
       post: {
-        tags: ['node'], summary: "Admin: lift a user's login lockout without changing the password (the account's failed attempts are forgotten, the address's kept)", operationId: 'nodeUnlockUser', security: secured, parameters: [idParam],
+        tags: ['node'], summary: "Admin: lift a user's login lockout without changing the password (the account's failed attempts are forgotten, the address's kept)", operationId: 'nodeUnlockUser', security: secured, parameters: idParams,
         responses: { '200': { description: 'the user', content: json(ref('NodeUser')) }, '401': problem, '403': problem, '404': problem },
       },
     },
