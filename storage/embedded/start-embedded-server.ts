@@ -103,7 +103,7 @@ async function stopLeftoverFerretDb(dataDir: string, log: (line: string) => void
   } catch {
     return;
   }
-  let cmd = '';
+  let cmd: string;
   try {
     cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
   } catch {
