@@ -14,6 +14,11 @@ export interface EnvelopeParts {
   readonly kind: PackageKind;
   /** The `edXML:MessageHeader` or `edXML:Status` element. */
   readonly content: XmlElement;
+  /**
+   * A status package written as real senders do: the status fields (StatusCode, no To) inside
+   * `edXML:MessageHeader` instead of `edXML:Status`. Only a lenient read accepts it, with a warning.
+   */
+  readonly statusInMessageHeader: boolean;
 }
 
 export function resolveLimits(limits: Partial<EdxmlLimits> | undefined): EdxmlLimits {
@@ -46,9 +51,22 @@ export function readEnvelope(bytes: Uint8Array, limits: EdxmlLimits): EnvelopePa
   const messageHeader = envelopeChild(header, 'MessageHeader', 'edXMLHeader');
   const status = envelopeChild(header, 'Status', 'edXMLHeader');
   if (messageHeader && status) throw invalidEdxml('edXMLHeader', 'both MessageHeader and Status');
-  if (messageHeader) return { root, header, body, attachments, kind: 'edoc', content: messageHeader };
-  if (status) return { root, header, body, attachments, kind: 'status', content: status };
+  if (messageHeader && isStatusShaped(messageHeader)) {
+    return { root, header, body, attachments, kind: 'status', content: messageHeader, statusInMessageHeader: true };
+  }
+  if (messageHeader) return { root, header, body, attachments, kind: 'edoc', content: messageHeader, statusInMessageHeader: false };
+  if (status) return { root, header, body, attachments, kind: 'status', content: status, statusInMessageHeader: false };
   throw invalidEdxml('edXMLHeader.MessageHeader', 'missing (neither MessageHeader nor Status)');
+}
+
+/**
+ * A MessageHeader that is a status in disguise: it has a StatusCode and a ResponseFor and neither a To nor a
+ * Code nor a Subject (which every document has). A document that merely carries a stray StatusCode keeps its To
+ * and stays a document (read with `EDXML_STATUS_IN_MESSAGE_HEADER`).
+ */
+function isStatusShaped(el: XmlElement): boolean {
+  const has = (local: string): boolean => el.children.some((c) => c.local === local);
+  return has('StatusCode') && has('ResponseFor') && !has('To') && !has('Code') && !has('Subject');
 }
 
 /**

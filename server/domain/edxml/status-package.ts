@@ -70,7 +70,9 @@ export interface StatusReadResult {
 /**
  * Reads an untrusted status package as real senders write it: the safety limits and field checks of
  * {@link parseStatusPackage}, with the lenient-read rules of documents (`readEdocPackage`): a `dd/MM/yyyy`
- * Timestamp or ResponseFor/PromulgationDate is read as the same day with `EDXML_DATE_DAY_FIRST`, never silently.
+ * Timestamp or ResponseFor/PromulgationDate is read as the same day with `EDXML_DATE_DAY_FIRST`, never silently;
+ * the status fields inside `edXMLHeader/MessageHeader` (StatusCode and ResponseFor, no To) instead of
+ * `edXMLHeader/Status` are read with `EDXML_STATUS_PACKAGE_IN_MESSAGE_HEADER` (field paths then start `MessageHeader.`).
  * @throws DomainError the codes of {@link parseStatusPackage}.
  */
 export function readStatusPackage(bytes: Uint8Array, limits?: Partial<EdxmlLimits>): StatusReadResult {
@@ -84,7 +86,14 @@ function parseWith(bytes: Uint8Array, limits: Partial<EdxmlLimits> | undefined, 
   if (env.kind !== 'status') throw invalidEdxml('edXMLHeader.Status', 'missing (this is a document package)');
   if (env.attachments && env.attachments.children.length > 0) throw invalidEdxml('AttachmentEncoded', 'a status package has no attachments');
   const el = env.content;
-  const path = 'Status';
+  const path = env.statusInMessageHeader ? 'MessageHeader' : 'Status';
+  if (env.statusInMessageHeader) {
+    if (!warnings) throw invalidEdxml('edXMLHeader.Status', 'missing (the status fields are inside MessageHeader)');
+    warnings.push({
+      code: 'EDXML_STATUS_PACKAGE_IN_MESSAGE_HEADER', path: 'edXMLHeader.MessageHeader',
+      detail: 'read as a status package: StatusCode and ResponseFor, no To, inside MessageHeader instead of edXMLHeader/Status',
+    });
+  }
   const code = requiredText(el, 'StatusCode', path, 8);
   if (!isStatusCode(code)) {
     throw invalidEdxml(`${path}.StatusCode`, RESERVED_STATUS_CODES.includes(code) ? 'reserved status code' : 'unknown status code');

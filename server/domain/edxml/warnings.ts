@@ -16,6 +16,11 @@ export type EdxmlWarningCode =
   | 'EDXML_RESPONSE_FOR_EMPTY'
   /** A `Status`/`StatusCode` inside `MessageHeader`; ignored (a status counts only in a status package). */
   | 'EDXML_STATUS_IN_MESSAGE_HEADER'
+  /**
+   * A status package whose fields (StatusCode, ResponseFor, no To) sit in `edXMLHeader/MessageHeader` instead of
+   * `edXMLHeader/Status`; read as the status package it is.
+   */
+  | 'EDXML_STATUS_PACKAGE_IN_MESSAGE_HEADER'
   /** `BussinessDocumentInfo` or `ReplacementInfoList` where the BussinessDocType has none; ignored. */
   | 'EDXML_BUSSINESS_INFO_IGNORED';
 

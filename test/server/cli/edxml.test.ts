@@ -46,6 +46,15 @@ describe('server/cli lienthong edxml inspect|sign|verify (as a process)', functi
     expect(lienthong(['edxml', 'inspect', '--in', join(VECTORS, 'lenient-real-forms.edxml')]).stdout).to.match(/^warning: EDXML_DOCUMENT_ID_UUID — MessageHeader\.DocumentId: /m);
   });
 
+  it('when a status package with its fields inside MessageHeader is inspected, then exit 0, kind status, and EDXML_STATUS_PACKAGE_IN_MESSAGE_HEADER before the signature finding', () => {
+    const r = lienthong(['edxml', 'inspect', '--in', join(VECTORS, 'status-in-message-header.edxml'), '--json']);
+    expect(r.status, r.stderr).to.equal(0);
+    const facts = JSON.parse(r.stdout);
+    expect(facts.kind).to.equal('status');
+    expect(facts.status.StatusCode).to.equal('03');
+    expect(facts.warnings.map((w: { code: string }) => w.code)).to.deep.equal(['EDXML_STATUS_PACKAGE_IN_MESSAGE_HEADER', facts.signature.code]);
+  });
+
   it('when it is signed, then verify exits 0, xmlsec1 agrees, and a change after signing exits 1 (HASH_FAILURE) and fails xmlsec1', () => {
     const sign = lienthong(['edxml', 'sign', '--p12', p('pki/000.00.00.G22/seal.p12'), '--password', 'pw-for-tests', '--in', sample, '--out', p('signed.edxml')]);
     expect(sign.status, sign.stderr).to.equal(0);

@@ -4,7 +4,7 @@ import {
   parseStatusPackage, readStatusPackage,
 } from '../../../../server/domain/edxml/index.js';
 import type { StatusPackage } from '../../../../server/domain/edxml/index.js';
-import { bytes, errorOf, minimalPackage, statusPackage, text } from './fixtures.js';
+import { bytes, errorOf, minimalPackage, statusPackage, text, vector } from './fixtures.js';
 
 describe('edXML status package', () => {
   it('when a status package is built and parsed, then it comes back equal', () => {
@@ -67,6 +67,30 @@ describe('edXML status package', () => {
     expect(read.warnings[1]!.detail).to.equal('"02/05/2024 10:30:00" read as 2024/05/02 10:30:00');
     expect(errorOf(() => parseStatusPackage(bytes(dayFirst)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'Status.ResponseFor.PromulgationDate' });
     expect(readStatusPackage(bytes(good)).warnings).to.deep.equal([]);
+  });
+  it('when a status package puts its fields inside MessageHeader (no To), then it is detected as a status, read leniently with EDXML_STATUS_PACKAGE_IN_MESSAGE_HEADER, and the strict parse refuses it', () => {
+    const input = vector('status-in-message-header.edxml');
+    expect(detectPackageKind(input)).to.equal('status');
+    expect(errorOf(() => parseStatusPackage(input))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'edXMLHeader.Status' });
+    const read = readStatusPackage(input);
+    expect(read.warnings.map((w) => [w.code, w.path])).to.deep.equal([['EDXML_STATUS_PACKAGE_IN_MESSAGE_HEADER', 'edXMLHeader.MessageHeader']]);
+    expect(read.package.From.OrganId).to.equal('000.00.00.H10');
+    expect(read.package.ResponseFor.DocumentId).to.equal('000.00.00.G22,2024/05/02,123/VPCP-KSTT');
+    expect(read.package.StatusCode).to.equal('03');
+    expect(read.package.Timestamp).to.equal('2024/05/02 10:30:00');
+    expect(read.package.StaffInfo).to.deep.equal({ Department: 'Văn thư', Staff: 'Người thử' });
+    // What was read leniently builds into the standard form, which the strict parser reads back equal.
+    expect(parseStatusPackage(buildStatusPackage(read.package))).to.deep.equal(read.package);
+  });
+  it('when a status inside MessageHeader has a reserved code or a bad field, then the lenient read still refuses it at the MessageHeader path', () => {
+    const s = text(vector('status-in-message-header.edxml'));
+    expect(errorOf(() => readStatusPackage(bytes(s.replace('<edXML:StatusCode>03<', '<edXML:StatusCode>07<'))))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.StatusCode' });
+    expect(errorOf(() => readStatusPackage(bytes(s.replace('<edXML:OrganId>000.00.00.H10<', '<edXML:OrganId>vxp.saas.03<'))))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.From.OrganId' });
+  });
+  it('when a document carries a stray StatusCode but has its To, then it stays a document package', () => {
+    expect(detectPackageKind(vector('lenient-real-forms.edxml'))).to.equal('edoc');
+    const withTo = text(vector('status-in-message-header.edxml')).replace('<edXML:ResponseFor>', '<edXML:To><edXML:OrganId>000.00.00.G22</edXML:OrganId></edXML:To><edXML:ResponseFor>');
+    expect(detectPackageKind(bytes(withTo))).to.equal('edoc');
   });
   for (const [why, bad] of [['not a real day', '30/02/2024 10:30:00'], ['month first', '02/29/2024 10:30:00'], ['a two-digit year', '02/05/24 10:30:00'], ['no time', '02/05/2024']] as const) {
     it(`when a status Timestamp is dd/MM/yyyy but ${why}, then the lenient read still refuses it at Status.Timestamp`, () => {
