@@ -367,6 +367,13 @@ function readTraceHeaderList(el: XmlElement, message: HeaderRead, warnings: Warn
     throw invalidEdxml(`${bp}.DocumentId`, 'missing, and MessageHeader/DocumentId is not consistent with its fields: the revoke names no certain target');
   }
   const target = byHeader ? { ...Bussiness, DocumentId: message.header.DocumentId } : Bussiness;
+  // A replace names its targets in ReplacementInfoList (earlierDocumentsFor reads them there); the sample SDK
+  // packages leave Bussiness/DocumentId out. Lenient read only, named.
+  const byList = target.DocumentId === undefined && target.BussinessDocType === 3 && (target.ReplacementInfoList?.length ?? 0) > 0;
+  if (byList && warnings) {
+    warnings.push({ code: 'EDXML_REPLACE_TARGETS_FROM_LIST', path: `${bp}.DocumentId`, detail: 'missing: the replaced documents are those of ReplacementInfoList' });
+    return { TraceHeader, Bussiness: target };
+  }
   if (target.BussinessDocType !== 0) {
     if (target.DocumentId === undefined) throw invalidEdxml(`${bp}.DocumentId`, 'missing (required for revoke, update, replace)');
     if (!parseDocumentId(target.DocumentId)) throw invalidEdxml(`${bp}.DocumentId`, 'not a composite document id');

@@ -12,6 +12,8 @@ export type EdxmlWarningCode =
   | 'EDXML_DOCUMENT_ID_INCONSISTENT'
   /** A `ReplacementInfo/DocumentId` that is not a composite id, kept as written. */
   | 'EDXML_REPLACED_ID_NOT_COMPOSITE'
+  /** A replace without `Bussiness/DocumentId`; its targets are the `ReplacementInfoList` entries. */
+  | 'EDXML_REPLACE_TARGETS_FROM_LIST'
   /** A `ResponseFor` block with no content; dropped. */
   | 'EDXML_RESPONSE_FOR_EMPTY'
   /** A `Status`/`StatusCode` inside `MessageHeader`; ignored (a status counts only in a status package). */

@@ -61,6 +61,19 @@ describe('edXML Bussiness: BussinessDocumentInfo (update) and ReplacementInfoLis
     const updateWithList = withBussiness({ BussinessDocType: 2, ReplacementInfoList: replace().TraceHeaderList.Bussiness.ReplacementInfoList });
     expect(errorOf(() => buildEdocPackage(updateWithList))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.ReplacementInfoList' });
   });
+  it('when a replace names its targets only in ReplacementInfoList (no Bussiness/DocumentId, as the public SDK sample), then the strict parser refuses it and the lenient read takes the list with EDXML_REPLACE_TARGETS_FROM_LIST', () => {
+    const written = text(buildEdocPackage(replace()));
+    const noId = bytes(written.replace(/(<edXML:BussinessDocType>3<\/edXML:BussinessDocType>[\s\S]*?)<edXML:DocumentId>[^<]*<\/edXML:DocumentId>/, '$1'));
+    expect(text(noId)).to.not.equal(written);
+    expect(errorOf(() => parseEdocPackage(noId))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.DocumentId' });
+    const r = readEdocPackage(noId);
+    expect(r.warnings.map((w) => [w.code, w.path])).to.deep.equal([['EDXML_REPLACE_TARGETS_FROM_LIST', 'TraceHeaderList.Bussiness.DocumentId']]);
+    expect(r.package.TraceHeaderList.Bussiness.DocumentId).to.equal(undefined);
+    expect(earlierDocumentsFor(r.package, code('000.00.00.G12'))).to.deep.equal({ targets: ['000.00.00.H27,2024/12/30,44/UBND-NC'], mayBeNew: false });
+    // Without the list there is no target left: still refused.
+    const noTarget = bytes(text(noId).replace(/<edXML:ReplacementInfoList>[\s\S]*<\/edXML:ReplacementInfoList>/, ''));
+    expect(errorOf(() => readEdocPackage(noTarget))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.DocumentId' });
+  });
   it('when a sender puts BussinessDocumentInfo into a new document (as a public SDK sample does), then the strict parser refuses it and the lenient reader ignores it with a named warning', () => {
     const written = text(buildEdocPackage(update()));
     const asNew = bytes(written.replace('<edXML:BussinessDocType>2</edXML:BussinessDocType>', '<edXML:BussinessDocType>0</edXML:BussinessDocType>'));
