@@ -1,5 +1,5 @@
 import { parseDocumentId } from './document-id.js';
-import type { WarningSink } from './warnings.js';
+import { quoted, type WarningSink } from './warnings.js';
 import {
   compact, invalidEdxml, optionalText, readAgencyCode, readDate, requiredText,
 } from './read-helpers.js';
@@ -63,7 +63,13 @@ export function isEmptyBlock(el: XmlElement): boolean {
 }
 
 /** Reads `ResponseFor`; its DocumentId must be a composite id consistent with its other fields. */
-export function readResponseFor(el: XmlElement, path: string, warnings?: WarningSink): ResponseFor {
+/**
+ * `ResponseFor` (OrganId, Code, PromulgationDate, DocumentId). `inconsistentId: 'warn'` (a document's reply
+ * reference, informational only) keeps a DocumentId that disagrees with its fields as written, with
+ * `EDXML_RESPONSE_FOR_ID_INCONSISTENT`, in a lenient read; a status package's ResponseFor names the document the
+ * status acts on, so there it is always refused.
+ */
+export function readResponseFor(el: XmlElement, path: string, warnings?: WarningSink, inconsistentId: 'refuse' | 'warn' = 'refuse'): ResponseFor {
   const r: ResponseFor = {
     OrganId: readAgencyCode(el, 'OrganId', path),
     Code: requiredText(el, 'Code', path, 256),
@@ -74,7 +80,11 @@ export function readResponseFor(el: XmlElement, path: string, warnings?: Warning
   if (!parts) throw invalidEdxml(`${path}.DocumentId`, 'not {organId},{yyyy/MM/dd},{number}/{notation}');
   if (parts.organId !== r.OrganId || parts.promulgationDate !== r.PromulgationDate ||
       `${parts.codeNumber}/${parts.codeNotation}` !== r.Code) {
-    throw invalidEdxml(`${path}.DocumentId`, 'inconsistent with OrganId, Code or PromulgationDate');
+    if (!warnings || inconsistentId === 'refuse') throw invalidEdxml(`${path}.DocumentId`, 'inconsistent with OrganId, Code or PromulgationDate');
+    warnings.push({
+      code: 'EDXML_RESPONSE_FOR_ID_INCONSISTENT', path: `${path}.DocumentId`,
+      detail: `kept as written: ${quoted(r.DocumentId)} disagrees with OrganId, Code or PromulgationDate`,
+    });
   }
   return r;
 }

@@ -299,7 +299,7 @@ function readMessageHeader(el: XmlElement, warnings: WarningSink): HeaderRead {
       warnings.push({ code: 'EDXML_RESPONSE_FOR_EMPTY', path: rp, detail: 'an empty ResponseFor block, dropped' });
       return [];
     }
-    return [readResponseFor(r, rp, warnings)];
+    return [readResponseFor(r, rp, warnings, 'warn')];
   });
 
   const header: MessageHeader = compact({

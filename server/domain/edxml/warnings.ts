@@ -14,6 +14,11 @@ export type EdxmlWarningCode =
   | 'EDXML_REPLACED_ID_NOT_COMPOSITE'
   /** A replace without `Bussiness/DocumentId`; its targets are the `ReplacementInfoList` entries. */
   | 'EDXML_REPLACE_TARGETS_FROM_LIST'
+  /**
+   * A document's `ResponseFor/DocumentId` that disagrees with its OrganId, Code or PromulgationDate; kept as
+   * written (a reply reference only; a status package's ResponseFor is never forgiven this).
+   */
+  | 'EDXML_RESPONSE_FOR_ID_INCONSISTENT'
   /** A `ResponseFor` block with no content; dropped. */
   | 'EDXML_RESPONSE_FOR_EMPTY'
   /** A `Status`/`StatusCode` inside `MessageHeader`; ignored (a status counts only in a status package). */

@@ -58,6 +58,16 @@ describe('edXML lenient read: strict about safety, lenient about form, every len
     const input = edited(pkg, /(<edXML:ResponseFor>\s*<edXML:OrganId>)[^<]*/, '$1');
     expect(errorOf(() => readEdocPackage(input))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.ResponseFor[0].OrganId' });
   });
+  it('when a document\'s ResponseFor/DocumentId disagrees with its PromulgationDate (as a public SDK sample), then it is kept as written with EDXML_RESPONSE_FOR_ID_INCONSISTENT, and the strict parse refuses it', () => {
+    const input = edited(fullPackage(), /(<edXML:ResponseFor>[\s\S]*?<edXML:DocumentId>)000\.00\.00\.G22,2024\/05\/02,/, '$1000.00.00.G22,2012/08/06,');
+    expect(errorOf(() => parseEdocPackage(input))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.ResponseFor[0].DocumentId' });
+    const r = readEdocPackage(input);
+    expect(codesAndPaths(r)).to.deep.equal([['EDXML_RESPONSE_FOR_ID_INCONSISTENT', 'MessageHeader.ResponseFor[0].DocumentId']]);
+    expect(r.package.MessageHeader.ResponseFor[0]).to.deep.equal({ ...fullPackage().MessageHeader.ResponseFor[0], DocumentId: '000.00.00.G22,2012/08/06,123/VPCP-KSTT' });
+    // Not a composite id at all: still refused.
+    const junk = edited(fullPackage(), /(<edXML:ResponseFor>[\s\S]*?<edXML:DocumentId>)[^<]*/, '$1not-an-id');
+    expect(errorOf(() => readEdocPackage(junk))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.ResponseFor[0].DocumentId' });
+  });
   it('when every refusal vector of expected.json is read leniently, then each is still refused with its code, except the one whose DocumentId names another agency (derived from From instead, with a warning)', () => {
     const expected = JSON.parse(text(vector('expected.json'))) as { invalid: { file: string; code: string; path?: string }[] };
     for (const v of expected.invalid) {

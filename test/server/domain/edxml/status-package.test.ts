@@ -87,6 +87,10 @@ describe('edXML status package', () => {
     expect(errorOf(() => readStatusPackage(bytes(s.replace('<edXML:StatusCode>03<', '<edXML:StatusCode>07<'))))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.StatusCode' });
     expect(errorOf(() => readStatusPackage(bytes(s.replace('<edXML:OrganId>000.00.00.H10<', '<edXML:OrganId>vxp.saas.03<'))))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.From.OrganId' });
   });
+  it('when a status package\'s ResponseFor/DocumentId disagrees with its fields, then even the lenient read refuses it (the status would act on that document)', () => {
+    const s = text(vector('status-in-message-header.edxml')).replace('<edXML:DocumentId>000.00.00.G22,2024/05/02,', '<edXML:DocumentId>000.00.00.G22,2012/08/06,');
+    expect(errorOf(() => readStatusPackage(bytes(s)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.ResponseFor.DocumentId' });
+  });
   it('when a document carries a stray StatusCode but has its To, then it stays a document package', () => {
     expect(detectPackageKind(vector('lenient-real-forms.edxml'))).to.equal('edoc');
     const withTo = text(vector('status-in-message-header.edxml')).replace('<edXML:ResponseFor>', '<edXML:To><edXML:OrganId>000.00.00.G22</edXML:OrganId></edXML:To><edXML:ResponseFor>');
