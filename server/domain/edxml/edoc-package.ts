@@ -376,9 +376,23 @@ function readTraceHeaderList(el: XmlElement, message: HeaderRead, warnings: Warn
   }
   if (target.BussinessDocType !== 0) {
     if (target.DocumentId === undefined) throw invalidEdxml(`${bp}.DocumentId`, 'missing (required for revoke, update, replace)');
-    if (!parseDocumentId(target.DocumentId)) throw invalidEdxml(`${bp}.DocumentId`, 'not a composite document id');
+    if (!parseDocumentId(target.DocumentId)) {
+      // `…,2014/02/30,…` (a public SDK sample): the form of a composite id with a day that does not exist. Kept as
+      // written it can name no stored document (every stored id has a real date), so it hits nothing by mistake.
+      if (!warnings || !isCompositeButImpossibleDate(target.DocumentId)) throw invalidEdxml(`${bp}.DocumentId`, 'not a composite document id');
+      warnings.push({ code: 'EDXML_TARGET_ID_IMPOSSIBLE_DATE', path: `${bp}.DocumentId`, detail: `kept as written (no such day): ${quoted(target.DocumentId)}` });
+    }
   }
   return { TraceHeader, Bussiness: target };
+}
+
+const DATE_SHAPE = /^\d{4}\/(0[1-9]|1[0-2])\/(0[1-9]|[12]\d|3[01])$/;
+
+/** `{organId},{yyyy/MM/dd},{number}/{notation}` whose only fault is a day the calendar does not have (Feb 30). */
+function isCompositeButImpossibleDate(id: string): boolean {
+  const parts = id.split(',');
+  if (parts.length !== 3 || !DATE_SHAPE.test(parts[1]!)) return false;
+  return parseDocumentId(`${parts[0]},2000/01/01,${parts[2]}`) !== null;
 }
 
 const CONTENT_ID = /^cid:[^\s<>"]{1,256}$/;

@@ -19,6 +19,11 @@ export type EdxmlWarningCode =
    * written (a reply reference only; a status package's ResponseFor is never forgiven this).
    */
   | 'EDXML_RESPONSE_FOR_ID_INCONSISTENT'
+  /**
+   * `Bussiness/DocumentId` (the target of a revoke, update or replace) in composite form but with a day that does
+   * not exist (`2014/02/30`); kept as written, it matches no stored document.
+   */
+  | 'EDXML_TARGET_ID_IMPOSSIBLE_DATE'
   /** A `ResponseFor` block with no content; dropped. */
   | 'EDXML_RESPONSE_FOR_EMPTY'
   /** A `Status`/`StatusCode` inside `MessageHeader`; ignored (a status counts only in a status package). */

@@ -74,6 +74,20 @@ describe('edXML Bussiness: BussinessDocumentInfo (update) and ReplacementInfoLis
     const noTarget = bytes(text(noId).replace(/<edXML:ReplacementInfoList>[\s\S]*<\/edXML:ReplacementInfoList>/, ''));
     expect(errorOf(() => readEdocPackage(noTarget))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.DocumentId' });
   });
+  it('when an update names its target with a day that does not exist (2014/02/30, as a public SDK sample), then the strict parser refuses it and the lenient read keeps it as written with EDXML_TARGET_ID_IMPOSSIBLE_DATE; other malformed ids stay refused', () => {
+    const written = text(buildEdocPackage(update()));
+    const target = update().TraceHeaderList.Bussiness.DocumentId!;
+    const [organ, , num] = target.split(',');
+    const withId = (id: string) => bytes(written.replace(`<edXML:DocumentId>${target}<`, `<edXML:DocumentId>${id}<`));
+    const feb30 = `${organ},2014/02/30,${num}`;
+    expect(errorOf(() => parseEdocPackage(withId(feb30)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.DocumentId' });
+    const r = readEdocPackage(withId(feb30));
+    expect(r.warnings.map((w) => [w.code, w.path])).to.deep.equal([['EDXML_TARGET_ID_IMPOSSIBLE_DATE', 'TraceHeaderList.Bussiness.DocumentId']]);
+    expect(r.package.TraceHeaderList.Bussiness.DocumentId).to.equal(feb30);
+    for (const bad of [`${organ},2014/13/01,${num}`, `${organ},30/02/2014,${num}`, `vxp.saas.03,2014/02/30,${num}`, `${organ},2014/02/30`]) {
+      expect(errorOf(() => readEdocPackage(withId(bad))), bad).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.DocumentId' });
+    }
+  });
   it('when a sender puts BussinessDocumentInfo into a new document (as a public SDK sample does), then the strict parser refuses it and the lenient reader ignores it with a named warning', () => {
     const written = text(buildEdocPackage(update()));
     const asNew = bytes(written.replace('<edXML:BussinessDocType>2</edXML:BussinessDocType>', '<edXML:BussinessDocType>0</edXML:BussinessDocType>'));
