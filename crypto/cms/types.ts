@@ -44,6 +44,14 @@ export interface VerifyDetachedOptions extends TrustAtNow, ValidationTimeInputs 
    * to the sending agency. A mismatch is INDETERMINATE/SIG_CONSTRAINTS_FAILURE with check `signer-binding`.
    */
   readonly expectedSigners?: readonly Uint8Array[];
+  /**
+   * A proof of existence of this signature value obtained outside it: the genTime of a verified signature
+   * timestamp on a later signature whose signed bytes include this one (ETSI EN 319 102-1 §5.6.2.4 and
+   * §5.6.3, POE of signed data; e.g. the agency seal's timestamp over a PDF's person signature). Taken like
+   * the signature's own timestamp (the earliest wins), reported as `poe: 'timestamp'`. Only a verifier that
+   * checked the covering signature's integrity and its timestamp may pass it.
+   */
+  readonly signatureValuePoe?: Date;
 }
 
 /** What can be read from a CMS SignedData without verifying it (to know which hash to stream). */

@@ -49,7 +49,8 @@ export function checkSignatureTimestamps(s: VerifyState, verify: CmsVerifier): S
 
 /**
  * Chooses the validation time (ETSI EN 319 102-1 §5.5: the best signature time): the caller's `at`
- * (poe `caller`); else the earliest proof of existence — a verified signature timestamp (`timestamp`) or
+ * (poe `caller`); else the earliest proof of existence — a verified signature timestamp, its own or one of a
+ * later signature covering it (`options.signatureValuePoe`), both `timestamp` — or
  * the axis's arrival record (`axis-arrival`); else the current time (`none`). Never the signer's claim.
  */
 export function chooseValidationTime(s: VerifyState): void {
@@ -59,7 +60,9 @@ export function chooseValidationTime(s: VerifyState): void {
     s.poe = 'caller';
     return;
   }
-  const ts = s.timestamp?.genTime;
+  const own = s.timestamp?.genTime;
+  const covering = s.nested ? undefined : o.signatureValuePoe;
+  const ts = own && covering ? (own.getTime() <= covering.getTime() ? own : covering) : (own ?? covering);
   const arrival = o.arrivalTime;
   if (ts && (!arrival || ts.getTime() <= arrival.getTime())) {
     s.validationTime = ts;

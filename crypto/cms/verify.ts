@@ -33,7 +33,7 @@ function checkArguments(signature: unknown, input: DetachedContent, options: Ver
   }
   if (!options || !Array.isArray(options.trustAnchors)) throw new TypeError('options.trustAnchors must be an array');
   if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) throw new TypeError('options.now must be a valid Date');
-  for (const k of ['at', 'arrivalTime', 'claimedSigningTime'] as const) {
+  for (const k of ['at', 'arrivalTime', 'claimedSigningTime', 'signatureValuePoe'] as const) {
     const v = options[k];
     if (v !== undefined && (!(v instanceof Date) || Number.isNaN(v.getTime()))) throw new TypeError(`options.${k} must be a valid Date`);
   }

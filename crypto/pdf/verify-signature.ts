@@ -80,6 +80,7 @@ export async function verifySignatureField(
   options: VerifyPdfOptions,
   isLast: boolean,
   dss?: DssMaterial,
+  coveringPoe?: (gapEnd: number) => { genTime: Date; fieldName: string } | undefined,
 ): Promise<PdfSignatureReport> {
   const steps = new Steps();
   const base: { -readonly [K in keyof PdfSignatureReport]?: PdfSignatureReport[K] } = { fieldName: field.name, coversWholeDocument: false };
@@ -187,6 +188,10 @@ export async function verifySignatureField(
   } catch (e) {
     return format('cms', `/Contents is not a CMS SignedData (${e instanceof CryptoError ? e.code : 'error'})`);
   }
+  // A later signature's verified timestamp whose signed bytes include this signature value (and so all of
+  // this signature's /Contents, which ends at c) is a proof of existence of it (ETSI EN 319 102-1 §5.6.2.4).
+  const covering = coveringPoe?.(c);
+  if (covering) steps.pass('covering-timestamp', `the signature timestamp of "${covering.fieldName}" (${covering.genTime.toISOString()}) covers this signature value`);
   const input = HASHES.has(hash)
     ? { digest: digestByteRange(pdf, range, hash as HashName), hash: hash as HashName }
     : { content: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
@@ -201,6 +206,7 @@ export async function verifySignatureField(
     ...(mDate ? { claimedSigningTime: mDate } : {}),
     ...(options.at ? { at: options.at } : {}),
     ...(options.arrivalTime ? { arrivalTime: options.arrivalTime } : {}),
+    ...(covering ? { signatureValuePoe: covering.genTime } : {}),
     ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
     ...(options.timestampTrustAnchors ? { timestampTrustAnchors: options.timestampTrustAnchors } : {}),
     ...(isLast && options.expectedSigners ? { expectedSigners: options.expectedSigners } : {}),

@@ -73,10 +73,16 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Pro
     doc.pass('dss', `the DSS cannot be read and is not used (${e instanceof CryptoError ? e.code : 'error'})`);
   }
 
-  const reports: PdfSignatureReport[] = [];
-  for (let i = 0; i < ordered.length; i++) {
+  // Latest first, so a later signature's verified timestamp can be a proof of existence for every earlier
+  // signature value its signed bytes include (ETSI EN 319 102-1 §5.6.2.4: POE of signed data).
+  const reports: PdfSignatureReport[] = new Array(ordered.length);
+  const proofs: CoveringPoe[] = [];
+  for (let i = ordered.length - 1; i >= 0; i--) {
     const isLast = i === ordered.length - 1;
-    reports.push(await verifySignatureField(pdf, file, revs, ordered[i]!.field, docMdp, options, isLast, dss));
+    const r = await verifySignatureField(pdf, file, revs, ordered[i]!.field, docMdp, options, isLast, dss, (gapEnd) => earliestCovering(proofs, gapEnd));
+    reports[i] = r;
+    const proof = coveringPoeOf(r);
+    if (proof) proofs.push(proof);
   }
 
   let indication: Indication = 'TOTAL_PASSED';
@@ -118,6 +124,34 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Pro
     signatures: Object.freeze(reports),
     checks: Object.freeze(doc.checks),
   });
+}
+
+/** A later signature's verified timestamp and the first byte its signed ranges do not include. */
+interface CoveringPoe {
+  readonly genTime: Date;
+  readonly fieldName: string;
+  /** The signature's own /Contents gap starts here: every byte before it is signed. */
+  readonly coveredUpTo: number;
+}
+
+/**
+ * The proof a verified signature offers to the signatures under it: its signature timestamp verified, and
+ * its signature value verified over a message digest that matched the signed bytes (so the timestamp, over
+ * that signature value, proves the bytes existed). Anything less proves nothing about earlier bytes.
+ */
+function coveringPoeOf(r: PdfSignatureReport): CoveringPoe | undefined {
+  const cms = r.cms;
+  if (!cms?.timestamp || !cms.intact || !cms.valid || !r.byteRange || r.byteRange[0] !== 0) return undefined;
+  const genTime = new Date(cms.timestamp.genTime);
+  if (Number.isNaN(genTime.getTime())) return undefined;
+  return { genTime, fieldName: r.fieldName, coveredUpTo: r.byteRange[1]! };
+}
+
+/** The earliest proof among later signatures whose signed bytes include everything up to `gapEnd`. */
+function earliestCovering(proofs: readonly CoveringPoe[], gapEnd: number): { genTime: Date; fieldName: string } | undefined {
+  let best: CoveringPoe | undefined;
+  for (const p of proofs) if (p.coveredUpTo >= gapEnd && (!best || p.genTime.getTime() < best.genTime.getTime())) best = p;
+  return best ? { genTime: best.genTime, fieldName: best.fieldName } : undefined;
 }
 
 /**

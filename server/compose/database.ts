@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { connectDatabase, locateServer, startEmbeddedServer, type DatabaseCommand, type DatabaseConnection, type EmbeddedServer } from '../../storage/index.js';
+import { chooseBackend, connectDatabase, locateServer, postgresProblem, startEmbeddedServer, type DatabaseCommand, type DatabaseConnection, type EmbeddedServer } from '../../storage/index.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 
@@ -15,7 +15,7 @@ export function toolsDirOf(config: Config): string {
   return resolve(process.env.LIENTHONG_TOOLS_DIR ?? join(config.dataDir, 'tools'));
 }
 
-/** MONGODB_URI when set; otherwise the embedded server (mongod or FerretDB) on `<dataDir>/db`. */
+/** MONGODB_URI when set; otherwise the embedded server (mongod, or FerretDB on LIENTHONG_EMBEDDED_BACKEND) on `<dataDir>/db`. */
 export async function openDatabase(config: Config, logger: Logger, onCommand?: (command: DatabaseCommand) => void): Promise<OpenDatabase> {
   let embedded: EmbeddedServer | undefined;
   let uri = config.mongodbUri;
@@ -23,10 +23,11 @@ export async function openDatabase(config: Config, logger: Logger, onCommand?: (
     embedded = await startEmbeddedServer({
       dataDir: join(config.dataDir, 'db'),
       toolsDir: toolsDirOf(config),
+      ...(config.embeddedBackend ? { backend: config.embeddedBackend } : {}),
       log: (line) => logger.info(line),
     });
     uri = embedded.uri;
-    logger.info({ kind: embedded.kind, uri }, 'embedded database started');
+    logger.info({ kind: embedded.kind, backend: embedded.backend, uri }, 'embedded database started');
   }
   const connection = await connectDatabase({ uri, dbName: config.dbName, ...(onCommand ? { onCommand } : {}) }).catch(async (e) => {
     await embedded?.stop();
@@ -34,7 +35,7 @@ export async function openDatabase(config: Config, logger: Logger, onCommand?: (
   });
   return {
     connection,
-    description: embedded ? `embedded ${embedded.kind} at ${embedded.uri} (data in ${resolve(config.dataDir, 'db')})` : 'MONGODB_URI',
+    description: embedded ? `embedded ${embedded.description} at ${embedded.uri} (data in ${resolve(config.dataDir, 'db')})` : 'MONGODB_URI',
     close: async () => {
       await connection.close().catch(() => undefined);
       await embedded?.stop();
@@ -44,10 +45,16 @@ export async function openDatabase(config: Config, logger: Logger, onCommand?: (
 
 /**
  * Makes sure a database server can be started without a manual step (CI runs this before the tests):
- * reports mongod or FerretDB, building FerretDB 1.24 with Go when neither is there. No-op with MONGODB_URI.
+ * reports mongod or FerretDB and FerretDB's storage (PostgreSQL from the npm package, or SQLite), building
+ * FerretDB 1.24 with Go when neither is there. No-op with MONGODB_URI.
  */
 export async function prepareDatabaseServer(config: Config, log: (line: string) => void): Promise<string> {
   if (config.mongodbUri) return 'MONGODB_URI is set: nothing to install';
   const found = await locateServer(toolsDirOf(config), log);
-  return `${found.kind} at ${found.path}`;
+  if (found.kind !== 'ferretdb') return `${found.kind} at ${found.path}`;
+  const dbDir = resolve(config.dataDir, 'db');
+  const backend = chooseBackend({ ...(config.embeddedBackend ? { backend: config.embeddedBackend } : {}), log }, dbDir);
+  const problem = backend === 'postgresql' ? postgresProblem(join(dbDir, 'postgresql')) : undefined;
+  if (problem) throw new Error(`FerretDB at ${found.path}, but its PostgreSQL cannot run here: ${problem}`);
+  return `${found.kind} at ${found.path}, storage ${backend}`;
 }

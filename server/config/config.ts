@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').optional(),
   LIENTHONG_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('lienthong'),
   LIENTHONG_DATA_DIR: z.string().min(1).default('.data'),
+  LIENTHONG_EMBEDDED_BACKEND: z.enum(['postgresql', 'sqlite']).optional(),
   LIENTHONG_AXIS_URL: z.string().url().optional(),
   LIENTHONG_AXIS_DIALECT: z.enum(['lienthong', 'vdxp']).default('lienthong'),
   LIENTHONG_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -86,6 +87,8 @@ export interface Config {
   readonly mongodbUri?: string;
   readonly dbName: string;
   readonly dataDir: string;
+  /** FerretDB's storage when the embedded server is FerretDB (LIENTHONG_EMBEDDED_BACKEND); absent: the built-in default. */
+  readonly embeddedBackend?: 'postgresql' | 'sqlite';
   /** Where the node reaches the axis. For role `all`, filled in once the server listens. */
   readonly axisUrl?: string;
   /** How the node talks to the axis: `/axis/v1` (lienthong) or the VDXP-compatible facade `/axis/vdxp` (vdxp). */
@@ -164,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.MONGODB_URI ? { mongodbUri: e.MONGODB_URI } : {}),
     dbName: e.LIENTHONG_DB_NAME,
     dataDir: e.LIENTHONG_DATA_DIR,
+    ...(e.LIENTHONG_EMBEDDED_BACKEND ? { embeddedBackend: e.LIENTHONG_EMBEDDED_BACKEND } : {}),
     ...(e.LIENTHONG_AXIS_URL ? { axisUrl: e.LIENTHONG_AXIS_URL.replace(/\/+$/, '') } : {}),
     axisDialect: e.LIENTHONG_AXIS_DIALECT,
     ...(e.LIENTHONG_TOKEN_SECRET ? { tokenSecret: e.LIENTHONG_TOKEN_SECRET } : {}),

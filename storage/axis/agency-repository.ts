@@ -3,7 +3,7 @@ import type { AgencyCode } from '../../server/domain/agency/index.js';
 import { DomainError } from '../../server/domain/errors.js';
 import type { AgencyChanges, AgencyPage, AgencyRecord, AgencyRegistry, BoundCertificate, NewAgency } from '../../server/domain/ports/axis/index.js';
 import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
-import { toBuffer, toBytes } from './bytes.js';
+import { bufferOf, bytesOf } from '../binary.js';
 import { createRecordLock } from '../record-lock.js';
 import { axisModels } from './models.js';
 
@@ -13,7 +13,7 @@ type Raw = Record<string, any>;
 function toCertificate(c: Raw): BoundCertificate {
   return Object.freeze({
     sha256: String(c.sha256),
-    der: toBytes(c.der),
+    der: bytesOf(c.der),
     subject: String(c.subject),
     issuer: String(c.issuer),
     serialNumber: String(c.serialNumber),
@@ -41,7 +41,7 @@ function toRecord(d: Raw): AgencyRecord {
   });
 }
 
-const certificateDoc = (c: BoundCertificate) => ({ ...c, der: toBuffer(c.der) });
+const certificateDoc = (c: BoundCertificate) => ({ ...c, der: bufferOf(c.der) });
 
 /** The agency registry in MongoDB (collection axis_agencies). */
 export function createAgencyRepository(connection: mongoose.Connection): AgencyRegistry {

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { modelOf } from '../model-of.js';
 
 /**
  * The axis's collections. Indexes are declared here and created at start (`ensureAxisIndexes`):
@@ -140,13 +141,6 @@ export const AXIS_COLLECTIONS = {
   seenRequests: 'axis_vdxp_seen_requests',
   packagesBucket: 'axis_packages',
 } as const;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyModel = mongoose.Model<any>;
-
-function modelOf(connection: mongoose.Connection, name: string, schema: mongoose.Schema, collection: string): AnyModel {
-  return (connection.models[name] as AnyModel | undefined) ?? (connection.model(name, schema, collection) as AnyModel);
-}
 
 /** The axis models registered on one connection (never the global default connection). */
 export function axisModels(connection: mongoose.Connection) {

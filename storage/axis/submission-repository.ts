@@ -2,7 +2,7 @@ import type mongoose from 'mongoose';
 import type { AgencyCode } from '../../server/domain/agency/index.js';
 import type { PackageStore, StatusCode, SubmissionRecord } from '../../server/domain/ports/axis/index.js';
 import { translateMongoError } from '../mongo-errors.js';
-import { toBuffer, toBytes } from './bytes.js';
+import { bufferOf, bytesOf } from '../binary.js';
 import { axisModels } from './models.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,7 +20,7 @@ function toRecord(d: Raw): SubmissionRecord {
     sha256: String(d.sha256),
     size: Number(d.size),
     blobId: String(d.blobId),
-    signature: d.signature == null ? new Uint8Array(0) : toBytes(d.signature),
+    signature: d.signature == null ? new Uint8Array(0) : bytesOf(d.signature),
     signer: Object.freeze({ sha256: String(d.signer?.sha256), subject: String(d.signer?.subject) }),
     state: d.state === 'queued' ? 'queued' : 'accepted',
     submittedAt: new Date(d.submittedAt),
@@ -42,7 +42,7 @@ export function createSubmissionRepository(connection: mongoose.Connection): Pac
           ...withoutSignature(record),
           recipients: [...record.recipients],
           signer: { ...record.signer },
-          ...(record.signature.byteLength > 0 ? { signature: toBuffer(record.signature) } : {}),
+          ...(record.signature.byteLength > 0 ? { signature: bufferOf(record.signature) } : {}),
         });
       } catch (e) {
         translateMongoError(e, 'package');

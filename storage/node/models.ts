@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { modelOf } from '../model-of.js';
 
 /**
  * The agency node's collections. Writes go through the native collection with plain objects (the ports'
@@ -45,13 +46,6 @@ export const NODE_COLLECTIONS = {
   dispatchQueue: 'node_dispatch_queue',
   filesBucket: 'node_files',
 } as const;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyModel = mongoose.Model<any>;
-
-function modelOf(connection: mongoose.Connection, name: string, schema: mongoose.Schema, collection: string): AnyModel {
-  return (connection.models[name] as AnyModel | undefined) ?? (connection.model(name, schema, collection) as AnyModel);
-}
 
 /** The node models registered on one connection (never the global default connection). */
 export function nodeModels(connection: mongoose.Connection) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -6,7 +6,8 @@ import type mongoose from 'mongoose';
 import { connectDatabase, startEmbeddedServer, type EmbeddedServer } from '../../storage/index.js';
 
 /**
- * The real database for tests: MONGODB_URI when set, else one embedded server (mongod or FerretDB) per test
+ * The real database for tests: MONGODB_URI when set, else one embedded server (mongod, or FerretDB on
+ * LIENTHONG_EMBEDDED_BACKEND when set) per test
  * process on a throw-away data folder and a free port. Each `useDatabase()` gets its own fresh database.
  */
 let server: Promise<{ uri: string; embedded?: EmbeddedServer; dataDir?: string }> | undefined;
@@ -24,7 +25,11 @@ export async function testDatabaseUri(): Promise<string> {
   server ??= (async () => {
     if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI };
     const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-testdb-'));
-    const embedded = await startEmbeddedServer({ dataDir, toolsDir: TOOLS_DIR, log: (l) => process.stderr.write(`[test-db] ${l}\n`) });
+    // Passable (not readable) by others: run as root, the embedded PostgreSQL runs as `nobody` in a folder below.
+    chmodSync(dataDir, 0o711);
+    const backend = process.env.LIENTHONG_EMBEDDED_BACKEND;
+    if (backend !== undefined && backend !== 'postgresql' && backend !== 'sqlite') throw new Error(`LIENTHONG_EMBEDDED_BACKEND must be postgresql or sqlite, not ${backend}`);
+    const embedded = await startEmbeddedServer({ dataDir, toolsDir: TOOLS_DIR, ...(backend ? { backend } : {}), log: (l) => process.stderr.write(`[test-db] ${l}\n`) });
     return { uri: embedded.uri, embedded, dataDir };
   })();
   return server.then((s) => s.uri);

@@ -16,16 +16,18 @@ function readStat(pid: number): ProcStat | undefined {
     const close = text.lastIndexOf(')');
     const name = text.slice(text.indexOf('(') + 1, close);
     const f = text.slice(close + 2).split(' ');
-    // after "pid (comm) ": state ppid … utime (14th field overall → index 11 here), stime (index 12)
-    return { pid, ppid: Number(f[1]), name, cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND };
+    // after "pid (comm) ": state ppid … utime (14th field overall → index 11 here), stime (index 12), then cutime
+    // and cstime (13, 14): what its children that exited used, e.g. PostgreSQL's backends of closed connections
+    const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    return { pid, ppid: Number(f[1]), name, cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
   } catch {
     return undefined;
   }
 }
 
 /**
- * CPU time (user + system, ms) used so far by each descendant process of this one, by name (e.g. the embedded
- * database server). Empty where /proc is not there; processes that already exited are not counted.
+ * CPU time (user + system, ms) used so far by each descendant process of this one and by the children they
+ * reaped, by name (e.g. the embedded database server: `ferretdb`, `postgres` for the postmaster and its backends). Empty where /proc is not there; processes that already exited are not counted.
  */
 export function childProcessCpu(): Map<string, number> {
   const out = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -287,6 +287,8 @@ export const suite: BenchSuite = {
     const here = dirname(fileURLToPath(import.meta.url));
     const repo = resolve(here, '../../../..');
     const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-bench-exchange-'));
+    // Passable (not readable) by others: run as root, the embedded PostgreSQL runs as `nobody` in a folder below.
+    chmodSync(dataDir, 0o711);
     const runId = randomBytes(4).toString('hex');
     const password = `bench-${randomBytes(9).toString('base64url')}`;
     const toolsBefore = process.env.LIENTHONG_TOOLS_DIR;
@@ -295,6 +297,10 @@ export const suite: BenchSuite = {
       PORT: '0',
       LIENTHONG_ROLE: 'all',
       LIENTHONG_DATA_DIR: dataDir,
+      // FerretDB's storage for the embedded server: postgresql or sqlite (unset: the service's default)
+      ...(process.env.LIENTHONG_EMBEDDED_BACKEND ? { LIENTHONG_EMBEDDED_BACKEND: process.env.LIENTHONG_EMBEDDED_BACKEND } : {}),
+      // a loaded machine can stretch one signing past the 15 s default
+      ...(process.env.LIENTHONG_PDF_TIMEOUT_MS ? { LIENTHONG_PDF_TIMEOUT_MS: process.env.LIENTHONG_PDF_TIMEOUT_MS } : {}),
       LIENTHONG_POLL_INTERVAL_MS: String(POLL_MS),
       LIENTHONG_DEMO_PASSWORD: password,
       LIENTHONG_LOG_LEVEL: 'warn',
@@ -318,6 +324,7 @@ export const suite: BenchSuite = {
     let later: Batch | undefined;
     let seedSeconds = 0;
     let laterCommands = 0;
+    let laterUsage: { nodeMs: number; children: Map<string, number> } | undefined;
     let firstCommands = { count: 0, millis: 0, top: [] as { key: string; count: number; millis: number }[] };
     /** Commands per second of the idle service (pollers and dispatcher finding nothing), counted during the idle probe. */
     let idleCommands = { perSecond: 0, top: [] as { key: string; count: number; millis: number }[] };
@@ -365,7 +372,11 @@ export const suite: BenchSuite = {
         seedSeconds = await seedHistory(service, batch, HISTORY);
         dbTally.reset();
         dbTally.start();
+        const laterCpu0 = process.cpuUsage();
+        const laterChildren0 = childProcessCpu();
         later = await runBatch({ ...common, firstN: WARMUP + IDLE_DOCS + DOCS + 1, count: DOCS, inFlight: IN_FLIGHT });
+        const laterCpu = process.cpuUsage(laterCpu0);
+        laterUsage = { nodeMs: (laterCpu.user + laterCpu.system) / 1000, children: cpuSince(laterChildren0, childProcessCpu()) };
         dbTally.stop();
         laterCommands = dbTally.total().count / DOCS;
       }
@@ -456,7 +467,12 @@ export const suite: BenchSuite = {
         `exchange: ${DOCS} × ${(pdf.length / 1024).toFixed(0)} KB PDF, ${SENDER} → ${RECEIVER}, leader "apply" (person + seal), ${IN_FLIGHT} in flight, poll ${POLL_MS} ms, service start ${ms(startupMs!)}`,
         `  database: ${database}`,
         `  e2e: ${docsPerSec.toFixed(2)} documents/s over ${windowSec.toFixed(1)} s; latency p50 ${ms(p50Ms)}, p99 ${ms(p99Ms)}, mean ${ms(e2e.meanMs)} (a burst: later documents queue behind earlier ones)`,
-        ...(later ? [`  after ${HISTORY} documents of history (seeded in ${seedSeconds.toFixed(0)} s): ${(DOCS / ((later.endedAt - later.startedAt) / 1000)).toFixed(2)} documents/s, ${((DOCS / ((later.endedAt - later.startedAt) / 1000) / docsPerSec) * 100).toFixed(0)}% of the fresh figure`] : []),
+        ...(later
+          ? [
+              `  after ${HISTORY} documents of history (seeded in ${seedSeconds.toFixed(0)} s): ${(DOCS / ((later.endedAt - later.startedAt) / 1000)).toFixed(2)} documents/s, ${((DOCS / ((later.endedAt - later.startedAt) / 1000) / docsPerSec) * 100).toFixed(0)}% of the fresh figure`,
+              `    CPU per document then: node ${ms(laterUsage!.nodeMs / DOCS)}; ${[...laterUsage!.children].filter(([, v]) => v > 0).map(([k, v]) => `${k} ${ms(v / DOCS)}`).join(', ') || 'no child processes'}`,
+            ]
+          : []),
         `  e2e / crypto floor: ${docsPerSec.toFixed(2)} / ${floorPerSec.toFixed(1)} documents/s = ${(docsPerSec / floorPerSec).toFixed(3)}`,
         `  idle service, one document at a time: latency ${idle.length ? `${ms(percentile(idle, 50))} (median of ${idle.length})` : 'not measured'}`,
         `  CPU during the batch, per document: this node process ${ms(usage!.nodeMs / DOCS)} (event loop busy ${(usage!.elu * 100).toFixed(0)}% of ${(window / 1000).toFixed(1)} s); child processes: ${children}`,
