@@ -1,5 +1,6 @@
 import { rootAgencyCode, type AgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
+import { VIETNAM_OFFSET_MS, vietnamMonthOf } from '../domain/vietnam-time.js';
 import type { DeliveryRecord } from '../domain/ports/axis/index.js';
 import type { AxisDeps } from './deps.js';
 
@@ -47,7 +48,6 @@ export interface NationalReport {
 /** Most deliveries one report reads; beyond, ERR_PAYLOAD_TOO_LARGE rather than an answer that silently undercounts. */
 export const NATIONAL_REPORT_MAX_DELIVERIES = 500_000;
 const PAGE = 1000;
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
 /** [start, end) of a calendar month in Vietnam time (UTC+07:00, no daylight saving). */
 export function vietnamMonthRange(month: string): { from: Date; to: Date } {
@@ -58,8 +58,7 @@ export function vietnamMonthRange(month: string): { from: Date; to: Date } {
   return { from: new Date(Date.UTC(y, mo - 1, 1) - VIETNAM_OFFSET_MS), to: new Date(Date.UTC(y, mo, 1) - VIETNAM_OFFSET_MS) };
 }
 
-/** The month (YYYY-MM) an instant falls in, Vietnam time. */
-export const vietnamMonthOf = (at: Date) => new Date(at.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 7);
+export { vietnamMonthOf };
 
 interface Tally {
   packages: Set<string>;
