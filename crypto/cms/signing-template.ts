@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CryptoError } from '../errors.js';
+import { keyIdOfSpki } from '../keys/key-id.js';
 import type { HashName, RsaScheme, Signer } from '../keys/signer.js';
 import { hashLength, oidOfHash, signatureOidFor } from './algorithms.js';
 import { OID } from './oids.js';
@@ -119,7 +120,7 @@ export function buildSigningTemplate(options: {
   const { signer, hash, scheme, timeKind } = options;
   const cert = certificateFromDer(options.certificate);
   const spki = toBytes(cert.subjectPublicKeyInfo.toSchema());
-  if (createHash('sha256').update(spki).digest('hex') !== signer.keyId) {
+  if (keyIdOfSpki(spki) !== signer.keyId) {
     throw new CryptoError('ERR_KEY_MISMATCH', 'the signer key does not belong to the signing certificate');
   }
   const digestPlaceholder = randomBytes(hashLength(hash));

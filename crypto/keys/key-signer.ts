@@ -1,5 +1,6 @@
-import { constants, createHash, createPrivateKey, createPublicKey, sign as cryptoSign, KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, sign as cryptoSign, KeyObject } from 'node:crypto';
 import { CryptoError } from '../errors.js';
+import { keyIdOfSpki } from './key-id.js';
 import type { HashName, KeyType, RsaScheme, Signer } from './signer.js';
 
 const NODE_HASH: Record<HashName, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
@@ -42,7 +43,7 @@ export function createKeySigner(privateKey: KeyObject | Uint8Array): Signer {
     throw new CryptoError('ERR_ALGORITHM_UNSUPPORTED', `unsupported key type ${String(kt)}`);
   }
   const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
-  const keyId = createHash('sha256').update(spki).digest('hex');
+  const keyId = keyIdOfSpki(spki);
   const pssOnly = kt === 'rsa-pss';
   const signer: Signer = {
     keyId,

@@ -1,7 +1,8 @@
 import { inspectSignedData, verifyDetached } from '../cms/index.js';
 import { CryptoError } from '../errors.js';
 import type { HashName } from '../keys/index.js';
-import type { Check, Indication, SignatureReport } from '../report/types.js';
+import { Checklist } from '../report/index.js';
+import type { Indication, SignatureReport } from '../report/types.js';
 import { digestByteRange, type ByteRange } from './byte-range.js';
 import { analyzeChanges } from './change-analysis.js';
 import { docMdpPermissionOf } from './docmdp.js';
@@ -15,17 +16,6 @@ import type { PdfChange, PdfModificationAnalysis, PdfSignatureReport, PdfSubIndi
 
 const ACCEPTED_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
 const HASHES = new Set<string>(['SHA-256', 'SHA-384', 'SHA-512']);
-
-/** The ordered checklist of one verification. */
-export class Steps {
-  readonly checks: Check[] = [];
-  pass(name: string, detail?: string): void {
-    this.checks.push(Object.freeze({ name, passed: true, ...(detail ? { detail } : {}) }));
-  }
-  fail(name: string, detail: string): void {
-    this.checks.push(Object.freeze({ name, passed: false, detail }));
-  }
-}
 
 interface Failure {
   readonly indication: Indication;
@@ -82,7 +72,7 @@ export async function verifySignatureField(
   dss?: DssMaterial,
   coveringPoe?: (gapEnd: number) => { genTime: Date; fieldName: string } | undefined,
 ): Promise<PdfSignatureReport> {
-  const steps = new Steps();
+  const steps = new Checklist();
   const base: { -readonly [K in keyof PdfSignatureReport]?: PdfSignatureReport[K] } = { fieldName: field.name, coversWholeDocument: false };
   const none: PdfModificationAnalysis = Object.freeze({ level: 'NONE', changes: Object.freeze([]) });
   const finish = (f: Failure | undefined, extra: Partial<PdfSignatureReport> = {}): PdfSignatureReport =>

@@ -6,7 +6,8 @@ import { PdfFile } from './pdf-file.js';
 import { listSignatureFields, type SignatureFieldInfo } from './signature-fields.js';
 import { asArray, asDict, objectsEqual, PdfRef, type PdfObject } from './syntax/objects.js';
 import type { PdfReport, PdfSignatureReport, PdfSubIndication, VerifyPdfOptions } from './types.js';
-import { onlyWhitespace, Steps, verifySignatureField } from './verify-signature.js';
+import { Checklist } from '../report/index.js';
+import { onlyWhitespace, verifySignatureField } from './verify-signature.js';
 
 export type { VerifyPdfOptions } from './types.js';
 
@@ -30,7 +31,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Pro
   if (!options || !(options.now instanceof Date) || !Array.isArray(options.trustAnchors)) throw new TypeError('options.now and options.trustAnchors are required');
   const file = PdfFile.open(pdf, pdf.length, options.limits ? { limits: options.limits } : {});
   if (file.isEncrypted()) throw new CryptoError('ERR_PDF_ENCRYPTED', 'encrypted PDF files are not supported');
-  const doc = new Steps();
+  const doc = new Checklist();
   const revs = revisionEnds(file);
   const lastEnd = revs[revs.length - 1]!.end;
   if (!onlyWhitespace(pdf, lastEnd, pdf.length)) doc.fail('trailing-data', `${pdf.length - lastEnd} bytes after the last revision are not part of any revision`);

@@ -1,8 +1,9 @@
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetachedContent, SignDetachedOptions } from '../cms/types.js';
 import { CryptoError, type CryptoErrorCode } from '../errors.js';
+import { keyIdOfSpki } from '../keys/key-id.js';
 import { parseCertificate } from '../pki/index.js';
 import type { PoolRequest, PoolResponse, SerializedError } from './protocol.js';
 
@@ -162,8 +163,8 @@ export function createSigningPool(options: SigningPoolOptions = {}): SigningPool
       } catch (e) {
         throw new CryptoError('ERR_KEY_MALFORMED', 'private key is not valid PKCS#8 DER', { cause: e });
       }
-      const keyId = createHash('sha256').update(spki).digest('hex');
-      if (createHash('sha256').update(parseCertificate(certificate).spki).digest('hex') !== keyId) {
+      const keyId = keyIdOfSpki(spki);
+      if (keyIdOfSpki(parseCertificate(certificate).spki) !== keyId) {
         throw new CryptoError('ERR_KEY_MISMATCH', 'the private key does not belong to the certificate');
       }
       if (!registered.has(keyId)) {

@@ -16,3 +16,4 @@ export { appendTrace, hashTraceEntry, verifyTraceChain, GENESIS_HASH, type Chain
 export { createAxisServices, type AxisServices } from './services.js';
 export { createRequestKeyBox, type RequestKeyBox } from './vdxp/request-keys.js';
 export { formatVdxpTimestamp, parseVdxpTimestamp, type VdxpSignedRequest } from './vdxp/authenticate-request.js';
+export { exportNationalReport, nationalLines, nationalColumns, NATIONAL_REPORT_FORMATS, nationalMediaTypeOf, type NationalReportFormat, type NationalReportFile, type NationalLine } from './export-national-report.js';

@@ -1,5 +1,6 @@
 import { rootAgencyCode, type AgencyCode } from '../domain/agency/index.js';
 import { DomainError } from '../domain/errors.js';
+import { VIETNAM_OFFSET_MS, vietnamMonthOf } from '../domain/vietnam-time.js';
 import type { DeliveryRecord } from '../domain/ports/axis/index.js';
 import type { AxisDeps } from './deps.js';
 
@@ -47,7 +48,6 @@ export interface NationalReport {
 /** Most deliveries one report reads; beyond, ERR_PAYLOAD_TOO_LARGE rather than an answer that silently undercounts. */
 export const NATIONAL_REPORT_MAX_DELIVERIES = 500_000;
 const PAGE = 1000;
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
 /** [start, end) of a calendar month in Vietnam time (UTC+07:00, no daylight saving). */
 export function vietnamMonthRange(month: string): { from: Date; to: Date } {
@@ -58,8 +58,7 @@ export function vietnamMonthRange(month: string): { from: Date; to: Date } {
   return { from: new Date(Date.UTC(y, mo - 1, 1) - VIETNAM_OFFSET_MS), to: new Date(Date.UTC(y, mo, 1) - VIETNAM_OFFSET_MS) };
 }
 
-/** The month (YYYY-MM) an instant falls in, Vietnam time. */
-export const vietnamMonthOf = (at: Date) => new Date(at.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 7);
+export { vietnamMonthOf };
 
 interface Tally {
   packages: Set<string>;
@@ -101,15 +100,7 @@ async function monthDeliveries(deps: Pick<AxisDeps, 'deliveries'>, from: Date, t
 export async function nationalMonthlyReport(deps: Pick<AxisDeps, 'deliveries' | 'registry'>, input: { readonly month: string }): Promise<NationalReport> {
   const { from, to } = vietnamMonthRange(input.month);
   const edocs = await monthDeliveries(deps, from, to);
-  // The first 01 or 02 each receiver sent its sender about each document.
-  const answers = new Map<string, '01' | '02'>();
-  const ids = [...new Set(edocs.map((d) => d.documentId))];
-  for (let i = 0; i < ids.length; i += PAGE) {
-    for (const s of await deps.deliveries.listStatusesAbout(ids.slice(i, i + PAGE), ['01', '02'])) {
-      const key = `${s.documentId}\u0000${s.sender}\u0000${s.recipient}`;
-      if (!answers.has(key)) answers.set(key, s.statusCode as '01' | '02');
-    }
-  }
+  const answers = await answersOf(deps, edocs, to);
   const tallies = new Map<AgencyCode, Tally>();
   const tallyOf = (code: AgencyCode) => tallies.get(code) ?? (tallies.set(code, newTally()), tallies.get(code)!);
   for (const d of edocs) {
@@ -118,7 +109,7 @@ export async function nationalMonthlyReport(deps: Pick<AxisDeps, 'deliveries' | 
     s.deliveriesSent++;
     tallyOf(d.recipient).received++;
     // The answer travels the other way: from the delivery's recipient to its sender.
-    const a = answers.get(`${d.documentId}\u0000${d.recipient}\u0000${d.sender}`);
+    const a = answers.get(deliveryKey(d));
     if (a === '01') s.answered01++;
     else if (a === '02') s.answered02++;
   }
@@ -135,6 +126,44 @@ export async function nationalMonthlyReport(deps: Pick<AxisDeps, 'deliveries' | 
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, agencies]) => ({ code, name: names.get(code) ?? code, ...sum(agencies), agencies }));
   return { month: input.month, from: from.toISOString(), to: to.toISOString(), totals: sum(rows), groups };
+}
+
+const deliveryKey = (d: DeliveryRecord) => `${d.docId}\u0000${d.recipient}`;
+
+/**
+ * The first 01 or 02 that answered each delivery of the month, by delivery (package id × recipient). A status
+ * names only the DocumentId it answers (edXML), not the package, so a DocumentId resent in another month would
+ * otherwise share its answer: a status answers the latest package of that DocumentId from its sender to it
+ * submitted before the status (resends after the month included), and only the first answer of a delivery counts.
+ */
+async function answersOf(deps: Pick<AxisDeps, 'deliveries'>, edocs: readonly DeliveryRecord[], monthEnd: Date): Promise<Map<string, '01' | '02'>> {
+  const ids = [...new Set(edocs.map((d) => d.documentId))];
+  const statuses: DeliveryRecord[] = [];
+  const packages = [...edocs];
+  for (let i = 0; i < ids.length; i += PAGE) {
+    statuses.push(...(await deps.deliveries.listStatusesAbout(ids.slice(i, i + PAGE), ['01', '02'])));
+    packages.push(...(await deps.deliveries.listEdocsAboutSince(ids.slice(i, i + PAGE), monthEnd)));
+  }
+  // Packages per (DocumentId, sender, recipient), oldest first.
+  const byKey = new Map<string, DeliveryRecord[]>();
+  for (const p of packages) {
+    const k = `${p.documentId}\u0000${p.sender}\u0000${p.recipient}`;
+    byKey.set(k, [...(byKey.get(k) ?? []), p]);
+  }
+  for (const list of byKey.values()) list.sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
+  const inMonth = new Set(edocs.map(deliveryKey));
+  const answers = new Map<string, '01' | '02'>();
+  statuses.sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
+  for (const s of statuses) {
+    // The answer travels the other way: from the delivery's recipient to its sender.
+    const list = byKey.get(`${s.documentId}\u0000${s.recipient}\u0000${s.sender}`) ?? [];
+    let answered: DeliveryRecord | undefined;
+    for (const p of list) if (p.submittedAt.getTime() <= s.submittedAt.getTime()) answered = p;
+    if (!answered) continue;
+    const k = deliveryKey(answered);
+    if (inMonth.has(k) && !answers.has(k)) answers.set(k, s.statusCode as '01' | '02');
+  }
+  return answers;
 }
 
 /** Names from the registry: every page of it when many agencies had traffic, else one read per code. */

@@ -1,6 +1,7 @@
 import { axisJwks } from '../auth/token.js';
 import { authenticateSystem, verifyAxisToken } from './authenticate-system.js';
 import { authenticateOperator, OPERATOR_SYSTEM_ID, verifyOperatorToken } from './authenticate-operator.js';
+import { exportNationalReport, type NationalReportFormat } from './export-national-report.js';
 import { nationalMonthlyReport, vietnamMonthOf } from './national-report.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
 import type { AxisDeps } from './deps.js';
@@ -25,6 +26,8 @@ export interface AxisServices {
   readonly verifyOperatorToken: Bound<typeof verifyOperatorToken>;
   /** The operator's national view of a month (default: the current month, Vietnam time). */
   readonly nationalMonthlyReport: (input: { readonly month?: string }) => ReturnType<typeof nationalMonthlyReport>;
+  /** The same as a file: JSON, CSV (UTF-8 with BOM) or XLSX. */
+  readonly exportNationalReport: (input: { readonly month?: string; readonly format: NationalReportFormat }) => ReturnType<typeof exportNationalReport>;
   /** The public keys that verify axis tokens, as a JWK Set. */
   readonly publicTokenKeys: () => ReturnType<typeof axisJwks>;
   readonly registerAgency: Bound<typeof registerAgency>;
@@ -70,6 +73,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     verifyToken: (token) => verifyAxisToken(deps, token),
     verifyOperatorToken: (token) => verifyOperatorToken(deps, token),
     nationalMonthlyReport: (input) => nationalMonthlyReport(deps, { month: input.month ?? vietnamMonthOf(deps.now()) }),
+    exportNationalReport: async (input) => exportNationalReport(await nationalMonthlyReport(deps, { month: input.month ?? vietnamMonthOf(deps.now()) }), input.format, deps.now()),
     publicTokenKeys: () => axisJwks(deps.tokenKeys.verify),
     registerAgency: (input) => registerAgency(deps, input),
     listAgencies: (input) => listAgencies(deps, input),

@@ -1,12 +1,13 @@
 import { ancestorsOf, type AgencyCode } from '../domain/agency/index.js';
 import type { CounterName, HistogramIncrement, NodeDocument } from '../domain/ports/node/index.js';
+import { vietnamMonthOf } from '../domain/vietnam-time.js';
 import type { NodeDeps } from './deps.js';
 import { bucketOf } from './report/duration-histogram.js';
 
 /** `YYYY-MM` of a `YYYY-MM-DD` date or of an instant (Vietnam time, UTC+07:00). */
 export function monthOf(value: string | Date): string {
   if (typeof value === 'string') return value.slice(0, 7);
-  return new Date(value.getTime() + 7 * 3_600_000).toISOString().slice(0, 7);
+  return vietnamMonthOf(value);
 }
 
 /**

@@ -163,5 +163,15 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
         return translateMongoError(e);
       }
     },
+
+    async listEdocsAboutSince(documentIds: readonly string[], from: Date): Promise<readonly DeliveryRecord[]> {
+      if (documentIds.length === 0) return [];
+      try {
+        const items = await Delivery.find({ documentId: { $in: [...documentIds] }, type: 'edoc', submittedAt: { $gte: from } }).sort({ submittedAt: 1, docId: 1 }).lean<Raw[]>();
+        return items.map(toRecord);
+      } catch (e) {
+        return translateMongoError(e);
+      }
+    },
   };
 }

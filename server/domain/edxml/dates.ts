@@ -1,7 +1,8 @@
 import type { EdxmlDate, EdxmlTimestamp } from './types.js';
 
-/** Vietnam's offset from UTC in minutes (ICT, UTC+07:00, no daylight saving). */
-export const VIETNAM_OFFSET_MINUTES = 7 * 60;
+import { VIETNAM_OFFSET_MINUTES } from '../vietnam-time.js';
+
+export { VIETNAM_OFFSET_MINUTES };
 
 const DATE = /^(\d{4})\/(\d{2})\/(\d{2})$/;
 const TIMESTAMP = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;

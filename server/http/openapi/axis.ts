@@ -399,10 +399,18 @@ export const axisOpenApi: OpenApiFragment = {
         tags: ['axis'],
         summary: "The axis operator's national view of a month: per agency, packages sent and received and how receivers answered (01 vs 02), rolled up by level-1 code",
         operationId: 'axisNationalMonthlyReport',
-        description: 'Operator only: a token from POST /axis/v1/auth/token with systemId `operator` and the operator secret. An agency token answers 403. The month is that of the submission at the axis, Vietnam time (+07:00); an answer counts for the month of the package it answers.',
+        description: 'Operator only: a token from POST /axis/v1/auth/token with systemId `operator` and the operator secret. An agency token answers 403. The month is that of the submission at the axis, Vietnam time (+07:00); an answer counts for the month of the package it answers. JSON, CSV (UTF-8 with BOM, Vietnamese headers, one line for the nation, each level-1 total and each agency) or XLSX (the same columns); chosen by `format`, else by the Accept header, else JSON. No PDF: the axis has no seal identity.',
         security: secured,
         parameters: parametersOf(NationalReportQuery, 'query'),
-        responses: { '200': { description: 'the report', content: json(ref('AxisNationalReport')) }, '400': problem, '401': problem, '403': problem, '413': problem },
+        responses: {
+          '200': {
+            description: 'the report',
+            content: {
+              ...json(ref('AxisNationalReport')),
+              'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+            },
+          }, '400': problem, '401': problem, '403': problem, '413': problem },
       },
     },
     '/axis/v1/agencies/{code}/certificates': {

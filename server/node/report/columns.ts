@@ -1,19 +1,17 @@
-import type { ReportRow } from './monthly-report.js';
+import { percent, type TableColumn } from '../../reporting/table.js';
+import type { MonthlyReport, ReportRow, TrendPoint } from './monthly-report.js';
 
-/** A ratio in [0, 1] as a percentage with two decimals (a plain number: 77.94), blank when undefined. */
-export const percent = (r: number | null): number | null => (r === null ? null : Math.round(r * 10_000) / 100);
+export { percent };
 
-export interface Column {
-  /** Vietnamese header, as the provinces' reports word it; ratios say "(%)". */
-  readonly header: string;
-  readonly kind: 'text' | 'count' | 'percent' | 'seconds';
+/** A column of the agency report; its value may depend on the report's month. */
+export interface Column extends Omit<TableColumn<ReportRow>, 'value'> {
   readonly value: (row: ReportRow, month: string) => string | number | null;
 }
 
 /** The columns of the CSV and of the XLSX figures sheet, in order (README, "Monthly reports"). */
 export const REPORT_COLUMNS: readonly Column[] = Object.freeze([
   { header: 'Mã định danh', kind: 'text', value: (r) => r.code },
-  { header: 'Tên cơ quan', kind: 'text', value: (r) => r.name },
+  { header: 'Tên cơ quan', kind: 'text', width: 40, value: (r) => r.name },
   { header: 'Mã cơ quan cấp trên', kind: 'text', value: (r) => r.parentCode ?? '' },
   { header: 'Cấp trong báo cáo', kind: 'count', value: (r) => r.depth },
   { header: 'Tháng', kind: 'text', value: (_r, month) => month },
@@ -33,5 +31,17 @@ export const REPORT_COLUMNS: readonly Column[] = Object.freeze([
   { header: 'Thời gian trung vị đến khi tiếp nhận (03) (giây)', kind: 'seconds', value: (r) => r.medianSecondsToAccepted },
 ] satisfies Column[]);
 
+/** The figures table of a report: {@link REPORT_COLUMNS} over its rows (the CSV, the XLSX's first sheet). */
+export const figuresTable = (report: MonthlyReport) => ({
+  columns: REPORT_COLUMNS.map((c): TableColumn<ReportRow> => ({ ...c, value: (r) => c.value(r, report.month) })),
+  rows: report.rows,
+});
+
 /** The columns of the XLSX trend sheet. */
-export const TREND_HEADERS = Object.freeze(['Tháng', 'Văn bản đi', 'Tỷ lệ ký số (%)', 'Tỷ lệ hoàn toàn điện tử (%)', 'Tỷ lệ văn bản đến hợp lệ (%)']);
+export const TREND_COLUMNS: readonly TableColumn<TrendPoint>[] = Object.freeze([
+  { header: 'Tháng', kind: 'text', width: 10, value: (p) => p.month },
+  { header: 'Văn bản đi', kind: 'count', width: 18, value: (p) => p.outgoing },
+  { header: 'Tỷ lệ ký số (%)', kind: 'percent', width: 18, value: (p) => percent(p.signedRatio) },
+  { header: 'Tỷ lệ hoàn toàn điện tử (%)', kind: 'percent', width: 18, value: (p) => percent(p.fullyElectronicRatio) },
+  { header: 'Tỷ lệ văn bản đến hợp lệ (%)', kind: 'percent', width: 18, value: (p) => percent(p.verifiedRatio) },
+] satisfies TableColumn<TrendPoint>[]);

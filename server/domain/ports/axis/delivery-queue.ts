@@ -57,4 +57,6 @@ export interface DeliveryQueue {
   listSubmittedBetween(query: { readonly type: PackageKind; readonly from: Date; readonly to: Date; readonly skip: number; readonly limit: number }): Promise<readonly DeliveryRecord[]>;
   /** The status deliveries with one of `codes` about any of `documentIds` (edXML DocumentIds), any time. */
   listStatusesAbout(documentIds: readonly string[], codes: readonly StatusCode[]): Promise<readonly DeliveryRecord[]>;
+  /** The document deliveries about any of `documentIds` (edXML DocumentIds) submitted at or after `from` (resends of them). */
+  listEdocsAboutSince(documentIds: readonly string[], from: Date): Promise<readonly DeliveryRecord[]>;
 }

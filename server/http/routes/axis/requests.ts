@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../../../axis/index.js';
+import { MAX_PAGE_SIZE, NATIONAL_REPORT_FORMATS } from '../../../axis/index.js';
 
 /**
  * The request schemas of the axis API under /axis/v1: the router parses with them, and the OpenAPI document
@@ -26,7 +26,12 @@ export const AckBody = z.object({ status: z.enum(['done', 'fail']), reason: z.st
 export const SendType = z.object({ type: z.enum(['edoc', 'status']) });
 export const AgencyListQuery = z.object({ parentCode: agencyCode.optional(), page, pageSize }).strict();
 export const CodeParams = z.object({ code: agencyCode });
-export const NationalReportQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional().describe('default: the current month, Vietnam time') }).strict();
+export const NationalReportQuery = z
+  .object({
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional().describe('default: the current month, Vietnam time'),
+    format: z.enum(NATIONAL_REPORT_FORMATS).optional().describe('else the Accept header, else JSON'),
+  })
+  .strict();
 export const CertificateBody = z
   .object({
     certificate: z.string().min(1).max(64_000).describe('PEM, or base64 DER, of one end-entity certificate'),

@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { DomainError } from '../../../domain/errors.js';
-import type { AxisPrincipal, AxisServices } from '../../../axis/index.js';
+import { NATIONAL_REPORT_FORMATS, nationalMediaTypeOf, type AxisPrincipal, type AxisServices, type NationalReportFormat } from '../../../axis/index.js';
+import { acceptedFormat } from '../report-format.js';
 import { bearerAuth } from '../../auth.js';
 import { parseWith } from '../../validate.js';
 import { readSendParts, sendPartsOf } from './multipart.js';
@@ -93,7 +94,13 @@ export function createAxisRouter(services: AxisServices): Router {
 
   router.get('/reports/monthly', operatorAuth, async (req: Request, res: Response) => {
     const q = parseWith(NationalReportQuery, req.query, 'query');
-    res.json(await services.nationalMonthlyReport(q.month ? { month: q.month } : {}));
+    const format: NationalReportFormat = q.format ?? acceptedFormat(req, NATIONAL_REPORT_FORMATS, nationalMediaTypeOf);
+    const file = await services.exportNationalReport({ format, ...(q.month ? { month: q.month } : {}) });
+    if (format === 'json') {
+      res.json(file.report);
+      return;
+    }
+    res.type(file.contentType).attachment(file.filename).send(Buffer.from(file.bytes));
   });
 
   router.post('/agencies/:code/certificates', auth, async (req: Request, res: Response) => {

@@ -17,6 +17,7 @@ import { exportMonthlyReport, REPORT_FORMATS, REPORT_MEDIA_TYPES, type ReportFor
 import { listRegistryAgencies } from '../../../node/registry-directory.js';
 import { addAgencyUser, listAgencyUsers, resetAgencyUserPassword, setAgencyUserDisabled, unlockAgencyUser } from '../../../node/users/manage-users.js';
 import { readAgencyRegistryEntry } from '../../../node/users/agency-certificates.js';
+import { acceptedFormat } from '../report-format.js';
 
 export interface NodeServices {
   readonly deps: NodeDeps;
@@ -24,12 +25,6 @@ export interface NodeServices {
   readonly onQueued?: () => void;
 }
 
-/** The report format the Accept header asks for (JSON when it names none of them). */
-function acceptedFormat(req: Request): ReportFormat {
-  const types = REPORT_FORMATS.map((f) => REPORT_MEDIA_TYPES[f].split(';')[0]!);
-  const best = req.accepts(types);
-  return (best ? REPORT_FORMATS[types.indexOf(best)] : undefined) ?? 'json';
-}
 const principalOf = (res: Response) => res.locals.principal as NodePrincipal;
 
 /** Multipart upload with limits; multer's errors become coded domain errors. */
@@ -173,7 +168,7 @@ export function createNodeRouter(services: NodeServices): Router {
 
   router.get('/reports/monthly', auth, async (req, res) => {
     const q = parseWith(ReportQuery, req.query, 'query');
-    const format = q.format ?? acceptedFormat(req);
+    const format: ReportFormat = q.format ?? acceptedFormat(req, REPORT_FORMATS, (f) => REPORT_MEDIA_TYPES[f]);
     const file = await exportMonthlyReport(deps, principalOf(res), { format, ...(q.month ? { month: q.month } : {}), ...(q.agency ? { agency: q.agency as AgencyCode } : {}) });
     if (format === 'json') {
       res.json(file.report);

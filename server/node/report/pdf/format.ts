@@ -1,3 +1,5 @@
+import { vietnamIsoTime } from '../../../domain/vietnam-time.js';
+
 /** Number and duration formats for the PDF, as Vietnamese documents write them (3.465.891; 77,94 %). */
 
 export function formatCount(n: number): string {
@@ -28,7 +30,7 @@ export const formatMonth = (month: string) => `${month.slice(5, 7)}/${month.slic
 
 /** An instant in Vietnam time, ISO 8601 with the offset (Decree 30/2020 Appendix I writes times this way). */
 export function formatVietnamTime(at: Date): string {
-  return `${new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 19)}+07:00`;
+  return vietnamIsoTime(at);
 }
 
 /** The same, short enough for a table cell: `45 s`, `12 ph`, `1 h 45`, `3 ng 4 h`. */

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import type { DevelopmentPki } from '../../../../crypto/index.js';
 import { vietnamMonthOf, vietnamMonthRange } from '../../../../server/axis/index.js';
 import type { StatusCode } from '../../../../server/domain/ports/axis/index.js';
 import type { AgencyCode } from '../../../../server/domain/agency/index.js';
 import { testClock } from '../../../support/clock.js';
+import { parseCsv } from '../../../support/csv.js';
 import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
 import { G12, G22, H27, TAX, edocBytes, sealSign, secretOf, statusBytes, testPki } from '../../axis/fixtures.js';
@@ -81,6 +83,57 @@ describe("axis API: the operator's national monthly report @db", () => {
     const quiet = await readJson(await report(operator, '?month=2020-01'));
     expect(quiet.totals).to.include({ packagesSent: 0, received: 0, share01: null });
     expect(quiet.groups).to.deep.equal([]);
+  });
+
+  it('when the operator asks for CSV (format=) or XLSX (Accept), then both read back as the JSON figures, one line for the nation, each level-1 total and each agency', async () => {
+    const month = vietnamMonthOf(testClock());
+    const body = await readJson(await report(operator, `?month=${month}`));
+    type Figures = { code: string; packagesSent: number; deliveriesSent: number; received: number; answered01: number; answered02: number; unanswered: number; share01: number | null };
+    const groups = body.groups as Array<Figures & { agencies: Figures[] }>;
+    const expected: Array<[string, string, Figures]> = [['Toàn quốc', '', { ...body.totals, code: '' }]];
+    for (const g of groups) {
+      expected.push(['Tổng cấp 1', g.code, g]);
+      for (const a of g.agencies) expected.push(['Cơ quan', a.code, a]);
+    }
+    expect(expected.length).to.be.greaterThan(5);
+    const figuresOf = (cell: (name: string) => unknown) => ({
+      packagesSent: Number(cell('Gói văn bản đã gửi')), deliveriesSent: Number(cell('Lượt gửi (gói × nơi nhận)')), received: Number(cell('Lượt nhận')),
+      answered01: Number(cell('Bên nhận báo đã nhận (01)')), answered02: Number(cell('Bên nhận từ chối (02)')), unanswered: Number(cell('Chưa có phản hồi 01/02')),
+    });
+    const want = expected.map(([kind, code, f]) => ({ kind, code, packagesSent: f.packagesSent, deliveriesSent: f.deliveriesSent, received: f.received, answered01: f.answered01, answered02: f.answered02, unanswered: f.unanswered }));
+    const share = (f: Figures) => (f.share01 === null ? '' : String(Math.round(f.share01 * 10_000) / 100));
+
+    const csvRes = await report(operator, `?month=${month}&format=csv`);
+    expect(csvRes.status).to.equal(200);
+    expect(csvRes.headers.get('content-type')).to.match(/^text\/csv/);
+    expect(csvRes.headers.get('content-disposition')).to.include(`bao-cao-toan-quoc-${month}.csv`);
+    const bytes = new Uint8Array(await csvRes.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = parseCsv(new TextDecoder().decode(bytes));
+    const col = (name: string) => {
+      const i = header!.indexOf(name);
+      expect(i, name).to.be.at.least(0);
+      return i;
+    };
+    expect(rows.map((r) => ({ kind: r[col('Loại dòng')], code: r[col('Mã định danh')], ...figuresOf((n) => r[col(n)]) }))).to.deep.equal(want);
+    expect(rows.map((r) => r[col('Tỷ lệ 01 (%)')])).to.deep.equal(expected.map(([, , f]) => share(f)));
+    expect(rows.every((r) => r[col('Tháng')] === month)).to.equal(true);
+
+    const xlsxRes = await fetch(`${axis.baseUrl}/axis/v1/reports/monthly?month=${month}`, { headers: { authorization: `Bearer ${operator}`, accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } });
+    expect(xlsxRes.status).to.equal(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsxRes.arrayBuffer()) as never);
+    expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['Toàn quốc']);
+    const ws = wb.getWorksheet('Toàn quốc')!;
+    const xh = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(xh).to.deep.equal(header);
+    const xrows = Array.from({ length: ws.rowCount - 1 }, (_, i) => ws.getRow(i + 2));
+    const xcell = (row: ExcelJS.Row, name: string) => row.getCell(xh.indexOf(name) + 1).value;
+    expect(xrows.map((r) => ({ kind: xcell(r, 'Loại dòng'), code: xcell(r, 'Mã định danh') ?? '', ...figuresOf((n) => xcell(r, n)) }))).to.deep.equal(want);
+    expect(xrows.map((r) => xcell(r, 'Tỷ lệ 01 (%)') ?? null)).to.deep.equal(expected.map(([, , f]) => (f.share01 === null ? null : Math.round(f.share01 * 10_000) / 100)));
+
+    // A PDF is not offered: the axis has no seal identity (README).
+    expect(await problemOf(await report(operator, `?month=${month}&format=pdf`))).to.equal('400 ERR_VALIDATION');
   });
 
   it('when anyone but the operator asks, then 401 without or with a bad token, 403 with an agency token; the operator token opens no agency route', async () => {

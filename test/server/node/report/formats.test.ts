@@ -16,42 +16,13 @@ import { exportMonthlyReport } from '../../../../server/node/report/export-repor
 import { monthlyReport } from '../../../../server/node/report/monthly-report.js';
 import { createCounterRepository, createHostedAgencyRepository, ensureNodeIndexes } from '../../../../storage/node/index.js';
 import { createTestClock } from '../../../support/clock.js';
+import { parseCsv } from '../../../support/csv.js';
 import { useDatabase } from '../../../support/database.js';
 import { pdfsig } from '../../../crypto/pdf/support/tools.js';
 
 const require = createRequire(import.meta.url);
 const font = (w: string) => new Uint8Array(readFileSync(require.resolve(`@expo-google-fonts/be-vietnam-pro/${w}/BeVietnamPro_${w}.ttf`)));
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'server', 'cli', 'main.js');
-
-/** RFC 4180 reader (quoted fields, CRLF) for reading the CSV back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return rows;
-}
 
 /** Pixels of a PPM (P6) image within `tolerance` of an RGB colour. */
 function countColour(ppm: Buffer, [r, g, b]: [number, number, number], tolerance = 12): number {
