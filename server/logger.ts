@@ -5,15 +5,7 @@ import { currentRequestId } from './observability/request-context.js';
 export type { Logger };
 
 /** Paths never written to the log: credentials, keys and tokens (bodies are not logged at all). */
-const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  '*.password',
-  '*.secret',
-  '*.token',
-  '*.privateKey',
-  '*.p12',
-];
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret', '*.token', '*.privateKey', '*.p12'];
 
 const bound = new WeakMap<object, boolean>();
 

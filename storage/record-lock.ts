@@ -41,9 +41,13 @@ export function createRecordLock(connection: mongoose.Connection, collectionName
       } catch (e) {
         if (!isDuplicateKeyError(e)) translateMongoError(e, 'lock');
       }
-      const held = await locks().findOne({ _id: key } as Raw).catch((e) => translateMongoError(e));
+      const held = await locks()
+        .findOne({ _id: key } as Raw)
+        .catch((e) => translateMongoError(e));
       if (held && new Date(held.until).getTime() < Date.now()) {
-        await locks().deleteOne({ _id: key, owner: held.owner } as Raw).catch((e) => translateMongoError(e));
+        await locks()
+          .deleteOne({ _id: key, owner: held.owner } as Raw)
+          .catch((e) => translateMongoError(e));
         continue;
       }
       if (Date.now() - started > MAX_WAIT_MS) throw new DomainError('ERR_CONFLICT', 'record busy; try again', { details: { reason: 'LOCK_TIMEOUT' } });
@@ -52,7 +56,9 @@ export function createRecordLock(connection: mongoose.Connection, collectionName
     try {
       return await fn();
     } finally {
-      await locks().deleteOne({ _id: key, owner } as Raw).catch(() => undefined);
+      await locks()
+        .deleteOne({ _id: key, owner } as Raw)
+        .catch(() => undefined);
     }
   };
 }
@@ -85,7 +91,10 @@ export function createVersionClaim(connection: mongoose.Connection, collectionNa
     timer = undefined;
     const ids = dead;
     dead = [];
-    if (ids.length) void claims().deleteMany({ _id: { $in: ids } } as Raw).catch(() => undefined); // leftovers are harmless
+    if (ids.length)
+      void claims()
+        .deleteMany({ _id: { $in: ids } } as Raw)
+        .catch(() => undefined); // leftovers are harmless
   };
   const later = (id: string) => {
     dead.push(id);
@@ -103,9 +112,13 @@ export function createVersionClaim(connection: mongoose.Connection, collectionNa
       } catch (e) {
         if (!isDuplicateKeyError(e)) translateMongoError(e, 'lock');
       }
-      const held = await claims().findOne({ _id } as Raw).catch((e) => translateMongoError(e));
+      const held = await claims()
+        .findOne({ _id } as Raw)
+        .catch((e) => translateMongoError(e));
       if (held && new Date(held.until).getTime() < Date.now() && attempt === 0) {
-        await claims().deleteOne({ _id, owner: held.owner } as Raw).catch((e) => translateMongoError(e));
+        await claims()
+          .deleteOne({ _id, owner: held.owner } as Raw)
+          .catch((e) => translateMongoError(e));
         continue;
       }
       if (held && options.wait !== false) await new Promise((r) => setTimeout(r, (5 + Math.random() * 20) * (attempt + 1)));
@@ -118,7 +131,10 @@ export function createVersionClaim(connection: mongoose.Connection, collectionNa
       return result;
     } finally {
       if (landed) later(_id);
-      else await claims().deleteOne({ _id, owner } as Raw).catch(() => undefined);
+      else
+        await claims()
+          .deleteOne({ _id, owner } as Raw)
+          .catch(() => undefined);
     }
   };
 }

@@ -3,9 +3,7 @@ import { children, contentBytes, decodeOid, decodeSmallInt, DerError, expectTag,
 import { OID } from './oids.js';
 
 /** How a SignerInfo names its certificate (RFC 5652 §5.3). */
-export type SignerIdentifier =
-  | { readonly kind: 'issuerAndSerialNumber'; readonly issuer: Uint8Array; readonly serial: Uint8Array }
-  | { readonly kind: 'subjectKeyIdentifier'; readonly keyIdentifier: Uint8Array };
+export type SignerIdentifier = { readonly kind: 'issuerAndSerialNumber'; readonly issuer: Uint8Array; readonly serial: Uint8Array } | { readonly kind: 'subjectKeyIdentifier'; readonly keyIdentifier: Uint8Array };
 
 export interface ParsedAttribute {
   readonly oid: string;

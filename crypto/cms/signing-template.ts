@@ -108,15 +108,7 @@ function derSetOrder(a: Uint8Array, b: Uint8Array): number {
  * placeholders for the message digest, signing time and signature value, and records where they sit. Signing
  * then copies the bytes and writes the three values in place: the structure is pkijs's, encoded once.
  */
-export function buildSigningTemplate(options: {
-  signer: Signer;
-  certificate: Uint8Array;
-  chain: readonly Uint8Array[];
-  includeChain: boolean;
-  hash: HashName;
-  scheme: RsaScheme;
-  timeKind: TimeKind;
-}): SigningTemplate {
+export function buildSigningTemplate(options: { signer: Signer; certificate: Uint8Array; chain: readonly Uint8Array[]; includeChain: boolean; hash: HashName; scheme: RsaScheme; timeKind: TimeKind }): SigningTemplate {
   const { signer, hash, scheme, timeKind } = options;
   const cert = certificateFromDer(options.certificate);
   const spki = toBytes(cert.subjectPublicKeyInfo.toSchema());

@@ -5,9 +5,7 @@ import type { HashName, RsaScheme, SigningIdentity } from '../keys/signer.js';
  * What to sign or verify: either the content itself, or its digest computed by the caller
  * (PAdES hashes the byte ranges as a stream and passes the digest, ETSI EN 319 142-1 §5.2).
  */
-export type DetachedContent =
-  | { readonly content: Uint8Array }
-  | { readonly digest: Uint8Array; readonly hash: HashName };
+export type DetachedContent = { readonly content: Uint8Array } | { readonly digest: Uint8Array; readonly hash: HashName };
 
 export interface SignDetachedOptions {
   readonly identity: SigningIdentity;

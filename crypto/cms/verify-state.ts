@@ -92,4 +92,3 @@ export function sameName(cert: ParsedCertificate, nameDer: Uint8Array): boolean 
     return false;
   }
 }
-

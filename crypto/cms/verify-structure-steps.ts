@@ -208,4 +208,3 @@ export const checkSignatureValue: Step = (s) => {
   s.checks.pass('signature-value', algorithm.name);
   return undefined;
 };
-

@@ -20,8 +20,7 @@ export interface VerifyTimestampTokenOptions extends TrustAtNow {
 
 /** The outcome of {@link verifyTimestampToken}: a verified genTime, or the reason it is not one. */
 export type TimestampVerification =
-  | { readonly ok: true; readonly genTime: Date; readonly summary: TimestampSummary; readonly info: TstInfoFacts; readonly report: SignatureReport }
-  | { readonly ok: false; readonly reason: string; readonly report?: SignatureReport };
+  { readonly ok: true; readonly genTime: Date; readonly summary: TimestampSummary; readonly info: TstInfoFacts; readonly report: SignatureReport } | { readonly ok: false; readonly reason: string; readonly report?: SignatureReport };
 
 export type CmsVerifier = (signature: Uint8Array, input: DetachedContent, options: VerifyDetachedOptions) => SignatureReport;
 
@@ -59,15 +58,19 @@ export function verifyTimestampTokenWith(verify: CmsVerifier, token: Uint8Array,
   if (options.nonce !== undefined && info.nonce !== options.nonce) return { ok: false, reason: 'the nonce differs from the request' };
   let report: SignatureReport;
   try {
-    report = verify(token, { content: eContent }, {
-      trustAnchors: options.trustAnchors,
-      now: options.now,
-      at: options.at,
-      ...(options.intermediates ? { intermediates: options.intermediates } : {}),
-      ...(options.crls ? { crls: options.crls } : {}),
-      ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
-      ...(options.policy ? { policy: options.policy } : {}),
-    });
+    report = verify(
+      token,
+      { content: eContent },
+      {
+        trustAnchors: options.trustAnchors,
+        now: options.now,
+        at: options.at,
+        ...(options.intermediates ? { intermediates: options.intermediates } : {}),
+        ...(options.crls ? { crls: options.crls } : {}),
+        ...(options.ocspResponses ? { ocspResponses: options.ocspResponses } : {}),
+        ...(options.policy ? { policy: options.policy } : {}),
+      },
+    );
   } catch (e) {
     return { ok: false, reason: `the token cannot be verified (${e instanceof CryptoError ? e.code : 'error'})` };
   }

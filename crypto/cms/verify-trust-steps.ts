@@ -113,4 +113,3 @@ export const checkKeyUsage: Step = (s) => {
 
 /** Report summary of a parsed certificate (cached per certificate). */
 export const summaryOf = summarizeParsedCertificate;
-

@@ -3,27 +3,13 @@ import type { SignatureReport } from '../report/types.js';
 import { parseSignedData } from './parse-signed-data.js';
 import type { DetachedContent, VerifyDetachedOptions } from './types.js';
 import type { StepFailure, Step, VerifyState } from './verify-state.js';
-import {
-  checkFormat,
-  checkMessageDigest,
-  checkSignatureValue,
-  checkSigningCertificateAttribute,
-  findSignerCertificate,
-} from './verify-structure-steps.js';
+import { checkFormat, checkMessageDigest, checkSignatureValue, checkSigningCertificateAttribute, findSignerCertificate } from './verify-structure-steps.js';
 import { checkClaimedTime, checkSignatureTimestamps, chooseValidationTime } from './verify-time-steps.js';
 import { verifyTimestampTokenWith, type TimestampVerification, type VerifyTimestampTokenOptions } from './verify-timestamp.js';
 import { checkAlgorithmPolicy, checkChain, checkKeyUsage, checkSignerBinding, summaryOf } from './verify-trust-steps.js';
 
 /** The fixed order of verification (X-Road style checklist); the first failing step decides the indication. */
-const STEPS_BEFORE_CHAIN: readonly Step[] = [
-  checkFormat,
-  findSignerCertificate,
-  checkSigningCertificateAttribute,
-  checkMessageDigest,
-  checkSignatureValue,
-  checkAlgorithmPolicy,
-  checkSignerBinding,
-];
+const STEPS_BEFORE_CHAIN: readonly Step[] = [checkFormat, findSignerCertificate, checkSigningCertificateAttribute, checkMessageDigest, checkSignatureValue, checkAlgorithmPolicy, checkSignerBinding];
 const STEPS_FROM_CHAIN: readonly Step[] = [checkChain, checkKeyUsage];
 
 function checkArguments(signature: unknown, input: DetachedContent, options: VerifyDetachedOptions): void {

@@ -30,9 +30,7 @@ function oid(o: string): forge.asn1.Asn1 {
 }
 
 function attributes(localKeyId: string, friendlyName: string | undefined): forge.asn1.Asn1 {
-  const attrs = [
-    asn1.create(U, T.SEQUENCE, true, [oid(forge.pki.oids.localKeyId!), asn1.create(U, T.SET, true, [asn1.create(U, T.OCTETSTRING, false, localKeyId)])]),
-  ];
+  const attrs = [asn1.create(U, T.SEQUENCE, true, [oid(forge.pki.oids.localKeyId!), asn1.create(U, T.SET, true, [asn1.create(U, T.OCTETSTRING, false, localKeyId)])])];
   if (friendlyName !== undefined) {
     attrs.push(asn1.create(U, T.SEQUENCE, true, [oid(forge.pki.oids.friendlyName!), asn1.create(U, T.SET, true, [asn1.create(U, T.BMPSTRING, false, friendlyName)])]));
   }
@@ -74,9 +72,7 @@ export function exportPkcs12(options: ExportPkcs12Options): Uint8Array {
   const certBag = (der: Uint8Array, withAttrs: boolean): forge.asn1.Asn1 =>
     asn1.create(U, T.SEQUENCE, true, [
       oid(forge.pki.oids.certBag!),
-      asn1.create(C, 0, true, [
-        asn1.create(U, T.SEQUENCE, true, [oid(forge.pki.oids.x509Certificate!), asn1.create(C, 0, true, [asn1.create(U, T.OCTETSTRING, false, bin(der))])]),
-      ]),
+      asn1.create(C, 0, true, [asn1.create(U, T.SEQUENCE, true, [oid(forge.pki.oids.x509Certificate!), asn1.create(C, 0, true, [asn1.create(U, T.OCTETSTRING, false, bin(der))])])]),
       ...(withAttrs ? [attrs] : []),
     ]);
   const certBags = [certBag(options.certificate, true), ...(options.chain ?? []).map((c) => certBag(c, false))];
@@ -94,10 +90,7 @@ export function exportPkcs12(options: ExportPkcs12Options): Uint8Array {
     asn1.create(U, T.INTEGER, false, asn1.integerToDer(3).getBytes()),
     asn1.create(U, T.SEQUENCE, true, [oid(forge.pki.oids.data!), asn1.create(C, 0, true, [asn1.create(U, T.OCTETSTRING, false, authSafe)])]),
     asn1.create(U, T.SEQUENCE, true, [
-      asn1.create(U, T.SEQUENCE, true, [
-        asn1.create(U, T.SEQUENCE, true, [oid(forge.pki.oids.sha256!), asn1.create(U, T.NULL, false, '')]),
-        asn1.create(U, T.OCTETSTRING, false, macValue),
-      ]),
+      asn1.create(U, T.SEQUENCE, true, [asn1.create(U, T.SEQUENCE, true, [oid(forge.pki.oids.sha256!), asn1.create(U, T.NULL, false, '')]), asn1.create(U, T.OCTETSTRING, false, macValue)]),
       asn1.create(U, T.OCTETSTRING, false, macSalt),
       asn1.create(U, T.INTEGER, false, asn1.integerToDer(iterations).getBytes()),
     ]),

@@ -125,7 +125,12 @@ function decode(bytes: Uint8Array, password: string): ImportedPkcs12 {
   const identity: SigningIdentity = Object.freeze({
     signer: createKeySigner(key),
     certificate: leaf.der,
-    chain: Object.freeze(orderChain(leaf, certs.filter((c) => c.sha256 !== leaf.sha256))),
+    chain: Object.freeze(
+      orderChain(
+        leaf,
+        certs.filter((c) => c.sha256 !== leaf.sha256),
+      ),
+    ),
   });
   return Object.freeze({ identity, privateKeyPkcs8 });
 }

@@ -28,11 +28,7 @@ export interface OcspReply {
  * it. Throws ERR_OCSP_MALFORMED for bytes that are not an OCSPResponse; ERR_OCSP_REJECTED when the responder
  * refused (tryLater, unauthorized, …), the nonce differs, or nothing in it answers for the certificate.
  */
-export function readOcspReply(
-  der: Uint8Array,
-  request: OcspRequest,
-  options: { readonly at: Date; readonly policy?: ChainPolicy; readonly maxClockSkewMs?: number },
-): OcspReply {
+export function readOcspReply(der: Uint8Array, request: OcspRequest, options: { readonly at: Date; readonly policy?: ChainPolicy; readonly maxClockSkewMs?: number }): OcspReply {
   let status: number;
   try {
     const asn = asn1js.fromBER(toArrayBuffer(der));

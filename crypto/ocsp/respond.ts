@@ -10,10 +10,7 @@ import { OCSP_NONCE_OID, parseOcspRequest, type RequestedCertId } from './reques
 const OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 
 /** What a responder says of one certificate (RFC 6960 §2.2). */
-export type OcspCertStatus =
-  | { readonly status: 'good' }
-  | { readonly status: 'revoked'; readonly revocationTime: Date; readonly reason?: RevocationReason }
-  | { readonly status: 'unknown' };
+export type OcspCertStatus = { readonly status: 'good' } | { readonly status: 'revoked'; readonly revocationTime: Date; readonly reason?: RevocationReason } | { readonly status: 'unknown' };
 
 /**
  * An OCSP responder: the key and certificate that sign its responses (a delegated responder certificate with
@@ -41,7 +38,10 @@ function errorResponse(status: number): Uint8Array {
 }
 
 function generalizedTime(d: Date): Uint8Array {
-  const s = d.toISOString().replace(/[-:T]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const s = d
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return tlv(0x18, new TextEncoder().encode(s));
 }
 
@@ -92,4 +92,3 @@ export async function respondToOcspRequest(request: Uint8Array, options: { reado
   const basic = tlv(0x30, tbs, sigAlg, tlv(0x03, Uint8Array.from([0]), signature), tlv(0xa0, tlv(0x30, ...certs)));
   return tlv(0x30, tlv(0x0a, Uint8Array.from([0])), tlv(0xa0, tlv(0x30, oidBytes(OCSP_BASIC), tlv(0x04, basic))));
 }
-

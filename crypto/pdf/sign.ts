@@ -174,10 +174,7 @@ export async function signPdfSized(pdf: Uint8Array, options: SignPdfOptions, fir
   for (let attempt = 0; ; attempt++) {
     const prepared = await build(size);
     const digest = digestByteRange(prepared.bytes, prepared.byteRange, hash);
-    const signed = await signDetached(
-      { digest, hash },
-      { identity: options.identity, hash, ...(options.scheme ? { scheme: options.scheme } : {}) },
-    );
+    const signed = await signDetached({ digest, hash }, { identity: options.identity, hash, ...(options.scheme ? { scheme: options.scheme } : {}) });
     const cms = options.timestamp ? await timestampSignature(signed, options.timestamp) : signed;
     if (cms.length <= prepared.contentsBytes || attempt > 0) {
       return Object.freeze({ pdf: embedSignatureContents(prepared, cms), fieldName: prepared.fieldName, byteRange: prepared.byteRange });

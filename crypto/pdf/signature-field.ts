@@ -229,4 +229,3 @@ export function embedSignatureContents(prepared: PreparedSignature, cms: Uint8Ar
   Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(Buffer.from(cms).toString('hex'), prepared.contentsAt, 'latin1');
   return out;
 }
-

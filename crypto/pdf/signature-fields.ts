@@ -11,7 +11,6 @@ export interface SignatureFieldInfo {
   readonly widgets: ReadonlyArray<{ readonly ref?: PdfRef; readonly dict: PdfDict; readonly rect?: readonly [number, number, number, number] }>;
 }
 
-
 /** Every terminal signature field of the AcroForm, in /Fields order, with loop and depth guards. */
 export function listSignatureFields(file: PdfFile): SignatureFieldInfo[] {
   const acro = asDict(file.resolve(file.catalog.get('AcroForm')));

@@ -149,7 +149,7 @@ export async function verifySignatureField(
   }
   const inChain = file.sections.some((s) => s.offset === signed.startxref);
   if (!inChain || revIndex < 0) {
-    steps.fail('signed-revision', 'the signed revision is not part of the document\'s revision chain');
+    steps.fail('signed-revision', "the signed revision is not part of the document's revision chain");
     return finish({ indication: 'TOTAL_FAILED', subIndication: 'DISALLOWED_MODIFICATION', explanation: 'the signed revision was detached from the document (incremental saving attack)' });
   }
   base.revision = revIndex + 1;
@@ -182,9 +182,7 @@ export async function verifySignatureField(
   // this signature's /Contents, which ends at c) is a proof of existence of it (ETSI EN 319 102-1 §5.6.2.4).
   const covering = coveringPoe?.(c);
   if (covering) steps.pass('covering-timestamp', `the signature timestamp of "${covering.fieldName}" (${covering.genTime.toISOString()}) covers this signature value`);
-  const input = HASHES.has(hash)
-    ? { digest: digestByteRange(pdf, range, hash as HashName), hash: hash as HashName }
-    : { content: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
+  const input = HASHES.has(hash) ? { digest: digestByteRange(pdf, range, hash as HashName), hash: hash as HashName } : { content: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
   const context = (material: { intermediates?: readonly Uint8Array[]; crls?: readonly Uint8Array[]; ocspResponses?: readonly Uint8Array[] }) => ({
     trustAnchors: options.trustAnchors,
     now: options.now,
@@ -206,11 +204,7 @@ export async function verifySignatureField(
   const withDss = <K extends keyof DssMaterial>(k: K, own: readonly Uint8Array[] | undefined) => (dss && dss[k].length ? [...(own ?? []), ...dss[k]] : own);
   let cms: SignatureReport;
   try {
-    cms = await verifyDetached(
-      cmsBytes,
-      input,
-      context({ intermediates: withDss('certificates', options.intermediates), crls: withDss('crls', options.crls), ocspResponses: withDss('ocspResponses', options.ocspResponses) }),
-    );
+    cms = await verifyDetached(cmsBytes, input, context({ intermediates: withDss('certificates', options.intermediates), crls: withDss('crls', options.crls), ocspResponses: withDss('ocspResponses', options.ocspResponses) }));
   } catch (e) {
     return format('cms', `/Contents is not a valid CMS SignedData (${e instanceof CryptoError ? e.code : 'error'})`);
   }
@@ -251,7 +245,10 @@ export async function verifySignatureField(
     changes.sort((x, y) => x.revision - y.revision || (x.objectNumber ?? 0) - (y.objectNumber ?? 0));
     const dangling = analysis.danglingInSigned;
     if (dangling.length > 0) {
-      const list = dangling.slice(0, 5).map((n) => `object ${n}`).join(', ');
+      const list = dangling
+        .slice(0, 5)
+        .map((n) => `object ${n}`)
+        .join(', ');
       steps.pass('signed-references', `the signed revision refers to ${dangling.length} object(s) it does not define, read as null: ${list}${dangling.length > 5 ? ', …' : ''}`);
     }
   }
@@ -259,7 +256,10 @@ export async function verifySignatureField(
   const level = revIndex + 1 === revs.length ? 'NONE' : disallowed.length > 0 ? 'DISALLOWED' : 'ALLOWED';
   const modifications: PdfModificationAnalysis = Object.freeze({ level, changes: Object.freeze(changes) });
   if (disallowed.length > 0) {
-    const what = disallowed.slice(0, 3).map((x) => `${x.what} (revision ${x.revision})`).join('; ');
+    const what = disallowed
+      .slice(0, 3)
+      .map((x) => `${x.what} (revision ${x.revision})`)
+      .join('; ');
     steps.fail('modifications', what);
     if (!failure || failure.indication !== 'TOTAL_FAILED') {
       failure = { indication: 'TOTAL_FAILED', subIndication: 'DISALLOWED_MODIFICATION', explanation: `changed after signing: ${what}` };

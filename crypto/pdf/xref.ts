@@ -5,10 +5,7 @@ import { asArray, asDict, asInteger, isName, PdfDict, PdfStream, type PdfObject 
 import { PdfParser } from './syntax/parser.js';
 
 /** One cross-reference entry (ISO 32000-1 §7.5.4 and §7.5.8.3). */
-export type XrefEntry =
-  | { readonly type: 0 }
-  | { readonly type: 1; readonly offset: number; readonly gen: number }
-  | { readonly type: 2; readonly stream: number; readonly index: number };
+export type XrefEntry = { readonly type: 0 } | { readonly type: 1; readonly offset: number; readonly gen: number } | { readonly type: 2; readonly stream: number; readonly index: number };
 
 /** One cross-reference section with its trailer: the structural part of one revision. */
 export interface XrefSection {

@@ -140,7 +140,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
   // Workers keep the process alive only while there is work (an idle pool never holds a process open).
   const updateRefs = (): void => {
     const busy = queue.length > 0;
-    for (const s of slots) (busy || s.job ? s.worker.ref() : s.worker.unref());
+    for (const s of slots) busy || s.job ? s.worker.ref() : s.worker.unref();
   };
 
   const pump = (): void => {

@@ -20,9 +20,7 @@ export type PoolRequest =
       readonly includeChain?: boolean;
     };
 
-export type PoolResponse =
-  | { readonly id: number; readonly ok: true; readonly signature: Uint8Array }
-  | { readonly id: number; readonly ok: false; readonly error: SerializedError };
+export type PoolResponse = { readonly id: number; readonly ok: true; readonly signature: Uint8Array } | { readonly id: number; readonly ok: false; readonly error: SerializedError };
 
 export interface SerializedError {
   readonly kind: 'CryptoError' | 'TypeError' | 'Error';

@@ -20,9 +20,7 @@ async function handle(req: Extract<PoolRequest, { type: 'sign' }>): Promise<Pool
   try {
     const identity = identities.get(req.keyId);
     if (!identity) throw new TypeError(`unknown key id ${req.keyId}`);
-    const input: DetachedContent = req.content
-      ? { content: req.content }
-      : { digest: req.digest as Uint8Array, hash: req.digestHash ?? 'SHA-256' };
+    const input: DetachedContent = req.content ? { content: req.content } : { digest: req.digest as Uint8Array, hash: req.digestHash ?? 'SHA-256' };
     const signature = await signDetached(input, {
       identity,
       ...(req.hash ? { hash: req.hash } : {}),

@@ -19,14 +19,7 @@ export interface ReportFacts {
   readonly reason?: string;
 }
 
-const TOTAL_FAILED_SUBS: ReadonlySet<SubIndication> = new Set<SubIndication>([
-  'FORMAT_FAILURE',
-  'HASH_FAILURE',
-  'SIG_CRYPTO_FAILURE',
-  'REVOKED',
-  'EXPIRED',
-  'NOT_YET_VALID',
-]);
+const TOTAL_FAILED_SUBS: ReadonlySet<SubIndication> = new Set<SubIndication>(['FORMAT_FAILURE', 'HASH_FAILURE', 'SIG_CRYPTO_FAILURE', 'REVOKED', 'EXPIRED', 'NOT_YET_VALID']);
 
 function iso(t: Date | string): string {
   return typeof t === 'string' ? t : t.toISOString();

@@ -26,14 +26,9 @@ function der(block: { toSchema(): { toBER(sizeOnly?: boolean): ArrayBuffer } }):
 
 function rejection(bit: number, text: string): Uint8Array {
   const bits = new Uint8Array(Math.floor(bit / 8) + 1);
-  bits[Math.floor(bit / 8)] = 0x80 >> bit % 8;
+  bits[Math.floor(bit / 8)] = 0x80 >> (bit % 8);
   const unused = 7 - (bit % 8);
-  const status = tlv(
-    0x30,
-    tlv(0x02, Uint8Array.from([2])),
-    tlv(0x30, tlv(0x0c, new TextEncoder().encode(text))),
-    tlv(0x03, Uint8Array.from([unused]), bits),
-  );
+  const status = tlv(0x30, tlv(0x02, Uint8Array.from([2])), tlv(0x30, tlv(0x0c, new TextEncoder().encode(text))), tlv(0x03, Uint8Array.from([unused]), bits));
   return tlv(0x30, status);
 }
 

@@ -17,8 +17,7 @@ interface XmlCryptoModule {
 const require = createRequire(import.meta.url);
 // Canonicalization: xml-crypto 6 (node-saml, maintained); DOM: @xmldom/xmldom, the DOM xml-crypto is built on.
 const { DOMParser, XMLSerializer } = require('@xmldom/xmldom') as XmldomModule;
-const { C14nCanonicalization, C14nCanonicalizationWithComments, ExclusiveCanonicalization, ExclusiveCanonicalizationWithComments } =
-  require('xml-crypto') as XmlCryptoModule;
+const { C14nCanonicalization, C14nCanonicalizationWithComments, ExclusiveCanonicalization, ExclusiveCanonicalizationWithComments } = require('xml-crypto') as XmlCryptoModule;
 
 /**
  * The DOM side of XML-DSig: a parser that refuses what a signed document has no business carrying (DTDs,
@@ -48,7 +47,7 @@ export function parseDom(bytes: Uint8Array): DomDocument {
   };
   let doc: DomDocument;
   try {
-    doc = new DOMParser({ errorHandler: { warning: complain, error: complain, fatalError: complain } }).parseFromString(text, 'text/xml') ;
+    doc = new DOMParser({ errorHandler: { warning: complain, error: complain, fatalError: complain } }).parseFromString(text, 'text/xml');
   } catch (e) {
     if (e instanceof CryptoError) throw e;
     throw malformed('not well-formed', e);

@@ -34,10 +34,12 @@ function base64Lines(bytes: Uint8Array): string {
 
 function template(c14n: string, signatureMethod: string, digestMethod: string, certificates: readonly Uint8Array[]): string {
   const certs = certificates.map((c) => `<X509Certificate>${base64Lines(c)}</X509Certificate>`).join('');
-  return `<Signature xmlns="${XMLDSIG_NAMESPACE}"><SignedInfo><CanonicalizationMethod Algorithm="${c14n}"/>` +
+  return (
+    `<Signature xmlns="${XMLDSIG_NAMESPACE}"><SignedInfo><CanonicalizationMethod Algorithm="${c14n}"/>` +
     `<SignatureMethod Algorithm="${signatureMethod}"/><Reference URI=""><Transforms><Transform Algorithm="${ENVELOPED_SIGNATURE}"/>` +
     `<Transform Algorithm="${c14n}"/></Transforms><DigestMethod Algorithm="${digestMethod}"/><DigestValue/></Reference></SignedInfo>` +
-    `<SignatureValue/><KeyInfo><X509Data>${certs}</X509Data></KeyInfo></Signature>`;
+    `<SignatureValue/><KeyInfo><X509Data>${certs}</X509Data></KeyInfo></Signature>`
+  );
 }
 
 function setText(el: DomElement, text: string): void {
@@ -69,7 +71,9 @@ export async function signEnveloped(bytes: Uint8Array, options: SignEnvelopedOpt
   const parent = placement ? elementsByName(doc, placement.parent.ns, placement.parent.local)[0] : doc.documentElement;
   if (!parent) throw new TypeError(`no ${placement?.parent.local} element to put the signature in`);
   const after = placement?.after
-    ? elementChildren(parent).filter((c) => c.localName === placement.after!.local && (c.namespaceURI ?? null) === placement.after!.ns).pop()
+    ? elementChildren(parent)
+        .filter((c) => c.localName === placement.after!.local && (c.namespaceURI ?? null) === placement.after!.ns)
+        .pop()
     : undefined;
 
   const certificates = [identity.certificate, ...(options.includeChain ? identity.chain : [])];
@@ -79,7 +83,9 @@ export async function signEnveloped(bytes: Uint8Array, options: SignEnvelopedOpt
 
   const signedInfo = dsigChild(signature, 'SignedInfo')!;
   const reference = dsigChild(signedInfo, 'Reference')!;
-  const digest = createHash(nodeHashOf(hash)).update(envelopedOctets(doc, signature, c14n)).digest();
+  const digest = createHash(nodeHashOf(hash))
+    .update(envelopedOctets(doc, signature, c14n))
+    .digest();
   setText(dsigChild(reference, 'DigestValue')!, digest.toString('base64'));
 
   const raw = await identity.signer.sign(canonicalize(signedInfo, c14n), { hash, scheme: 'pkcs1' });

@@ -5,10 +5,7 @@ import { isCryptoError } from '../errors.js';
 import { parseCertificate, summarizeParsedCertificate, validateChain, type ParsedCertificate } from '../pki/index.js';
 import { buildReport, Checklist } from '../report/index.js';
 import type { Indication, SignatureReport, SubIndication } from '../report/types.js';
-import {
-  C14N, DIGEST_METHODS, ENVELOPED_SIGNATURE, SIGNATURE_METHODS, XMLDSIG_NAMESPACE, isCanonicalizationUri, nodeHashOf,
-  type CanonicalizationUri, type DigestName, type SignatureMethod,
-} from './algorithms.js';
+import { C14N, DIGEST_METHODS, ENVELOPED_SIGNATURE, SIGNATURE_METHODS, XMLDSIG_NAMESPACE, isCanonicalizationUri, nodeHashOf, type CanonicalizationUri, type DigestName, type SignatureMethod } from './algorithms.js';
 import type { DomDocument, DomElement } from './dom-types.js';
 import { canonicalize, dsigChild, elementChildren, elementsByName, envelopedOctets, parseDom } from './dom.js';
 
@@ -53,7 +50,10 @@ function base64Of(el: DomElement | undefined): Buffer | undefined {
 
 function inclusivePrefixes(transform: DomElement): string[] {
   const incl = elementChildren(transform).find((c) => c.localName === 'InclusiveNamespaces' && c.namespaceURI === EXC_C14N_NS);
-  return (incl?.getAttribute('PrefixList') ?? '').split(/\s+/).filter((p) => p !== '').map((p) => (p === '#default' ? '' : p));
+  return (incl?.getAttribute('PrefixList') ?? '')
+    .split(/\s+/)
+    .filter((p) => p !== '')
+    .map((p) => (p === '#default' ? '' : p));
 }
 
 /** Structure and allow-lists (XML-DSig 1.1 §4): one enveloped same-document Reference, known algorithms only. */
@@ -102,7 +102,8 @@ function readSignature(doc: DomDocument): Parsed | Failure {
   if (!signatureValue) return format('SignatureValue is empty or not base64');
   const keyInfo = dsigChild(signature, 'KeyInfo');
   const certificates = keyInfo
-    ? elementChildren(keyInfo).filter((c) => c.localName === 'X509Data' && c.namespaceURI === XMLDSIG_NAMESPACE)
+    ? elementChildren(keyInfo)
+        .filter((c) => c.localName === 'X509Data' && c.namespaceURI === XMLDSIG_NAMESPACE)
         .flatMap((d) => elementChildren(d).filter((c) => c.localName === 'X509Certificate' && c.namespaceURI === XMLDSIG_NAMESPACE))
     : [];
   return { signature, signedInfo, c14n, method, referenceC14n, referencePrefixes, digest, digestValue, signatureValue, certificates };
@@ -160,16 +161,19 @@ export function verifyEnveloped(bytes: Uint8Array, options: VerifyEnvelopedOptio
   let signer: ParsedCertificate | undefined;
   let parsed: Parsed | undefined;
 
-  const finish = (failure?: Failure): SignatureReport => buildReport({
-    indication: failure ? failure.indication : 'TOTAL_PASSED',
-    ...(failure ? { subIndication: failure.subIndication, reason: failure.reason } : {}),
-    intact, valid, trusted,
-    ...(signer ? { signer: summarizeParsedCertificate(signer), signerCertificate: signer.der } : {}),
-    ...(parsed ? { digestAlgorithm: parsed.digest, signatureAlgorithm: parsed.method.name } : {}),
-    validationTime,
-    poe,
-    checks: checks.checks,
-  });
+  const finish = (failure?: Failure): SignatureReport =>
+    buildReport({
+      indication: failure ? failure.indication : 'TOTAL_PASSED',
+      ...(failure ? { subIndication: failure.subIndication, reason: failure.reason } : {}),
+      intact,
+      valid,
+      trusted,
+      ...(signer ? { signer: summarizeParsedCertificate(signer), signerCertificate: signer.der } : {}),
+      ...(parsed ? { digestAlgorithm: parsed.digest, signatureAlgorithm: parsed.method.name } : {}),
+      validationTime,
+      poe,
+      checks: checks.checks,
+    });
   const fail = (name: string, failure: Failure): SignatureReport => {
     checks.fail(name, failure.reason);
     return finish(failure);
@@ -199,19 +203,19 @@ export function verifyEnveloped(bytes: Uint8Array, options: VerifyEnvelopedOptio
   }
   checks.pass('signer-certificate', signer.subject);
 
-  const digest = createHash(nodeHashOf(read.digest)).update(envelopedOctets(doc, read.signature, read.referenceC14n, read.referencePrefixes)).digest();
+  const digest = createHash(nodeHashOf(read.digest))
+    .update(envelopedOctets(doc, read.signature, read.referenceC14n, read.referencePrefixes))
+    .digest();
   if (!sameBytes(digest, read.digestValue)) {
     return fail('reference-digest', { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE', reason: 'the document changed after signing (Reference digest mismatch)' });
   }
   intact = true;
   checks.pass('reference-digest', read.digest);
 
-  const signedInfoOctets = canonicalize(read.signedInfo, read.c14n, read.c14n === C14N.exclusive || read.c14n === C14N.exclusiveWithComments
-    ? inclusivePrefixes(dsigChild(read.signedInfo, 'CanonicalizationMethod')!) : []);
+  const signedInfoOctets = canonicalize(read.signedInfo, read.c14n, read.c14n === C14N.exclusive || read.c14n === C14N.exclusiveWithComments ? inclusivePrefixes(dsigChild(read.signedInfo, 'CanonicalizationMethod')!) : []);
   let ok: boolean;
   try {
-    ok = verifySignatureValue(nodeHashOf(read.method.hash), signedInfoOctets, read.method.keyType === 'ECDSA'
-      ? { key: signer.publicKey, dsaEncoding: 'ieee-p1363' } : signer.publicKey, read.signatureValue);
+    ok = verifySignatureValue(nodeHashOf(read.method.hash), signedInfoOctets, read.method.keyType === 'ECDSA' ? { key: signer.publicKey, dsaEncoding: 'ieee-p1363' } : signer.publicKey, read.signatureValue);
   } catch {
     ok = false;
   }
@@ -271,4 +275,3 @@ export function verifyEnveloped(bytes: Uint8Array, options: VerifyEnvelopedOptio
   checks.pass('key-usage', [...signer.keyUsage!].join(', '));
   return finish();
 }
-

@@ -34,7 +34,11 @@ export interface BenchContext {
    * Measures `baseline` and `candidate` in alternating slices (A B A B …) so both see the same machine load,
    * then records both; the candidate's ratio is to the baseline of the same run.
    */
-  pair(baseline: PairSide, candidate: PairSide, options?: { target?: number; rounds?: number; /** the baseline case was recorded by an earlier pair: measure it again alongside, do not record it twice */ baselineRecorded?: boolean }): Promise<[BenchCase, BenchCase]>;
+  pair(
+    baseline: PairSide,
+    candidate: PairSide,
+    options?: { target?: number; rounds?: number; /** the baseline case was recorded by an earlier pair: measure it again alongside, do not record it twice */ baselineRecorded?: boolean },
+  ): Promise<[BenchCase, BenchCase]>;
   /** Time budget of one case, milliseconds (warm-up is a quarter of it). */
   readonly caseMillis: number;
   /** Runs `fn` repeatedly (awaiting it when it returns a promise) and records the case. */

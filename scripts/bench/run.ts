@@ -23,7 +23,12 @@ async function main(): Promise<void> {
     process.stdout.write(`usage: node dist/scripts/bench/run.js [--only ${Object.keys(SUITES).join(',')}] [--json PATH] [--case-ms N]\n`);
     return;
   }
-  const names = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(SUITES);
+  const names = values.only
+    ? values.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : Object.keys(SUITES);
   for (const n of names) {
     if (!SUITES[n]) {
       process.stderr.write(`bench: unknown suite ${n} (known: ${Object.keys(SUITES).join(', ')})\n`);
@@ -56,10 +61,7 @@ async function main(): Promise<void> {
     all.push(...ctx.cases);
   }
   mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(
-    jsonPath,
-    `${JSON.stringify({ node: process.version, cores: availableParallelism(), caseMillis, loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 }, date: new Date().toISOString(), cases: all }, null, 2)}\n`,
-  );
+  writeFileSync(jsonPath, `${JSON.stringify({ node: process.version, cores: availableParallelism(), caseMillis, loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 }, date: new Date().toISOString(), cases: all }, null, 2)}\n`);
   process.stdout.write(`\nload average ${(loadavg()[0] ?? 0).toFixed(2)}; wrote ${jsonPath}\n`);
 }
 

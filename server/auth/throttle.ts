@@ -50,10 +50,7 @@ export function lockDuration(policy: ThrottlePolicy, failures: number): number {
  * `now` only (tests inject a clock).
  */
 export function createThrottle(store: ThrottleStore, now: () => Date, policies: ThrottlePolicies = DEFAULT_THROTTLE_POLICIES): Throttle {
-  const keysOf = (who: AttemptKeys) => [
-    { key: `account:${who.account}`, policy: policies.account },
-    ...(who.address ? [{ key: `address:${who.address}`, policy: policies.address }] : []),
-  ];
+  const keysOf = (who: AttemptKeys) => [{ key: `account:${who.account}`, policy: policies.account }, ...(who.address ? [{ key: `address:${who.address}`, policy: policies.address }] : [])];
   return {
     async check(who) {
       const t = now().getTime();

@@ -37,11 +37,7 @@ export async function authenticateOperator(deps: AxisDeps, input: { secret: stri
     throw new DomainError('ERR_UNAUTHENTICATED', 'unknown system or wrong secret');
   }
   await deps.throttle.succeed(who);
-  const accessToken = await issueAxisToken(
-    { subject: OPERATOR_SYSTEM_ID, agencyCode: OPERATOR_SYSTEM_ID, roles: [OPERATOR_ROLE], ttlSeconds: deps.tokenTtlSeconds, secretVersion: secretVersion(configured) },
-    deps.tokenKeys,
-    deps.now(),
-  );
+  const accessToken = await issueAxisToken({ subject: OPERATOR_SYSTEM_ID, agencyCode: OPERATOR_SYSTEM_ID, roles: [OPERATOR_ROLE], ttlSeconds: deps.tokenTtlSeconds, secretVersion: secretVersion(configured) }, deps.tokenKeys, deps.now());
   return { accessToken, tokenType: 'Bearer', expiresIn: deps.tokenTtlSeconds, agencyCode: OPERATOR_SYSTEM_ID };
 }
 

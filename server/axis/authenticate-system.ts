@@ -42,11 +42,7 @@ export async function authenticateSystem(deps: AxisDeps, input: { systemId: stri
     throw denied();
   }
   await deps.throttle.succeed(who);
-  const accessToken = await issueAxisToken(
-    { subject: record.code, agencyCode: record.code, ttlSeconds: deps.tokenTtlSeconds, secretVersion: secretVersion(record.secretHash) },
-    deps.tokenKeys,
-    deps.now(),
-  );
+  const accessToken = await issueAxisToken({ subject: record.code, agencyCode: record.code, ttlSeconds: deps.tokenTtlSeconds, secretVersion: secretVersion(record.secretHash) }, deps.tokenKeys, deps.now());
   return { accessToken, tokenType: 'Bearer', expiresIn: deps.tokenTtlSeconds, agencyCode: record.code };
 }
 

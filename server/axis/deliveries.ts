@@ -6,10 +6,7 @@ import { toSkipLimit, type AxisDeps, type AxisPrincipal, type PageRequest } from
 import { appendTrace } from './trace.js';
 
 /** The caller's deliveries in one state (default pending), oldest first. Only ever the caller's. */
-export async function listDeliveries(
-  deps: AxisDeps,
-  input: PageRequest & { principal: AxisPrincipal; state: DeliveryState; type?: PackageKind },
-): Promise<{ items: readonly DeliveryRecord[]; total: number; page: number; pageSize: number }> {
+export async function listDeliveries(deps: AxisDeps, input: PageRequest & { principal: AxisPrincipal; state: DeliveryState; type?: PackageKind }): Promise<{ items: readonly DeliveryRecord[]; total: number; page: number; pageSize: number }> {
   const { skip, limit } = toSkipLimit(input);
   const page = await deps.deliveries.list({
     recipient: input.principal.agencyCode,
@@ -56,10 +53,7 @@ export async function downloadPackage(deps: AxisDeps, input: { principal: AxisPr
  * Transport acknowledgement: pending → done | fail in one guarded single-document update. Repeating the
  * same answer is harmless (changed: false); answering differently afterwards is ERR_CONFLICT.
  */
-export async function acknowledgeDelivery(
-  deps: AxisDeps,
-  input: { principal: AxisPrincipal; docId: string; status: 'done' | 'fail'; reason?: string },
-): Promise<{ delivery: DeliveryRecord; changed: boolean }> {
+export async function acknowledgeDelivery(deps: AxisDeps, input: { principal: AxisPrincipal; docId: string; status: 'done' | 'fail'; reason?: string }): Promise<{ delivery: DeliveryRecord; changed: boolean }> {
   const me = input.principal.agencyCode;
   const at = deps.now();
   const updated = await deps.deliveries.acknowledge(input.docId, me, input.status, at, input.reason);

@@ -4,10 +4,7 @@ export { MAX_PAGE_SIZE } from './deps.js';
 export { authenticateSystem, verifyAxisToken, type IssuedAxisToken } from './authenticate-system.js';
 export { authenticateOperator, verifyOperatorToken, OPERATOR_SYSTEM_ID, OPERATOR_ROLE, type OperatorPrincipal } from './authenticate-operator.js';
 export { nationalMonthlyReport, vietnamMonthRange, vietnamMonthOf, NATIONAL_REPORT_MAX_DELIVERIES, type NationalReport, type NationalGroup, type NationalAgencyRow, type NationalFigures } from './national-report.js';
-export {
-  registerAgency, listAgencies, showAgency, bindCertificate, revokeCertificate, replaceCertificate, setSecret,
-  seedDevelopmentRegistry, type RegistryDeps, type SeedAgency, type SeedResult, type AgencyDetail,
-} from './registry.js';
+export { registerAgency, listAgencies, showAgency, bindCertificate, revokeCertificate, replaceCertificate, setSecret, seedDevelopmentRegistry, type RegistryDeps, type SeedAgency, type SeedResult, type AgencyDetail } from './registry.js';
 export { issueTimestamp } from './issue-timestamp.js';
 export { answerOcsp } from './answer-ocsp.js';
 export { submitPackage, type SubmitPackageInput, type SubmitPackageResult } from './submit-package.js';

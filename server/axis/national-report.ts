@@ -72,12 +72,26 @@ const newTally = (): Tally => ({ packages: new Set(), deliveriesSent: 0, receive
 function figuresOf(t: { packagesSent: number; deliveriesSent: number; received: number; answered01: number; answered02: number }): NationalFigures {
   const answered = t.answered01 + t.answered02;
   return {
-    packagesSent: t.packagesSent, deliveriesSent: t.deliveriesSent, received: t.received, answered01: t.answered01, answered02: t.answered02,
-    unanswered: t.deliveriesSent - answered, share01: answered ? t.answered01 / answered : null, share02: answered ? t.answered02 / answered : null,
+    packagesSent: t.packagesSent,
+    deliveriesSent: t.deliveriesSent,
+    received: t.received,
+    answered01: t.answered01,
+    answered02: t.answered02,
+    unanswered: t.deliveriesSent - answered,
+    share01: answered ? t.answered01 / answered : null,
+    share02: answered ? t.answered02 / answered : null,
   };
 }
 const sum = (rows: readonly NationalFigures[]) =>
-  figuresOf(rows.reduce((a, r) => ({ packagesSent: a.packagesSent + r.packagesSent, deliveriesSent: a.deliveriesSent + r.deliveriesSent, received: a.received + r.received, answered01: a.answered01 + r.answered01, answered02: a.answered02 + r.answered02 }), { packagesSent: 0, deliveriesSent: 0, received: 0, answered01: 0, answered02: 0 }));
+  figuresOf(
+    rows.reduce((a, r) => ({ packagesSent: a.packagesSent + r.packagesSent, deliveriesSent: a.deliveriesSent + r.deliveriesSent, received: a.received + r.received, answered01: a.answered01 + r.answered01, answered02: a.answered02 + r.answered02 }), {
+      packagesSent: 0,
+      deliveriesSent: 0,
+      received: 0,
+      answered01: 0,
+      answered02: 0,
+    }),
+  );
 
 async function monthDeliveries(deps: Pick<AxisDeps, 'deliveries'>, from: Date, to: Date): Promise<DeliveryRecord[]> {
   const out: DeliveryRecord[] = [];
@@ -113,18 +127,17 @@ export async function nationalMonthlyReport(deps: Pick<AxisDeps, 'deliveries' | 
     if (a === '01') s.answered01++;
     else if (a === '02') s.answered02++;
   }
-  const names = await registryNames(deps, [...tallies.keys()].flatMap((c) => [c, rootAgencyCode(c)]));
-  const rows: NationalAgencyRow[] = [...tallies.entries()]
-    .map(([code, t]) => ({ code, name: names.get(code) ?? code, ...figuresOf({ ...t, packagesSent: t.packages.size }) }))
-    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const names = await registryNames(
+    deps,
+    [...tallies.keys()].flatMap((c) => [c, rootAgencyCode(c)]),
+  );
+  const rows: NationalAgencyRow[] = [...tallies.entries()].map(([code, t]) => ({ code, name: names.get(code) ?? code, ...figuresOf({ ...t, packagesSent: t.packages.size }) })).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const byRoot = new Map<AgencyCode, NationalAgencyRow[]>();
   for (const r of rows) {
     const root = rootAgencyCode(r.code);
     byRoot.set(root, [...(byRoot.get(root) ?? []), r]);
   }
-  const groups: NationalGroup[] = [...byRoot.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([code, agencies]) => ({ code, name: names.get(code) ?? code, ...sum(agencies), agencies }));
+  const groups: NationalGroup[] = [...byRoot.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, agencies]) => ({ code, name: names.get(code) ?? code, ...sum(agencies), agencies }));
   return { month: input.month, from: from.toISOString(), to: to.toISOString(), totals: sum(rows), groups };
 }
 

@@ -27,11 +27,7 @@ async function requireAgency(deps: RegistryDeps, code: AgencyCode): Promise<Agen
  * Read, change, write back guarded by the version (one single-document write); retried when another
  * writer moved the version in between. `change` returns null when there is nothing to do.
  */
-async function updateAgency(
-  deps: RegistryDeps,
-  code: AgencyCode,
-  change: (current: AgencyRecord) => Omit<AgencyChanges, 'updatedAt'> | null,
-): Promise<{ record: AgencyRecord; changed: boolean }> {
+async function updateAgency(deps: RegistryDeps, code: AgencyCode, change: (current: AgencyRecord) => Omit<AgencyChanges, 'updatedAt'> | null): Promise<{ record: AgencyRecord; changed: boolean }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await requireAgency(deps, code);
     const changes = change(current);
@@ -47,10 +43,7 @@ async function updateAgency(
  * the code's ancestors by the group rules — so a code whose nearest derived parent is not registered can hang
  * under a registered grandparent — otherwise the derived parent; either must be registered first.
  */
-export async function registerAgency(
-  deps: RegistryDeps,
-  input: { code: string; name: string; parentCode?: string | null },
-): Promise<AgencyRecord> {
+export async function registerAgency(deps: RegistryDeps, input: { code: string; name: string; parentCode?: string | null }): Promise<AgencyRecord> {
   const code = parseAgencyCode(input.code);
   const name = input.name.trim();
   if (name.length === 0 || name.length > 300) throw new DomainError('ERR_VALIDATION', 'agency name must be 1…300 characters', { details: { field: 'name' } });
@@ -71,10 +64,7 @@ export async function registerAgency(
   return deps.registry.create({ code, name, parentCode, certificates: [], createdAt: deps.now() });
 }
 
-export async function listAgencies(
-  deps: RegistryDeps,
-  input: PageRequest & { parentCode?: string },
-): Promise<{ items: readonly AgencyRecord[]; total: number; page: number; pageSize: number }> {
+export async function listAgencies(deps: RegistryDeps, input: PageRequest & { parentCode?: string }): Promise<{ items: readonly AgencyRecord[]; total: number; page: number; pageSize: number }> {
   const { skip, limit } = toSkipLimit(input);
   const parentCode = input.parentCode === undefined ? undefined : parseAgencyCode(input.parentCode);
   const page = await deps.registry.list({ ...(parentCode ? { parentCode } : {}), skip, limit });
@@ -132,10 +122,7 @@ function readCertificate(bytes: Uint8Array, now: Date, role: CertificateRole = '
  * documents only before the seal (Decree 30/2020 Art. 5 and 32). A certificate belongs to one agency in one
  * role; a revoked binding is final. Binding again is a no-op.
  */
-export async function bindCertificate(
-  deps: RegistryDeps,
-  input: { code: string; certificate: Uint8Array; role?: CertificateRole },
-): Promise<{ record: AgencyRecord; certificate: BoundCertificate; changed: boolean }> {
+export async function bindCertificate(deps: RegistryDeps, input: { code: string; certificate: Uint8Array; role?: CertificateRole }): Promise<{ record: AgencyRecord; certificate: BoundCertificate; changed: boolean }> {
   const code = parseAgencyCode(input.code);
   const cert = readCertificate(input.certificate, deps.now(), parseRole(input.role));
   const holder = await deps.registry.findByCertificate(cert.sha256);
@@ -174,10 +161,7 @@ export async function revokeCertificate(deps: RegistryDeps, input: { code: strin
 }
 
 /** Revokes one binding and binds a new certificate in the same single-document write (key rollover). */
-export async function replaceCertificate(
-  deps: RegistryDeps,
-  input: { code: string; oldSha256: string; certificate: Uint8Array },
-): Promise<{ record: AgencyRecord; changed: boolean }> {
+export async function replaceCertificate(deps: RegistryDeps, input: { code: string; oldSha256: string; certificate: Uint8Array }): Promise<{ record: AgencyRecord; changed: boolean }> {
   const code = parseAgencyCode(input.code);
   const fp = normaliseFingerprint(input.oldSha256);
   const at = deps.now();
@@ -278,7 +262,7 @@ function parentDepth(code: string): number {
 
 /** Only an agency itself may register or revoke its people's certificates (its administrator holds its system credentials). */
 function requireSelf(principal: AxisPrincipal, code: AgencyCode): void {
-  if (principal.agencyCode !== code) throw new DomainError('ERR_FORBIDDEN', 'an agency registers only its own people\'s certificates', { details: { code } });
+  if (principal.agencyCode !== code) throw new DomainError('ERR_FORBIDDEN', "an agency registers only its own people's certificates", { details: { code } });
 }
 
 /**
@@ -286,10 +270,7 @@ function requireSelf(principal: AxisPrincipal, code: AgencyCode): void {
  * leader), through the axis API with the agency's own credentials: role `person` only. Seals stay with the
  * axis operator (CLI `agency bind-cert`), since a seal also signs packages.
  */
-export async function registerPersonCertificate(
-  deps: RegistryDeps,
-  input: { principal: AxisPrincipal; code: string; certificate: Uint8Array; role?: string },
-): Promise<{ record: AgencyRecord; certificate: BoundCertificate; changed: boolean }> {
+export async function registerPersonCertificate(deps: RegistryDeps, input: { principal: AxisPrincipal; code: string; certificate: Uint8Array; role?: string }): Promise<{ record: AgencyRecord; certificate: BoundCertificate; changed: boolean }> {
   const code = parseAgencyCode(input.code);
   requireSelf(input.principal, code);
   if (parseRole(input.role ?? 'person') !== 'person') {

@@ -5,10 +5,7 @@ import { exportNationalReport, type NationalReportFormat } from './export-nation
 import { nationalMonthlyReport, vietnamMonthOf } from './national-report.js';
 import { acknowledgeDelivery, downloadPackage, listDeliveries, traceOfDocument } from './deliveries.js';
 import type { AxisDeps } from './deps.js';
-import {
-  bindCertificate, findCertificateHolder, listAgencies, registerAgency, registerPersonCertificate, replaceCertificate, revokeCertificate, revokePersonCertificate,
-  seedDevelopmentRegistry, setSecret, showAgency,
-} from './registry.js';
+import { bindCertificate, findCertificateHolder, listAgencies, registerAgency, registerPersonCertificate, replaceCertificate, revokeCertificate, revokePersonCertificate, seedDevelopmentRegistry, setSecret, showAgency } from './registry.js';
 import { issueTimestamp } from './issue-timestamp.js';
 import { answerOcsp } from './answer-ocsp.js';
 import { submitPackage } from './submit-package.js';
@@ -68,8 +65,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
   const services: AxisServices = {
     limits: deps.limits,
     // The operator signs in at the same route with the system id `operator` (no agency code looks like it).
-    authenticateSystem: (input) =>
-      input.systemId === OPERATOR_SYSTEM_ID ? authenticateOperator(deps, { secret: input.secret, ...(input.address ? { address: input.address } : {}) }) : authenticateSystem(deps, input),
+    authenticateSystem: (input) => (input.systemId === OPERATOR_SYSTEM_ID ? authenticateOperator(deps, { secret: input.secret, ...(input.address ? { address: input.address } : {}) }) : authenticateSystem(deps, input)),
     verifyToken: (token) => verifyAxisToken(deps, token),
     verifyOperatorToken: (token) => verifyOperatorToken(deps, token),
     nationalMonthlyReport: (input) => nationalMonthlyReport(deps, { month: input.month ?? vietnamMonthOf(deps.now()) }),
@@ -107,7 +103,7 @@ export function createAxisServices(deps: AxisDeps): AxisServices {
     verifyTrace: async () => {
       let checked = 0;
       let prevHash: string | undefined;
-      for (let from = 1; ; ) {
+      for (let from = 1; ;) {
         const page = await deps.trace.listFrom(from, 1000);
         if (page.length === 0) return { ok: true, checked };
         const r = verifyTraceChain(page, prevHash);

@@ -151,7 +151,19 @@ async function answerResend(deps: AxisDeps, existing: SubmissionRecord, sha256: 
 export async function submitPackage(deps: AxisDeps, input: SubmitPackageInput): Promise<SubmitPackageResult> {
   try {
     const result = await acceptPackage(deps, input);
-    deps.logger?.info({ event: 'axis.package.accepted', sender: input.principal.agencyCode, docId: result.docId, type: result.type, duplicate: result.duplicate, recipients: result.recipients, sha256: result.sha256, ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) }, 'package accepted');
+    deps.logger?.info(
+      {
+        event: 'axis.package.accepted',
+        sender: input.principal.agencyCode,
+        docId: result.docId,
+        type: result.type,
+        duplicate: result.duplicate,
+        recipients: result.recipients,
+        sha256: result.sha256,
+        ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
+      },
+      'package accepted',
+    );
     return result;
   } catch (e) {
     if (isDomainError(e)) {

@@ -46,7 +46,10 @@ export function appendTrace(log: TraceLog, hop: TraceHop): Promise<TraceEntry> {
   // One append at a time per log in this process: they never race each other for a seq, so the tail this
   // process wrote last is the place of the next one (no read), and only another process can take it first.
   const run = (appending.get(log) ?? Promise.resolve()).then(() => appendNow(log, hop));
-  appending.set(log, run.catch(() => undefined));
+  appending.set(
+    log,
+    run.catch(() => undefined),
+  );
   return run;
 }
 

@@ -16,11 +16,7 @@ import { registerReportCommands } from './commands/report.js';
 
 /** Builds the `lienthong` command tree (exported for tests). */
 export function buildProgram(): Command {
-  const program = new Command('lienthong')
-    .description('Exchange signed official documents between agencies through the national document axis (mock VDXP)')
-    .version('0.1.0')
-    .showHelpAfterError()
-    .exitOverride();
+  const program = new Command('lienthong').description('Exchange signed official documents between agencies through the national document axis (mock VDXP)').version('0.1.0').showHelpAfterError().exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str) });
   registerServeCommands(program);
   registerDbCommands(program);

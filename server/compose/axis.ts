@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AXIS_COLLECTIONS,
-  createAgencyRepository,
-  createAxisThrottleStore,
-  createDeliveryRepository,
-  createSubmissionRepository,
-  createSeenRequestRepository,
-  createTraceRepository,
-  ensureAxisIndexes,
-} from '../../storage/axis/index.js';
+import { AXIS_COLLECTIONS, createAgencyRepository, createAxisThrottleStore, createDeliveryRepository, createSubmissionRepository, createSeenRequestRepository, createTraceRepository, ensureAxisIndexes } from '../../storage/axis/index.js';
 import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
 import { createPdfPool, isCryptoError, type DevelopmentPki, type OcspResponder, type PdfPool, type TimestampAuthority } from '../../crypto/index.js';
 import type { EnvelopedVerifier } from '../domain/edxml/index.js';
@@ -103,7 +94,13 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
   const keyEncryptionKey = options.keyEncryptionKey ?? derived?.keyEncryptionKey;
   if (!tokenKeys) throw new TypeError('composeAxis needs its token keys (options.tokenKeys, or a development token secret)');
   const now = options.now ?? (() => new Date());
-  const crlsOf = typeof options.crls === 'function' ? options.crls : ((c) => () => c)(options.crls);
+  const crlsOf =
+    typeof options.crls === 'function'
+      ? options.crls
+      : (
+          (c) => () =>
+            c
+        )(options.crls);
   await ensureAxisIndexes(options.connection);
   const xml = poolVerifier(options);
   const services = createAxisServices({
@@ -182,8 +179,12 @@ export function developmentSeed(pki: DevelopmentPki, secretFor: (code: string) =
   return developmentAgencies().map((a) => {
     const keys = pki.agencies.find((k) => k.code === a.code);
     return {
-      code: a.code, name: a.name, parentCode: a.parentCode, certificates: keys ? [keys.seal.identity.certificate] : [],
-      personCertificates: keys ? [keys.person.identity.certificate] : [], secret: secretFor(a.code),
+      code: a.code,
+      name: a.name,
+      parentCode: a.parentCode,
+      certificates: keys ? [keys.seal.identity.certificate] : [],
+      personCertificates: keys ? [keys.person.identity.certificate] : [],
+      secret: secretFor(a.code),
     };
   });
 }

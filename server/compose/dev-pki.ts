@@ -1,16 +1,7 @@
 import { createCipheriv, createDecipheriv, createPrivateKey, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createDevelopmentPki,
-  createKeySigner,
-  issueCrl,
-  type DevAgency,
-  type DevCertificateAuthority,
-  type DevIdentity,
-  type DevelopmentPki,
-  type OcspResponder,
-} from '../../crypto/index.js';
+import { createDevelopmentPki, createKeySigner, issueCrl, type DevAgency, type DevCertificateAuthority, type DevIdentity, type DevelopmentPki, type OcspResponder } from '../../crypto/index.js';
 import type { Logger } from '../logger.js';
 import { withHeartbeat } from '../progress.js';
 
@@ -119,10 +110,7 @@ export function developmentCrlSource(pki: Pick<DevelopmentPki, 'root' | 'issuing
     name: 'development CA',
     async load(now) {
       const thisUpdate = new Date(now.getTime() - 3_600_000);
-      return [
-        issueCrl({ issuer: pki.issuingCa, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 30 * DAY) }),
-        issueCrl({ issuer: pki.root, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 365 * DAY) }),
-      ];
+      return [issueCrl({ issuer: pki.issuingCa, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 30 * DAY) }), issueCrl({ issuer: pki.root, revoked: [], thisUpdate, nextUpdate: new Date(now.getTime() + 365 * DAY) })];
     },
   };
 }
@@ -142,25 +130,35 @@ export function developmentOcspResponder(pki: Pick<DevelopmentPki, 'issuingCa' |
  * written atomically), so restarts keep the keys bound in the registry. Created anew when the agency list
  * changed or the file cannot be opened with this secret.
  */
-export async function loadOrCreateDevelopmentPki(options: {
-  dataDir: string;
-  secret: string;
-  agencies: readonly { code: string; name: string; parentName?: string }[];
-  now: Date;
-  logger: Logger;
-}): Promise<DevelopmentPki> {
+export async function loadOrCreateDevelopmentPki(options: { dataDir: string; secret: string; agencies: readonly { code: string; name: string; parentName?: string }[]; now: Date; logger: Logger }): Promise<DevelopmentPki> {
   const dir = join(options.dataDir, 'pki');
   const file = join(dir, FILE);
-  const wanted = options.agencies.map((a) => a.code).sort().join(',');
+  const wanted = options.agencies
+    .map((a) => a.code)
+    .sort()
+    .join(',');
   try {
     const stored = JSON.parse(unseal(readFileSync(file), options.secret).toString('utf8')) as StoredPki;
-    if (stored.format === FORMAT && stored.tsa && stored.ocsp && stored.agencies.map((a) => a.code).sort().join(',') === wanted) return fromStored(stored, options.now);
+    if (
+      stored.format === FORMAT &&
+      stored.tsa &&
+      stored.ocsp &&
+      stored.agencies
+        .map((a) => a.code)
+        .sort()
+        .join(',') === wanted
+    )
+      return fromStored(stored, options.now);
     options.logger.warn('development PKI does not match the registry: creating a new one');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') options.logger.warn({ err: e }, 'development PKI unreadable: creating a new one');
   }
   options.logger.info({ agencies: options.agencies.length }, 'creating the development PKI (first start; keys for every agency, under a minute)');
-  const pki = await withHeartbeat((line) => options.logger.info(line), 'creating the development PKI', () => createDevelopmentPki({ now: options.now, agencies: options.agencies }));
+  const pki = await withHeartbeat(
+    (line) => options.logger.info(line),
+    'creating the development PKI',
+    () => createDevelopmentPki({ now: options.now, agencies: options.agencies }),
+  );
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, seal(Buffer.from(JSON.stringify(toStored(pki))), options.secret), { mode: 0o600 });

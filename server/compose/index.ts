@@ -68,17 +68,9 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const configured = loadConfiguredTrust(config);
   const hosted = config.role !== 'axis' && config.keys.keysDir ? readKeysDir(config.keys.keysDir) : [];
   const registry = developmentAgencies();
-  const pki = production
-    ? undefined
-    : await loadOrCreateDevelopmentPki({ dataDir: config.dataDir, secret: keys.keyEncryptionKey, agencies: registry.map((a) => ({ code: a.code, name: a.name })), now, logger });
-  const demoPassword = production
-    ? undefined
-    : config.demoPassword ?? readOrCreateSecret(config.dataDir, 'demo-password', () => `demo-${randomBytes(6).toString('base64url')}`).value;
-  const sources: CrlSource[] = [
-    ...(pki ? [developmentCrlSource(pki)] : []),
-    ...config.trust.crlFiles.map((f) => fileCrlSource(f, async (path) => new Uint8Array(await readFile(path)))),
-    ...config.trust.crlUrls.map((u) => urlCrlSource(u)),
-  ];
+  const pki = production ? undefined : await loadOrCreateDevelopmentPki({ dataDir: config.dataDir, secret: keys.keyEncryptionKey, agencies: registry.map((a) => ({ code: a.code, name: a.name })), now, logger });
+  const demoPassword = production ? undefined : (config.demoPassword ?? readOrCreateSecret(config.dataDir, 'demo-password', () => `demo-${randomBytes(6).toString('base64url')}`).value);
+  const sources: CrlSource[] = [...(pki ? [developmentCrlSource(pki)] : []), ...config.trust.crlFiles.map((f) => fileCrlSource(f, async (path) => new Uint8Array(await readFile(path)))), ...config.trust.crlUrls.map((u) => urlCrlSource(u))];
   const revocation = createCrlRefresher({ sources, now: () => new Date(), logger: logger.child({ component: 'revocation' }), intervalMs: config.trust.crlRefreshMs });
   await revocation.start();
   const trust = {
@@ -110,7 +102,17 @@ export async function startService(config: Config, logger: Logger, options: Serv
     const operatorSecret = config.keys.axisOperatorSecret ?? (production ? undefined : readOrCreateSecret(config.dataDir, 'axis-operator-secret').value);
     if (config.role !== 'node') {
       // role all: a delivery for an agency this process hosts is polled at once (the node is composed below)
-      const axis = await composeAxis({ config, logger, connection: db.connection, onDelivered: () => node?.wake('poller'), tokenKeys: keys.axisTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(operatorSecret ? { operatorSecret } : {}), ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY }, ocspResponder: developmentOcspResponder(pki) } : {}) });
+      const axis = await composeAxis({
+        config,
+        logger,
+        connection: db.connection,
+        onDelivered: () => node?.wake('poller'),
+        tokenKeys: keys.axisTokenKeys,
+        keyEncryptionKey: keys.keyEncryptionKey,
+        ...trust,
+        ...(operatorSecret ? { operatorSecret } : {}),
+        ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY }, ocspResponder: developmentOcspResponder(pki) } : {}),
+      });
       if (pki) await axis.services.seedDevelopmentRegistry({ agencies: developmentSeed(pki, secretFor) });
       axisRouter = axis.router;
       vdxpRouter = axis.vdxpRouter;
@@ -135,7 +137,16 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
     // Production serves metrics only to a scraper holding LIENTHONG_METRICS_TOKEN; development serves them to anyone.
     const metricsRoute = config.metricsToken ? { registry: metrics, token: config.metricsToken } : production ? undefined : { registry: metrics };
-    const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi, ...(metricsRoute ? { metrics: metricsRoute } : {}), ready: () => pingDatabase(db.connection), ...(axisRouter ? { axisRouter } : {}), ...(vdxpRouter ? { vdxpRouter } : {}), ...(nodeRouter ? { nodeRouter, webRouter: createWebAppRouter() } : {}) });
+    const app = createApp({
+      logger,
+      jsonBodyBytes: config.limits.jsonBodyBytes,
+      openapi,
+      ...(metricsRoute ? { metrics: metricsRoute } : {}),
+      ready: () => pingDatabase(db.connection),
+      ...(axisRouter ? { axisRouter } : {}),
+      ...(vdxpRouter ? { vdxpRouter } : {}),
+      ...(nodeRouter ? { nodeRouter, webRouter: createWebAppRouter() } : {}),
+    });
     const server = await startServer(app, config.port, config.host);
     // Stop order: the node's workers (they call the axis over HTTP), then the HTTP server, then the rest.
     stops.splice(node ? 1 : 0, 0, () => server.close());
@@ -148,7 +159,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
       ...(axisRouter ? [`  axis API:  ${server.url}/axis/v1   (agencies: ${server.url}/axis/v1/agencies)`] : []),
       ...(nodeRouter ? [`  web app:   ${server.url}/   (the clerks' app; same logins)`, `  clerk API: ${server.url}/api/v1   (login: POST ${server.url}/api/v1/auth/login)`, `  axis used: ${axisUrl}`] : []),
       `  OpenAPI:   ${server.url}/openapi.json`,
-      ...(axisRouter ? [`  operator:  national report GET ${server.url}/axis/v1/reports/monthly (token: systemId "operator", ${config.keys.axisOperatorSecret ? 'LIENTHONG_AXIS_OPERATOR_SECRET' : operatorSecret ? `secret in ${config.dataDir}/secrets/axis-operator-secret` : 'no LIENTHONG_AXIS_OPERATOR_SECRET: disabled'})`] : []),
+      ...(axisRouter
+        ? [
+            `  operator:  national report GET ${server.url}/axis/v1/reports/monthly (token: systemId "operator", ${config.keys.axisOperatorSecret ? 'LIENTHONG_AXIS_OPERATOR_SECRET' : operatorSecret ? `secret in ${config.dataDir}/secrets/axis-operator-secret` : 'no LIENTHONG_AXIS_OPERATOR_SECRET: disabled'})`,
+          ]
+        : []),
       `  metrics:   ${metricsRoute ? `${server.url}/metrics${metricsRoute.token ? ' (Bearer LIENTHONG_METRICS_TOKEN)' : ''}` : 'off (production without LIENTHONG_METRICS_TOKEN)'}`,
       `  mode:      ${config.mode}; keys ${keys.source}; trust anchors ${trust.trustAnchors.length}, CRLs ${revocation.current().length} (next refresh ${revocation.nextDueAt().toISOString()})`,
       ...(hosted.length ? [`  hosted from ${config.keys.keysDir}: ${hosted.map((a) => a.code).join(', ')}`] : []),

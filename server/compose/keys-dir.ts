@@ -17,8 +17,7 @@ const SEAL_SUFFIX = '.seal.p12';
 /** `000.00.00.G22` → `LIENTHONG_KEY_PASSWORD_000_00_00_G22`. */
 export const envNameFor = (prefix: string, code: string) => `${prefix}_${code.replace(/\./g, '_')}`;
 
-const invalid = (message: string, cause?: unknown) =>
-  new DomainError('ERR_CONFIG_INVALID', `invalid configuration: LIENTHONG_KEYS_DIR: ${message}`, cause === undefined ? {} : { cause });
+const invalid = (message: string, cause?: unknown) => new DomainError('ERR_CONFIG_INVALID', `invalid configuration: LIENTHONG_KEYS_DIR: ${message}`, cause === undefined ? {} : { cause });
 
 function readSecret(dir: string, file: string, env: NodeJS.ProcessEnv, variable: string): string | undefined {
   try {

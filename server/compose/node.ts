@@ -5,8 +5,16 @@ import { hostname } from 'node:os';
 import { createPdfPool, type PdfPool } from '../../crypto/index.js';
 import { createGridFsBlobStore, withRecentBlobCache } from '../../storage/index.js';
 import {
-  NODE_COLLECTIONS, createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository,
-  createNodeThrottleStore, createOutboxFiguresReader, createSealedItemRepository, createUserRepository, ensureNodeIndexes,
+  NODE_COLLECTIONS,
+  createCounterRepository,
+  createDocumentRepository,
+  createHostedAgencyRepository,
+  createIdempotencyRepository,
+  createNodeThrottleStore,
+  createOutboxFiguresReader,
+  createSealedItemRepository,
+  createUserRepository,
+  ensureNodeIndexes,
 } from '../../storage/node/index.js';
 import { createThrottle, type Throttle } from '../auth/throttle.js';
 import type { NodeTokenKeys } from '../auth/token.js';
@@ -110,7 +118,13 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const tokenKeys = options.tokenKeys ?? derived?.nodeTokenKeys;
   const keyEncryptionKey = options.keyEncryptionKey ?? derived?.keyEncryptionKey;
   if (!tokenKeys || !keyEncryptionKey) throw new TypeError('composeNode needs its token keys and key-encryption key (options, or a development token secret)');
-  const crlsOf = typeof options.crls === 'function' ? options.crls : ((c) => () => c)(options.crls);
+  const crlsOf =
+    typeof options.crls === 'function'
+      ? options.crls
+      : (
+          (c) => () =>
+            c
+        )(options.crls);
   const axisUrl = options.axisUrl ?? config.axisUrl;
   if (!axisUrl && !options.axis) throw new TypeError('composeNode needs the axis URL (LIENTHONG_AXIS_URL or options.axisUrl)');
   await ensureNodeIndexes(connection);
@@ -120,8 +134,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const keys = metrics ? measureKeyStore(storedKeys, metrics) : storedKeys;
   const secretOf = (code: string) => keys.getSecret(`axis-secret:${code}`);
   const lienthongAxis = () => createHttpAxisGateway({ baseUrl: axisUrl!, secretOf, now, headers: requestIdHeaders });
-  const httpAxis =
-    options.axis ?? (config.axisDialect === 'vdxp' ? createVdxpAxisGateway({ baseUrl: axisUrl!, secretOf, now, registry: lienthongAxis() }) : lienthongAxis());
+  const httpAxis = options.axis ?? (config.axisDialect === 'vdxp' ? createVdxpAxisGateway({ baseUrl: axisUrl!, secretOf, now, registry: lienthongAxis() }) : lienthongAxis());
   const axis = metrics ? measureAxisGateway(httpAxis, metrics, now) : httpAxis;
   if (metrics) {
     const outbox = createOutboxFiguresReader(connection);

@@ -1,6 +1,4 @@
-import {
-  createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createSealedItemRepository, ensureNodeIndexes,
-} from '../../storage/node/index.js';
+import { createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createSealedItemRepository, ensureNodeIndexes } from '../../storage/node/index.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';

@@ -66,7 +66,10 @@ async function axisKeys(privateKey: KeyObject, extraPublic: readonly KeyObject[]
 
 /** Node token keys from text: one secret per line, the first signs, the others are still accepted (rotation). */
 function nodeKeysFrom(variable: string, text: string): NodeTokenKeys {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0 || lines.some((l) => l.length < 32)) throw invalid(`${variable}: every secret must be at least 32 characters`);
   const [current, ...previous] = lines.map((l) => nodeTokenKey(l));
   return Object.freeze({ current: current!, previous: Object.freeze(previous) });
@@ -97,7 +100,7 @@ export async function resolveServiceKeys(config: Config): Promise<ServiceKeys> {
 
   const keyEncryptionKey = k.keyEncryptionKeyFile
     ? readText('LIENTHONG_KEY_ENCRYPTION_KEY_FILE', k.keyEncryptionKeyFile).trim()
-    : k.keyEncryptionKey ?? (production ? undefined : (note(), legacy ? derive(legacy, 'key encryption').toString('base64url') : dev('key-encryption-key')));
+    : (k.keyEncryptionKey ?? (production ? undefined : (note(), legacy ? derive(legacy, 'key encryption').toString('base64url') : dev('key-encryption-key'))));
   if (keyEncryptionKey !== undefined && keyEncryptionKey.length < 32) throw invalid('the key-encryption key must be at least 32 characters');
 
   const publicKeys = config.keys.axisTokenPublicKeyFiles.map((f) => {
@@ -116,7 +119,10 @@ export async function resolveServiceKeys(config: Config): Promise<ServiceKeys> {
       : (note(),
         legacy
           ? derivedEcKey(legacy)
-          : privateEcKey('axis-token-key.pem', dev('axis-token-key.pem', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim())));
+          : privateEcKey(
+              'axis-token-key.pem',
+              dev('axis-token-key.pem', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim()),
+            ));
 
   // In production a role that does not need a key has none; a stand-in nobody holds keeps the types whole.
   const unused = () => nodeTokenKey(derive(`unused ${Math.random()}`, 'unused'));

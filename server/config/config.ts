@@ -7,7 +7,12 @@ const int = (fallback: number) => z.coerce.number().int().positive().default(fal
 const list = z
   .string()
   .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL');
 
 /** Environment variables read at start. Validated once; the process refuses to start on a bad value. */
@@ -15,8 +20,14 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   LIENTHONG_ROLE: z.enum(['all', 'axis', 'node']).default('all'),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').optional(),
-  LIENTHONG_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('lienthong'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
+    .optional(),
+  LIENTHONG_DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/)
+    .default('lienthong'),
   LIENTHONG_DATA_DIR: z.string().min(1).default('.data'),
   LIENTHONG_EMBEDDED_BACKEND: z.enum(['postgresql', 'sqlite']).optional(),
   LIENTHONG_AXIS_URL: z.string().url().optional(),

@@ -21,7 +21,10 @@ export function createWebAppRouter(dir: string = WEB_DIST_DIR): Router | null {
   const headers = (res: express.Response) => {
     res.set('x-content-type-options', 'nosniff');
     res.set('referrer-policy', 'same-origin');
-    res.set('content-security-policy', "default-src 'self'; img-src 'self' blob: data:; frame-src 'self' blob:; object-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'");
+    res.set(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' blob: data:; frame-src 'self' blob:; object-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+    );
   };
   router.use(
     '/assets',

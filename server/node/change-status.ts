@@ -29,8 +29,13 @@ export async function changeStatus(deps: NodeDeps, principal: NodePrincipal, id:
   nextDocumentState(own.state, code, 'receiver'); // fail fast before signing
   const user = await deps.users.findById(principal.userId);
   const message = await prepareStatusMessage(deps, {
-    self: doc.agencyCode, selfName: own.name, documentId: doc.documentId, statusCode: code, seq: own.timeline.length + 1,
-    ...(input.description ? { description: input.description } : {}), ...(user ? { staff: user.fullName } : {}),
+    self: doc.agencyCode,
+    selfName: own.name,
+    documentId: doc.documentId,
+    statusCode: code,
+    seq: own.timeline.length + 1,
+    ...(input.description ? { description: input.description } : {}),
+    ...(user ? { staff: user.fullName } : {}),
   });
   const at = deps.now();
   let removeBlobs: string[] = [];
@@ -56,23 +61,22 @@ export async function recallDocument(deps: NodeDeps, principal: NodePrincipal, i
   requireRole(principal, ACTING_ROLES);
   const doc = await findOwnDocument(deps, principal, id);
   if (doc.box !== 'outbox') throw new DomainError('ERR_STATUS_TRANSITION', 'only the sender recalls a document', { details: { statusCode: '13', reason: 'inbox document' } });
-  const movable = (d: NodeDocument) => d.recipients.filter((r) => {
-    try {
-      nextDocumentState(r.state, '13', 'sender');
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const movable = (d: NodeDocument) =>
+    d.recipients.filter((r) => {
+      try {
+        nextDocumentState(r.state, '13', 'sender');
+        return true;
+      } catch {
+        return false;
+      }
+    });
   if (movable(doc).length === 0) nextDocumentState(doc.recipients[0]!.state, '13', 'sender'); // throws the coded refusal
   const message = await prepareStatusMessage(deps, { self: doc.agencyCode, selfName: doc.fromName, documentId: doc.documentId, statusCode: '13', description: input.reason, seq: doc.outgoing.length + 1 });
   const at = deps.now();
   return mutateDocument(deps, id, (d) => {
     const ok = new Set(movable(d).map((r) => r.code));
     if (ok.size === 0) nextDocumentState(d.recipients[0]!.state, '13', 'sender');
-    const recipients = d.recipients.map((r) =>
-      ok.has(r.code) ? { ...r, state: nextDocumentState(r.state, '13', 'sender'), timeline: [...r.timeline, { code: '13' as const, from: d.agencyCode, at, description: input.reason }] } : r,
-    );
+    const recipients = d.recipients.map((r) => (ok.has(r.code) ? { ...r, state: nextDocumentState(r.state, '13', 'sender'), timeline: [...r.timeline, { code: '13' as const, from: d.agencyCode, at, description: input.reason }] } : r));
     return { recipients, ...withMessage(d, message) };
   });
 }

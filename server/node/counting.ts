@@ -68,7 +68,10 @@ export function inboundCounts(doc: NodeDocument): Counts {
 function timingContributions(doc: NodeDocument): Contribution[] {
   const out: Contribution[] = [];
   for (const r of doc.recipients) {
-    for (const [code, name, tag] of [['01', 'toArrived', 't01'], ['03', 'toAccepted', 't03']] as const) {
+    for (const [code, name, tag] of [
+      ['01', 'toArrived', 't01'],
+      ['03', 'toAccepted', 't03'],
+    ] as const) {
       const entry = r.timeline.find((t) => t.code === code);
       if (!entry) continue;
       const bucket = bucketOf(new Date(entry.at).getTime() - doc.createdAt.getTime());

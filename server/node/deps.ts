@@ -2,9 +2,7 @@ import type { RevocationSubject, SignatureTimestamper } from '../../crypto/index
 import type { PdfLimits, PdfReport, SignatureReport, SignPdfOptions, SignPdfResult, VerifyEnvelopedOptions, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
-import type {
-  AxisGateway, CounterRepository, DocumentRepository, HostedAgencyRepository, IdempotencyRepository, KeyStore, UserRepository,
-} from '../domain/ports/node/index.js';
+import type { AxisGateway, CounterRepository, DocumentRepository, HostedAgencyRepository, IdempotencyRepository, KeyStore, UserRepository } from '../domain/ports/node/index.js';
 import type { NodeTokenKeys } from '../auth/token.js';
 import type { Throttle } from '../auth/throttle.js';
 import type { Logger } from '../logger.js';

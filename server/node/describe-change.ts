@@ -3,8 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import type { DocumentMetadata } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
 
-const refuse = (message: string) =>
-  new DomainError('ERR_VALIDATION', `metadata.bussiness.targetDocumentId: ${message}`, { details: { issues: [{ path: 'metadata.bussiness.targetDocumentId', message }] } });
+const refuse = (message: string) => new DomainError('ERR_VALIDATION', `metadata.bussiness.targetDocumentId: ${message}`, { details: { issues: [{ path: 'metadata.bussiness.targetDocumentId', message }] } });
 
 /** The document information an update may change (edXML `BussinessDocumentInfo/DocumentInfo`). */
 const infoOf = (m: DocumentMetadata) => JSON.stringify([m.subject, m.documentType, m.signer, m.priority, m.dueDate ?? null, m.promulgationPlace, m.toPlaces, m.steeringType ?? null]);

@@ -62,7 +62,18 @@ async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ 
       const { packageBytes, signature } = await packageOf(deps, message);
       const r = await deps.axis.send(doc.agencyCode, { type: m.kind, packageBytes, signature });
       const at = deps.now();
-      doc = await mutateDocument(deps, doc.id, (d) => releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 }))), undefined, doc);
+      doc = await mutateDocument(
+        deps,
+        doc.id,
+        (d) =>
+          releasingIfDone(
+            deps,
+            d,
+            replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 })),
+          ),
+        undefined,
+        doc,
+      );
       sent++;
       deps.logger.info({ document: doc.id, message: m.id, axisDocId: r.docId, duplicate: r.duplicate }, 'sent to the axis');
     } catch (e) {
@@ -73,7 +84,12 @@ async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ 
       doc = await mutateDocument(
         deps,
         doc.id,
-        (d) => releasingIfDone(deps, d, replaceMessage(d, m.id, (x) => ({ ...x, attempts, lastError, ...(give ? { state: 'failed' as const } : { nextAttemptAt: next }) }))),
+        (d) =>
+          releasingIfDone(
+            deps,
+            d,
+            replaceMessage(d, m.id, (x) => ({ ...x, attempts, lastError, ...(give ? { state: 'failed' as const } : { nextAttemptAt: next }) })),
+          ),
         undefined,
         doc,
       );

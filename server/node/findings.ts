@@ -3,8 +3,7 @@ import type { EdxmlWarning } from '../domain/edxml/index.js';
 import type { SignatureFinding } from '../domain/ports/node/index.js';
 import type { SignerBinding } from './receive/signer-roles.js';
 
-const checksOf = (checks: readonly { name: string; passed: boolean; detail?: string }[]) =>
-  checks.map((c) => ({ name: c.name, passed: c.passed, ...(c.detail ? { detail: c.detail } : {}) }));
+const checksOf = (checks: readonly { name: string; passed: boolean; detail?: string }[]) => checks.map((c) => ({ name: c.name, passed: c.passed, ...(c.detail ? { detail: c.detail } : {}) }));
 
 /** A JSON-safe summary of the package signature's report, with the registry binding result. */
 export function packageFinding(r: SignatureReport, boundToSender: boolean | undefined): SignatureFinding {
@@ -65,7 +64,10 @@ export function withReadWarnings(f: SignatureFinding, warnings: readonly EdxmlWa
 export function attachmentFinding(name: string, sha256: string, signed?: { readonly signatureName: string; readonly report: SignatureReport; readonly role: 'person' | 'seal' | undefined }): SignatureFinding {
   if (!signed) {
     return {
-      kind: 'attachment', attachment: name, indication: 'TOTAL_PASSED', explanation: 'unsigned: no detached signature; covered by the package signature only',
+      kind: 'attachment',
+      attachment: name,
+      indication: 'TOTAL_PASSED',
+      explanation: 'unsigned: no detached signature; covered by the package signature only',
       checks: [{ name: 'covered-by-package-signature', passed: true, detail: `sha256 ${sha256}` }],
     };
   }

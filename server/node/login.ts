@@ -22,10 +22,7 @@ let dummyHash: Promise<string> | undefined;
  * password all answer the same ERR_UNAUTHENTICATED after the same scrypt work (no user enumeration).
  * Failures are throttled per account and per address: after a few, ERR_TOO_MANY_REQUESTS with a growing wait.
  */
-export async function login(
-  deps: Pick<NodeDeps, 'users' | 'tokenKeys' | 'tokenTtlSeconds' | 'now' | 'throttle'>,
-  input: { agencyCode: string; username: string; password: string; address?: string },
-): Promise<LoginResult> {
+export async function login(deps: Pick<NodeDeps, 'users' | 'tokenKeys' | 'tokenTtlSeconds' | 'now' | 'throttle'>, input: { agencyCode: string; username: string; password: string; address?: string }): Promise<LoginResult> {
   const refuse = () => new DomainError('ERR_UNAUTHENTICATED', 'wrong agency code, username or password');
   const who = { account: loginAccountOf(input), ...(input.address ? { address: `node:${input.address}` } : {}) };
   await deps.throttle.check(who);
@@ -44,10 +41,6 @@ export async function login(
     throw refuse();
   }
   await deps.throttle.succeed(who);
-  const accessToken = await issueNodeToken(
-    { subject: user.id, agencyCode: user.agencyCode, roles: user.roles, ttlSeconds: deps.tokenTtlSeconds },
-    deps.tokenKeys,
-    deps.now(),
-  );
+  const accessToken = await issueNodeToken({ subject: user.id, agencyCode: user.agencyCode, roles: user.roles, ttlSeconds: deps.tokenTtlSeconds }, deps.tokenKeys, deps.now());
   return { accessToken, tokenType: 'Bearer', expiresIn: deps.tokenTtlSeconds, agencyCode: user.agencyCode, username: user.username, fullName: user.fullName, roles: user.roles };
 }

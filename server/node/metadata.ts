@@ -4,20 +4,30 @@ import { DomainError } from '../domain/errors.js';
 import type { DocumentMetadata } from '../domain/ports/node/index.js';
 
 /** YYYY-MM-DD, a real calendar date. */
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, 'not a calendar date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'not a calendar date');
 /**
  * An agency code field, checked by {@link isAgencyCode}; its metadata is the same rule as a pattern, for the
  * JSON Schema of the OpenAPI document (a refinement has none).
  */
 export const agencyCodeField = (message = 'not a valid agency code (QCVN 102:2016, e.g. 000.00.00.G22)') =>
-  z.string().refine((s) => isAgencyCode(s), message).meta({ maxLength: AGENCY_CODE_MAX_LENGTH, pattern: AGENCY_CODE_PATTERN, examples: ['000.00.00.G22'] });
+  z
+    .string()
+    .refine((s) => isAgencyCode(s), message)
+    .meta({ maxLength: AGENCY_CODE_MAX_LENGTH, pattern: AGENCY_CODE_PATTERN, examples: ['000.00.00.G22'] });
 const agencyCode = agencyCodeField();
 /** A value edXML carries: no leading/trailing white space (it would not read back equal), no control characters. */
 const text = (max: number) =>
-  z.string().min(1, 'must not be empty').max(max).refine((s) => s === s.trim(), 'must not start or end with white space')
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine((s) => s === s.trim(), 'must not start or end with white space')
     // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), 'must not contain control characters');
 
@@ -28,7 +38,11 @@ const text = (max: number) =>
  */
 export const DocumentMetadataSchema = z
   .object({
-    to: z.array(agencyCode).min(1, 'at least one recipient').max(100).refine((a) => new Set(a).size === a.length, 'recipients must be distinct'),
+    to: z
+      .array(agencyCode)
+      .min(1, 'at least one recipient')
+      .max(100)
+      .refine((a) => new Set(a).size === a.length, 'recipients must be distinct'),
     subject: text(2000),
     codeNumber: z.string().regex(/^[0-9]{1,10}$/, 'must be digits'),
     codeNotation: z.string().regex(/^[0-9A-ZĐ][0-9A-ZĐ.\-/&]{0,49}$/u, 'upper-case letters, digits, - . / &'),

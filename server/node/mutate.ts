@@ -8,13 +8,7 @@ import type { NodeDeps } from './deps.js';
  * throw (e.g. ERR_STATUS_TRANSITION) after seeing the fresh state. `known`, a copy of the document the caller
  * holds, is decided on first instead of reading it again.
  */
-export async function mutateDocument(
-  deps: Pick<NodeDeps, 'documents' | 'now'>,
-  id: string,
-  decide: (doc: NodeDocument) => Omit<DocumentChanges, 'updatedAt'> | null,
-  attempts = 20,
-  known?: NodeDocument,
-): Promise<NodeDocument> {
+export async function mutateDocument(deps: Pick<NodeDeps, 'documents' | 'now'>, id: string, decide: (doc: NodeDocument) => Omit<DocumentChanges, 'updatedAt'> | null, attempts = 20, known?: NodeDocument): Promise<NodeDocument> {
   for (let i = 0; i < attempts; i++) {
     // A copy the caller just read or wrote saves the first read; if it is stale the version guard refuses the
     // write and the next round reads the store.

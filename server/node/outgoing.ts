@@ -42,19 +42,22 @@ export async function prepareStatusMessage(
   if (!parts) throw new DomainError('ERR_EDXML_INVALID', 'the document has no composite DocumentId to answer to', { details: { documentId: input.documentId } });
   const now = deps.now();
   const seal = await sealIdentityOf(deps, input.self);
-  const bytes = await signPackageXml(buildStatusPackage({
-    From: { OrganId: input.self, OrganName: input.selfName },
-    ResponseFor: {
-      OrganId: parts.organId,
-      Code: formatDocumentCode(parts.codeNumber, parts.codeNotation),
-      PromulgationDate: parts.promulgationDate,
-      DocumentId: input.documentId,
-    },
-    ...(input.staff ? { StaffInfo: { Staff: input.staff } } : {}),
-    StatusCode: input.statusCode,
-    ...(input.description ? { Description: input.description } : {}),
-    Timestamp: formatEdxmlTimestamp(now),
-  }), seal);
+  const bytes = await signPackageXml(
+    buildStatusPackage({
+      From: { OrganId: input.self, OrganName: input.selfName },
+      ResponseFor: {
+        OrganId: parts.organId,
+        Code: formatDocumentCode(parts.codeNumber, parts.codeNotation),
+        PromulgationDate: parts.promulgationDate,
+        DocumentId: input.documentId,
+      },
+      ...(input.staff ? { StaffInfo: { Staff: input.staff } } : {}),
+      StatusCode: input.statusCode,
+      ...(input.description ? { Description: input.description } : {}),
+      Timestamp: formatEdxmlTimestamp(now),
+    }),
+    seal,
+  );
   const signature = await signPackage(bytes, seal, now);
   return Object.freeze({
     id: `status-${input.statusCode}-${input.seq}`,

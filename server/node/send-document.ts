@@ -143,7 +143,13 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   const input = { file: p.file };
   const metadata = await describeChange(deps, self, p.metadata, to);
   const names = await recipientNames(deps, self, to);
-  const verifyOptions = { trustAnchors: deps.trust.trustAnchors, crls: deps.trust.crls, ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}), ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}), limits: deps.pdfLimits };
+  const verifyOptions = {
+    trustAnchors: deps.trust.trustAnchors,
+    crls: deps.trust.crls,
+    ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}),
+    ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}),
+    limits: deps.pdfLimits,
+  };
   let pdf = input.file.bytes;
   let personReport: PdfReport | undefined;
   if (personSignature === 'apply') {
@@ -151,14 +157,21 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
     const person = await deps.keys.getIdentity({ agencyCode: self, kind: 'person', userId: principal.userId });
     if (!person || !user) throw new DomainError('ERR_KEY_UNAVAILABLE', 'no person key is stored for this leader');
     requireValidSignatures(await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'apply');
-    pdf = (await deps.pdf.signPdf(pdf, {
-      identity: person,
-      role: 'signer',
-      signingTime: deps.now(),
-      reason: 'Ký số văn bản',
-      // The block shows the document's signer (metadata), not the certificate's CN (Decree 30/2020 Appendix I).
-      appearance: { name: metadata.signer.fullName, ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}), ...(metadata.signer.position ? { position: metadata.signer.position } : {}), ...(deps.font ? { font: deps.font } : {}) },
-    })).pdf;
+    pdf = (
+      await deps.pdf.signPdf(pdf, {
+        identity: person,
+        role: 'signer',
+        signingTime: deps.now(),
+        reason: 'Ký số văn bản',
+        // The block shows the document's signer (metadata), not the certificate's CN (Decree 30/2020 Appendix I).
+        appearance: {
+          name: metadata.signer.fullName,
+          ...(metadata.signer.competence ? { title: metadata.signer.competence } : {}),
+          ...(metadata.signer.position ? { position: metadata.signer.position } : {}),
+          ...(deps.font ? { font: deps.font } : {}),
+        },
+      })
+    ).pdf;
   } else if (personSignature === 'present') {
     personReport = await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
     requireValidSignatures(personReport, 'present');

@@ -34,7 +34,10 @@ function loop(name: string, intervalMs: number, pass: () => Promise<unknown>, de
     }
     clearTimeout(timer);
     running = runPass(name, pass)
-      .then(() => undefined, (e) => deps.logger.error({ err: e, worker: name }, 'worker pass failed'))
+      .then(
+        () => undefined,
+        (e) => deps.logger.error({ err: e, worker: name }, 'worker pass failed'),
+      )
       .finally(() => {
         running = undefined;
         if (stopped) return;

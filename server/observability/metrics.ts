@@ -44,13 +44,19 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
   const polls = new Map<string, { at: Date; oldestPending: Date | null }>();
   const age = (d: Date) => Math.max(0, (options.now().getTime() - d.getTime()) / 1000);
   new Gauge({
-    name: 'lienthong_inbox_last_poll_age_seconds', help: 'Seconds since the last successful poll of the axis, per hosted agency', labelNames: ['agency'], registers: [register],
+    name: 'lienthong_inbox_last_poll_age_seconds',
+    help: 'Seconds since the last successful poll of the axis, per hosted agency',
+    labelNames: ['agency'],
+    registers: [register],
     collect() {
       for (const [agency, p] of polls) this.set({ agency }, age(p.at));
     },
   });
   new Gauge({
-    name: 'lienthong_inbox_oldest_pending_seconds', help: 'Age of the oldest delivery the axis still holds for a hosted agency (0: none), as of the last poll', labelNames: ['agency'], registers: [register],
+    name: 'lienthong_inbox_oldest_pending_seconds',
+    help: 'Age of the oldest delivery the axis still holds for a hosted agency (0: none), as of the last poll',
+    labelNames: ['agency'],
+    registers: [register],
     collect() {
       for (const [agency, p] of polls) this.set({ agency }, p.oldestPending ? age(p.oldestPending) : 0);
     },
@@ -61,7 +67,9 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
   const figures = () => (outboxRead ??= Promise.all(outboxReaders.map((r) => r())).finally(() => setImmediate(() => (outboxRead = undefined))));
   const outboxGauge = (name: string, help: string, value: (f: OutboxFigures[]) => number) =>
     new Gauge({
-      name, help, registers: [register],
+      name,
+      help,
+      registers: [register],
       async collect() {
         if (outboxReaders.length === 0) return;
         this.set(value(await figures()));
@@ -69,7 +77,10 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
     });
   outboxGauge('lienthong_outbox_pending_messages', 'Messages waiting in the outbox for the axis', (f) => f.reduce((n, x) => n + x.pending, 0));
   outboxGauge('lienthong_outbox_oldest_pending_seconds', 'Age of the oldest message waiting in the outbox (0: none)', (f) => {
-    const oldest = f.map((x) => x.oldestPendingSince).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
+    const oldest = f
+      .map((x) => x.oldestPendingSince)
+      .filter((d): d is Date => d !== null)
+      .sort((a, b) => a.getTime() - b.getTime())[0];
     return oldest ? age(oldest) : 0;
   });
   outboxGauge('lienthong_outbox_failed_messages', 'Messages that failed after their last attempt (a clerk may retry them)', (f) => f.reduce((n, x) => n + x.failed, 0));

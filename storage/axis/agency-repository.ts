@@ -70,13 +70,17 @@ export function createAgencyRepository(connection: mongoose.Connection): AgencyR
     },
 
     async findByCode(code: AgencyCode): Promise<AgencyRecord | null> {
-      const d = await Agency.findOne({ code }).lean<Raw>().catch((e) => translateMongoError(e));
+      const d = await Agency.findOne({ code })
+        .lean<Raw>()
+        .catch((e) => translateMongoError(e));
       return d ? toRecord(d) : null;
     },
 
     async existingCodes(codes: readonly AgencyCode[]): Promise<readonly AgencyCode[]> {
       if (codes.length === 0) return [];
-      const found = await Agency.find({ code: { $in: [...codes] } }, { code: 1 }).lean<Raw[]>().catch((e) => translateMongoError(e));
+      const found = await Agency.find({ code: { $in: [...codes] } }, { code: 1 })
+        .lean<Raw[]>()
+        .catch((e) => translateMongoError(e));
       return found.map((d) => d.code as AgencyCode);
     },
 
@@ -93,7 +97,9 @@ export function createAgencyRepository(connection: mongoose.Connection): AgencyR
     },
 
     async findByCertificate(sha256: string): Promise<AgencyRecord | null> {
-      const d = await Agency.findOne({ 'certificates.sha256': sha256 }).lean<Raw>().catch((e) => translateMongoError(e));
+      const d = await Agency.findOne({ 'certificates.sha256': sha256 })
+        .lean<Raw>()
+        .catch((e) => translateMongoError(e));
       return d ? toRecord(d) : null;
     },
 
@@ -118,7 +124,9 @@ export function createAgencyRepository(connection: mongoose.Connection): AgencyR
       } catch (e) {
         translateMongoError(e, 'agency');
       }
-      const d = await Agency.findOne({ code }).lean<Raw>().catch((e) => translateMongoError(e));
+      const d = await Agency.findOne({ code })
+        .lean<Raw>()
+        .catch((e) => translateMongoError(e));
       return d ? toRecord(d) : null;
     },
   };

@@ -52,14 +52,11 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
     }
   };
   /** The delivery by its key, or (made before keys) by its fields. */
-  const findOne = async (recipient: AgencyCode, docId: string): Promise<Raw | null> =>
-    (await Delivery.collection.findOne({ _id: keyOf(recipient, docId) } as Raw)) ?? Delivery.collection.findOne({ recipient, docId });
+  const findOne = async (recipient: AgencyCode, docId: string): Promise<Raw | null> => (await Delivery.collection.findOne({ _id: keyOf(recipient, docId) } as Raw)) ?? Delivery.collection.findOne({ recipient, docId });
   /** A guarded single-document update, by key first. */
   const updateOne = async (recipient: AgencyCode, docId: string, guard: Raw, update: Raw): Promise<Raw | null> =>
     (await Delivery.collection.findOneAndUpdate({ _id: keyOf(recipient, docId), ...guard } as Raw, update, after)) ??
-    ((await Delivery.collection.findOne({ _id: keyOf(recipient, docId) } as Raw, { projection: { _id: 1 } }))
-      ? null
-      : Delivery.collection.findOneAndUpdate({ recipient, docId, ...guard }, update, after));
+    ((await Delivery.collection.findOne({ _id: keyOf(recipient, docId) } as Raw, { projection: { _id: 1 } })) ? null : Delivery.collection.findOneAndUpdate({ recipient, docId, ...guard }, update, after));
   return {
     async ensure(deliveries: readonly NewDelivery[]): Promise<void> {
       for (const d of deliveries) {
@@ -86,10 +83,11 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
       if (query.type) filter.type = query.type;
       const from = pending ? Pending : Delivery;
       try {
-        if (pending) await (migrated ??= copyLegacyPending().catch((e) => {
-          migrated = undefined;
-          throw e;
-        }));
+        if (pending)
+          await (migrated ??= copyLegacyPending().catch((e) => {
+            migrated = undefined;
+            throw e;
+          }));
         const items = await from.collection.find(filter).sort({ submittedAt: 1, docId: 1 }).skip(query.skip).limit(query.limit).toArray();
         // A short page is the last one: its total is known without a count (an idle poll is one query).
         const total = items.length < query.limit && (items.length > 0 || query.skip === 0) ? query.skip + items.length : await from.collection.countDocuments(filter);
@@ -147,7 +145,10 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
     async listSubmittedBetween(query): Promise<readonly DeliveryRecord[]> {
       try {
         const items = await Delivery.find({ type: query.type, submittedAt: { $gte: query.from, $lt: query.to } })
-          .sort({ submittedAt: 1, recipient: 1, docId: 1 }).skip(query.skip).limit(query.limit).lean<Raw[]>();
+          .sort({ submittedAt: 1, recipient: 1, docId: 1 })
+          .skip(query.skip)
+          .limit(query.limit)
+          .lean<Raw[]>();
         return items.map(toRecord);
       } catch (e) {
         return translateMongoError(e);
@@ -157,7 +158,9 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
     async listStatusesAbout(documentIds: readonly string[], codes: readonly StatusCode[]): Promise<readonly DeliveryRecord[]> {
       if (documentIds.length === 0 || codes.length === 0) return [];
       try {
-        const items = await Delivery.find({ documentId: { $in: [...documentIds] }, type: 'status', statusCode: { $in: [...codes] } }).sort({ submittedAt: 1, docId: 1 }).lean<Raw[]>();
+        const items = await Delivery.find({ documentId: { $in: [...documentIds] }, type: 'status', statusCode: { $in: [...codes] } })
+          .sort({ submittedAt: 1, docId: 1 })
+          .lean<Raw[]>();
         return items.map(toRecord);
       } catch (e) {
         return translateMongoError(e);
@@ -167,7 +170,9 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
     async listEdocsAboutSince(documentIds: readonly string[], from: Date): Promise<readonly DeliveryRecord[]> {
       if (documentIds.length === 0) return [];
       try {
-        const items = await Delivery.find({ documentId: { $in: [...documentIds] }, type: 'edoc', submittedAt: { $gte: from } }).sort({ submittedAt: 1, docId: 1 }).lean<Raw[]>();
+        const items = await Delivery.find({ documentId: { $in: [...documentIds] }, type: 'edoc', submittedAt: { $gte: from } })
+          .sort({ submittedAt: 1, docId: 1 })
+          .lean<Raw[]>();
         return items.map(toRecord);
       } catch (e) {
         return translateMongoError(e);

@@ -123,10 +123,7 @@ traceSchema.index({ docId: 1, seq: 1 });
 // the repository once its window has passed. Not a TTL index: FerretDB 1.24 answers createIndex with
 // expireAfterSeconds "not implemented yet". Correctness needs only the unique _id (a request past its window
 // is refused by the timestamp check); pruning only bounds the collection.
-const seenRequestSchema = new mongoose.Schema(
-  { _id: { type: String, required: true }, expiresAt: { type: Date, required: true } },
-  { versionKey: false, strict: 'throw' },
-);
+const seenRequestSchema = new mongoose.Schema({ _id: { type: String, required: true }, expiresAt: { type: Date, required: true } }, { versionKey: false, strict: 'throw' });
 seenRequestSchema.index({ expiresAt: 1 });
 
 export const AXIS_COLLECTIONS = {

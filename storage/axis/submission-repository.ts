@@ -50,12 +50,16 @@ export function createSubmissionRepository(connection: mongoose.Connection): Pac
     },
 
     async findByDocId(docId: string): Promise<SubmissionRecord | null> {
-      const d = await Submission.findOne({ docId }).lean<Raw>().catch((e) => translateMongoError(e));
+      const d = await Submission.findOne({ docId })
+        .lean<Raw>()
+        .catch((e) => translateMongoError(e));
       return d ? toRecord(d) : null;
     },
 
     async findByPackageKey(sender: AgencyCode, packageKey: string): Promise<SubmissionRecord | null> {
-      const d = await Submission.findOne({ sender, packageKey }).lean<Raw>().catch((e) => translateMongoError(e));
+      const d = await Submission.findOne({ sender, packageKey })
+        .lean<Raw>()
+        .catch((e) => translateMongoError(e));
       return d ? toRecord(d) : null;
     },
 

@@ -92,15 +92,24 @@ export function createTraceRepository(connection: mongoose.Connection): TraceLog
       if (entry.seq % HEAD_EVERY === 0) await noteHead(entry.seq).catch(() => undefined);
     },
     async findByEventKey(eventKey: string): Promise<TraceEntry | null> {
-      const d = await Trace.findOne({ eventKey }).lean<Raw>().catch((e) => translateMongoError(e));
+      const d = await Trace.findOne({ eventKey })
+        .lean<Raw>()
+        .catch((e) => translateMongoError(e));
       return d ? toEntry(d) : null;
     },
     async listByDocId(docId: string): Promise<readonly TraceEntry[]> {
-      const ds = await Trace.find({ docId }).sort({ seq: 1 }).lean<Raw[]>().catch((e) => translateMongoError(e));
+      const ds = await Trace.find({ docId })
+        .sort({ seq: 1 })
+        .lean<Raw[]>()
+        .catch((e) => translateMongoError(e));
       return ds.map(toEntry);
     },
     async listFrom(fromSeq: number, limit: number): Promise<readonly TraceEntry[]> {
-      const ds = await Trace.find({ seq: { $gte: fromSeq } }).sort({ seq: 1 }).limit(limit).lean<Raw[]>().catch((e) => translateMongoError(e));
+      const ds = await Trace.find({ seq: { $gte: fromSeq } })
+        .sort({ seq: 1 })
+        .limit(limit)
+        .lean<Raw[]>()
+        .catch((e) => translateMongoError(e));
       return ds.map(toEntry);
     },
   };

@@ -63,9 +63,7 @@ export function createGridFsBlobStore(connection: mongoose.Connection, bucketNam
       const count = Math.ceil(bytes.byteLength / CHUNK_BYTES);
       const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       try {
-        await inBatches(count, (n) =>
-          chunks().insertOne({ _id: chunkId(id, n), files_id: _id, n, data: new mongoose.mongo.Binary(view.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES)) }),
-        );
+        await inBatches(count, (n) => chunks().insertOne({ _id: chunkId(id, n), files_id: _id, n, data: new mongoose.mongo.Binary(view.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES)) }));
         await files().insertOne({
           _id,
           length: bytes.byteLength,
@@ -82,14 +80,18 @@ export function createGridFsBlobStore(connection: mongoose.Connection, bucketNam
 
     async get(id: string): Promise<Uint8Array> {
       const _id = toObjectId(id);
-      const file = await files().findOne({ _id }).catch((e) => translateMongoError(e, 'file'));
+      const file = await files()
+        .findOne({ _id })
+        .catch((e) => translateMongoError(e, 'file'));
       if (!file) throw notFound();
       if (file.metadata?.chunkIds !== DERIVED) return getWithDriver(_id);
       const length = Number(file.length);
       const size = Number(file.chunkSize);
       const count = Math.ceil(length / size);
       const parts = await inBatches(count, async (n) => {
-        const c = await chunks().findOne({ _id: chunkId(id, n) }).catch((e) => translateMongoError(e, 'file'));
+        const c = await chunks()
+          .findOne({ _id: chunkId(id, n) })
+          .catch((e) => translateMongoError(e, 'file'));
         const data = c?.data;
         const expected = n < count - 1 ? size : length - size * (count - 1);
         if (!data || data.length() !== expected) throw new DomainError('ERR_STORAGE_UNAVAILABLE', `file ${id} is incomplete: chunk ${n} missing or of the wrong size`);

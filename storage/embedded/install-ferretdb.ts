@@ -32,10 +32,7 @@ export async function installFerretDb(toolsDir: string, log: (line: string) => v
   if (binaryWorks(target)) return target;
   const go = run('go', ['version']);
   if (go.missing) {
-    throw new DomainError(
-      'ERR_DATABASE_UNAVAILABLE',
-      'no MongoDB-compatible server: set MONGODB_URI, or install mongod, or install Go 1.24 or newer (to build FerretDB 1.24 automatically)',
-    );
+    throw new DomainError('ERR_DATABASE_UNAVAILABLE', 'no MongoDB-compatible server: set MONGODB_URI, or install mongod, or install Go 1.24 or newer (to build FerretDB 1.24 automatically)');
   }
   const tooOld = goVersionProblem(go.out);
   if (tooOld) throw new DomainError('ERR_DATABASE_UNAVAILABLE', tooOld, { details: { go: go.out.trim(), needed: GO_MINIMUM.join('.') } });

@@ -32,7 +32,9 @@ const SOCKET_PATH_MAX = 100;
  */
 export function postgresAccount(): PostgresAccount {
   if (process.getuid?.() !== 0) return { name: 'this user' };
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('nobody:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('nobody:'));
   const f = line?.split(':');
   if (!f || !Number.isInteger(Number(f[2]))) throw new DomainError('ERR_DATABASE_UNAVAILABLE', 'running as root, PostgreSQL needs an unprivileged account: no "nobody" in /etc/passwd');
   return { uid: Number(f[2]), gid: Number(f[3]), name: 'nobody' };
@@ -84,11 +86,7 @@ export function ensureCluster(binaries: PostgresBinaries, layout: ClusterLayout,
   own(pwfile, account);
   try {
     const ids = account.uid !== undefined ? { uid: account.uid, gid: account.gid ?? account.uid } : {};
-    const r = spawnSync(
-      binaries.initdb,
-      ['-D', side, '-U', PG_USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions'],
-      { encoding: 'utf8', cwd: layout.root, ...ids },
-    );
+    const r = spawnSync(binaries.initdb, ['-D', side, '-U', PG_USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions'], { encoding: 'utf8', cwd: layout.root, ...ids });
     if (r.status !== 0) throw new DomainError('ERR_DATABASE_UNAVAILABLE', `initdb failed: ${`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ?? ''}`.trim().slice(-800)}`);
   } finally {
     unlinkSync(pwfile);

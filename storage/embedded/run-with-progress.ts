@@ -12,11 +12,7 @@ export interface ProgressRun {
  * come, the others counted (`go build -v` prints one per package compiled), and a heartbeat with the elapsed
  * time every `heartbeatMs` (10 s) so a first start never looks hung.
  */
-export function runWithProgress(
-  cmd: string,
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; log: (line: string) => void; label: string; heartbeatMs?: number; show?: (line: string) => boolean },
-): Promise<ProgressRun> {
+export function runWithProgress(cmd: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; log: (line: string) => void; label: string; heartbeatMs?: number; show?: (line: string) => boolean }): Promise<ProgressRun> {
   return new Promise((resolve) => {
     const started = Date.now();
     let out = '';

@@ -58,14 +58,7 @@ function freePort(): Promise<number> {
 /** The PostgreSQL URL (it holds the password) goes in FerretDB's environment, not its command line that `ps` shows. */
 function argsFor(kind: EmbeddedKind, dataDir: string, port: number, backend: EmbeddedBackend): string[] {
   if (kind === 'mongod') return ['--dbpath', dataDir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'];
-  return [
-    ...(backend === 'postgresql' ? ['--handler=postgresql'] : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`]),
-    `--listen-addr=127.0.0.1:${port}`,
-    `--state-dir=${dataDir}`,
-    '--debug-addr=-',
-    '--telemetry=disable',
-    '--log-level=warn',
-  ];
+  return [...(backend === 'postgresql' ? ['--handler=postgresql'] : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`]), `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dataDir}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'];
 }
 
 async function waitUntilReady(uri: string, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<void> {
@@ -186,13 +179,7 @@ interface StartedProcess {
 }
 
 /** mongod or FerretDB on a free port (a second port is tried when the first was taken in between). */
-async function startServerProcess(
-  binary: { kind: EmbeddedKind; path: string },
-  dataDir: string,
-  backend: EmbeddedBackend,
-  postgresqlUrl: string | undefined,
-  options: EmbeddedServerOptions,
-): Promise<StartedProcess> {
+async function startServerProcess(binary: { kind: EmbeddedKind; path: string }, dataDir: string, backend: EmbeddedBackend, postgresqlUrl: string | undefined, options: EmbeddedServerOptions): Promise<StartedProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = options.port && options.port > 0 ? options.port : await freePort();
     try {
@@ -205,14 +192,7 @@ async function startServerProcess(
   }
 }
 
-async function startOnPort(
-  binary: { kind: EmbeddedKind; path: string },
-  dataDir: string,
-  backend: EmbeddedBackend,
-  postgresqlUrl: string | undefined,
-  port: number,
-  options: EmbeddedServerOptions,
-): Promise<StartedProcess> {
+async function startOnPort(binary: { kind: EmbeddedKind; path: string }, dataDir: string, backend: EmbeddedBackend, postgresqlUrl: string | undefined, port: number, options: EmbeddedServerOptions): Promise<StartedProcess> {
   const env = postgresqlUrl ? { ...process.env, FERRETDB_POSTGRESQL_URL: postgresqlUrl } : process.env;
   const child = spawn(binary.path, argsFor(binary.kind, dataDir, port, backend), { cwd: dataDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
   if (binary.kind === 'ferretdb' && child.pid) writeFileSync(join(dataDir, PID_FILE), `${child.pid}\n`);

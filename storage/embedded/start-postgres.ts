@@ -51,15 +51,22 @@ export async function startPostgres(options: { root: string; log: (line: string)
   const password = ensureCluster(bins, layout, account, options.log);
   await clearStalePostmaster(layout.pgdata, options.log);
   const args = [
-    '-D', layout.pgdata,
-    '-c', "listen_addresses=",
-    '-c', `unix_socket_directories=${layout.socketDir}`,
-    '-c', 'unix_socket_permissions=0700',
-    '-c', 'logging_collector=off',
+    '-D',
+    layout.pgdata,
+    '-c',
+    'listen_addresses=',
+    '-c',
+    `unix_socket_directories=${layout.socketDir}`,
+    '-c',
+    'unix_socket_permissions=0700',
+    '-c',
+    'logging_collector=off',
     // LOG and worse (start, stop, crashes), not ERROR: the version claims and record locks fail on a duplicate
     // key by design, several times a document, and would fill the log.
-    '-c', 'log_min_messages=log',
-    '-c', 'log_checkpoints=off',
+    '-c',
+    'log_min_messages=log',
+    '-c',
+    'log_checkpoints=off',
   ];
   const ids = account.uid !== undefined ? { uid: account.uid, gid: account.gid ?? account.uid } : {};
   const child = spawn(bins.postgres, args, { cwd: layout.pgdata, stdio: ['ignore', 'ignore', 'pipe'], ...ids });

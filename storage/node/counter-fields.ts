@@ -1,7 +1,5 @@
 import type { AgencyCode } from '../../server/domain/agency/index.js';
-import {
-  COUNTER_NAMES, HISTOGRAM_NAMES, type BucketCounts, type CounterIncrement, type CounterName, type CounterTally, type HistogramIncrement, type HistogramName,
-} from '../../server/domain/ports/node/index.js';
+import { COUNTER_NAMES, HISTOGRAM_NAMES, type BucketCounts, type CounterIncrement, type CounterName, type CounterTally, type HistogramIncrement, type HistogramName } from '../../server/domain/ports/node/index.js';
 import type { Raw } from './raw.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

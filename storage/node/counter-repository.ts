@@ -1,8 +1,16 @@
 import type mongoose from 'mongoose';
 import type { AgencyCode } from '../../server/domain/agency/index.js';
 import {
-  COUNTER_RECENT_KEYS, type BucketCounts, type CounterIncrement, type CounterName, type CounterRepository, type CounterTally, type HistogramIncrement,
-  type HistogramName, type MonthlyCounters, type MonthlyRollup,
+  COUNTER_RECENT_KEYS,
+  type BucketCounts,
+  type CounterIncrement,
+  type CounterName,
+  type CounterRepository,
+  type CounterTally,
+  type HistogramIncrement,
+  type HistogramName,
+  type MonthlyCounters,
+  type MonthlyRollup,
 } from '../../server/domain/ports/node/index.js';
 import { DomainError } from '../../server/domain/errors.js';
 import { translateMongoError } from '../mongo-errors.js';
@@ -110,7 +118,10 @@ export function createCounterRepository(connection: mongoose.Connection): Counte
     },
     async agenciesOf(month: string): Promise<readonly AgencyCode[]> {
       checkMonth(month);
-      const rows = await M.collection.find({ month } as Raw, { projection: { agencyCode: 1 } }).toArray().catch((e) => translateMongoError(e));
+      const rows = await M.collection
+        .find({ month } as Raw, { projection: { agencyCode: 1 } })
+        .toArray()
+        .catch((e) => translateMongoError(e));
       return rows.map((d) => d.agencyCode as AgencyCode);
     },
     async replace(agencyCode: AgencyCode, month: string, counts: Readonly<Record<CounterName, number>>, histograms: Readonly<Record<HistogramName, BucketCounts>>): Promise<void> {
@@ -126,13 +137,18 @@ export function createCounterRepository(connection: mongoose.Connection): Counte
     async getRollups(keys): Promise<readonly MonthlyRollup[]> {
       for (const k of keys) checkMonth(k.month);
       return boundedAll(keys, READ_WIDTH, async ({ agencyCode, month }) => {
-        const d = await rollupsOf(month).findOne({ _id: rollupIdOf(agencyCode, month) } as Raw, { projection: { counts: 1, hist: 1, kids: 1 } }).catch((e) => translateMongoError(e));
+        const d = await rollupsOf(month)
+          .findOne({ _id: rollupIdOf(agencyCode, month) } as Raw, { projection: { counts: 1, hist: 1, kids: 1 } })
+          .catch((e) => translateMongoError(e));
         return rollupOf(d, agencyCode, month);
       });
     },
     async rollupAgenciesOf(month: string): Promise<readonly AgencyCode[]> {
       checkMonth(month);
-      const rows = await rollupsOf(month).find({} as Raw, { projection: { agencyCode: 1 } }).toArray().catch((e) => translateMongoError(e));
+      const rows = await rollupsOf(month)
+        .find({} as Raw, { projection: { agencyCode: 1 } })
+        .toArray()
+        .catch((e) => translateMongoError(e));
       return rows.map((d) => d.agencyCode as AgencyCode);
     },
     async replaceRollup(rollup: MonthlyRollup): Promise<void> {
@@ -142,12 +158,24 @@ export function createCounterRepository(connection: mongoose.Connection): Counte
     },
     async insertNew(counters: readonly MonthlyCounters[], rollups: readonly MonthlyRollup[]): Promise<void> {
       for (const c of [...counters, ...rollups]) checkMonth(c.month);
-      await insertAll(M.collection, counters.map((c) => ({ _id: idOf(c.agencyCode, c.month), agencyCode: c.agencyCode, month: c.month, ...storedTally({ counts: c, histograms: c.histograms }), recent: [] })));
+      await insertAll(
+        M.collection,
+        counters.map((c) => ({ _id: idOf(c.agencyCode, c.month), agencyCode: c.agencyCode, month: c.month, ...storedTally({ counts: c, histograms: c.histograms }), recent: [] })),
+      );
       for (const month of new Set(rollups.map((r) => r.month))) {
-        await insertAll(rollupsOf(month), rollups.filter((r) => r.month === month).map((r) => ({
-          _id: rollupIdOf(r.agencyCode, r.month), agencyCode: r.agencyCode, month: r.month, ...storedTally(r.total),
-          kids: Object.fromEntries([...r.children].map(([code, t]) => [childField(code), storedTally(t)])), recent: [],
-        })));
+        await insertAll(
+          rollupsOf(month),
+          rollups
+            .filter((r) => r.month === month)
+            .map((r) => ({
+              _id: rollupIdOf(r.agencyCode, r.month),
+              agencyCode: r.agencyCode,
+              month: r.month,
+              ...storedTally(r.total),
+              kids: Object.fromEntries([...r.children].map(([code, t]) => [childField(code), storedTally(t)])),
+              recent: [],
+            })),
+        );
       }
     },
   };

@@ -42,35 +42,41 @@ export function createDispatchQueue(queue: () => Collection): DispatchQueue {
   return {
     async enqueue(id, due, version, priority) {
       await queue()
-        .updateOne(
-          { _id: id } as Raw,
-          priority !== undefined ? { $set: { due, priority }, $max: { version } } : { $set: { due }, $max: { version }, $setOnInsert: { priority: LEGACY_PRIORITY } },
-          { upsert: true },
-        )
+        .updateOne({ _id: id } as Raw, priority !== undefined ? { $set: { due, priority }, $max: { version } } : { $set: { due }, $max: { version }, $setOnInsert: { priority: LEGACY_PRIORITY } }, { upsert: true })
         .catch(async (e) => {
           // two upserts of a new entry at once: one inserted, the other's insert is a duplicate; its update now finds the entry
           if (!isDuplicateKeyError(e)) return fail(e);
-          await queue().updateOne({ _id: id } as Raw, { $set: { due }, $max: { version } }).catch(fail);
+          await queue()
+            .updateOne({ _id: id } as Raw, { $set: { due }, $max: { version } })
+            .catch(fail);
         });
     },
     async postpone(id, due, version) {
-      await queue().updateOne({ _id: id, version: { $lte: version } } as Raw, { $set: { due } }).catch(fail);
+      await queue()
+        .updateOne({ _id: id, version: { $lte: version } } as Raw, { $set: { due } })
+        .catch(fail);
     },
     async prioritize(id, priority) {
-      await queue().updateOne({ _id: id } as Raw, { $set: { priority } }).catch(fail);
+      await queue()
+        .updateOne({ _id: id } as Raw, { $set: { priority } })
+        .catch(fail);
     },
     async drop(id, version) {
-      await queue().deleteOne({ _id: id, version: { $lte: version } } as Raw).catch(fail);
+      await queue()
+        .deleteOne({ _id: id, version: { $lte: version } } as Raw)
+        .catch(fail);
     },
     async due(now, limit) {
-      const found = await queue().find({ due: { $lte: now } }).sort({ priority: 1, due: 1 }).limit(limit).toArray().catch(fail);
+      const found = await queue()
+        .find({ due: { $lte: now } })
+        .sort({ priority: 1, due: 1 })
+        .limit(limit)
+        .toArray()
+        .catch(fail);
       return found.map((e) => ({ id: String(e._id), due: new Date(e.due) }));
     },
     async sweep(documents) {
-      const [due, entries] = await Promise.all([
-        documents.find({ dispatchDue: { $ne: null } }, { projection: { _id: 1, dispatchDue: 1, dispatchPriority: 1, version: 1 } }).toArray(),
-        queue().find({}).toArray(),
-      ]).catch(fail);
+      const [due, entries] = await Promise.all([documents.find({ dispatchDue: { $ne: null } }, { projection: { _id: 1, dispatchDue: 1, dispatchPriority: 1, version: 1 } }).toArray(), queue().find({}).toArray()]).catch(fail);
       const known = new Map(entries.map((e) => [String(e._id), new Date(e.due).getTime()]));
       let repaired = 0;
       for (const d of due) {

@@ -1,8 +1,6 @@
 import type mongoose from 'mongoose';
 import type { AgencyCode } from '../../server/domain/agency/index.js';
-import type {
-  DocumentBox, DocumentChanges, DocumentPage, DocumentQuery, DocumentRepository, Lease, NodeDocument, OutgoingMessage,
-} from '../../server/domain/ports/node/index.js';
+import type { DocumentBox, DocumentChanges, DocumentPage, DocumentQuery, DocumentRepository, Lease, NodeDocument, OutgoingMessage } from '../../server/domain/ports/node/index.js';
 import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
 import { createVersionClaim } from '../record-lock.js';
 import { createDispatchQueue } from './dispatch-queue.js';
@@ -89,7 +87,9 @@ export function createDocumentRepository(connection: mongoose.Connection, option
     return d;
   };
   const findById = async (id: string): Promise<NodeDocument | null> => {
-    const d = await c().findOne({ _id: id } as Raw).catch((e) => translateMongoError(e));
+    const d = await c()
+      .findOne({ _id: id } as Raw)
+      .catch((e) => translateMongoError(e));
     return d ? remember(fromRaw(d)) : null;
   };
   return {
@@ -106,13 +106,20 @@ export function createDocumentRepository(connection: mongoose.Connection, option
     },
     findById,
     async findByDedupKey(agencyCode: AgencyCode, dedupKey: string): Promise<NodeDocument | null> {
-      const d = await c().findOne({ agencyCode, dedupKey }).catch((e) => translateMongoError(e));
+      const d = await c()
+        .findOne({ agencyCode, dedupKey })
+        .catch((e) => translateMongoError(e));
       return d ? fromRaw(d) : null;
     },
     async findByDocumentId(agencyCode: AgencyCode, box: DocumentBox, documentId: string, from?: AgencyCode): Promise<NodeDocument | null> {
       const filter: Raw = { agencyCode, box, documentId };
       if (from) filter.from = from;
-      const d = await c().find(filter).sort({ createdAt: -1 }).limit(1).next().catch((e) => translateMongoError(e));
+      const d = await c()
+        .find(filter)
+        .sort({ createdAt: -1 })
+        .limit(1)
+        .next()
+        .catch((e) => translateMongoError(e));
       return d ? fromRaw(d) : null;
     },
     async list(q: DocumentQuery): Promise<DocumentPage> {
@@ -168,10 +175,7 @@ export function createDocumentRepository(connection: mongoose.Connection, option
         .find(
           {
             ...(afterId !== null ? { _id: { $gt: afterId } } : {}),
-            $or: [
-              { 'metadata.promulgationDate': { $gte: `${month}-01`, $lte: `${month}-31` } },
-              { createdAt: { $gte: new Date(start.getTime() - day), $lt: new Date(end.getTime() + day) } },
-            ],
+            $or: [{ 'metadata.promulgationDate': { $gte: `${month}-01`, $lte: `${month}-31` } }, { createdAt: { $gte: new Date(start.getTime() - day), $lt: new Date(end.getTime() + day) } }],
           } as Raw,
           { projection: { outgoing: 0 } },
         )
@@ -213,12 +217,9 @@ export function createDocumentRepository(connection: mongoose.Connection, option
         const { id, version } = doc;
         const until = new Date(at + leaseMs);
         // A candidate another writer is moving on is skipped (no wait): the next one may be free.
-        const d = await withClaim(
-          `document:${id}`,
-          version,
-          () => c().findOneAndUpdate({ _id: id, version, ...free } as Raw, { $set: { dispatchLease: { owner, until } }, $inc: { version: 1 } }, after),
-          { wait: false },
-        ).catch((e) => translateMongoError(e));
+        const d = await withClaim(`document:${id}`, version, () => c().findOneAndUpdate({ _id: id, version, ...free } as Raw, { $set: { dispatchLease: { owner, until } }, $inc: { version: 1 } }, after), { wait: false }).catch((e) =>
+          translateMongoError(e),
+        );
         if (d) {
           leasedHere.set(id, until.getTime());
           return remember(fromRaw(d));

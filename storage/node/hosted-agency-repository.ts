@@ -50,24 +50,23 @@ export function createHostedAgencyRepository(connection: mongoose.Connection): H
       // The inbox poller lists every pass (several a second); the list changes only when an agency is provisioned.
       const now = Date.now();
       if (listed && listed.until > now) return listed.agencies;
-      const ds = await M.collection.find({}).sort({ _id: 1 }).toArray().catch((e) => translateMongoError(e));
+      const ds = await M.collection
+        .find({})
+        .sort({ _id: 1 })
+        .toArray()
+        .catch((e) => translateMongoError(e));
       const agencies = Object.freeze(ds.map(toAgency));
       listed = { agencies, until: now + LIST_CACHE_MS };
       return agencies;
     },
     async claimPoll(code: AgencyCode, owner: string, now: Date, leaseMs: number): Promise<boolean> {
       const r = await withLock(`poll:${code}`, () =>
-        M.collection.updateOne(
-          { _id: code, $or: [{ pollLease: null }, { 'pollLease.until': { $lte: now } }, { 'pollLease.owner': owner }] } as Raw,
-          { $set: { pollLease: { owner, until: new Date(now.getTime() + leaseMs) } } },
-        ),
+        M.collection.updateOne({ _id: code, $or: [{ pollLease: null }, { 'pollLease.until': { $lte: now } }, { 'pollLease.owner': owner }] } as Raw, { $set: { pollLease: { owner, until: new Date(now.getTime() + leaseMs) } } }),
       ).catch((e) => translateMongoError(e));
       return r.matchedCount === 1;
     },
     async releasePoll(code: AgencyCode, owner: string, now: Date): Promise<void> {
-      await withLock(`poll:${code}`, () => M.collection.updateOne({ _id: code, 'pollLease.owner': owner } as Raw, { $set: { pollLease: null, lastPolledAt: now } })).catch((e) =>
-        translateMongoError(e),
-      );
+      await withLock(`poll:${code}`, () => M.collection.updateOne({ _id: code, 'pollLease.owner': owner } as Raw, { $set: { pollLease: null, lastPolledAt: now } })).catch((e) => translateMongoError(e));
     },
   };
 }

@@ -40,9 +40,7 @@ export function createIdempotencyRepository(connection: mongoose.Connection): Id
       await withLock(`idempotency:${scopeKey}`, () => M.collection.deleteOne({ _id: scopeKey, state: 'started' } as Raw)).catch((e) => translateMongoError(e));
     },
     async takeOver(scopeKey: string, staleBefore: Date, now: Date): Promise<boolean> {
-      const r = await withLock(`idempotency:${scopeKey}`, () =>
-        M.collection.updateOne({ _id: scopeKey, state: 'started', updatedAt: { $lt: staleBefore } } as Raw, { $set: { updatedAt: now } }),
-      ).catch((e) => translateMongoError(e));
+      const r = await withLock(`idempotency:${scopeKey}`, () => M.collection.updateOne({ _id: scopeKey, state: 'started', updatedAt: { $lt: staleBefore } } as Raw, { $set: { updatedAt: now } })).catch((e) => translateMongoError(e));
       return r.modifiedCount === 1;
     },
   };

@@ -14,13 +14,21 @@ const CAP = 1000;
 export function createOutboxFiguresReader(connection: mongoose.Connection): OutboxFiguresReader {
   const c = () => nodeModels(connection).Document.collection;
   const messages = async (filter: Raw) =>
-    (await c().find(filter, { projection: { outgoing: 1 } }).limit(CAP).toArray().catch((e) => translateMongoError(e)))
-      .flatMap((d: Raw) => (Array.isArray(d.outgoing) ? (d.outgoing as Raw[]) : []));
+    (
+      await c()
+        .find(filter, { projection: { outgoing: 1 } })
+        .limit(CAP)
+        .toArray()
+        .catch((e) => translateMongoError(e))
+    ).flatMap((d: Raw) => (Array.isArray(d.outgoing) ? (d.outgoing as Raw[]) : []));
   return {
     async read(): Promise<OutboxFigures> {
       const pending = (await messages({ dispatchDue: { $ne: null } })).filter((m) => m.state === 'pending');
       const failed = (await messages({ 'outgoing.state': 'failed' })).filter((m) => m.state === 'failed');
-      const oldest = pending.map((m) => new Date(m.createdAt).getTime()).filter(Number.isFinite).sort((a, b) => a - b)[0];
+      const oldest = pending
+        .map((m) => new Date(m.createdAt).getTime())
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b)[0];
       return { pending: pending.length, oldestPendingSince: oldest === undefined ? null : new Date(oldest), failed: failed.length };
     },
   };

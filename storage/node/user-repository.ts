@@ -36,7 +36,11 @@ export function createUserRepository(connection: mongoose.Connection): UserRepos
       return d ? toUser(d) : null;
     },
     async listByAgency(agencyCode: AgencyCode): Promise<readonly NodeUser[]> {
-      const ds = await User.collection.find({ agencyCode }).sort({ username: 1 }).toArray().catch((e) => translateMongoError(e));
+      const ds = await User.collection
+        .find({ agencyCode })
+        .sort({ username: 1 })
+        .toArray()
+        .catch((e) => translateMongoError(e));
       return ds.map(toUser);
     },
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {

@@ -18,7 +18,12 @@ describe('storage smoke @db', () => {
     const kind = serverKindOf(db.connection());
     expect(['ferretdb', 'mongodb']).to.include(kind);
     const withLock = createRecordLock(db.connection(), 'smoke_locks');
-    const held = await withLock('smoke:1', () => db.connection().db!.collection('smoke_locks').countDocuments({ _id: 'smoke:1' } as never));
+    const held = await withLock('smoke:1', () =>
+      db
+        .connection()
+        .db!.collection('smoke_locks')
+        .countDocuments({ _id: 'smoke:1' } as never),
+    );
     expect(held).to.equal(kind === 'ferretdb' ? 1 : 0);
     expect(await db.connection().db!.collection('smoke_locks').countDocuments({})).to.equal(0);
   });
@@ -60,7 +65,7 @@ describe('storage smoke @db', () => {
     expect(code).to.equal('ERR_NOT_FOUND');
   });
 
-  it('when a file is stored, then it is standard GridFS: the driver reads ours, ours reads the driver\'s, and delete leaves no chunk', async () => {
+  it("when a file is stored, then it is standard GridFS: the driver reads ours, ours reads the driver's, and delete leaves no chunk", async () => {
     const store = createGridFsBlobStore(db.connection(), 'compat');
     const bucket = new mongoose.mongo.GridFSBucket(db.connection().db!, { bucketName: 'compat' });
     const bytes = new Uint8Array(255 * 1024 * 2 + 17).map((_, i) => (i * 7 + 3) & 0xff);
@@ -69,11 +74,20 @@ describe('storage smoke @db', () => {
     const parts: Buffer[] = [];
     for await (const c of bucket.openDownloadStream(new mongoose.Types.ObjectId(ours))) parts.push(c as Buffer);
     expect(Buffer.concat(parts).equals(Buffer.from(bytes))).to.equal(true);
-    const chunkDocs = await db.connection().db!.collection('compat.chunks').find({ files_id: new mongoose.Types.ObjectId(ours) }).toArray();
+    const chunkDocs = await db
+      .connection()
+      .db!.collection('compat.chunks')
+      .find({ files_id: new mongoose.Types.ObjectId(ours) })
+      .toArray();
     expect(chunkDocs.map((c) => c._id).sort()).to.deep.equal([`${ours}:0`, `${ours}:1`, `${ours}:2`]);
 
     const upload = bucket.openUploadStream('driver.bin');
-    await new Promise<void>((resolve, reject) => upload.once('error', reject).once('finish', () => resolve()).end(Buffer.from(bytes)));
+    await new Promise<void>((resolve, reject) =>
+      upload
+        .once('error', reject)
+        .once('finish', () => resolve())
+        .end(Buffer.from(bytes)),
+    );
     const theirs = upload.id.toString();
     expect(Buffer.from(await store.get(theirs)).equals(Buffer.from(bytes))).to.equal(true);
 
@@ -89,7 +103,10 @@ describe('storage smoke @db', () => {
   it('when a chunk of a stored file is missing, then reading it fails with a coded error instead of returning short bytes', async () => {
     const store = createGridFsBlobStore(db.connection(), 'broken');
     const id = await store.put(new Uint8Array(300 * 1024).fill(9), { contentType: 'application/octet-stream' });
-    await db.connection().db!.collection<{ _id: string }>('broken.chunks').deleteOne({ _id: `${id}:1` });
+    await db
+      .connection()
+      .db!.collection<{ _id: string }>('broken.chunks')
+      .deleteOne({ _id: `${id}:1` });
     let code: unknown;
     try {
       await store.get(id);

@@ -130,14 +130,17 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
 
     // Drag and drop: a real `drop` event carrying the PDF.
     const b64 = Buffer.from(UNSIGNED_PDF).toString('base64');
-    await js(page, `(() => {
+    await js(
+      page,
+      `(() => {
       const bytes = Uint8Array.from(atob('${b64}'), (c) => c.charCodeAt(0));
       const dt = new DataTransfer();
       dt.items.add(new File([bytes], 'cong-van-thu-nghiem.pdf', { type: 'application/pdf' }));
       const zone = document.querySelector('.dropzone');
       zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
       zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    })()`);
+    })()`,
+    );
     await page.getByTestId('file-chosen').waitFor(WAIT);
 
     await page.getByLabel('Tìm cơ quan theo tên hoặc mã').fill('ha tinh');
@@ -237,7 +240,11 @@ describe('clerk web app in a real browser (Debian chromium) @db', function () {
     const row = page.locator(`[data-testid="report-rows"] tr[data-code="${G22}"]`);
     await row.waitFor(WAIT);
     expect(Number(await row.locator('td').first().textContent())).to.be.at.least(1);
-    await page.getByTestId('trend-chart').locator('polyline').first().waitFor({ state: 'attached', ...WAIT });
+    await page
+      .getByTestId('trend-chart')
+      .locator('polyline')
+      .first()
+      .waitFor({ state: 'attached', ...WAIT });
     expect(await page.locator('button[data-format]').count()).to.equal(3);
     await screenshot(page, '09-report');
   });

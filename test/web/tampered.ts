@@ -17,9 +17,17 @@ export async function submitTamperedDocument(ex: Exchange, number: string): Prom
   const documentId = `000.00.00.G12,2026/11/20,${number}/BTC-VP`;
   const pkg = buildEdocPackage({
     MessageHeader: {
-      From: { OrganId: G12, OrganName: 'Bộ Tài chính' }, To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }], DocumentId: documentId,
-      Code: { CodeNumber: number, CodeNotation: 'BTC-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: '2026/11/20' },
-      DocumentType: { Type: 1, TypeName: 'Công văn' }, Subject: 'Văn bản bị sửa sau khi ký', SignerInfo: { FullName: 'Trần B' }, ToPlaces: [], OtherInfo: { Priority: 0 }, ResponseFor: [],
+      From: { OrganId: G12, OrganName: 'Bộ Tài chính' },
+      To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }],
+      DocumentId: documentId,
+      Code: { CodeNumber: number, CodeNotation: 'BTC-VP' },
+      PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: '2026/11/20' },
+      DocumentType: { Type: 1, TypeName: 'Công văn' },
+      Subject: 'Văn bản bị sửa sau khi ký',
+      SignerInfo: { FullName: 'Trần B' },
+      ToPlaces: [],
+      OtherInfo: { Priority: 0 },
+      ResponseFor: [],
     },
     TraceHeaderList: { TraceHeader: [{ OrganId: G12, Timestamp: '2026/11/20 09:00:00' }], Bussiness: { BussinessDocType: 0, Paper: 0 } },
     Attachments: [{ ContentId: 'cid:1', AttachmentName: 'altered.pdf', ContentType: 'application/pdf', Content: altered, Zipped: false }],

@@ -70,7 +70,9 @@ export function App() {
 
   return (
     <>
-      <a class="skip" href="#main">{t('skip')}</a>
+      <a class="skip" href="#main">
+        {t('skip')}
+      </a>
       <header class="topbar">
         <span class="brand">{t('appName')}</span>
         <span class="who">

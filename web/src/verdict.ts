@@ -37,7 +37,9 @@ export function validationOfSummary(s: { verdict: Validation['verdict']; signatu
   const r = s.refusal;
   const indication = r.subIndication && ['TRY_LATER', 'REVOKED_NO_POE', 'OUT_OF_BOUNDS_NO_POE', 'NO_CERTIFICATE_CHAIN_FOUND'].includes(r.subIndication) ? 'INDETERMINATE' : 'TOTAL_FAILED';
   return {
-    verdict: s.verdict, signatureLevel: s.signatureLevel, reasonCode: r.reasonCode,
+    verdict: s.verdict,
+    signatureLevel: s.signatureLevel,
+    reasonCode: r.reasonCode,
     signatures: r.subIndication || r.failedChecks?.length ? [{ kind: 'pdf', indication, ...(r.subIndication ? { subIndication: r.subIndication } : {}), checks: (r.failedChecks ?? []).map((name) => ({ name, passed: false })) }] : [],
   };
 }
@@ -80,16 +82,15 @@ const SUBS: Record<string, { vi: string; en: string }> = {
 
 const local = (m: { vi: string; en: string } | undefined, lang: string) => (m ? (lang === 'en' ? m.en : m.vi) : undefined);
 
-export const describeSubIndication = (sub: string | undefined, lang: string) => (sub ? local(SUBS[sub], lang) ?? sub : undefined);
-export const describeReason = (code: string | undefined, lang: string) => (code ? local(REASONS[code], lang) ?? code : undefined);
+export const describeSubIndication = (sub: string | undefined, lang: string) => (sub ? (local(SUBS[sub], lang) ?? sub) : undefined);
+export const describeReason = (code: string | undefined, lang: string) => (code ? (local(REASONS[code], lang) ?? code) : undefined);
 
 /** The one-line verdict a clerk reads, from the node's verdict and its findings. */
 export function verdictOf(v: Validation | undefined, box: 'inbox' | 'outbox'): { tone: Tone; key: MessageKey; text: string } {
   if (box === 'outbox' || !v) return { tone: 'ok', key: 'verdictOwn', text: t('verdictOwn') };
   if (v.verdict === 'accepted') return { tone: 'ok', key: 'verdictOk', text: t('verdictOk') };
   const failing = (v.signatures ?? []).filter((s) => s.indication !== 'TOTAL_PASSED');
-  const changed = v.reasonCode === 'PDF_DOCUMENT_FAILED'
-    || failing.some((s) => CHANGED_SUBS.has(s.subIndication ?? '') || s.checks.some((c) => !c.passed && CHANGED_CHECKS.has(c.name)));
+  const changed = v.reasonCode === 'PDF_DOCUMENT_FAILED' || failing.some((s) => CHANGED_SUBS.has(s.subIndication ?? '') || s.checks.some((c) => !c.passed && CHANGED_CHECKS.has(c.name)));
   if (changed) return { tone: 'bad', key: 'verdictTampered', text: t('verdictTampered') };
   if (failing.some((s) => s.indication === 'INDETERMINATE' && REVOCATION_SUBS.has(s.subIndication ?? ''))) {
     return { tone: 'unknown', key: 'verdictNoRevocation', text: t('verdictNoRevocation') };

@@ -176,12 +176,7 @@ export class AppearanceCanvas {
       resources.set('XObject', xo);
     }
     const content = deflateSync(Buffer.from(this.ops.join('\n'), 'latin1'));
-    const dict = new PdfDict()
-      .set('Type', name('XObject'))
-      .set('Subtype', name('Form'))
-      .set('BBox', [0, 0, this.width, this.height])
-      .set('Resources', resources)
-      .set('Filter', name('FlateDecode'));
+    const dict = new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, this.width, this.height]).set('Resources', resources).set('Filter', name('FlateDecode'));
     const inner = sink.allocate();
     sink.set(inner, new PdfStream(dict, content));
     return new AppearanceTemplate(this.width, this.height, sink.objects, inner, fontRef, glyphs);
@@ -200,7 +195,11 @@ export function tagSubsetFont(context: PDFContext, fontRef: PDFRef): void {
   const data = file instanceof PDFRawStream ? file.getContents() : new Uint8Array(0);
   const digest = createHash('sha256').update(data).digest();
   const tag = [...digest.subarray(0, 6)].map((b) => String.fromCharCode(65 + (b % 26))).join('');
-  const base = (type0.lookup(PDFName.of('BaseFont'), PDFName).decodeText()).replace(/-\d+$/, '').replace(/^[A-Z]{6}\+/, '');
+  const base = type0
+    .lookup(PDFName.of('BaseFont'), PDFName)
+    .decodeText()
+    .replace(/-\d+$/, '')
+    .replace(/^[A-Z]{6}\+/, '');
   const tagged = PDFName.of(`${tag}+${base}`);
   type0.set(PDFName.of('BaseFont'), tagged);
   cid.set(PDFName.of('BaseFont'), tagged);

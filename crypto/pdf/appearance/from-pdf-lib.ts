@@ -1,17 +1,4 @@
-import {
-  PDFArray,
-  PDFBool,
-  PDFDict as LibDict,
-  PDFHexString,
-  PDFName as LibName,
-  PDFNull,
-  PDFNumber,
-  PDFRef as LibRef,
-  PDFStream as LibStream,
-  PDFString as LibString,
-  type PDFContext,
-  type PDFObject as LibObject,
-} from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict as LibDict, PDFHexString, PDFName as LibName, PDFNull, PDFNumber, PDFRef as LibRef, PDFStream as LibStream, PDFString as LibString, type PDFContext, type PDFObject as LibObject } from 'pdf-lib';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from '../syntax/objects.js';
 
 /** Where imported objects go: an incremental update, or an appearance template that is written many times. */

@@ -63,10 +63,8 @@ export function visualPage(file: PdfFile, pageRef: PdfRef): VisualPage {
   const H = box[3] - box[1];
   const [x0, y0] = box;
   // Point maps (box-relative): user → visual and back, per rotation (clockwise on display).
-  const uv = (ux: number, uy: number): [number, number] =>
-    rotate === 90 ? [uy, W - ux] : rotate === 180 ? [W - ux, H - uy] : rotate === 270 ? [H - uy, ux] : [ux, uy];
-  const vu = (vx: number, vy: number): [number, number] =>
-    rotate === 90 ? [W - vy, vx] : rotate === 180 ? [W - vx, H - vy] : rotate === 270 ? [vy, H - vx] : [vx, vy];
+  const uv = (ux: number, uy: number): [number, number] => (rotate === 90 ? [uy, W - ux] : rotate === 180 ? [W - ux, H - uy] : rotate === 270 ? [H - uy, ux] : [ux, uy]);
+  const vu = (vx: number, vy: number): [number, number] => (rotate === 90 ? [W - vy, vx] : rotate === 180 ? [W - vx, H - vy] : rotate === 270 ? [vy, H - vx] : [vx, vy]);
   const mapBox = (r: Box, f: (a: number, b: number) => [number, number]): Box => {
     const a = f(r[0], r[1]);
     const b = f(r[2], r[3]);

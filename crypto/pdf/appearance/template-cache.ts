@@ -17,7 +17,9 @@ export function templateKey(parts: readonly (string | number | Uint8Array | unde
     else if (p === undefined) h.update('u');
     else {
       const s = typeof p === 'number' ? `n${p.toFixed(3)}` : `s${p}`;
-      h.update(String(Buffer.byteLength(s))).update(':').update(s);
+      h.update(String(Buffer.byteLength(s)))
+        .update(':')
+        .update(s);
     }
   }
   return h.digest('base64');

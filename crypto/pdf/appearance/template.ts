@@ -94,11 +94,7 @@ export class AppearanceTemplate {
     const extra = ops.filter((o) => o !== '');
     if (extra.length > 0 && this.font) resources.set('Font', new PdfDict().set('F1', refs[-this.font.num - 1]!));
     const content = Buffer.from(['/T Do', ...extra].join('\n'), 'latin1');
-    const dict = new PdfDict()
-      .set('Type', name('XObject'))
-      .set('Subtype', name('Form'))
-      .set('BBox', [0, 0, this.width, this.height])
-      .set('Resources', resources);
+    const dict = new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, this.width, this.height]).set('Resources', resources);
     if (matrix) dict.set('Matrix', [...matrix]);
     const ref = writer.allocate();
     writer.set(ref, new PdfStream(dict, content));

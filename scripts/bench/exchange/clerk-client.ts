@@ -8,7 +8,11 @@ export interface Session {
 
 /** A refused request, with the problem `code` the service answered (or HTTP_<status> without one). */
 export class ClerkApiError extends Error {
-  constructor(readonly code: string, readonly status: number, readonly detail: string) {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    readonly detail: string,
+  ) {
     super(`${code} (HTTP ${status}): ${detail}`);
   }
 }

@@ -33,13 +33,15 @@ export function childProcessCpu(): Map<string, number> {
   const out = new Map<string, number>();
   let pids: number[];
   try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+    pids = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number);
   } catch {
     return out;
   }
   const stats = pids.map(readStat).filter((s): s is ProcStat => s !== undefined);
   const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const s of stats) {
       if (!mine.has(s.pid) && mine.has(s.ppid)) {

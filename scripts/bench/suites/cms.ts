@@ -46,11 +46,7 @@ async function runKey(ctx: BenchContext, f: Fixture, payloads: { name: string; d
   for (const { name, data } of payloads) {
     const suffix = name === '1k' ? '' : `.${name}`;
     const t = name === '1k' ? TARGETS[k] : {};
-    await ctx.pair(
-      { name: `native.sign.${k}${suffix}`, fn: () => sign(data) },
-      { name: `cms.sign.${k}.${name}`, fn: () => signDetached({ content: data }, { identity }) },
-      t.sign !== undefined ? { target: t.sign } : {},
-    );
+    await ctx.pair({ name: `native.sign.${k}${suffix}`, fn: () => sign(data) }, { name: `cms.sign.${k}.${name}`, fn: () => signDetached({ content: data }, { identity }) }, t.sign !== undefined ? { target: t.sign } : {});
     const nativeSig = sign(data);
     const cms = await signDetached({ content: data }, { identity });
     const first = await verifyDetached(cms, { content: data }, verifyOptions);
@@ -93,11 +89,7 @@ async function runForge(ctx: BenchContext, f: Fixture, data: Uint8Array): Promis
         key,
         certificate: cert,
         digestAlgorithm: forge.pki.oids.sha256!,
-        authenticatedAttributes: [
-          { type: forge.pki.oids.contentType!, value: forge.pki.oids.data! },
-          { type: forge.pki.oids.messageDigest! },
-          { type: forge.pki.oids.signingTime!, value: new Date() as unknown as string },
-        ],
+        authenticatedAttributes: [{ type: forge.pki.oids.contentType!, value: forge.pki.oids.data! }, { type: forge.pki.oids.messageDigest! }, { type: forge.pki.oids.signingTime!, value: new Date() as unknown as string }],
       });
       p7.sign({ detached: true });
       return forge.asn1.toDer(p7.toAsn1()).getBytes();
@@ -126,11 +118,22 @@ async function runNativeParallel(ctx: BenchContext, f: Fixture, data: Uint8Array
   const sign1 = nativeSigner(f);
   try {
     const slice = (millis: number) =>
-      Promise.all(workers.map((w) => new Promise<number>((resolve) => { w.once('message', resolve); w.postMessage(millis); }))).then((counts) => counts.reduce((a, b) => a + b, 0));
+      Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<number>((resolve) => {
+              w.once('message', resolve);
+              w.postMessage(millis);
+            }),
+        ),
+      ).then((counts) => counts.reduce((a, b) => a + b, 0));
     const single = (millis: number) => {
       const end = performance.now() + millis;
       let n = 0;
-      while (performance.now() < end) { sign1(data); n++; }
+      while (performance.now() < end) {
+        sign1(data);
+        n++;
+      }
       return n;
     };
     await slice(ctx.caseMillis / 4);

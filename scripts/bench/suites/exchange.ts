@@ -126,10 +126,12 @@ async function runBatch(input: { leader: Session; receiver: Session; pdf: Uint8A
     if (sendersDone && arrived.size === input.count) break;
     if (now > deadline) {
       const missing = sent.filter((s) => !arrived.has(s.documentId));
-      const states = await Promise.all(missing.slice(0, 3).map(async (s) => {
-        const d = await getDocument(input.leader, s.id);
-        return `${s.documentId}: ${d.messages.map((m) => `${m.kind} ${m.state}${m.lastError ? ` ${JSON.stringify(m.lastError)}` : ''}`).join(', ')}`;
-      }));
+      const states = await Promise.all(
+        missing.slice(0, 3).map(async (s) => {
+          const d = await getDocument(input.leader, s.id);
+          return `${s.documentId}: ${d.messages.map((m) => `${m.kind} ${m.state}${m.lastError ? ` ${JSON.stringify(m.lastError)}` : ''}`).join(', ')}`;
+        }),
+      );
       throw new Error(`exchange: ${missing.length} of ${input.count} documents not in the receiver's inbox after ${batchTimeoutMs(input.count)} ms; sender side: ${states.join('; ')}`);
     }
     await sleep(WATCH_MS);
@@ -333,7 +335,11 @@ export const suite: BenchSuite = {
       const t0 = Date.now();
       service = await startService(config, logger, DB_COMMANDS ? { onDatabaseCommand: (c) => dbTally.onCommand(c) } : {});
       startupMs = Date.now() - t0;
-      database = service.banner.find((l) => l.includes('database:'))?.replace(/^\s*database:\s*/, '').replace(/ \(data in .*\)$/, '') ?? '';
+      database =
+        service.banner
+          .find((l) => l.includes('database:'))
+          ?.replace(/^\s*database:\s*/, '')
+          .replace(/ \(data in .*\)$/, '') ?? '';
       const leader = await login(service.url, SENDER, 'lanhdao', password);
       const receiver = await login(service.url, RECEIVER, 'vanthu', password);
       const date = new Date().toISOString().slice(0, 10);
@@ -422,7 +428,15 @@ export const suite: BenchSuite = {
     ctx.record(e2e);
     for (const p of phases) {
       const m = mean(p.values);
-      const c = { name: `exchange.e2e.100k.${p.name}`, opsPerSec: 1000 / Math.max(m, 1e-3), meanMicros: m * 1000, iterations: p.values.length, p50Ms: percentile(p.values, 50), p99Ms: percentile(p.values, 99), note: `p50 ${ms(percentile(p.values, 50))} p99 ${ms(percentile(p.values, 99))}: ${p.what}` };
+      const c = {
+        name: `exchange.e2e.100k.${p.name}`,
+        opsPerSec: 1000 / Math.max(m, 1e-3),
+        meanMicros: m * 1000,
+        iterations: p.values.length,
+        p50Ms: percentile(p.values, 50),
+        p99Ms: percentile(p.values, 99),
+        note: `p50 ${ms(percentile(p.values, 50))} p99 ${ms(percentile(p.values, 99))}: ${p.what}`,
+      };
       ctx.record(c);
     }
 
@@ -441,7 +455,13 @@ export const suite: BenchSuite = {
     }
     if (idle.length) {
       const p50 = percentile(idle, 50);
-      ctx.record({ name: 'exchange.idle.100k', opsPerSec: 1000 / p50, meanMicros: p50 * 1000, iterations: idle.length, note: `one document on an idle service, POST → verified in the receiver's inbox: p50 ${ms(p50)} of ${idle.length} (goal ≤ 300 ms)` });
+      ctx.record({
+        name: 'exchange.idle.100k',
+        opsPerSec: 1000 / p50,
+        meanMicros: p50 * 1000,
+        iterations: idle.length,
+        note: `one document on an idle service, POST → verified in the receiver's inbox: p50 ${ms(p50)} of ${idle.length} (goal ≤ 300 ms)`,
+      });
     }
 
     const steps = await measureSteps(ctx, pdf, font);
@@ -460,7 +480,11 @@ export const suite: BenchSuite = {
     const floorPerSec = 1000 / cpu;
     ctx.record({ name: 'exchange.floor.100k', opsPerSec: floorPerSec, meanMicros: cpu * 1000, iterations: 1, note: 'crypto alone per document (sender + axis + receiver steps), one core' });
     ctx.record({ name: 'exchange.e2e.100k.vs-floor', opsPerSec: docsPerSec, meanMicros: 1e6 / docsPerSec, iterations: DOCS, baseline: 'exchange.floor.100k', note: 'e2e documents/s over the crypto floor of the same run' });
-    const children = [...usage!.children].filter(([, v]) => v > 0).map(([k, v]) => `${k} ${ms(v / DOCS)}`).join(', ') || 'none seen';
+    const children =
+      [...usage!.children]
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => `${k} ${ms(v / DOCS)}`)
+        .join(', ') || 'none seen';
     process.stdout.write(
       [
         '',
@@ -470,7 +494,12 @@ export const suite: BenchSuite = {
         ...(later
           ? [
               `  after ${HISTORY} documents of history (seeded in ${seedSeconds.toFixed(0)} s): ${(DOCS / ((later.endedAt - later.startedAt) / 1000)).toFixed(2)} documents/s, ${((DOCS / ((later.endedAt - later.startedAt) / 1000) / docsPerSec) * 100).toFixed(0)}% of the fresh figure`,
-              `    CPU per document then: node ${ms(laterUsage!.nodeMs / DOCS)}; ${[...laterUsage!.children].filter(([, v]) => v > 0).map(([k, v]) => `${k} ${ms(v / DOCS)}`).join(', ') || 'no child processes'}`,
+              `    CPU per document then: node ${ms(laterUsage!.nodeMs / DOCS)}; ${
+                [...laterUsage!.children]
+                  .filter(([, v]) => v > 0)
+                  .map(([k, v]) => `${k} ${ms(v / DOCS)}`)
+                  .join(', ') || 'no child processes'
+              }`,
             ]
           : []),
         `  e2e / crypto floor: ${docsPerSec.toFixed(2)} / ${floorPerSec.toFixed(1)} documents/s = ${(docsPerSec / floorPerSec).toFixed(3)}`,

@@ -125,7 +125,11 @@ async function runSize(ctx: BenchContext, size: (typeof SIZES)[number], pki: { p
     const appearance = { name: 'Nguyễn Văn Bench', title: 'KT. BỘ TRƯỞNG', position: 'Thứ trưởng', ...(font ? { font } : {}) };
     await ctx.pair(
       { name: `native.sha256+sign.${size.name}`, fn: () => nodeSign('sha256', sha256(pdf), rawKey) },
-      { name: `pdf.sign.visible.${size.name}`, fn: () => signPdf(pdf, { identity: person, role: 'signer', signingTime: new Date(now.getTime() + 1000 * ++tick), appearance }), note: `person block, ${font ? 'Be Vietnam Pro subset' : 'standard font (Be Vietnam Pro not found)'}, new time each` },
+      {
+        name: `pdf.sign.visible.${size.name}`,
+        fn: () => signPdf(pdf, { identity: person, role: 'signer', signingTime: new Date(now.getTime() + 1000 * ++tick), appearance }),
+        note: `person block, ${font ? 'Be Vietnam Pro subset' : 'standard font (Be Vietnam Pro not found)'}, new time each`,
+      },
       { target: 0.5, baselineRecorded: true },
     );
   }
@@ -209,7 +213,10 @@ async function healthLatencyWhileVerifying(): Promise<{ meanMs: number; p95Ms: n
   for (let i = 0; i < 5; i++) await (await fetch(`http://127.0.0.1:${port}/healthz`)).text(); // and the client its connection
   let finished = false;
   const t0 = performance.now();
-  const job = pool.verifyPdf(slow, { trustAnchors: [], now: new Date(), limits: { maxRevisions: 30_000 } }).catch(() => undefined).finally(() => (finished = true));
+  const job = pool
+    .verifyPdf(slow, { trustAnchors: [], now: new Date(), limits: { maxRevisions: 30_000 } })
+    .catch(() => undefined)
+    .finally(() => (finished = true));
   const lat: number[] = [];
   while (!finished) {
     const s = performance.now();
@@ -243,7 +250,10 @@ export const suite: BenchSuite = {
     const dir = mkdtempSync(join(tmpdir(), 'pdf-bench-'));
     const path = join(dir, 'big.pdf');
     writeFileSync(path, big!);
-    for (const [name, file] of [['pdf.verify.hostile.revisions', 'hostile-2000-revisions.pdf'], ['pdf.verify.hostile.xrefbomb', 'hostile-xref-bomb.pdf']] as const) {
+    for (const [name, file] of [
+      ['pdf.verify.hostile.revisions', 'hostile-2000-revisions.pdf'],
+      ['pdf.verify.hostile.xrefbomb', 'hostile-xref-bomb.pdf'],
+    ] as const) {
       const h = measureHostile(file);
       ctx.record({
         name,

@@ -57,10 +57,7 @@ export function formatVdxpTimestamp(at: Date): string {
  * whose HMAC was already accepted inside its window is a replay: ERR_REPLAYED, counted too, nothing else done.
  * Returns the principal and the signed values (lower-case names without the prefix).
  */
-export async function authenticateVdxpRequest(
-  deps: VdxpAuthDeps,
-  request: VdxpSignedRequest,
-): Promise<{ principal: AxisPrincipal; values: Readonly<Record<string, string>> }> {
+export async function authenticateVdxpRequest(deps: VdxpAuthDeps, request: VdxpSignedRequest): Promise<{ principal: AxisPrincipal; values: Readonly<Record<string, string>> }> {
   const h = request.headers;
   const systemId = h['xroadvnpt-systemid'] ?? '';
   const who = { account: `vdxp:${systemId.slice(0, 64)}`, ...(request.address ? { address: `vdxp:${request.address}` } : {}) };
@@ -92,7 +89,10 @@ export async function authenticateVdxpRequest(
     if (h[name] !== v) return denied(`signed ${k.slice(0, 64)} differs from the header sent`);
     values[name.slice(PREFIX.length)] = v;
   }
-  const listed = keyList.split(';').filter((n) => n.length > 0).map((n) => n.toLowerCase());
+  const listed = keyList
+    .split(';')
+    .filter((n) => n.length > 0)
+    .map((n) => n.toLowerCase());
   const signedNames = Object.keys(values);
   if (listed.length !== signedNames.length || !listed.every((n) => n in values)) return denied('XroadVnpt-sign-header-key does not list the signed headers');
   for (const name of Object.keys(h)) {
@@ -102,7 +102,9 @@ export async function authenticateVdxpRequest(
   const record = isAgencyCode(systemId) ? await deps.registry.findByCode(parseAgencyCode(systemId)) : null;
   const secret = record?.requestKeySealed && deps.requestKeys ? deps.requestKeys.open(record.code, record.requestKeySealed) : null;
   // Compute an HMAC even without a secret, so timing does not tell which systems exist.
-  const expected = createHmac('sha256', secret ?? 'lienthong-no-such-system').update(signHeader, 'utf8').digest();
+  const expected = createHmac('sha256', secret ?? 'lienthong-no-such-system')
+    .update(signHeader, 'utf8')
+    .digest();
   const given = Buffer.from(hash, 'hex');
   if (!timingSafeEqual(expected, given) || !secret || !record) return denied('unknown system or wrong secret');
 

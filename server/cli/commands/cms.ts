@@ -1,20 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { passwordOptions, readPassword } from '../password.js';
 import type { Command } from 'commander';
-import {
-  CryptoError,
-  decodeCertificates,
-  decodeCrls,
-  decodePem,
-  importPkcs12,
-  isPem,
-  signDetached,
-  timestampSignature,
-  verifyDetached,
-  type SignatureTimestamper,
-  type HashName,
-  type SignatureReport,
-} from '../../../crypto/index.js';
+import { CryptoError, decodeCertificates, decodeCrls, decodePem, importPkcs12, isPem, signDetached, timestampSignature, verifyDetached, type SignatureTimestamper, type HashName, type SignatureReport } from '../../../crypto/index.js';
 import { createHttpTimestamper } from '../../node/tsa/http-timestamper.js';
 import { EXIT } from '../exit.js';
 import { UsageError, collect, fail, readInput } from '../usage.js';
@@ -64,10 +51,7 @@ export function timestamperOf(url: string | undefined, trustFiles: readonly stri
 export function registerCmsCommands(program: Command): void {
   const cms = program.command('cms').description('detached CMS/CAdES signatures (RFC 5652, ETSI EN 319 122-1)');
 
-  passwordOptions(cms
-    .command('sign')
-    .description('make a detached CAdES B-B signature of a file with a PKCS#12 key')
-    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain'))
+  passwordOptions(cms.command('sign').description('make a detached CAdES B-B signature of a file with a PKCS#12 key').requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain'))
     .requiredOption('--in <file>', 'the data to sign')
     .requiredOption('--out <file>', 'where to write the DER signature (.p7s)')
     .option('--hash <name>', 'sha256 | sha384 | sha512', 'sha256')
@@ -117,13 +101,17 @@ export function registerCmsCommands(program: Command): void {
         const intermediates = (opts.cert ?? []).flatMap((f) => decodeCertificates(readInput(f, 'certificate')));
         const signature = signatureDer(readInput(opts.sig, 'signature'));
         const content = readInput(opts.in, 'input');
-        report = await verifyDetached(signature, { content }, {
-          trustAnchors,
-          crls,
-          intermediates,
-          now: new Date(),
-          ...(at ? { at } : {}),
-        });
+        report = await verifyDetached(
+          signature,
+          { content },
+          {
+            trustAnchors,
+            crls,
+            intermediates,
+            now: new Date(),
+            ...(at ? { at } : {}),
+          },
+        );
       } catch (e) {
         fail(e);
       }

@@ -1,20 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeCertificates, decodeCrls, importPkcs12, type SignatureReport } from '../../../crypto/index.js';
-import {
-  detectPackageKind, findXmlSignature, readEdocPackage, readStatusPackage, signPackageXml, verifyPackageXml,
-  type EdxmlWarningCode, type XmlSignatureFindingCode,
-} from '../../domain/edxml/index.js';
+import { detectPackageKind, findXmlSignature, readEdocPackage, readStatusPackage, signPackageXml, verifyPackageXml, type EdxmlWarningCode, type XmlSignatureFindingCode } from '../../domain/edxml/index.js';
 import { EXIT } from '../exit.js';
 import { UsageError, collect, fail, readInput } from '../usage.js';
-
 
 /** What `edxml inspect` prints: the header, the attachments (without their bytes) and the signature finding. */
 function inspect(bytes: Uint8Array): Record<string, unknown> {
   const kind = detectPackageKind(bytes);
   const signature = findXmlSignature(bytes);
-  const warnings: { code: EdxmlWarningCode | XmlSignatureFindingCode; detail: string }[] =
-    signature.code === 'XMLDSIG_PRESENT' ? [] : [{ code: signature.code, detail: signature.detail }];
+  const warnings: { code: EdxmlWarningCode | XmlSignatureFindingCode; detail: string }[] = signature.code === 'XMLDSIG_PRESENT' ? [] : [{ code: signature.code, detail: signature.detail }];
   if (kind === 'status') {
     const status = readStatusPackage(bytes);
     warnings.unshift(...status.warnings.map((w) => ({ code: w.code, detail: `${w.path}: ${w.detail}` })));

@@ -2,23 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { passwordOptions, readPassword } from '../password.js';
 import type { Command } from 'commander';
-import {
-  decodeCertificates,
-  decodeCrls,
-  importPkcs12,
-  signPdf,
-  verifyPdf,
-  type PdfAppearanceOptions,
-  type PdfReport,
-  type PdfSignatureRole,
-} from '../../../crypto/index.js';
+import { decodeCertificates, decodeCrls, importPkcs12, signPdf, verifyPdf, type PdfAppearanceOptions, type PdfReport, type PdfSignatureRole } from '../../../crypto/index.js';
 import { EXIT } from '../exit.js';
 import { timestamperOf } from './cms.js';
 import { UsageError, collect, fail, readInput } from '../usage.js';
 
 /** The Unicode font with Vietnamese glyphs shipped by an npm package (never downloaded at run time). */
 export const VIETNAMESE_FONT_MODULE = '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf';
-
 
 const passwordOf = (opts: { password?: unknown; passwordFile?: unknown }): string => {
   try {
@@ -45,7 +35,9 @@ function parseRect(text: string): [number, number, number, number] {
 function printHuman(report: PdfReport): void {
   const out: string[] = [`${report.indication}${report.subIndication ? ` / ${report.subIndication}` : ''}`];
   if (report.explanation) out.push(`reason: ${report.explanation}`);
-  out.push(`revisions: ${report.revisions}, signatures: ${report.signatures.length}${report.level ? `, level: ${report.level}` : ''}${report.dss ? `, DSS: ${report.dss.certificates} certificate(s), ${report.dss.crls} CRL(s), ${report.dss.ocspResponses} OCSP response(s)` : ''}`);
+  out.push(
+    `revisions: ${report.revisions}, signatures: ${report.signatures.length}${report.level ? `, level: ${report.level}` : ''}${report.dss ? `, DSS: ${report.dss.certificates} certificate(s), ${report.dss.crls} CRL(s), ${report.dss.ocspResponses} OCSP response(s)` : ''}`,
+  );
   for (const c of report.checks) if (!c.passed) out.push(`  FAIL ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);
   report.signatures.forEach((s, i) => {
     out.push(
@@ -69,10 +61,7 @@ function printHuman(report: PdfReport): void {
 export function registerPdfCommands(program: Command): void {
   const pdf = program.command('pdf').description('PAdES signatures on PDF documents (ETSI EN 319 142-1, Decree 30/2020)');
 
-  passwordOptions(pdf
-    .command('sign')
-    .description('sign a PDF by incremental update as the person (signer), the agency (seal) or on an attachment')
-    .requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain'))
+  passwordOptions(pdf.command('sign').description('sign a PDF by incremental update as the person (signer), the agency (seal) or on an attachment').requiredOption('--p12 <file>', 'PKCS#12 file with the private key, its certificate and chain'))
     .requiredOption('--in <file>', 'the PDF to sign')
     .requiredOption('--out <file>', 'where to write the signed PDF')
     .option('--role <role>', 'signer | seal | attachment', 'signer')

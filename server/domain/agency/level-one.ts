@@ -6,17 +6,16 @@ import { levelOneGroup } from './code.js';
  * 09/2025/QĐ-TTg for ministries), so this is a lookup table, extended as codes are verified. The letter:
  * `G` ministry or government agency, `H` provincial People's Committee, `K` provincial People's Council.
  */
-export const LEVEL_ONE_NAMES: Readonly<Record<string, { readonly name: string; readonly nameVi: string }>> =
-  Object.freeze({
-    G22: { name: 'Government Office', nameVi: 'Văn phòng Chính phủ' },
-    G12: { name: 'Ministry of Finance', nameVi: 'Bộ Tài chính' },
-    G09: { name: 'Ministry of Home Affairs', nameVi: 'Bộ Nội vụ' },
-    G17: { name: 'Ministry of Construction', nameVi: 'Bộ Xây dựng' },
-    H49: { name: "People's Committee of Quảng Ninh province", nameVi: 'Ủy ban nhân dân tỉnh Quảng Ninh' },
-    H27: { name: "People's Committee of Hà Tĩnh province", nameVi: 'Ủy ban nhân dân tỉnh Hà Tĩnh' },
-    H54: { name: "People's Committee of Thái Bình province", nameVi: 'Ủy ban nhân dân tỉnh Thái Bình' },
-    K54: { name: "People's Council of Thái Bình province", nameVi: 'Hội đồng nhân dân tỉnh Thái Bình' },
-  });
+export const LEVEL_ONE_NAMES: Readonly<Record<string, { readonly name: string; readonly nameVi: string }>> = Object.freeze({
+  G22: { name: 'Government Office', nameVi: 'Văn phòng Chính phủ' },
+  G12: { name: 'Ministry of Finance', nameVi: 'Bộ Tài chính' },
+  G09: { name: 'Ministry of Home Affairs', nameVi: 'Bộ Nội vụ' },
+  G17: { name: 'Ministry of Construction', nameVi: 'Bộ Xây dựng' },
+  H49: { name: "People's Committee of Quảng Ninh province", nameVi: 'Ủy ban nhân dân tỉnh Quảng Ninh' },
+  H27: { name: "People's Committee of Hà Tĩnh province", nameVi: 'Ủy ban nhân dân tỉnh Hà Tĩnh' },
+  H54: { name: "People's Committee of Thái Bình province", nameVi: 'Ủy ban nhân dân tỉnh Thái Bình' },
+  K54: { name: "People's Council of Thái Bình province", nameVi: 'Hội đồng nhân dân tỉnh Thái Bình' },
+});
 
 /** The kind of level-1 organisation by its letter; `other` for letters not verified (accepted anyway). */
 export type LevelOneKind = 'ministry-or-government-agency' | 'provincial-committee' | 'provincial-council' | 'other';

@@ -18,10 +18,7 @@ import type { Attachment } from './types.js';
 export const DETACHED_SIGNATURE_SUFFIX = '.p7s';
 
 /** What the pairing rule made of one attachment (by its index in the package). */
-export type AttachmentRole =
-  | { readonly kind: 'file'; readonly signature?: number }
-  | { readonly kind: 'signature'; readonly signs: number }
-  | { readonly kind: 'unpaired-signature'; readonly names: string };
+export type AttachmentRole = { readonly kind: 'file'; readonly signature?: number } | { readonly kind: 'signature'; readonly signs: number } | { readonly kind: 'unpaired-signature'; readonly names: string };
 
 const signedNameOf = (name: string) => (name.length > DETACHED_SIGNATURE_SUFFIX.length && name.toLowerCase().endsWith(DETACHED_SIGNATURE_SUFFIX) ? name.slice(0, -DETACHED_SIGNATURE_SUFFIX.length) : undefined);
 

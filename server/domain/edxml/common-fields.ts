@@ -1,8 +1,6 @@
 import { parseDocumentId } from './document-id.js';
 import { quoted, type WarningSink } from './warnings.js';
-import {
-  compact, invalidEdxml, optionalText, readAgencyCode, readDate, requiredText,
-} from './read-helpers.js';
+import { compact, invalidEdxml, optionalText, readAgencyCode, readDate, requiredText } from './read-helpers.js';
 import type { XmlElement } from './safe-xml.js';
 import type { Organization, ResponseFor, StaffInfo } from './types.js';
 import type { XmlNode } from './xml-writer.js';
@@ -48,12 +46,7 @@ export function readOrganization(el: XmlElement, path: string): Organization {
 export function writeResponseFor(r: ResponseFor): XmlNode {
   return {
     name: `${P}ResponseFor`,
-    children: [
-      leaf('OrganId', r.OrganId),
-      leaf('Code', r.Code),
-      leaf('PromulgationDate', r.PromulgationDate),
-      leaf('DocumentId', r.DocumentId),
-    ],
+    children: [leaf('OrganId', r.OrganId), leaf('Code', r.Code), leaf('PromulgationDate', r.PromulgationDate), leaf('DocumentId', r.DocumentId)],
   };
 }
 
@@ -78,11 +71,11 @@ export function readResponseFor(el: XmlElement, path: string, warnings?: Warning
   };
   const parts = parseDocumentId(r.DocumentId);
   if (!parts) throw invalidEdxml(`${path}.DocumentId`, 'not {organId},{yyyy/MM/dd},{number}/{notation}');
-  if (parts.organId !== r.OrganId || parts.promulgationDate !== r.PromulgationDate ||
-      `${parts.codeNumber}/${parts.codeNotation}` !== r.Code) {
+  if (parts.organId !== r.OrganId || parts.promulgationDate !== r.PromulgationDate || `${parts.codeNumber}/${parts.codeNotation}` !== r.Code) {
     if (!warnings || inconsistentId === 'refuse') throw invalidEdxml(`${path}.DocumentId`, 'inconsistent with OrganId, Code or PromulgationDate');
     warnings.push({
-      code: 'EDXML_RESPONSE_FOR_ID_INCONSISTENT', path: `${path}.DocumentId`,
+      code: 'EDXML_RESPONSE_FOR_ID_INCONSISTENT',
+      path: `${path}.DocumentId`,
       detail: `kept as written: ${quoted(r.DocumentId)} disagrees with OrganId, Code or PromulgationDate`,
     });
   }

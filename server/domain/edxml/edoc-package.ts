@@ -1,27 +1,16 @@
 import { DomainError } from '../errors.js';
 import { formatDocumentId, isCodeNotation, isCodeNumber, parseDocumentId } from './document-id.js';
 import { readEnvelope, resolveLimits } from './envelope.js';
-import {
-  P, isEmptyBlock, leaf, readOrganization, readResponseFor, readStaffInfo, writeOrganization, writeResponseFor, writeStaffInfo,
-} from './common-fields.js';
-import {
-  childrenNamed, compact, invalidEdxml, optionalChild, optionalText, readAgencyCode, readBoolean, readDate,
-  readInteger, readTimestamp, requiredChild, requiredText,
-} from './read-helpers.js';
+import { P, isEmptyBlock, leaf, readOrganization, readResponseFor, readStaffInfo, writeOrganization, writeResponseFor, writeStaffInfo } from './common-fields.js';
+import { childrenNamed, compact, invalidEdxml, optionalChild, optionalText, readAgencyCode, readBoolean, readDate, readInteger, readTimestamp, requiredChild, requiredText } from './read-helpers.js';
 import type { XmlElement } from './safe-xml.js';
-import type {
-  Attachment, Bussiness, BussinessDocType, EdocPackage, EdxmlLimits, MessageHeader, OtherInfo, Priority,
-  SteeringType, TraceHeaderList,
-} from './types.js';
+import type { Attachment, Bussiness, BussinessDocType, EdocPackage, EdxmlLimits, MessageHeader, OtherInfo, Priority, SteeringType, TraceHeaderList } from './types.js';
 import { EDXML_NAMESPACE } from './types.js';
 import { firstDifference } from './first-difference.js';
 import { writeXml, type XmlNode } from './xml-writer.js';
 import { ZIP_CONTENT_TYPE, contentTypeOfName, isZipContentType } from './content-types.js';
 import { looksLikeZip, unwrapZip, wrapZip } from './zip-wrapper.js';
-import {
-  bussinessInfoAllowed, checkBussinessInfo, readBussinessDocumentInfo, readReplacementInfoList, writeBussinessDocumentInfo,
-  writeReplacementInfoList,
-} from './bussiness-info.js';
+import { bussinessInfoAllowed, checkBussinessInfo, readBussinessDocumentInfo, readReplacementInfoList, writeBussinessDocumentInfo, writeReplacementInfoList } from './bussiness-info.js';
 import { quoted, type EdxmlWarning, type WarningSink } from './warnings.js';
 
 // ---------------------------------------------------------------------------------------------- writing
@@ -59,9 +48,7 @@ function writeMessageHeader(h: MessageHeader): XmlNode {
           leaf('PromulgationAmount', o.PromulgationAmount),
           leaf('PageAmount', o.PageAmount),
           leaf('Direction', o.Direction),
-          o.Appendixes && o.Appendixes.length > 0
-            ? { name: `${P}Appendixes`, children: o.Appendixes.map((a) => leaf('Appendix', a)) }
-            : null,
+          o.Appendixes && o.Appendixes.length > 0 ? { name: `${P}Appendixes`, children: o.Appendixes.map((a) => leaf('Appendix', a)) } : null,
         ],
       },
       ...h.ResponseFor.map(writeResponseFor),
@@ -102,12 +89,7 @@ function writeManifest(attachments: readonly Attachment[]): XmlNode {
     attrs: { version: '1.0' },
     children: attachments.map((a) => ({
       name: `${P}Reference`,
-      children: [
-        leaf('ContentId', a.ContentId),
-        leaf('ContentType', writtenContentType(a)),
-        leaf('Description', a.Description),
-        leaf('AttachmentName', a.AttachmentName),
-      ],
+      children: [leaf('ContentId', a.ContentId), leaf('ContentType', writtenContentType(a)), leaf('Description', a.Description), leaf('AttachmentName', a.AttachmentName)],
     })),
   };
 }
@@ -240,8 +222,10 @@ function readMessageHeader(el: XmlElement, warnings: WarningSink): HeaderRead {
 
   const sent = requiredText(el, 'DocumentId', path, 512);
   const expected = formatDocumentId({
-    organId: From.OrganId, promulgationDate: PromulgationInfo.PromulgationDate,
-    codeNumber: Code.CodeNumber, codeNotation: Code.CodeNotation,
+    organId: From.OrganId,
+    promulgationDate: PromulgationInfo.PromulgationDate,
+    codeNumber: Code.CodeNumber,
+    codeNotation: Code.CodeNotation,
   });
   // The fields are validated one by one, so the id derived from them is the safe one to use.
   if (sent !== expected) {
@@ -330,7 +314,10 @@ function readBussinessInfo(bEl: XmlElement, bp: string, warnings: WarningSink): 
   const allowed = bussinessInfoAllowed(type);
   const infoEl = optionalChild(bEl, 'BussinessDocumentInfo', bp);
   const listEl = optionalChild(bEl, 'ReplacementInfoList', bp);
-  for (const [el, ok, local] of [[infoEl, allowed.documentInfo, 'BussinessDocumentInfo'], [listEl, allowed.replacements, 'ReplacementInfoList']] as const) {
+  for (const [el, ok, local] of [
+    [infoEl, allowed.documentInfo, 'BussinessDocumentInfo'],
+    [listEl, allowed.replacements, 'ReplacementInfoList'],
+  ] as const) {
     if (el && !ok) {
       if (!warnings) throw invalidEdxml(`${bp}.${local}`, `not carried by BussinessDocType ${type}`);
       warnings.push({ code: 'EDXML_BUSSINESS_INFO_IGNORED', path: `${bp}.${local}`, detail: `ignored: BussinessDocType ${type} carries no ${local}` });
@@ -440,7 +427,11 @@ function readAttachments(body: XmlElement | undefined, encoded: XmlElement | und
     const ContentType = requiredText(a, 'ContentType', ap, 256);
     const Description = optionalText(a, 'Description', ap, 4096);
     const rp = `edXMLManifest.Reference[${ref.i}]`;
-    for (const [field, value] of [['AttachmentName', AttachmentName], ['ContentType', ContentType], ['Description', Description]] as const) {
+    for (const [field, value] of [
+      ['AttachmentName', AttachmentName],
+      ['ContentType', ContentType],
+      ['Description', Description],
+    ] as const) {
       const r = optionalText(ref.el, field, rp, 4096);
       if (r !== undefined && r !== value) throw invalidEdxml(`${rp}.${field}`, 'differs from the attachment');
     }

@@ -1,7 +1,29 @@
 export type {
-  Attachment, Bussiness, BussinessDocType, BussinessDocumentInfo, Receiver, ReplacementInfo, DocumentCode, DocumentType, EdocPackage, EdxmlDate, EdxmlLimits,
-  EdxmlTimestamp, MessageHeader, Organization, OtherInfo, PackageKind, Priority, PromulgationInfo, ResponseFor,
-  SignerInfo, StaffInfo, StatusPackage, SteeringType, TraceHeader, TraceHeaderList,
+  Attachment,
+  Bussiness,
+  BussinessDocType,
+  BussinessDocumentInfo,
+  Receiver,
+  ReplacementInfo,
+  DocumentCode,
+  DocumentType,
+  EdocPackage,
+  EdxmlDate,
+  EdxmlLimits,
+  EdxmlTimestamp,
+  MessageHeader,
+  Organization,
+  OtherInfo,
+  PackageKind,
+  Priority,
+  PromulgationInfo,
+  ResponseFor,
+  SignerInfo,
+  StaffInfo,
+  StatusPackage,
+  SteeringType,
+  TraceHeader,
+  TraceHeaderList,
 } from './types.js';
 export { DEFAULT_EDXML_LIMITS, EDXML_NAMESPACE } from './types.js';
 export { buildEdocPackage, parseEdocPackage, readEdocPackage, type EdocReadResult } from './edoc-package.js';
@@ -10,9 +32,7 @@ export { buildStatusPackage, parseStatusPackage, readStatusPackage, type StatusR
 export { detectPackageKind } from './envelope.js';
 export type { DocumentIdParts } from './document-id.js';
 export { formatDocumentCode, formatDocumentId, parseDocumentId } from './document-id.js';
-export {
-  VIETNAM_OFFSET_MINUTES, edxmlTimestampToDate, formatEdxmlDate, formatEdxmlTimestamp, isEdxmlDate, isEdxmlTimestamp,
-} from './dates.js';
+export { VIETNAM_OFFSET_MINUTES, edxmlTimestampToDate, formatEdxmlDate, formatEdxmlTimestamp, isEdxmlDate, isEdxmlTimestamp } from './dates.js';
 export type { XmlElement, XmlLimits } from './safe-xml.js';
 export { parseXmlSafely } from './safe-xml.js';
 export type { UnwrapLimits, UnwrapResult } from './zip-wrapper.js';

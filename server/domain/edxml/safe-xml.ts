@@ -143,8 +143,7 @@ function decodeEntities(s: string): string {
     const num = /^#x([0-9A-Fa-f]{1,6})$/.exec(body) ?? /^#([0-9]{1,7})$/.exec(body);
     if (num) {
       const cp = parseInt(num[1] ?? '', body.startsWith('#x') ? 16 : 10);
-      const legal = cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) ||
-        (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+      const legal = cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
       if (!legal) throw malformed('illegal character reference');
       return String.fromCodePoint(cp);
     }

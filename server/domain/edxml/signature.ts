@@ -46,11 +46,7 @@ export interface VerifyPackageSignatureOptions extends TrustAtNow {
  * is returned when they do. A bad signature is a result, not an exception.
  * @throws DomainError `ERR_PACKAGE_SIGNATURE_INVALID` only when a signature cannot be parsed at all.
  */
-export async function verifyPackageSignature(
-  bytes: Uint8Array,
-  signature: Uint8Array | undefined,
-  options: VerifyPackageSignatureOptions,
-): Promise<SignatureReport> {
+export async function verifyPackageSignature(bytes: Uint8Array, signature: Uint8Array | undefined, options: VerifyPackageSignatureOptions): Promise<SignatureReport> {
   if (!(bytes instanceof Uint8Array) || (signature !== undefined && !(signature instanceof Uint8Array))) throw new TypeError('expected Uint8Array bytes and signature');
   // The same trust, POE and policy as the CMS; an XML signature carries no claimed time for a skew to apply to.
   const { maxClockSkewMs: _skew, ...xmlOptions } = detachedOptions(options);

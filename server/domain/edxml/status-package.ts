@@ -1,7 +1,5 @@
 import { isStatusCode, RESERVED_STATUS_CODES } from '../status/codes.js';
-import {
-  P, leaf, readOrganization, readResponseFor, readStaffInfo, writeOrganization, writeResponseFor, writeStaffInfo,
-} from './common-fields.js';
+import { P, leaf, readOrganization, readResponseFor, readStaffInfo, writeOrganization, writeResponseFor, writeStaffInfo } from './common-fields.js';
 import { readEnvelope, resolveLimits } from './envelope.js';
 import { compact, invalidEdxml, optionalChild, optionalText, readTimestamp, requiredChild, requiredText } from './read-helpers.js';
 import type { EdxmlLimits, StatusPackage } from './types.js';
@@ -30,14 +28,7 @@ export function buildStatusPackage(pkg: StatusPackage): Uint8Array {
             children: [
               {
                 name: `${P}Status`,
-                children: [
-                  writeOrganization('From', pkg.From),
-                  writeResponseFor(pkg.ResponseFor),
-                  writeStaffInfo(pkg.StaffInfo),
-                  leaf('StatusCode', pkg.StatusCode),
-                  leaf('Description', pkg.Description),
-                  leaf('Timestamp', pkg.Timestamp),
-                ],
+                children: [writeOrganization('From', pkg.From), writeResponseFor(pkg.ResponseFor), writeStaffInfo(pkg.StaffInfo), leaf('StatusCode', pkg.StatusCode), leaf('Description', pkg.Description), leaf('Timestamp', pkg.Timestamp)],
               },
             ],
           },
@@ -90,7 +81,8 @@ function parseWith(bytes: Uint8Array, limits: Partial<EdxmlLimits> | undefined, 
   if (env.statusInMessageHeader) {
     if (!warnings) throw invalidEdxml('edXMLHeader.Status', 'missing (the status fields are inside MessageHeader)');
     warnings.push({
-      code: 'EDXML_STATUS_PACKAGE_IN_MESSAGE_HEADER', path: 'edXMLHeader.MessageHeader',
+      code: 'EDXML_STATUS_PACKAGE_IN_MESSAGE_HEADER',
+      path: 'edXMLHeader.MessageHeader',
       detail: 'read as a status package: StatusCode and ResponseFor, no To, inside MessageHeader instead of edXMLHeader/Status',
     });
   }

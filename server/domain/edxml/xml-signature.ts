@@ -107,7 +107,10 @@ export async function signPackageXml(bytes: Uint8Array, identity: SigningIdentit
       canonicalization: options.canonicalization ?? 'exclusive',
       includeChain: options.includeChain ?? true,
       placement: { parent: { ns: EDXML_NAMESPACE, local: 'edXMLHeader' }, after: { ns: EDXML_NAMESPACE, local: 'TraceHeaderList' } },
-      remove: [{ ns: EDXML_NAMESPACE, local: 'Signature' }, { ns: null, local: 'Signature' }],
+      remove: [
+        { ns: EDXML_NAMESPACE, local: 'Signature' },
+        { ns: null, local: 'Signature' },
+      ],
     });
   } catch (e) {
     if (isCryptoError(e)) throw new DomainError('ERR_XML_MALFORMED', 'the package cannot be read for signing', { cause: e, details: { reason: e.code } });
@@ -165,7 +168,11 @@ function prepareXmlVerification(bytes: Uint8Array, options: VerifyPackageXmlOpti
   if (finding.code !== 'XMLDSIG_PRESENT') {
     return {
       report: buildReport({
-        indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', intact: false, valid: false, trusted: false,
+        indication: 'TOTAL_FAILED',
+        subIndication: 'FORMAT_FAILURE',
+        intact: false,
+        valid: false,
+        trusted: false,
         validationTime: options.at ?? options.arrivalTime ?? options.now,
         poe: options.at ? 'caller' : options.arrivalTime ? 'axis-arrival' : 'none',
         checks: [{ name: 'xml-signature', passed: false, detail: `${finding.code}: ${finding.detail}` }],

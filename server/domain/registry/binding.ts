@@ -35,10 +35,6 @@ export function roleAtValidationTime(certificates: readonly BindingEntry[] | und
  * the agency itself (its packages, the last signature on its documents; Decree 30/2020 Art. 32). A leader's
  * personal certificate (`person`) signs for the person, never for the agency.
  */
-export function boundAtValidationTime(
-  certificates: readonly BindingEntry[] | undefined,
-  report: Pick<SignatureReport, 'signer' | 'validationTime'> | undefined,
-  role: BindingRole = 'seal',
-): boolean {
+export function boundAtValidationTime(certificates: readonly BindingEntry[] | undefined, report: Pick<SignatureReport, 'signer' | 'validationTime'> | undefined, role: BindingRole = 'seal'): boolean {
   return roleAtValidationTime(certificates, report) === role;
 }

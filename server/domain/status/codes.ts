@@ -17,17 +17,19 @@ export interface StatusDefinition {
 }
 
 /** The status table of DOMAIN.md, in code order. */
-export const STATUS_TABLE: readonly StatusDefinition[] = Object.freeze([
-  { code: '01', meaning: 'arrived', meaningVi: 'Đã đến', sentBy: 'receiver' },
-  { code: '02', meaning: 'refused / returned', meaningVi: 'Từ chối tiếp nhận', sentBy: 'receiver' },
-  { code: '03', meaning: 'accepted / registered', meaningVi: 'Đã tiếp nhận', sentBy: 'receiver' },
-  { code: '04', meaning: 'assigned', meaningVi: 'Phân công', sentBy: 'receiver' },
-  { code: '05', meaning: 'being processed', meaningVi: 'Đang xử lý', sentBy: 'receiver' },
-  { code: '06', meaning: 'completed', meaningVi: 'Hoàn thành', sentBy: 'receiver' },
-  { code: '13', meaning: 'recall of a sent document', meaningVi: 'Lấy lại / thu hồi', sentBy: 'sender' },
-  { code: '15', meaning: 'agrees to the recall or update', meaningVi: 'Đồng ý lấy lại / cập nhật', sentBy: 'receiver' },
-  { code: '16', meaning: 'refuses the recall or update', meaningVi: 'Từ chối lấy lại / cập nhật', sentBy: 'receiver' },
-].map((d) => Object.freeze(d as StatusDefinition)));
+export const STATUS_TABLE: readonly StatusDefinition[] = Object.freeze(
+  [
+    { code: '01', meaning: 'arrived', meaningVi: 'Đã đến', sentBy: 'receiver' },
+    { code: '02', meaning: 'refused / returned', meaningVi: 'Từ chối tiếp nhận', sentBy: 'receiver' },
+    { code: '03', meaning: 'accepted / registered', meaningVi: 'Đã tiếp nhận', sentBy: 'receiver' },
+    { code: '04', meaning: 'assigned', meaningVi: 'Phân công', sentBy: 'receiver' },
+    { code: '05', meaning: 'being processed', meaningVi: 'Đang xử lý', sentBy: 'receiver' },
+    { code: '06', meaning: 'completed', meaningVi: 'Hoàn thành', sentBy: 'receiver' },
+    { code: '13', meaning: 'recall of a sent document', meaningVi: 'Lấy lại / thu hồi', sentBy: 'sender' },
+    { code: '15', meaning: 'agrees to the recall or update', meaningVi: 'Đồng ý lấy lại / cập nhật', sentBy: 'receiver' },
+    { code: '16', meaning: 'refuses the recall or update', meaningVi: 'Từ chối lấy lại / cập nhật', sentBy: 'receiver' },
+  ].map((d) => Object.freeze(d as StatusDefinition)),
+);
 
 /** Codes never seen in public sources; refused on input. */
 export const RESERVED_STATUS_CODES: readonly string[] = Object.freeze(['07', '08', '09', '10', '11', '12', '14']);

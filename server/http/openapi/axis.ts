@@ -68,10 +68,15 @@ const schemas = {
           allOf: [
             { $ref: '#/components/schemas/AxisNationalFigures' },
             {
-              type: 'object', required: ['code', 'name', 'agencies'],
+              type: 'object',
+              required: ['code', 'name', 'agencies'],
               properties: {
-                code: { $ref: '#/components/schemas/AxisAgencyCode' }, name: { type: 'string' },
-                agencies: { type: 'array', items: { allOf: [{ $ref: '#/components/schemas/AxisNationalFigures' }, { type: 'object', required: ['code', 'name'], properties: { code: { $ref: '#/components/schemas/AxisAgencyCode' }, name: { type: 'string' } } }] } },
+                code: { $ref: '#/components/schemas/AxisAgencyCode' },
+                name: { type: 'string' },
+                agencies: {
+                  type: 'array',
+                  items: { allOf: [{ $ref: '#/components/schemas/AxisNationalFigures' }, { type: 'object', required: ['code', 'name'], properties: { code: { $ref: '#/components/schemas/AxisAgencyCode' }, name: { type: 'string' } } }] },
+                },
               },
             },
           ],
@@ -87,7 +92,8 @@ const schemas = {
       signature: {
         type: 'string',
         contentMediaType: 'application/pkcs7-signature',
-        description: 'Optional detached CMS SignedData (DER) over exactly the package bytes, by a certificate bound to the sender (file part). ' +
+        description:
+          'Optional detached CMS SignedData (DER) over exactly the package bytes, by a certificate bound to the sender (file part). ' +
           'Without it the package must carry its enveloped XML-DSig Signature after edXML:TraceHeaderList (what a real axis moves); with it, both are checked.',
       },
       type: { enum: ['edoc', 'status'], description: 'Must match the package: edXML:MessageHeader → edoc, edXML:Status → status.' },
@@ -257,7 +263,8 @@ export const axisOpenApi: OpenApiFragment = {
         summary: 'Authenticate a connected system (agency code + secret) and get a bearer token scoped to that agency',
         operationId: 'axisIssueToken',
         security: [],
-        description: 'The token is a JWT signed ES256 by the axis (its public keys: GET /axis/v1/jwks). Failed requests are throttled per system and per address: 429 ERR_TOO_MANY_REQUESTS with Retry-After. Setting a new secret ends the tokens issued for the old one.',
+        description:
+          'The token is a JWT signed ES256 by the axis (its public keys: GET /axis/v1/jwks). Failed requests are throttled per system and per address: 429 ERR_TOO_MANY_REQUESTS with Retry-After. Setting a new secret ends the tokens issued for the old one.',
         requestBody: { required: true, content: json(ref('AxisTokenRequest')) },
         responses: { '200': { description: 'token', content: json(ref('AxisToken')) }, '400': problem, '401': problem, '429': problem },
       },
@@ -288,7 +295,7 @@ export const axisOpenApi: OpenApiFragment = {
         summary: 'The development OCSP responder (RFC 6960 over HTTP, Appendix A.1): a DER OCSPRequest in, a DER OCSPResponse out',
         operationId: 'axisOcsp',
         description:
-          'Unauthenticated, like a public responder; body at most 64 KiB. Signed by the development PKI\'s delegated responder ' +
+          "Unauthenticated, like a public responder; body at most 64 KiB. Signed by the development PKI's delegated responder " +
           '(id-kp-OCSPSigning, id-pkix-ocsp-nocheck); answers for the development issuing CA, SHA-256 CertIDs, nonce echoed. ' +
           'A node points LIENTHONG_OCSP_URL here (or at any other responder).',
         security: [],
@@ -305,7 +312,7 @@ export const axisOpenApi: OpenApiFragment = {
           '(ERR_SENDER_MISMATCH); the signature is valid and trusted (ERR_PACKAGE_SIGNATURE_INVALID, SHA-1 refused) and its ' +
           'certificate is bound to the sender in the registry (ERR_CERT_NOT_BOUND); every recipient is registered ' +
           '(ERR_RECIPIENT_UNKNOWN). A status package goes to the original sender of the document it reports on (or, for a ' +
-          'recall 13 sent by that sender, to the document\'s recipients). Sending the same package again answers the same ' +
+          "recall 13 sent by that sender, to the document's recipients). Sending the same package again answers the same " +
           'docId with `duplicate: true` (200); the same DocumentId with different bytes is ERR_IDEMPOTENCY_MISMATCH.',
         operationId: 'axisSendEdoc',
         security: secured,
@@ -399,7 +406,8 @@ export const axisOpenApi: OpenApiFragment = {
         tags: ['axis'],
         summary: "The axis operator's national view of a month: per agency, packages sent and received and how receivers answered (01 vs 02), rolled up by level-1 code",
         operationId: 'axisNationalMonthlyReport',
-        description: 'Operator only: a token from POST /axis/v1/auth/token with systemId `operator` and the operator secret. An agency token answers 403. The month is that of the submission at the axis, Vietnam time (+07:00); an answer counts for the month of the package it answers. JSON, CSV (UTF-8 with BOM, Vietnamese headers, one line for the nation, each level-1 total and each agency) or XLSX (the same columns); chosen by `format`, else by the Accept header, else JSON. No PDF: the axis has no seal identity.',
+        description:
+          'Operator only: a token from POST /axis/v1/auth/token with systemId `operator` and the operator secret. An agency token answers 403. The month is that of the submission at the axis, Vietnam time (+07:00); an answer counts for the month of the package it answers. JSON, CSV (UTF-8 with BOM, Vietnamese headers, one line for the nation, each level-1 total and each agency) or XLSX (the same columns); chosen by `format`, else by the Accept header, else JSON. No PDF: the axis has no seal identity.',
         security: secured,
         parameters: parametersOf(NationalReportQuery, 'query'),
         responses: {
@@ -410,7 +418,12 @@ export const axisOpenApi: OpenApiFragment = {
               'text/csv': { schema: { type: 'string' } },
               'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
             },
-          }, '400': problem, '401': problem, '403': problem, '413': problem },
+          },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '413': problem,
+        },
       },
     },
     '/axis/v1/agencies/{code}/certificates': {
@@ -424,7 +437,11 @@ export const axisOpenApi: OpenApiFragment = {
         responses: {
           '201': { description: 'bound', content: json(ref('AxisAgency')) },
           '200': { description: 'bound already', content: json(ref('AxisAgency')) },
-          '400': problem, '401': problem, '403': problem, '404': problem, '409': problem,
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+          '409': problem,
         },
       },
     },

@@ -94,7 +94,7 @@ export const vdxpOpenApi: OpenApiFragment = {
           header('from', 'The sending agency: the system or one registered under it.'),
           header('servicetype', 'eDoc.'),
           header('messagetype', 'edoc | status.', true),
-          header('hash-file', 'SHA-256 of file_doc in hex (the Java SDK drops each byte\'s leading zero; both spellings accepted).'),
+          header('hash-file', "SHA-256 of file_doc in hex (the Java SDK drops each byte's leading zero; both spellings accepted)."),
         ],
         requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file_doc'], properties: { file_doc: { type: 'string', format: 'binary' } } } } } },
         responses: { '200': ok('the same package was accepted before', { DocId: { type: 'string' }, duplicate: { const: true } }), '201': ok('accepted', { DocId: { type: 'string' }, duplicate: { const: false } }), ...failures, '415': failure },
@@ -212,7 +212,15 @@ export const vdxpOpenApi: OpenApiFragment = {
         requestBody: {
           required: true,
           description: "The SDK's RegisterAgencyRequest as JSON (contact fields are ignored). Not covered by the HMAC (the SDK does not sign bodies): TLS is assumed.",
-          content: { 'application/json': { schema: { type: 'object', required: ['code', 'name'], properties: { code: { type: 'string' }, pcode: { type: 'string', description: 'the parent: the system (default) or an agency under it' }, name: { type: 'string', maxLength: 300 } } } } },
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['code', 'name'],
+                properties: { code: { type: 'string' }, pcode: { type: 'string', description: 'the parent: the system (default) or an agency under it' }, name: { type: 'string', maxLength: 300 } },
+              },
+            },
+          },
         },
         responses: { '201': ok('registered', { data: { $ref: '#/components/schemas/VdxpAgency' } }), ...failures },
       },

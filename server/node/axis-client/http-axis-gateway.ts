@@ -16,9 +16,21 @@ export interface HttpAxisGatewayOptions {
 
 /** Axis codes the node treats as "the axis refused this request" (retrying the same request will not help). */
 const PASS_THROUGH = new Set<string>([
-  'ERR_VALIDATION', 'ERR_PAYLOAD_TOO_LARGE', 'ERR_AGENCY_UNKNOWN', 'ERR_CERT_NOT_BOUND', 'ERR_FORBIDDEN', 'ERR_XML_MALFORMED',
-  'ERR_EDXML_INVALID', 'ERR_PACKAGE_SIGNATURE_INVALID', 'ERR_SENDER_MISMATCH', 'ERR_RECIPIENT_UNKNOWN', 'ERR_NOT_FOUND',
-  'ERR_CONFLICT', 'ERR_IDEMPOTENCY_MISMATCH', 'ERR_STATUS_TRANSITION', 'ERR_UNAUTHENTICATED',
+  'ERR_VALIDATION',
+  'ERR_PAYLOAD_TOO_LARGE',
+  'ERR_AGENCY_UNKNOWN',
+  'ERR_CERT_NOT_BOUND',
+  'ERR_FORBIDDEN',
+  'ERR_XML_MALFORMED',
+  'ERR_EDXML_INVALID',
+  'ERR_PACKAGE_SIGNATURE_INVALID',
+  'ERR_SENDER_MISMATCH',
+  'ERR_RECIPIENT_UNKNOWN',
+  'ERR_NOT_FOUND',
+  'ERR_CONFLICT',
+  'ERR_IDEMPOTENCY_MISMATCH',
+  'ERR_STATUS_TRANSITION',
+  'ERR_UNAUTHENTICATED',
 ]);
 
 function delivery(d: Record<string, unknown>): AxisDeliveryInfo {
@@ -168,15 +180,17 @@ export function createHttpAxisGateway(options: HttpAxisGatewayOptions): AxisGate
         code: parseAgencyCode(b.code),
         name: String(b.name),
         parentCode: b.parentCode ? parseAgencyCode(b.parentCode) : null,
-        certificates: b.certificates.map((c) => Object.freeze({
-          sha256: String(c.sha256).toLowerCase(),
-          role: c.role === 'person' ? 'person' : 'seal',
-          status: c.status === 'revoked' ? 'revoked' : 'active',
-          notBefore: new Date(String(c.notBefore)),
-          notAfter: new Date(String(c.notAfter)),
-          boundAt: new Date(String(c.boundAt)),
-          ...(c.revokedAt ? { revokedAt: new Date(String(c.revokedAt)) } : {}),
-        } as const)),
+        certificates: b.certificates.map((c) =>
+          Object.freeze({
+            sha256: String(c.sha256).toLowerCase(),
+            role: c.role === 'person' ? 'person' : 'seal',
+            status: c.status === 'revoked' ? 'revoked' : 'active',
+            notBefore: new Date(String(c.notBefore)),
+            notAfter: new Date(String(c.notAfter)),
+            boundAt: new Date(String(c.boundAt)),
+            ...(c.revokedAt ? { revokedAt: new Date(String(c.revokedAt)) } : {}),
+          } as const),
+        ),
       });
     },
   };

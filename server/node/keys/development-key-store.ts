@@ -58,7 +58,12 @@ export function createDevelopmentKeyStore(items: SealedItemRepository, masterSec
           const { p12, password } = JSON.parse(open(name, sealed).toString('utf8')) as { p12: string; password: string };
           return importPkcs12(new Uint8Array(Buffer.from(p12, 'base64')), password).identity;
         })();
-        hit.then((v) => { if (!v) cache.delete(name); }, () => cache.delete(name));
+        hit.then(
+          (v) => {
+            if (!v) cache.delete(name);
+          },
+          () => cache.delete(name),
+        );
         cache.set(name, hit);
       }
       return hit;

@@ -88,7 +88,12 @@ export async function pollAgencyOnce(deps: NodeDeps, agency: HostedAgency): Prom
     const waiting = () => new Set(pending.filter((i) => i.type === 'edoc' && !done.has(i)).map((i) => waitingKey(i.from, i.documentId)));
     for (const window of windows(edocs)) {
       if (!(await renew())) return handled; // lease lost
-      const context: ReceiveContext = { awaiting: (from, documentId) => { const w = waiting(); return w.has(waitingKey(from, documentId)); } };
+      const context: ReceiveContext = {
+        awaiting: (from, documentId) => {
+          const w = waiting();
+          return w.has(waitingKey(from, documentId));
+        },
+      };
       for (const item of await receiveWindow(deps, agency, window, context)) done.add(item);
     }
     handled += done.size;
@@ -210,9 +215,13 @@ async function receiveWindow(deps: NodeDeps, agency: HostedAgency, items: readon
   const track = (item: AxisDeliveryInfo) => (ok: boolean) => {
     if (ok) settled.push(item);
   };
-  await settleAll(items.map((item) => attempt(deps, agency, item, async () => fetched.set(item, await fetchDocument(deps, agency.code, item))).then((ok) => {
-    if (ok && !fetched.has(item)) settled.push(item); // refused at once
-  })));
+  await settleAll(
+    items.map((item) =>
+      attempt(deps, agency, item, async () => fetched.set(item, await fetchDocument(deps, agency.code, item))).then((ok) => {
+        if (ok && !fetched.has(item)) settled.push(item); // refused at once
+      }),
+    ),
+  );
   const ready = items.filter((item) => fetched.has(item));
   const store = (item: AxisDeliveryInfo) => attempt(deps, agency, item, () => storeDocument(deps, agency.code, agency.name, item, fetched.get(item)!, context)).then(track(item));
   await settleAll(ready.filter((item) => !actsOnEarlierDocument(fetched.get(item)!)).map(store));
@@ -222,9 +231,11 @@ async function receiveWindow(deps: NodeDeps, agency: HostedAgency, items: readon
     const key = `${item.from}|${earlierDocumentOf(fetched.get(item)!, agency.code)}`;
     chains.set(key, [...(chains.get(key) ?? []), item]);
   }
-  await settleAll([...chains.values()].map(async (chain) => {
-    for (const item of chain) await store(item);
-  }));
+  await settleAll(
+    [...chains.values()].map(async (chain) => {
+      for (const item of chain) await store(item);
+    }),
+  );
   return settled;
 }
 

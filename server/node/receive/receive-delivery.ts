@@ -19,8 +19,18 @@ function metadataOf(pkg: EdocPackage | undefined, documentId: string): DocumentM
   if (!pkg) {
     const p = parseDocumentId(documentId);
     return {
-      subject: '', codeNumber: p?.codeNumber ?? '', codeNotation: p?.codeNotation ?? '', promulgationDate: p ? iso(p.promulgationDate) : '',
-      promulgationPlace: '', documentType: { type: 0, typeName: '' }, signer: { fullName: '' }, priority: 0, paper: false, toPlaces: [], responseFor: [], bussinessDocType: 0,
+      subject: '',
+      codeNumber: p?.codeNumber ?? '',
+      codeNotation: p?.codeNotation ?? '',
+      promulgationDate: p ? iso(p.promulgationDate) : '',
+      promulgationPlace: '',
+      documentType: { type: 0, typeName: '' },
+      signer: { fullName: '' },
+      priority: 0,
+      paper: false,
+      toPlaces: [],
+      responseFor: [],
+      bussinessDocType: 0,
     };
   }
   const h = pkg.MessageHeader;
@@ -73,9 +83,7 @@ export class DeliveryDeferred extends Error {
 }
 
 /** What the read-only first step learned about an incoming document package. */
-export type FetchedDocument =
-  | { readonly kind: 'already-stored'; readonly doc: NodeDocument }
-  | { readonly kind: 'checked'; readonly dl: AxisDownloadResult; readonly check: InboundCheck };
+export type FetchedDocument = { readonly kind: 'already-stored'; readonly doc: NodeDocument } | { readonly kind: 'checked'; readonly dl: AxisDownloadResult; readonly check: InboundCheck };
 
 /**
  * First step of receiving a document package: recognise one stored already, else download and verify
@@ -100,7 +108,7 @@ export function actsOnEarlierDocument(fetched: FetchedDocument): boolean {
  */
 export function earlierDocumentOf(fetched: FetchedDocument, self: AgencyCode): string | undefined {
   const pkg = fetched.kind === 'checked' ? fetched.check.pkg : undefined;
-  return pkg ? earlierDocumentsFor(pkg, self).targets[0] ?? pkg.TraceHeaderList.Bussiness.DocumentId ?? pkg.MessageHeader.DocumentId : undefined;
+  return pkg ? (earlierDocumentsFor(pkg, self).targets[0] ?? pkg.TraceHeaderList.Bussiness.DocumentId ?? pkg.MessageHeader.DocumentId) : undefined;
 }
 
 /**
@@ -109,9 +117,7 @@ export function earlierDocumentOf(fetched: FetchedDocument, self: AgencyCode): s
  * the package a refusal (02 with UPDATE_TARGET_UNKNOWN / REPLACE_TARGET_UNKNOWN) rather than a new document,
  * unless the package itself says this receiver may hold none (see earlierDocumentsFor).
  */
-async function earlierDocumentsHere(
-  deps: NodeDeps, self: AgencyCode, info: AxisDeliveryInfo, pkg: EdocPackage, context: ReceiveContext,
-): Promise<{ found: NodeDocument[]; refusal?: { reasonCode: string; reason: string } }> {
+async function earlierDocumentsHere(deps: NodeDeps, self: AgencyCode, info: AxisDeliveryInfo, pkg: EdocPackage, context: ReceiveContext): Promise<{ found: NodeDocument[]; refusal?: { reasonCode: string; reason: string } }> {
   const type = pkg.TraceHeaderList.Bussiness.BussinessDocType;
   if (type !== 2 && type !== 3) return { found: [] };
   const { targets, mayBeNew } = earlierDocumentsFor(pkg, self);
@@ -218,16 +224,18 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
 
 /** Every kept attachment as its own blob of the receiving agency, with its name, declared type, size and digest. */
 async function storeAttachments(deps: NodeDeps, self: AgencyCode, kept: readonly KeptAttachment[]): Promise<StoredAttachment[]> {
-  return Promise.all(kept.map(async (a) => ({
-    blobId: await deps.blobs.put(a.content, { contentType: 'application/octet-stream', filename: a.name, owner: self }),
-    name: a.name,
-    contentType: a.contentType,
-    size: a.content.length,
-    sha256: createHash('sha256').update(a.content).digest('hex'),
-    role: a.role,
-    ...(a.signs ? { signs: a.signs } : {}),
-    ...(a.signedBy ? { signedBy: a.signedBy } : {}),
-  })));
+  return Promise.all(
+    kept.map(async (a) => ({
+      blobId: await deps.blobs.put(a.content, { contentType: 'application/octet-stream', filename: a.name, owner: self }),
+      name: a.name,
+      contentType: a.contentType,
+      size: a.content.length,
+      sha256: createHash('sha256').update(a.content).digest('hex'),
+      role: a.role,
+      ...(a.signs ? { signs: a.signs } : {}),
+      ...(a.signedBy ? { signedBy: a.signedBy } : {}),
+    })),
+  );
 }
 
 /**
@@ -248,9 +256,7 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
     const track = d.recipients[i];
     if (!track) throw new DomainError('ERR_FORBIDDEN', `${from} is not a recipient of ${documentId}`);
     const state = toInbox ? nextDocumentState(track.state, code, actor) : observeReceiverStatus(track.state, code);
-    const recipients = d.recipients.map((r, j) =>
-      j === i ? { ...r, state, timeline: [...r.timeline, { code, from, at, axisDocId: info.docId, ...(description ? { description } : {}) }] } : r,
-    );
+    const recipients = d.recipients.map((r, j) => (j === i ? { ...r, state, timeline: [...r.timeline, { code, from, at, axisDocId: info.docId, ...(description ? { description } : {}) }] } : r));
     const recalled = !toInbox && !d.recalled && recipients.every((r) => r.state.recall === 'agreed' || r.state.phase === 'refused') && recipients.some((r) => r.state.recall === 'agreed');
     // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting); a first 01 or
     // 03 adds its delay to the month's histograms. Either is owed to the counters with this same write.
@@ -268,9 +274,7 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
  * record whose status 16 (refuses the recall) goes back with the reason, and the transport is acknowledged.
  * A target whose own package still waits at the axis defers the revoke instead.
  */
-async function receiveRevoke(
-  deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, dl: AxisDownloadResult, check: InboundCheck, pkg: EdocPackage, context: ReceiveContext,
-): Promise<ReceiveOutcome> {
+async function receiveRevoke(deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, dl: AxisDownloadResult, check: InboundCheck, pkg: EdocPackage, context: ReceiveContext): Promise<ReceiveOutcome> {
   const b = pkg.TraceHeaderList.Bussiness;
   const target = b.DocumentId ?? pkg.MessageHeader.DocumentId;
   try {
@@ -292,10 +296,7 @@ async function receiveRevoke(
  * The closed inbox record of a refused revoke package, with its 16 in the outbox (one insert, keyed by the axis
  * docId, so a redelivery is recognised). It is not an incoming document: it adds nothing to the monthly counters.
  */
-async function storeRefusedRevoke(
-  deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, dl: AxisDownloadResult, check: InboundCheck, pkg: EdocPackage,
-  refusal: { reasonCode: string; reason: string },
-): Promise<void> {
+async function storeRefusedRevoke(deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, dl: AxisDownloadResult, check: InboundCheck, pkg: EdocPackage, refusal: { reasonCode: string; reason: string }): Promise<void> {
   const now = deps.now();
   const documentId = pkg.MessageHeader.DocumentId;
   const description = `Từ chối thu hồi: ${refusal.reasonCode}: ${refusal.reason}`.slice(0, 1000);

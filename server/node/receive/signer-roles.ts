@@ -18,12 +18,7 @@ export interface SignerBinding {
  * certificate the sender does not hold is looked up once, to tell another agency's signature (`foreign`,
  * refused by the caller) from one nobody registered (`unregistered`).
  */
-export async function bindSigners(
-  axis: Pick<AxisGateway, 'findCertificateHolder'>,
-  self: AgencyCode,
-  sender: AxisAgencyInfo,
-  report: PdfReport,
-): Promise<SignerBinding[]> {
+export async function bindSigners(axis: Pick<AxisGateway, 'findCertificateHolder'>, self: AgencyCode, sender: AxisAgencyInfo, report: PdfReport): Promise<SignerBinding[]> {
   const out: SignerBinding[] = [];
   for (const s of report.signatures) {
     const role = roleAtValidationTime(sender.certificates, s.cms);

@@ -54,7 +54,9 @@ function sealedRevision(a: Attachment, report: PdfReport): { pdf: Attachment; fi
       fieldName: seal.fieldName,
       indication: 'TOTAL_PASSED',
       explanation: `warning: ${report.revisions - (seal.revision ?? report.revisions)} revision(s) were appended after the seal; the node keeps revision ${seal.revision} of ${report.revisions}, the one the seal covers`,
-      checks: [{ name: 'stored-revision', passed: true, detail: `stored bytes 0–${seal.signedLength} of ${a.Content.length} (revision ${seal.revision} of ${report.revisions}, covered by the seal); not kept: ${what.join('; ') || 'an appended revision'}` }],
+      checks: [
+        { name: 'stored-revision', passed: true, detail: `stored bytes 0–${seal.signedLength} of ${a.Content.length} (revision ${seal.revision} of ${report.revisions}, covered by the seal); not kept: ${what.join('; ') || 'an appended revision'}` },
+      ],
     },
   };
 }

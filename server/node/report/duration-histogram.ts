@@ -48,7 +48,9 @@ export function medianSeconds(h: DurationHistogram): number | null {
   if (n <= 0) return null;
   const rank = Math.ceil(n / 2);
   let seen = 0;
-  const buckets = Object.keys(h).map(Number).sort((a, b) => a - b);
+  const buckets = Object.keys(h)
+    .map(Number)
+    .sort((a, b) => a - b);
   for (const b of buckets) {
     seen += h[b] ?? 0;
     if (seen >= rank) {

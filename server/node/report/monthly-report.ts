@@ -106,7 +106,14 @@ export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies'
     total = ownTally;
     rowTallies = [ownTally];
   } else {
-    const parents = [...new Set(nodes.slice(1).map((n) => parentAgencyCode(n.code)!).filter((p) => p !== target))];
+    const parents = [
+      ...new Set(
+        nodes
+          .slice(1)
+          .map((n) => parentAgencyCode(n.code)!)
+          .filter((p) => p !== target),
+      ),
+    ];
     const below = await deps.counters.getRollups(parents.map((p) => ({ agencyCode: p, month })));
     const byParent = new Map<AgencyCode, MonthlyRollup>([...below.map((r) => [r.agencyCode, r] as const), [target, mine[TREND_MONTHS - 1]!]]);
     trendTallies = mine.map((r) => r.total);

@@ -22,7 +22,7 @@ function emptyTally(): { counts: Record<CounterName, number>; histograms: Record
  */
 export async function recountMonth(deps: Pick<NodeDeps, 'documents'>, month: string): Promise<ReadonlyMap<AgencyCode, Tally>> {
   const out = new Map<AgencyCode, ReturnType<typeof emptyTally>>();
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await deps.documents.listForRecount(month, after, PAGE);
     for (const doc of page) {
       if (reportMonthOf(doc) !== month) continue;
@@ -54,9 +54,7 @@ export interface RebuildResult {
   readonly rollupsCorrected: readonly AgencyCode[];
 }
 
-const sameTally = (a: Tally, b: Tally) =>
-  COUNTER_NAMES.every((n) => a.counts[n] === b.counts[n]) &&
-  HISTOGRAM_NAMES.every((n) => JSON.stringify(Object.entries(a.histograms[n]).sort()) === JSON.stringify(Object.entries(b.histograms[n]).sort()));
+const sameTally = (a: Tally, b: Tally) => COUNTER_NAMES.every((n) => a.counts[n] === b.counts[n]) && HISTOGRAM_NAMES.every((n) => JSON.stringify(Object.entries(a.histograms[n]).sort()) === JSON.stringify(Object.entries(b.histograms[n]).sort()));
 
 /**
  * `lienthong report rebuild --month`: settles the documents of the month that still owe the counters (as the
@@ -66,7 +64,7 @@ const sameTally = (a: Tally, b: Tally) =>
  */
 export async function rebuildMonthCounters(deps: Pick<NodeDeps, 'documents' | 'counters' | 'now' | 'logger'>, month: string): Promise<RebuildResult> {
   let settled = 0;
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await deps.documents.listForRecount(month, after, PAGE);
     for (const doc of page) {
       if (doc.countPending && reportMonthOf(doc) === month) {

@@ -21,7 +21,12 @@ export interface UserView {
 
 export const userView = (u: NodeUser, lockedUntil?: Date | null): UserView =>
   Object.freeze({
-    id: u.id, username: u.username, fullName: u.fullName, roles: u.roles, disabled: u.disabled, createdAt: u.createdAt.toISOString(),
+    id: u.id,
+    username: u.username,
+    fullName: u.fullName,
+    roles: u.roles,
+    disabled: u.disabled,
+    createdAt: u.createdAt.toISOString(),
     ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}),
   });
 
@@ -60,7 +65,13 @@ export async function addAgencyUser(
   const password = temporaryPassword();
   try {
     const user = await deps.users.create({
-      id: deps.newId(), agencyCode: admin.agencyCode, username: input.username, fullName: input.fullName, roles: [...new Set(input.roles)], passwordHash: await hashSecret(password), createdAt: deps.now(),
+      id: deps.newId(),
+      agencyCode: admin.agencyCode,
+      username: input.username,
+      fullName: input.fullName,
+      roles: [...new Set(input.roles)],
+      passwordHash: await hashSecret(password),
+      createdAt: deps.now(),
     });
     return { user: userView(user), temporaryPassword: password };
   } catch (e) {

@@ -4,16 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { createTimestampRequest, readTimestampReply, respondToTimestampRequest, type SignatureTimestamper } from '../../../crypto/tsp/index.js';
-import {
-  createDevelopmentPki,
-  encodePem,
-  generateKey,
-  issueCertificate,
-  issueCrl,
-  type DevelopmentPki,
-  type DevKeyType,
-  type IssueCertificateOptions,
-} from '../../../crypto/pki/index.js';
+import { createDevelopmentPki, encodePem, generateKey, issueCertificate, issueCrl, type DevelopmentPki, type DevKeyType, type IssueCertificateOptions } from '../../../crypto/pki/index.js';
 import { createKeySigner, type SigningIdentity } from '../../../crypto/keys/index.js';
 
 /** A test identity: the signing identity plus its key for openssl. */

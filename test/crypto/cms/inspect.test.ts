@@ -25,7 +25,9 @@ describe('crypto/cms inspectSignedData and argument checks', function () {
 
   it('when the input is not CMS, then ERR_CMS_MALFORMED', () => {
     for (const bad of [new Uint8Array(0), new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]), f.rsa.identity.certificate]) {
-      expect(() => inspectSignedData(bad)).to.throw().that.satisfies((e: unknown) => isCryptoError(e, 'ERR_CMS_MALFORMED'));
+      expect(() => inspectSignedData(bad))
+        .to.throw()
+        .that.satisfies((e: unknown) => isCryptoError(e, 'ERR_CMS_MALFORMED'));
     }
   });
 

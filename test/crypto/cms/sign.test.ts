@@ -75,9 +75,7 @@ describe('crypto/cms signDetached', function () {
     expect(Buffer.from(a).equals(b)).to.equal(true);
     const info = inspectSignedData(a);
     expect(info.signerCount).to.equal(1);
-    expect(info.certificates.map((c) => Buffer.from(c).toString('hex'))).to.have.deep.members(
-      [f.rsa.identity.certificate, ...f.rsa.identity.chain].map((c) => Buffer.from(c).toString('hex')),
-    );
+    expect(info.certificates.map((c) => Buffer.from(c).toString('hex'))).to.have.deep.members([f.rsa.identity.certificate, ...f.rsa.identity.chain].map((c) => Buffer.from(c).toString('hex')));
     const sorted = [...info.certificates].map((c) => Buffer.from(c)).sort(Buffer.compare);
     expect(info.certificates.map((c) => Buffer.from(c).toString('hex'))).to.deep.equal(sorted.map((c) => c.toString('hex')));
     const none = await signDetached({ content }, { identity: f.rsa.identity, includeChain: false });

@@ -1,13 +1,5 @@
 import { expect } from 'chai';
-import {
-  createKeySigner,
-  exportPkcs12,
-  importPkcs12,
-  isCryptoError,
-  parseCertificate,
-  validateChain,
-  type DevKeyType,
-} from '../../../crypto/index.js';
+import { createKeySigner, exportPkcs12, importPkcs12, isCryptoError, parseCertificate, validateChain, type DevKeyType } from '../../../crypto/index.js';
 import { certPem, devPki, NOW, openssl, scratch } from '../pki/fixtures.js';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -31,11 +23,21 @@ describe('crypto/keys PKCS#12', function () {
     const keyPem = seal.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const out = `${tmp.dir}/${keyType}-${legacy ? 'legacy' : 'default'}.p12`;
     const r = openssl([
-      'pkcs12', '-export', ...(legacy ? ['-legacy'] : []),
-      '-inkey', tmp.file('key.pem', keyPem),
-      '-in', tmp.file('cert.pem', certPem(seal.identity.certificate)),
-      '-certfile', tmp.file('chain.pem', seal.identity.chain.map(certPem).join('')),
-      '-name', 'seal', '-passout', `pass:${password}`, '-out', out,
+      'pkcs12',
+      '-export',
+      ...(legacy ? ['-legacy'] : []),
+      '-inkey',
+      tmp.file('key.pem', keyPem),
+      '-in',
+      tmp.file('cert.pem', certPem(seal.identity.certificate)),
+      '-certfile',
+      tmp.file('chain.pem', seal.identity.chain.map(certPem).join('')),
+      '-name',
+      'seal',
+      '-passout',
+      `pass:${password}`,
+      '-out',
+      out,
     ]);
     expect(r.status, r.stderr).to.equal(0);
     const { readFileSync } = await import('node:fs');
@@ -51,9 +53,7 @@ describe('crypto/keys PKCS#12', function () {
         const { identity, privateKeyPkcs8 } = importPkcs12(bytes, 'mật-khẩu-1');
         expect(Buffer.from(identity.certificate).equals(Buffer.from(cert))).to.equal(true);
         const pki = await devPki(keyType);
-        expect(identity.chain.map((c) => parseCertificate(c).sha256)).to.deep.equal(
-          [pki.issuingCa.certificate, pki.root.certificate].map((c) => parseCertificate(c).sha256),
-        );
+        expect(identity.chain.map((c) => parseCertificate(c).sha256)).to.deep.equal([pki.issuingCa.certificate, pki.root.certificate].map((c) => parseCertificate(c).sha256));
         expect(identity.signer.keyType).to.equal(keyType === 'p256' ? 'ECDSA' : 'RSA');
         expect(identity.signer.keyId).to.equal(createKeySigner(privateKeyPkcs8).keyId);
         const chain = validateChain({ leaf: identity.certificate, intermediates: identity.chain, trustAnchors: [pki.root.certificate], crls: [pki.crl], at: NOW, purpose: 'signature' });
@@ -117,7 +117,7 @@ describe('crypto/keys PKCS#12', function () {
     });
   }
 
-  it('when the certificate is not the key\'s, then export refuses with ERR_KEY_MISMATCH', async () => {
+  it("when the certificate is not the key's, then export refuses with ERR_KEY_MISMATCH", async () => {
     const pki = await devPki('rsa2048');
     const [a, b] = [pki.agencies[0]!.seal, pki.agencies[1]!.seal];
     expect(codeOf(() => exportPkcs12({ privateKeyPkcs8: a.privateKeyPkcs8, certificate: b.identity.certificate, password: 'x' }))).to.equal('ERR_KEY_MISMATCH');

@@ -85,9 +85,7 @@ describe('crypto/ocsp RFC 6960 client, verifier and responder, cross-checked wit
   function opensslAnswers(reqDer: Uint8Array, cert: Uint8Array, revokedAt?: Date): Uint8Array {
     const c = parseCertificate(cert);
     const serial = (c.serialNumber.length % 2 ? `0${c.serialNumber}` : c.serialNumber).toUpperCase();
-    const line = revokedAt
-      ? `R\t${opensslTime(c.notAfter)}\t${opensslTime(revokedAt)},keyCompromise\t${serial}\tunknown\t/CN=x\n`
-      : `V\t${opensslTime(c.notAfter)}\t\t${serial}\tunknown\t/CN=x\n`;
+    const line = revokedAt ? `R\t${opensslTime(c.notAfter)}\t${opensslTime(revokedAt)},keyCompromise\t${serial}\tunknown\t/CN=x\n` : `V\t${opensslTime(c.notAfter)}\t\t${serial}\tunknown\t/CN=x\n`;
     const index = o.write(`index-${serial}.txt`, line);
     const reqPath = o.write(`ours-${serial}.req`, reqDer);
     const respPath = join(o.dir, `openssl-${serial}.resp`);
@@ -125,7 +123,10 @@ describe('crypto/ocsp RFC 6960 client, verifier and responder, cross-checked wit
     const resp = await respondToOcspRequest(first.der, { responder, now });
     expect(readOcspReply(resp, first, { at: now }).status.status).to.equal('good');
     const second = createOcspRequest(signer.identity.certificate, o.pki.issuingCa.certificate);
-    await expectCryptoCode(Promise.resolve().then(() => readOcspReply(resp, second, { at: now })), 'ERR_OCSP_REJECTED');
+    await expectCryptoCode(
+      Promise.resolve().then(() => readOcspReply(resp, second, { at: now })),
+      'ERR_OCSP_REJECTED',
+    );
   });
 
   it('when a response is for a SHA-1 CertID, then it is refused unless the policy allows SHA-1; our responder refuses SHA-1 requests', async () => {
@@ -147,7 +148,13 @@ describe('crypto/ocsp RFC 6960 client, verifier and responder, cross-checked wit
     expect(Buffer.from(await respondToOcspRequest(new TextEncoder().encode('hello'), { responder, now })).toString('hex')).to.equal('30030a0101');
     const signer = await o.issue('malformed', { keyType: 'p256' });
     const request = createOcspRequest(signer.identity.certificate, o.pki.issuingCa.certificate);
-    await expectCryptoCode(Promise.resolve().then(() => readOcspReply(new TextEncoder().encode('not der'), request, { at: now })), 'ERR_OCSP_MALFORMED');
-    await expectCryptoCode(Promise.resolve().then(() => readOcspReply(Uint8Array.from([0x30, 0x03, 0x0a, 0x01, 0x03]), request, { at: now })), 'ERR_OCSP_REJECTED'); // tryLater
+    await expectCryptoCode(
+      Promise.resolve().then(() => readOcspReply(new TextEncoder().encode('not der'), request, { at: now })),
+      'ERR_OCSP_MALFORMED',
+    );
+    await expectCryptoCode(
+      Promise.resolve().then(() => readOcspReply(Uint8Array.from([0x30, 0x03, 0x0a, 0x01, 0x03]), request, { at: now })),
+      'ERR_OCSP_REJECTED',
+    ); // tryLater
   });
 });

@@ -31,8 +31,16 @@ describe('crypto/pdf change analysis by what the final revision shows (test/vect
         expect(c.what).to.be.a('string').and.not.equal('');
         expect(c.revision).to.be.greaterThan(first.revision!);
       }
-      if (expected.indication === 'TOTAL_PASSED') expect(first.modifications.changes.every((c) => c.allowed), detail).to.equal(true);
-      else expect(first.modifications.changes.filter((c) => !c.allowed).map((c) => c.code), detail).to.include(expected.codes[0]);
+      if (expected.indication === 'TOTAL_PASSED')
+        expect(
+          first.modifications.changes.every((c) => c.allowed),
+          detail,
+        ).to.equal(true);
+      else
+        expect(
+          first.modifications.changes.filter((c) => !c.allowed).map((c) => c.code),
+          detail,
+        ).to.include(expected.codes[0]);
     });
   }
 
@@ -40,7 +48,9 @@ describe('crypto/pdf change analysis by what the final revision shows (test/vect
     const report = await verifyPdf(read(join(dir, 'dangling-reference-annotation-overlay.pdf')), trust);
     const bad = report.signatures[0]!.modifications.changes.find((c) => c.code === 'DANGLING_REFERENCE_DEFINED')!;
     expect(bad.allowed).to.equal(false);
-    expect(bad.what).to.match(/\/Annot \/FreeText/).and.match(/not defined when signed/);
+    expect(bad.what)
+      .to.match(/\/Annot \/FreeText/)
+      .and.match(/not defined when signed/);
     expect(bad.revision).to.equal(report.revisions);
     // The seal covers the revision before the attack: the report says which bytes it covers.
     const seal = report.signatures[1]!;
@@ -67,7 +77,10 @@ describe('crypto/pdf cost caps on hostile files (test/vectors/pdf/hostile-*.pdf)
     expect(sha(revisions!.bytes)).to.equal(sha(read(join(vectors, 'hostile-2000-revisions.pdf'))));
   });
 
-  for (const [file, code] of [['hostile-2000-revisions.pdf', 'maxRevisions'], ['hostile-xref-bomb.pdf', 'maxXrefEntries']] as const) {
+  for (const [file, code] of [
+    ['hostile-2000-revisions.pdf', 'maxRevisions'],
+    ['hostile-xref-bomb.pdf', 'maxXrefEntries'],
+  ] as const) {
     it(`when ${file} is verified with the default caps, then ERR_PDF_LIMIT (${code}), not a crash`, async () => {
       let error: unknown;
       try {

@@ -11,7 +11,7 @@ const minute = 60_000;
  * person signature's value (the seal signs the revision that holds it), so its genTime is a proof of
  * existence for the person signature, which carries no timestamp of its own.
  */
-describe('crypto/pdf the seal\'s signature timestamp is a proof of existence for the person signature under it', function () {
+describe("crypto/pdf the seal's signature timestamp is a proof of existence for the person signature under it", function () {
   this.timeout(30_000);
   let f: CmsFixture;
   let withTs: Uint8Array;
@@ -38,7 +38,7 @@ describe('crypto/pdf the seal\'s signature timestamp is a proof of existence for
       nextUpdate: new Date(f.now.getTime() + 86_400_000),
     });
 
-  it('when the person key is revoked after the seal\'s timestamp, then the person signature passes at that genTime (poe timestamp); without the seal\'s timestamp it is REVOKED_NO_POE', async () => {
+  it("when the person key is revoked after the seal's timestamp, then the person signature passes at that genTime (poe timestamp); without the seal's timestamp it is REVOKED_NO_POE", async () => {
     const options = { trustAnchors: [f.pki.root.certificate], crls: [crlRevoking(new Date(f.now.getTime() - 2 * minute))], now: new Date(f.now.getTime() + 60 * minute) };
     const r = await verifyPdf(withTs, options);
     expect(r.indication, r.explanation).to.equal('TOTAL_PASSED');
@@ -58,7 +58,7 @@ describe('crypto/pdf the seal\'s signature timestamp is a proof of existence for
     expect(without.signatures[1]!.indication).to.equal('TOTAL_PASSED');
   });
 
-  it('when the person key was revoked before the seal\'s timestamp, then the proof does not save it', async () => {
+  it("when the person key was revoked before the seal's timestamp, then the proof does not save it", async () => {
     const options = { trustAnchors: [f.pki.root.certificate], crls: [crlRevoking(new Date(f.now.getTime() - 20 * minute))], now: new Date(f.now.getTime() + 60 * minute) };
     const r = await verifyPdf(withTs, options);
     const person = r.signatures[0]!;

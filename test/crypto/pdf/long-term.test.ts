@@ -29,7 +29,10 @@ interface PyhankoVerdict {
 function pyhanko(f: CmsFixture, files: Record<string, Uint8Array>, at: Date, rootPem = f.rootPem): Record<string, PyhankoVerdict[]> {
   const paths = Object.entries(files).map(([name, pdf]) => [name, f.write(`${name}.pdf`, pdf)] as const);
   const out = execFileSync('python3', [pyhankoLtv, rootPem, at.toISOString(), ...paths.map((p) => p[1])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as PyhankoVerdict & { file: string });
+  const lines = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as PyhankoVerdict & { file: string });
   return Object.fromEntries(paths.map(([name, path]) => [name, lines.filter((l) => l.file === path)]));
 }
 
@@ -111,13 +114,16 @@ describe('crypto/pdf PAdES B-LT: validation data in a DSS revision', function ()
     const at = new Date(f.now.getTime() + day);
     const { lt: ok, bt: no } = pyhanko(f, { lt, bt }, at) as { lt: PyhankoVerdict[]; bt: PyhankoVerdict[] };
     // The person signature is B-B: pyHanko's validation with time wants a signature timestamp of its own.
-    expect(ok.map((v) => v.withTime), JSON.stringify(ok)).to.deep.equal(['INDETERMINATE', 'PASSED']);
+    expect(
+      ok.map((v) => v.withTime),
+      JSON.stringify(ok),
+    ).to.deep.equal(['INDETERMINATE', 'PASSED']);
     expect(ok[1]!.modification, 'the DSS revision is signature maintenance to pyHanko').to.equal('LTA_UPDATES');
     expect(ok[1]!.withTimeSignatureTime).to.equal(`${new Date(f.now.getTime() - 5 * minute).toISOString().slice(0, 19)}+00:00`);
     expect(no[1]!.withTime, JSON.stringify(no)).to.equal('INDETERMINATE');
   });
 
-  it('when the revocation data is OCSP (the development responder, named in the certificates\' AIA) instead of the issuing CA\'s CRL, then the DSS carries the responses, the document verifies offline as B-LT, and pyHanko passes it', async () => {
+  it("when the revocation data is OCSP (the development responder, named in the certificates' AIA) instead of the issuing CA's CRL, then the DSS carries the responses, the document verifies offline as B-LT, and pyHanko passes it", async () => {
     // pyHanko asks OCSP only about certificates whose AIA names a responder: a development PKI that names one (P-256: quick to make).
     const pki = await createDevelopmentPki({ now: f.now, keyType: 'p256', ocspUrl: 'http://ocsp.lienthong.invalid/axis/v1/ocsp', agencies: [{ code: '000.00.00.H02', name: 'Sở Thử nghiệm (DEV)' }] });
     const [agency] = pki.agencies;
@@ -150,6 +156,9 @@ describe('crypto/pdf PAdES B-LT: validation data in a DSS revision', function ()
     expect(r.dss).to.deep.equal({ certificates: 5, crls: 1, ocspResponses: 3 });
     const rootPem = f.write('ocsp-root.pem', encodePem('CERTIFICATE', pki.root.certificate));
     const { ocsp } = pyhanko(f, { ocsp: added.pdf }, new Date(f.now.getTime() + day), rootPem) as { ocsp: PyhankoVerdict[] };
-    expect(ocsp.map((v) => v.withTime), JSON.stringify(ocsp)).to.deep.equal(['INDETERMINATE', 'PASSED']);
+    expect(
+      ocsp.map((v) => v.withTime),
+      JSON.stringify(ocsp),
+    ).to.deep.equal(['INDETERMINATE', 'PASSED']);
   });
 });

@@ -29,7 +29,10 @@ describe('crypto/pdf verifyPdf on mutated files', function () {
         const r = await verifyPdf(new Uint8Array(b), options);
         if (r.indication === 'TOTAL_PASSED') {
           const gaps = r.signatures.map((s) => s.byteRange!);
-          expect(changed.every((at) => gaps.some((g) => at > g[1]! && at < g[2]! - 1)), `mutation at ${changed.join(',')}`).to.equal(true);
+          expect(
+            changed.every((at) => gaps.some((g) => at > g[1]! && at < g[2]! - 1)),
+            `mutation at ${changed.join(',')}`,
+          ).to.equal(true);
         }
       } catch (e) {
         expect(isCryptoError(e), String(e)).to.equal(true);

@@ -38,7 +38,10 @@ describe('crypto/pdf verifyPdf against the corpus of test/vectors/pdf', () => {
     for (const f of ['valid-openssl-adbe-pkcs7.pdf', 'valid-openssl-cades.pdf', 'valid-two-signatures.pdf']) {
       const s = pdfsig(new Uint8Array(readFileSync(join(dir, f))));
       expect(s.signatures.length, f).to.be.greaterThan(0);
-      expect(s.signatures.every((x) => x.valid), s.text).to.equal(true);
+      expect(
+        s.signatures.every((x) => x.valid),
+        s.text,
+      ).to.equal(true);
     }
   });
 });

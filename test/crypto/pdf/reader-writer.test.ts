@@ -79,18 +79,23 @@ describe('crypto/pdf reader and incremental writer', () => {
     const padded = `ab${'0'.repeat(5000)}cd${'0'.repeat(4097)}`;
     expect(hex(`<${padded}>`)).to.equal(padded + (padded.length % 2 ? '0' : ''));
     expect(hex(`<${'0'.repeat(300)} 1>`)).to.equal(`${'0'.repeat(300)}10`);
-    for (const bad of ['<4x>', `<${'0'.repeat(600)}g0>`, '<4a']) expect(() => parse(bad)).to.throw().with.property('code', 'ERR_PDF_MALFORMED');
+    for (const bad of ['<4x>', `<${'0'.repeat(600)}g0>`, '<4a'])
+      expect(() => parse(bad))
+        .to.throw()
+        .with.property('code', 'ERR_PDF_MALFORMED');
     expect(parse('[12 0 R 7 12 0 123456789012345 -1 2.5]')).to.deep.equal([new PdfRef(12, 0), 7, 12, 0, 123456789012345, -1, 2.5]);
     const arr = parse('[5 % comment\n 0 % another\n R 9 00000000000000000002 R 1234567890123456 0 R]') as unknown[];
     expect(arr[0]).to.deep.equal(new PdfRef(5, 0));
     expect(arr[1]).to.deep.equal(new PdfRef(9, 2));
     expect(arr[2]).to.deep.equal(new PdfRef(1234567890123456, 0));
-    expect(() => parse('[4 12a]')).to.throw().with.property('code', 'ERR_PDF_MALFORMED');
+    expect(() => parse('[4 12a]'))
+      .to.throw()
+      .with.property('code', 'ERR_PDF_MALFORMED');
     expect((parse('/Name#20With#23Escape') as PdfName).value).to.equal('Name With#Escape');
     expect((parse('/Plain/Next') as PdfName).value).to.equal('Plain');
   });
 
-  it('when a revision view holds an object whose text runs past the end of that revision, then it reads its own bytes, not the whole file\'s parse', () => {
+  it("when a revision view holds an object whose text runs past the end of that revision, then it reads its own bytes, not the whole file's parse", () => {
     // Object 3 of revision 1 is "12 0" at the end of that revision; in the whole file the bytes after it make it "12 0 R".
     let rev1 = '%PDF-1.4\n';
     const o1 = rev1.length;
@@ -123,10 +128,16 @@ describe('crypto/pdf reader and incremental writer', () => {
     const text = (sep: string) => `xref\n0 3\n0000000000 65535 f${sep}0000000015 00000 n${sep}0000000072 00002 n${sep}trailer\n<< /Size 3 >>\n`;
     const read = (t: string) => [...readSection(new Uint8Array(Buffer.from(t, 'latin1')), 0, 0).entries];
     const fixed = read(text(' \n'));
-    expect(fixed).to.deep.equal([[0, { type: 0 }], [1, { type: 1, offset: 15, gen: 0 }], [2, { type: 1, offset: 72, gen: 2 }]]);
+    expect(fixed).to.deep.equal([
+      [0, { type: 0 }],
+      [1, { type: 1, offset: 15, gen: 0 }],
+      [2, { type: 1, offset: 72, gen: 2 }],
+    ]);
     expect(read(text('\r\n'))).to.deep.equal(fixed);
     expect(read(text('\n'))).to.deep.equal(fixed);
     expect(read(`xref\n0 3\n0 65535 f\n15  0 n\n72 2 n\ntrailer\n<< /Size 3 >>\n`)).to.deep.equal(fixed);
-    expect(() => read(`xref\n0 1\n0000000015 00000 nx\ntrailer\n<< /Size 1 >>\n`)).to.throw().with.property('code', 'ERR_PDF_MALFORMED');
+    expect(() => read(`xref\n0 1\n0000000015 00000 nx\ntrailer\n<< /Size 1 >>\n`))
+      .to.throw()
+      .with.property('code', 'ERR_PDF_MALFORMED');
   });
 });

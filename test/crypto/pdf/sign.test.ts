@@ -28,7 +28,10 @@ async function expectTwoGoodSignatures(input: Uint8Array, second: Uint8Array, al
   expect(Buffer.from(second.subarray(0, input.length)).equals(Buffer.from(input))).to.equal(true);
   const s = pdfsig(second);
   expect(s.signatures).to.have.length(2 + already);
-  expect(s.signatures.every((x) => x.valid), s.text).to.equal(true);
+  expect(
+    s.signatures.every((x) => x.valid),
+    s.text,
+  ).to.equal(true);
   expect(s.signatures.at(-1)!.total, s.text).to.equal(true);
   expect(s.signatures[already]!.total).to.equal(false);
   const q = qpdfCheck(second);
@@ -107,7 +110,9 @@ describe('crypto/pdf signPdf (interop with pdfsig and qpdf)', function () {
     const t = pki.clock();
     const out = await signPdf(await pdfLibDocument(1), { identity: pki.person, role: 'signer', signingTime: t, appearance: false });
     const [, b, c] = out.byteRange;
-    const hex = Buffer.from(out.pdf.subarray(b + 1, c - 1)).toString('latin1').replace(/(00)+$/, '');
+    const hex = Buffer.from(out.pdf.subarray(b + 1, c - 1))
+      .toString('latin1')
+      .replace(/(00)+$/, '');
     const der = Buffer.from(hex.length % 2 ? hex + '0' : hex, 'hex');
     const printed = run('openssl', ['cms', '-inform', 'DER', '-in', tempFile(der, '.p7s'), '-cmsout', '-print']).stdout;
     expect(printed).to.match(/signingCertificateV2/i);

@@ -70,7 +70,10 @@ describe('crypto/pool PDF pool: verification and signing in worker threads under
     const report = await verifyPdf(signed.pdf, { trustAnchors: [dev.root.certificate], crls: [dev.crl, dev.rootCrl], now: clock() });
     expect(report.indication, report.explanation).to.equal('TOTAL_PASSED');
     const s = pdfsig(signed.pdf);
-    expect(s.signatures.every((x) => x.valid), s.text).to.equal(true);
+    expect(
+      s.signatures.every((x) => x.valid),
+      s.text,
+    ).to.equal(true);
   });
 
   it('when the pool is closed, then later requests are refused with ERR_POOL_CLOSED', async () => {

@@ -41,7 +41,9 @@ describe('crypto/pool createSigningPool', function () {
   it('when the key does not belong to the certificate, then registerIdentity throws ERR_KEY_MISMATCH', async () => {
     const other = await f.issue('pool-other');
     const seal = f.pki.agencies[0]!.seal;
-    expect(() => pool.registerIdentity(seal.privateKeyPkcs8, other.identity.certificate, [])).to.throw().that.satisfies((e: unknown) => isCryptoError(e, 'ERR_KEY_MISMATCH'));
+    expect(() => pool.registerIdentity(seal.privateKeyPkcs8, other.identity.certificate, []))
+      .to.throw()
+      .that.satisfies((e: unknown) => isCryptoError(e, 'ERR_KEY_MISMATCH'));
   });
 
   it('when the queue bound is reached, then ERR_POOL_BUSY; when closed, then ERR_POOL_CLOSED', async () => {

@@ -23,7 +23,10 @@ describe('crypto/report buildReport', () => {
     const json = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
     expect(json).to.not.have.property('signerCertificate');
     expect(json.validationTime).to.equal('2026-01-02T03:04:05.000Z');
-    expect(json.checks).to.deep.equal([{ name: 'format', passed: true }, { name: 'message-digest', passed: true, detail: 'SHA-256' }]);
+    expect(json.checks).to.deep.equal([
+      { name: 'format', passed: true },
+      { name: 'message-digest', passed: true, detail: 'SHA-256' },
+    ]);
   });
 
   it('when TOTAL_PASSED is claimed without trust, then TypeError', () => {
@@ -31,9 +34,7 @@ describe('crypto/report buildReport', () => {
   });
 
   it('when a sub-indication belongs to the other family, then TypeError', () => {
-    expect(() =>
-      buildReport({ indication: 'TOTAL_FAILED', subIndication: 'TRY_LATER', intact: true, valid: true, trusted: false, validationTime: new Date(0), poe: 'none', checks: [] }),
-    ).to.throw(TypeError);
+    expect(() => buildReport({ indication: 'TOTAL_FAILED', subIndication: 'TRY_LATER', intact: true, valid: true, trusted: false, validationTime: new Date(0), poe: 'none', checks: [] })).to.throw(TypeError);
     expect(() => buildReport({ indication: 'INDETERMINATE', intact: true, valid: true, trusted: false, validationTime: new Date(0), poe: 'none', checks: [] })).to.throw(TypeError);
   });
 

@@ -7,14 +7,7 @@ import { join } from 'node:path';
 import { signDetached, verifyDetached, verifyTimestampToken } from '../../../crypto/cms/index.js';
 import { encodePem, parseCertificate } from '../../../crypto/pki/index.js';
 import { signPdf, verifyPdf } from '../../../crypto/pdf/index.js';
-import {
-  addSignatureTimestamp,
-  createTimestampRequest,
-  readTimestampReply,
-  respondToTimestampRequest,
-  signatureValueOf,
-  timestampSignature,
-} from '../../../crypto/tsp/index.js';
+import { addSignatureTimestamp, createTimestampRequest, readTimestampReply, respondToTimestampRequest, signatureValueOf, timestampSignature } from '../../../crypto/tsp/index.js';
 import { isCryptoError } from '../../../crypto/errors.js';
 import { cmsFixture, cmsFixtureAt, revokingCrl, TEST_TSA_POLICY, type CmsFixture } from '../cms/fixtures.js';
 import { issueCrl } from '../../../crypto/pki/index.js';

@@ -80,11 +80,14 @@ describe('crypto/xmldsig enveloped signatures, cross-checked with xmlsec1', func
   }
 
   function xmlsecSign(name: string, signatureMethod: string, c14n: string, digest: string): Uint8Array {
-    const tpl = unsigned.replace('</edXML:TraceHeaderList>', `</edXML:TraceHeaderList><Signature xmlns="${XMLDSIG_NAMESPACE}"><SignedInfo>` +
-      `<CanonicalizationMethod Algorithm="${c14n}"/><SignatureMethod Algorithm="${signatureMethod}"/><Reference URI="">` +
-      `<Transforms><Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/></Transforms>` +
-      `<DigestMethod Algorithm="${digest}"/><DigestValue/></Reference></SignedInfo><SignatureValue/>` +
-      '<KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature>');
+    const tpl = unsigned.replace(
+      '</edXML:TraceHeaderList>',
+      `</edXML:TraceHeaderList><Signature xmlns="${XMLDSIG_NAMESPACE}"><SignedInfo>` +
+        `<CanonicalizationMethod Algorithm="${c14n}"/><SignatureMethod Algorithm="${signatureMethod}"/><Reference URI="">` +
+        `<Transforms><Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/></Transforms>` +
+        `<DigestMethod Algorithm="${digest}"/><DigestValue/></Reference></SignedInfo><SignatureValue/>` +
+        '<KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature>',
+    );
     const tplPath = f.write(`${name}.tpl.xml`, tpl);
     const out = join(f.dir, `${name}.xml`);
     const r = xmlsec(['--sign', '--privkey-pem', `${f.rsa.keyPem},${f.rsa.certPem}`, '--output', out, tplPath]);
@@ -117,8 +120,7 @@ describe('crypto/xmldsig enveloped signatures, cross-checked with xmlsec1', func
 
   it('when the Signature asks for a transform off the allow-list (XPath), then FORMAT_FAILURE without evaluating it', async () => {
     const signed = new TextDecoder().decode(await signEnveloped(new TextEncoder().encode(unsigned), { identity: f.rsa.identity, placement }));
-    const xpath = signed.replace('<Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>',
-      '<Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><XPath>1</XPath></Transform>');
+    const xpath = signed.replace('<Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>', '<Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><XPath>1</XPath></Transform>');
     const r = verifyEnveloped(new TextEncoder().encode(xpath), trust());
     expect(r.subIndication).to.equal('FORMAT_FAILURE');
     expect(r.checks[0]?.name).to.equal('format');

@@ -7,9 +7,7 @@ import { createAxisServices, type AxisDeps, type AxisServices } from '../../../s
 import { parseAgencyCode, type AgencyCode } from '../../../server/domain/agency/index.js';
 import { buildEdocPackage, buildStatusPackage, signPackage } from '../../../server/domain/edxml/index.js';
 import type { StatusCode } from '../../../server/domain/status/index.js';
-import {
-  AXIS_COLLECTIONS, createAgencyRepository, createDeliveryRepository, createSubmissionRepository, createTraceRepository, ensureAxisIndexes,
-} from '../../../storage/axis/index.js';
+import { AXIS_COLLECTIONS, createAgencyRepository, createDeliveryRepository, createSubmissionRepository, createTraceRepository, ensureAxisIndexes } from '../../../storage/axis/index.js';
 import { createGridFsBlobStore } from '../../../storage/index.js';
 import { edxmlDay, testClock } from '../../support/clock.js';
 
@@ -68,9 +66,7 @@ export function edocBytes(input: { from: AgencyCode; to: readonly AgencyCode[]; 
       ResponseFor: [],
     },
     TraceHeaderList: { TraceHeader: [], Bussiness: { BussinessDocType: 0, Paper: 0 } },
-    Attachments: [
-      { ContentId: 'cid:vanban', AttachmentName: 'vanban.pdf', ContentType: 'application/pdf', Content: new TextEncoder().encode(`%PDF-1.7 test ${number}`), Zipped: false },
-    ],
+    Attachments: [{ ContentId: 'cid:vanban', AttachmentName: 'vanban.pdf', ContentType: 'application/pdf', Content: new TextEncoder().encode(`%PDF-1.7 test ${number}`), Zipped: false }],
   });
   return { bytes, documentId };
 }

@@ -17,7 +17,17 @@ describe('axis: answers of the national report are matched to the package they a
     const april = vietnamMonthRange('2031-04').from.getTime();
     const day = 86_400_000;
     const edoc = (docId: string, documentId: string, at: number): NewDelivery => ({ docId, sender: H27, recipient: G22, type: 'edoc', documentId, sha256: docId.padEnd(64, '0'), size: 100, submittedAt: new Date(at) });
-    const status = (docId: string, documentId: string, code: StatusCode, at: number): NewDelivery => ({ docId, sender: G22, recipient: H27, type: 'status', documentId, statusCode: code, sha256: docId.padEnd(64, '0'), size: 10, submittedAt: new Date(at) });
+    const status = (docId: string, documentId: string, code: StatusCode, at: number): NewDelivery => ({
+      docId,
+      sender: G22,
+      recipient: H27,
+      type: 'status',
+      documentId,
+      statusCode: code,
+      sha256: docId.padEnd(64, '0'),
+      size: 10,
+      submittedAt: new Date(at),
+    });
     const resent = 'H27,2031-03-02,1/TEST-VT';
     const other = 'H27,2031-03-05,2/TEST-VT';
     await deliveries.ensure([

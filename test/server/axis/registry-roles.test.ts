@@ -68,7 +68,7 @@ describe('server/axis registry: certificate roles (seal | person) @db', function
     expect(await codeOf(axis.submitPackage({ principal: { agencyCode: H27 }, type: 'edoc', packageBytes: bytes, signature }))).to.equal('ERR_CERT_NOT_BOUND');
   });
 
-  it('when an agency revokes its leader\'s certificate, then it stays bound as revoked, and the lookup still names its holder', async () => {
+  it("when an agency revokes its leader's certificate, then it stays bound as revoked, and the lookup still names its holder", async () => {
     const person = agencyOf(pki, H27).person.identity.certificate;
     await axis.registerPersonCertificate({ principal: { agencyCode: H27 }, code: H27, certificate: person });
     const r = await axis.revokePersonCertificate({ principal: { agencyCode: H27 }, code: H27, sha256: sha(person) });

@@ -31,8 +31,11 @@ function opensslSign(pki: DevelopmentPki, code: string, content: Uint8Array, md:
     writeFileSync(join(dir, 'cert.pem'), encodePem('CERTIFICATE', seal.identity.certificate));
     writeFileSync(join(dir, 'ca.pem'), encodePem('CERTIFICATE', pki.issuingCa.certificate));
     writeFileSync(join(dir, 'key.pem'), encodePem('PRIVATE KEY', seal.privateKeyPkcs8));
-    const r = spawnSync('openssl', ['cms', '-sign', '-binary', '-md', md, '-in', join(dir, 'in'), '-signer', join(dir, 'cert.pem'), '-inkey', join(dir, 'key.pem'),
-      '-certfile', join(dir, 'ca.pem'), '-outform', 'DER', '-out', join(dir, 'sig'), '-nosmimecap'], { encoding: 'utf8' });
+    const r = spawnSync(
+      'openssl',
+      ['cms', '-sign', '-binary', '-md', md, '-in', join(dir, 'in'), '-signer', join(dir, 'cert.pem'), '-inkey', join(dir, 'key.pem'), '-certfile', join(dir, 'ca.pem'), '-outform', 'DER', '-out', join(dir, 'sig'), '-nosmimecap'],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);
     return new Uint8Array(readFileSync(join(dir, 'sig')));
   } finally {
@@ -72,7 +75,10 @@ describe('server/axis submitPackage: races, repairs and half-writes @db', () => 
     const input = { principal: { agencyCode: H27 }, type: 'edoc' as const, packageBytes: bytes, signature };
     const first = await axis.submitPackage(input);
     await db.connection().collection('axis_deliveries').deleteMany({ docId: first.docId });
-    await db.connection().collection('axis_submissions').updateOne({ docId: first.docId }, { $set: { state: 'accepted' } });
+    await db
+      .connection()
+      .collection('axis_submissions')
+      .updateOne({ docId: first.docId }, { $set: { state: 'accepted' } });
     const again = await axis.submitPackage(input);
     expect(again).to.include({ docId: first.docId, duplicate: true });
     expect((await deps.deliveries.find(first.docId, G22))?.state).to.equal('pending');
@@ -85,9 +91,11 @@ describe('server/axis submitPackage: races, repairs and half-writes @db', () => 
     const { bytes } = edocBytes({ from: H27, to: [G22] });
     const signature = await sealSign(pki, H27, bytes);
     const injected = new Error('disk full');
-    const failing = (await axisOn(db.connection(), pki, {
-      packages: { ...deps.packages, insert: async () => Promise.reject(injected) },
-    })).services;
+    const failing = (
+      await axisOn(db.connection(), pki, {
+        packages: { ...deps.packages, insert: async () => Promise.reject(injected) },
+      })
+    ).services;
     const before = await snapshot(db.connection());
     let caught: unknown;
     try {

@@ -37,7 +37,10 @@ describe('server/cli lienthong cms sign|verify (as a process)', function () {
     writeFileSync(p('pw.txt'), 'pw-for-tests\n', { mode: 0o600 });
     const fromFile = lienthong(['cms', 'sign', '--p12', p('pki/000.00.00.G22/seal.p12'), '--password-file', p('pw.txt'), '--in', p('data.txt'), '--out', p('file.p7s')]);
     expect(fromFile.status, fromFile.stderr).to.equal(0);
-    const fromStdin = spawnSync(process.execPath, ['dist/server/cli/main.js', 'cms', 'sign', '--p12', p('pki/000.00.00.G22/seal.p12'), '--password-file', '-', '--in', p('data.txt'), '--out', p('stdin.p7s')], { encoding: 'utf8', input: 'pw-for-tests\n' });
+    const fromStdin = spawnSync(process.execPath, ['dist/server/cli/main.js', 'cms', 'sign', '--p12', p('pki/000.00.00.G22/seal.p12'), '--password-file', '-', '--in', p('data.txt'), '--out', p('stdin.p7s')], {
+      encoding: 'utf8',
+      input: 'pw-for-tests\n',
+    });
     expect(fromStdin.status, fromStdin.stderr).to.equal(0);
     const verify = lienthong(['cms', 'verify', '--in', p('data.txt'), '--sig', p('stdin.p7s'), '--trust', p('pki/root.pem'), '--crl', p('pki/crl.pem')]);
     expect(verify.status, verify.stderr).to.equal(0);

@@ -69,7 +69,19 @@ describe('server/cli lienthong pki init', function () {
         if (who === 'seal') expect(parseCertificate(identity.certificate).organizationIdentifier).to.equal(code);
       }
     }
-    const v = openssl(['verify', '-attime', String(Math.floor(madeAt.getTime() / 1000)), '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing-ca.pem'), '-CRLfile', join(dir, 'crl.pem'), '-crl_check', join(dir, '000.00.18.G12', 'seal.pem')]);
+    const v = openssl([
+      'verify',
+      '-attime',
+      String(Math.floor(madeAt.getTime() / 1000)),
+      '-CAfile',
+      join(dir, 'root.pem'),
+      '-untrusted',
+      join(dir, 'issuing-ca.pem'),
+      '-CRLfile',
+      join(dir, 'crl.pem'),
+      '-crl_check',
+      join(dir, '000.00.18.G12', 'seal.pem'),
+    ]);
     expect(v.status, v.out).to.equal(0);
     const info = openssl(['pkcs12', '-info', '-nokeys', '-passin', `pass:${passwords.get(join('000.00.00.H49', 'person.p12'))}`, '-in', join(dir, '000.00.00.H49', 'person.p12')]);
     expect(info.status, info.out).to.equal(0);

@@ -11,7 +11,14 @@ function commandsOf(program: Command): Map<string, string[]> {
       const p = [...path, sub.name()];
       // commander keeps the action on a private field; a group command (`pdf`) has none
       const runs = (sub as unknown as { _actionHandler?: unknown })._actionHandler;
-      if (runs) out.set(p.join(' '), sub.options.filter((o) => !o.hidden && o.long).map((o) => o.long!).sort());
+      if (runs)
+        out.set(
+          p.join(' '),
+          sub.options
+            .filter((o) => !o.hidden && o.long)
+            .map((o) => o.long!)
+            .sort(),
+        );
       walk(sub, p);
     }
   };

@@ -57,8 +57,7 @@ describe('lienthong serve (the whole service as a process) @db', function () {
   });
 
   it('when a demo clerk logs in with the configured password, then a token is issued; a wrong one is refused', async () => {
-    const login = (pw: string) =>
-      fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode: '000.00.00.H27', username: 'vanthu', password: pw }) });
+    const login = (pw: string) => fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode: '000.00.00.H27', username: 'vanthu', password: pw }) });
     const ok = await login(password);
     expect(ok.status).to.equal(200);
     expect((await readJson(ok)).accessToken).to.be.a('string');
@@ -75,12 +74,25 @@ describe('lienthong serve (the whole service as a process) @db', function () {
   });
 
   it('when `pki export` writes the development PKI, then a PDF the service sealed verifies with it in `lienthong pdf verify`, and openssl accepts the exported chain and CRLs', async () => {
-    const token = (await readJson(await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode: '000.00.00.G22', username: 'lanhdao', password }) }))).accessToken as string;
+    const token = (await readJson(await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode: '000.00.00.G22', username: 'lanhdao', password }) })))
+      .accessToken as string;
     const form = new FormData();
-    form.set('metadata', JSON.stringify({
-      to: ['000.00.00.H27'], subject: 'Kiểm tra xuất PKI', codeNumber: '77', codeNotation: 'VPCP-KSTT', promulgationDate: '2026-11-20', promulgationPlace: 'Hà Nội',
-      documentType: { type: 1, typeName: 'Công văn' }, signer: { fullName: 'Nguyễn Văn A' }, priority: 0, paper: false, personSignature: 'apply',
-    }));
+    form.set(
+      'metadata',
+      JSON.stringify({
+        to: ['000.00.00.H27'],
+        subject: 'Kiểm tra xuất PKI',
+        codeNumber: '77',
+        codeNotation: 'VPCP-KSTT',
+        promulgationDate: '2026-11-20',
+        promulgationPlace: 'Hà Nội',
+        documentType: { type: 1, typeName: 'Công văn' },
+        signer: { fullName: 'Nguyễn Văn A' },
+        priority: 0,
+        paper: false,
+        personSignature: 'apply',
+      }),
+    );
     form.set('file', new Blob([readFileSync('test/vectors/pdf/no-signature.pdf')], { type: 'application/pdf' }), 'cong-van.pdf');
     const sent = await fetch(`${url}/api/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
     const created = await readJson(sent);
@@ -94,7 +106,11 @@ describe('lienthong serve (the whole service as a process) @db', function () {
     const env = { ...process.env, LIENTHONG_DATA_DIR: dataDir };
     const exported = spawnSync(process.execPath, ['dist/server/cli/main.js', 'pki', 'export', '--dir', out], { env, encoding: 'utf8' });
     expect(exported.status, exported.stderr).to.equal(0);
-    const verified = spawnSync(process.execPath, ['dist/server/cli/main.js', 'pdf', 'verify', '--in', pdfPath, '--trust', join(out, 'root.pem'), '--cert', join(out, 'issuing-ca.pem'), '--crl', join(out, 'crl.pem'), '--crl', join(out, 'root-crl.pem'), '--json'], { encoding: 'utf8' });
+    const verified = spawnSync(
+      process.execPath,
+      ['dist/server/cli/main.js', 'pdf', 'verify', '--in', pdfPath, '--trust', join(out, 'root.pem'), '--cert', join(out, 'issuing-ca.pem'), '--crl', join(out, 'crl.pem'), '--crl', join(out, 'root-crl.pem'), '--json'],
+      { encoding: 'utf8' },
+    );
     expect(verified.status, verified.stdout + verified.stderr).to.equal(0);
     expect(JSON.parse(verified.stdout).signatures).to.have.length(2);
     const chain = spawnSync('openssl', ['verify', '-crl_check', '-CAfile', join(out, 'root.pem'), '-CRLfile', join(out, 'root-crl.pem'), join(out, 'issuing-ca.pem')], { encoding: 'utf8' });

@@ -43,7 +43,9 @@ describe('server/config', () => {
     const c = loadConfig({ NODE_ENV: 'production', LIENTHONG_ROLE: 'axis', LIENTHONG_TRUST_ANCHORS: 'a.pem, b.pem', LIENTHONG_CRL_URLS: 'http://ca.example/ca.crl', LIENTHONG_AXIS_TOKEN_KEY_FILE: 'k.pem' });
     expect(c.trust.anchorFiles).to.deep.equal(['a.pem', 'b.pem']);
     expect(() => checkServeConfig(c)).to.not.throw();
-    expect(() => loadConfig({ LIENTHONG_CRL_URLS: 'ftp://x/y.crl' })).to.throw().with.property('code', 'ERR_CONFIG_INVALID');
+    expect(() => loadConfig({ LIENTHONG_CRL_URLS: 'ftp://x/y.crl' }))
+      .to.throw()
+      .with.property('code', 'ERR_CONFIG_INVALID');
   });
 
   it('when a production node has an OCSP responder and no CRL source, then OCSP counts as its revocation source; a non-HTTP OCSP URL is refused', () => {
@@ -59,6 +61,8 @@ describe('server/config', () => {
     }
     expect(err?.code).to.equal('ERR_CONFIG_INVALID');
     expect(err?.message).to.include('LIENTHONG_OCSP_URL');
-    expect(() => loadConfig({ LIENTHONG_OCSP_URL: 'ldap://ocsp.example' })).to.throw().with.property('code', 'ERR_CONFIG_INVALID');
+    expect(() => loadConfig({ LIENTHONG_OCSP_URL: 'ldap://ocsp.example' }))
+      .to.throw()
+      .with.property('code', 'ERR_CONFIG_INVALID');
   });
 });

@@ -39,9 +39,16 @@ describe('node process killed with SIGKILL while sending, then restarted @db @sl
   async function start(): Promise<void> {
     child = spawn(process.execPath, [MAIN, 'serve', '--role', 'all'], {
       env: {
-        ...process.env, PORT: String(port), MONGODB_URI: db.uri(), LIENTHONG_DB_NAME: db.dbName(), LIENTHONG_DATA_DIR: dataDir,
-        LIENTHONG_TOKEN_SECRET: 'crash-test-token-secret-0123456789abcdef', LIENTHONG_DEMO_PASSWORD: PASSWORD, LIENTHONG_POLL_INTERVAL_MS: '200',
-        LIENTHONG_LEASE_MS: '3000', LIENTHONG_LOG_LEVEL: 'warn',
+        ...process.env,
+        PORT: String(port),
+        MONGODB_URI: db.uri(),
+        LIENTHONG_DB_NAME: db.dbName(),
+        LIENTHONG_DATA_DIR: dataDir,
+        LIENTHONG_TOKEN_SECRET: 'crash-test-token-secret-0123456789abcdef',
+        LIENTHONG_DEMO_PASSWORD: PASSWORD,
+        LIENTHONG_POLL_INTERVAL_MS: '200',
+        LIENTHONG_LEASE_MS: '3000',
+        LIENTHONG_LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -141,7 +148,10 @@ describe('node process killed with SIGKILL while sending, then restarted @db @sl
     expect(outbox).to.have.length(N);
     for (const d of outbox) {
       const detail = await readJson(await fetch(`${base()}/api/v1/documents/${d.id}`, { headers: { authorization: `Bearer ${token}` } }));
-      expect(detail.recipients[0].timeline.map((t: any) => t.code), d.documentId).to.deep.equal(['01']);
+      expect(
+        detail.recipients[0].timeline.map((t: any) => t.code),
+        d.documentId,
+      ).to.deep.equal(['01']);
     }
     // The monthly counters are exact despite the kills: a count interrupted by one is settled after restart.
     let sender: any;

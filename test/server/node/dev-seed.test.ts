@@ -47,7 +47,10 @@ describe('server/node development seeding on restart @db', () => {
   it('when a seeded user was deleted, then the next seed creates it again', async function () {
     this.timeout(30_000);
     const user = (await node.deps.users.findByUsername(G22, 'lanhdao'))!;
-    const deleted = await db.connection().collection('node_users').deleteOne({ _id: user.id as never });
+    const deleted = await db
+      .connection()
+      .collection('node_users')
+      .deleteOne({ _id: user.id as never });
     expect(deleted.deletedCount).to.equal(1);
     await seed('second-demo-password');
     const again = await node.deps.users.findByUsername(G22, 'lanhdao');

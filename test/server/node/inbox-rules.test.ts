@@ -14,7 +14,17 @@ const A = parseAgencyCode('000.00.00.G12');
 const B = parseAgencyCode('000.00.00.G22');
 const at = (ms: number) => new Date(TEST_START.getTime() + ms);
 const delivery = (from: typeof A, n: number, over: Partial<AxisDeliveryInfo> = {}): AxisDeliveryInfo => ({
-  docId: `${from}-${n}`, type: 'edoc', from, to: parseAgencyCode('000.00.00.H27'), documentId: `${from},2026/11/20,${n}/X`, sha256: '', size: 10, state: 'pending', submittedAt: at(n), downloads: 0, ...over,
+  docId: `${from}-${n}`,
+  type: 'edoc',
+  from,
+  to: parseAgencyCode('000.00.00.H27'),
+  documentId: `${from},2026/11/20,${n}/X`,
+  sha256: '',
+  size: 10,
+  state: 'pending',
+  submittedAt: at(n),
+  downloads: 0,
+  ...over,
 });
 
 describe('server/node inbox rules (issue 11 §4)', () => {

@@ -66,7 +66,15 @@ describe('server/node send: a TSA that is down queues the seal, the dispatcher s
     await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r));
     const tsaUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/tsa`;
     node = await composeNode({
-      config, logger, connection, trustAnchors: [pki.root.certificate], crls, now: clock, axisUrl: () => baseUrl, dispatchIntervalMs: 100, tsaUrl,
+      config,
+      logger,
+      connection,
+      trustAnchors: [pki.root.certificate],
+      crls,
+      now: clock,
+      axisUrl: () => baseUrl,
+      dispatchIntervalMs: 100,
+      tsaUrl,
       dispatch: { baseDelayMs: 150, maxDelayMs: 300 },
     });
     const server = await listen(createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi: [axis.openapi, node.openapi], ready: async () => true, axisRouter: axis.router, nodeRouter: node.router }));

@@ -46,7 +46,13 @@ describe('server/node receive: stale revocation data means "verify again later",
       agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, certificates: [a.seal.identity.certificate], secret: axisSecret(a.code) })),
     });
     node = await composeNode({
-      config, logger, connection, trustAnchors: [pki.root.certificate], now: clock, axisUrl: () => baseUrl, dispatchIntervalMs: 100,
+      config,
+      logger,
+      connection,
+      trustAnchors: [pki.root.certificate],
+      now: clock,
+      axisUrl: () => baseUrl,
+      dispatchIntervalMs: 100,
       // A short backoff, and fewer attempts than the stale polls below: TRY_LATER is waited out, never parked.
       receive: { baseDelayMs: 100, maxDelayMs: 400, maxAttempts: 3 },
       crls: () => {

@@ -18,8 +18,16 @@ const codeOf = (f: () => unknown): string | undefined => {
 };
 
 const valid = {
-  to: ['000.00.00.H27'], subject: 'Về việc X', codeNumber: '12', codeNotation: 'UBND-VP', promulgationDate: '2026-11-20', promulgationPlace: 'Hà Tĩnh',
-  documentType: { type: 1, typeName: 'Công văn' }, signer: { fullName: 'Lê Văn C' }, priority: 1, paper: false,
+  to: ['000.00.00.H27'],
+  subject: 'Về việc X',
+  codeNumber: '12',
+  codeNotation: 'UBND-VP',
+  promulgationDate: '2026-11-20',
+  promulgationPlace: 'Hà Tĩnh',
+  documentType: { type: 1, typeName: 'Công văn' },
+  signer: { fullName: 'Lê Văn C' },
+  priority: 1,
+  paper: false,
 };
 
 describe('server/node metadata', () => {
@@ -32,23 +40,37 @@ describe('server/node metadata', () => {
   });
 
   it('when a key is unknown at any level, then ERR_VALIDATION with its path', () => {
-    for (const [bad, path] of [[{ ...valid, extra: 1 }, 'metadata'], [{ ...valid, signer: { fullName: 'A', title: 'x' } }, 'metadata.signer']] as const) {
+    for (const [bad, path] of [
+      [{ ...valid, extra: 1 }, 'metadata'],
+      [{ ...valid, signer: { fullName: 'A', title: 'x' } }, 'metadata.signer'],
+    ] as const) {
       try {
         parseDocumentMetadata(bad);
         expect.fail('accepted');
       } catch (e) {
         expect((e as { code: string }).code).to.equal('ERR_VALIDATION');
-        expect(((e as { details: { issues: { path: string }[] } }).details.issues).map((i) => i.path)).to.include(path);
+        expect((e as { details: { issues: { path: string }[] } }).details.issues.map((i) => i.path)).to.include(path);
       }
     }
   });
 
   it('when fields are wrong (lower-case code, impossible date, priority 5, padded subject, duplicate recipients, not JSON), then ERR_VALIDATION', () => {
     const cases: unknown[] = [
-      { ...valid, to: ['000.00.00.h27'] }, { ...valid, promulgationDate: '2026-02-30' }, { ...valid, priority: 5 }, { ...valid, subject: ' x' },
-      { ...valid, to: ['000.00.00.H27', '000.00.00.H27'] }, { ...valid, to: [] }, '{not json', { ...valid, paper: 'no' }, { ...valid, personSignature: 'maybe' },
+      { ...valid, to: ['000.00.00.h27'] },
+      { ...valid, promulgationDate: '2026-02-30' },
+      { ...valid, priority: 5 },
+      { ...valid, subject: ' x' },
+      { ...valid, to: ['000.00.00.H27', '000.00.00.H27'] },
+      { ...valid, to: [] },
+      '{not json',
+      { ...valid, paper: 'no' },
+      { ...valid, personSignature: 'maybe' },
     ];
-    for (const c of cases) expect(codeOf(() => parseDocumentMetadata(c)), JSON.stringify(c)).to.equal('ERR_VALIDATION');
+    for (const c of cases)
+      expect(
+        codeOf(() => parseDocumentMetadata(c)),
+        JSON.stringify(c),
+      ).to.equal('ERR_VALIDATION');
   });
 
   it('when an update of an earlier document is asked, then BussinessDocType 2 with its target', () => {

@@ -78,12 +78,15 @@ describe('server/observability metrics', () => {
       const now = createTestClock();
       const t = now().getTime();
       const msg = (id: string, state: string, ageMs: number) => ({ id, kind: 'status', state, attempts: 1, nextAttemptAt: new Date(t), createdAt: new Date(t - ageMs) });
-      await db.connection().collection(NODE_COLLECTIONS.documents).insertMany([
-        { _id: 'd1', agencyCode: 'A', box: 'outbox', dispatchDue: new Date(t), outgoing: [msg('edoc', 'sent', 9000), msg('status-03', 'pending', 5000)] },
-        { _id: 'd2', agencyCode: 'A', box: 'outbox', dispatchDue: new Date(t), outgoing: [msg('edoc', 'pending', 2000), msg('status-04', 'failed', 60_000)] },
-        { _id: 'd3', agencyCode: 'A', box: 'outbox', dispatchDue: null, outgoing: [msg('edoc', 'failed', 70_000)] },
-        { _id: 'd4', agencyCode: 'A', box: 'inbox', dispatchDue: null, outgoing: [] },
-      ] as never);
+      await db
+        .connection()
+        .collection(NODE_COLLECTIONS.documents)
+        .insertMany([
+          { _id: 'd1', agencyCode: 'A', box: 'outbox', dispatchDue: new Date(t), outgoing: [msg('edoc', 'sent', 9000), msg('status-03', 'pending', 5000)] },
+          { _id: 'd2', agencyCode: 'A', box: 'outbox', dispatchDue: new Date(t), outgoing: [msg('edoc', 'pending', 2000), msg('status-04', 'failed', 60_000)] },
+          { _id: 'd3', agencyCode: 'A', box: 'outbox', dispatchDue: null, outgoing: [msg('edoc', 'failed', 70_000)] },
+          { _id: 'd4', agencyCode: 'A', box: 'inbox', dispatchDue: null, outgoing: [] },
+        ] as never);
       const figures = await createOutboxFiguresReader(db.connection()).read();
       expect(figures.pending).to.equal(2);
       expect(figures.failed).to.equal(2);

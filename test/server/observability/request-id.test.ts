@@ -102,7 +102,9 @@ describe('server/observability request ids', () => {
     const made = bad.headers.get('x-request-id') ?? '';
     expect(made).to.match(/^[0-9a-f-]{36}$/);
     const none = await fetch(`${nodeUrl}/api/v1/nope`);
-    expect(none.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/).and.not.equal(made);
+    expect(none.headers.get('x-request-id'))
+      .to.match(/^[0-9a-f-]{36}$/)
+      .and.not.equal(made);
   });
 
   it('when a request makes the node call the axis, then the axis receives the same request id', async () => {

@@ -18,8 +18,7 @@ describe('server/trust/refresh-crls', function () {
   before(async () => {
     pki = await createDevelopmentPki({ now: clock(), keyType: 'p256', agencies: [{ code: '000.00.00.G22', name: 'Văn phòng Chính phủ' }] });
   });
-  const sealValidAt = (crls: readonly Uint8Array[], at: Date) =>
-    validateChain({ leaf: pki.agencies[0]!.seal.identity.certificate, intermediates: [pki.issuingCa.certificate], trustAnchors: [pki.root.certificate], crls, at, purpose: 'signature' });
+  const sealValidAt = (crls: readonly Uint8Array[], at: Date) => validateChain({ leaf: pki.agencies[0]!.seal.identity.certificate, intermediates: [pki.issuingCa.certificate], trustAnchors: [pki.root.certificate], crls, at, purpose: 'signature' });
 
   it('when the development CRLs near their nextUpdate, then the refresher is due before it and re-issues them, so exchange does not stop after 30 days', async () => {
     const c = createTestClock(clock());
@@ -28,7 +27,9 @@ describe('server/trust/refresh-crls', function () {
     const first = refresher.current().map((d) => parseCrl(d));
     const issuingNext = first[0]!.nextUpdate!.getTime();
     expect(issuingNext - c().getTime()).to.be.closeTo(30 * DAY, 60_000);
-    expect(refresher.nextDueAt().getTime()).to.be.lessThan(issuingNext).and.greaterThan(c().getTime() + 20 * DAY);
+    expect(refresher.nextDueAt().getTime())
+      .to.be.lessThan(issuingNext)
+      .and.greaterThan(c().getTime() + 20 * DAY);
     expect(sealValidAt(refresher.current(), c()).indication).to.equal('TOTAL_PASSED');
 
     c.advance(31 * DAY);
@@ -47,7 +48,13 @@ describe('server/trust/refresh-crls', function () {
       const crlAt = (t: Date) => issueCrl({ issuer: pki.issuingCa, revoked: [], thisUpdate: t, nextUpdate: new Date(t.getTime() + 7 * DAY) });
       writeFileSync(file, encodePem('X509 CRL', crlAt(c())));
       let fail = false;
-      const flaky: CrlSource = { name: 'flaky', load: async (now) => { if (fail) throw new Error('CDP unreachable'); return [issueCrl({ issuer: pki.root, revoked: [], thisUpdate: now, nextUpdate: new Date(now.getTime() + 30 * DAY) })]; } };
+      const flaky: CrlSource = {
+        name: 'flaky',
+        load: async (now) => {
+          if (fail) throw new Error('CDP unreachable');
+          return [issueCrl({ issuer: pki.root, revoked: [], thisUpdate: now, nextUpdate: new Date(now.getTime() + 30 * DAY) })];
+        },
+      };
       const refresher = createCrlRefresher({ sources: [fileCrlSource(file, async (p) => new Uint8Array(await readFile(p))), flaky], now: c, logger: quiet, intervalMs: 3_600_000, retryMs: 60_000 });
       await refresher.refresh();
       const before = refresher.current().map((d) => parseCrl(d).sha256);

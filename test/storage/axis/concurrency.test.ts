@@ -18,9 +18,7 @@ describe('storage/axis deliveries under concurrency @db', () => {
     await repo.ensure([{ docId: 'd-race', recipient, sender, type: 'edoc', documentId: 'x', sha256: '00', size: 1, submittedAt: testClock() }]);
     const downloads = await Promise.all(Array.from({ length: 12 }, () => repo.recordDownload('d-race', recipient, testClock())));
     expect(downloads.every((d) => d !== null)).to.equal(true);
-    const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => repo.acknowledge('d-race', recipient, i % 2 ? 'done' : 'fail', testClock())),
-    );
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => repo.acknowledge('d-race', recipient, i % 2 ? 'done' : 'fail', testClock())));
     expect(results.filter((r) => r !== null)).to.have.length(1);
     const final = await repo.find('d-race', recipient);
     expect(final?.downloads).to.equal(12);

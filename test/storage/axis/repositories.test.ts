@@ -2,9 +2,7 @@ import { expect } from 'chai';
 import { parseAgencyCode } from '../../../server/domain/agency/index.js';
 import { isDomainError } from '../../../server/domain/errors.js';
 import type { SubmissionRecord } from '../../../server/domain/ports/axis/index.js';
-import {
-  AXIS_COLLECTIONS, createAgencyRepository, createDeliveryRepository, createSeenRequestRepository, createSubmissionRepository, createTraceRepository, ensureAxisIndexes,
-} from '../../../storage/axis/index.js';
+import { AXIS_COLLECTIONS, createAgencyRepository, createDeliveryRepository, createSeenRequestRepository, createSubmissionRepository, createTraceRepository, ensureAxisIndexes } from '../../../storage/axis/index.js';
 import { appendTrace, verifyTraceChain } from '../../../server/axis/trace.js';
 import { useDatabase } from '../../support/database.js';
 import { testClock } from '../../support/clock.js';
@@ -24,9 +22,20 @@ async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
 
 function submission(over: Partial<SubmissionRecord> = {}): SubmissionRecord {
   return {
-    docId: 'd-1', type: 'edoc', sender: A, packageKey: 'edoc:X', documentId: 'X', recipients: [B, C], sha256: 'ab'.repeat(32), size: 10,
-    blobId: 'blob', signature: new Uint8Array([0x30, 0x82, 0, 1, 2, 255]), signer: { sha256: 'cd'.repeat(32), subject: 'CN=x' },
-    state: 'accepted', submittedAt: new Date('2026-11-23T10:00:00Z'), ...over,
+    docId: 'd-1',
+    type: 'edoc',
+    sender: A,
+    packageKey: 'edoc:X',
+    documentId: 'X',
+    recipients: [B, C],
+    sha256: 'ab'.repeat(32),
+    size: 10,
+    blobId: 'blob',
+    signature: new Uint8Array([0x30, 0x82, 0, 1, 2, 255]),
+    signer: { sha256: 'cd'.repeat(32), subject: 'CN=x' },
+    state: 'accepted',
+    submittedAt: new Date('2026-11-23T10:00:00Z'),
+    ...over,
   };
 }
 
@@ -36,7 +45,10 @@ describe('storage/axis repositories @db', () => {
 
   it('when the indexes are created, then agency code, docId, (sender, packageKey), (recipient, docId), trace seq and eventKey are unique', async () => {
     const uniques = async (collection: string) =>
-      (await db.connection().collection(collection).listIndexes().toArray()).filter((i) => i.unique).map((i) => Object.keys(i.key).join('+')).sort();
+      (await db.connection().collection(collection).listIndexes().toArray())
+        .filter((i) => i.unique)
+        .map((i) => Object.keys(i.key).join('+'))
+        .sort();
     expect(await uniques(AXIS_COLLECTIONS.agencies)).to.deep.equal(['code']);
     expect(await uniques(AXIS_COLLECTIONS.submissions)).to.deep.equal(['docId', 'sender+packageKey']);
     expect(await uniques(AXIS_COLLECTIONS.deliveries)).to.deep.equal(['recipient+docId']);
@@ -81,7 +93,10 @@ describe('storage/axis repositories @db', () => {
   it('when deliveries are ensured twice and acknowledged twice, then one delivery each and only the first ack changes it', async () => {
     const repo = createDeliveryRepository(db.connection());
     const base = { docId: 'd-1', sender: A, type: 'edoc' as const, documentId: 'X', sha256: 'ab'.repeat(32), size: 10, submittedAt: testClock() };
-    await repo.ensure([{ ...base, recipient: B }, { ...base, recipient: C }]);
+    await repo.ensure([
+      { ...base, recipient: B },
+      { ...base, recipient: C },
+    ]);
     await repo.ensure([{ ...base, recipient: B }]);
     expect((await repo.list({ recipient: B, state: 'pending', skip: 0, limit: 10 })).total).to.equal(1);
     expect((await repo.list({ recipient: A, state: 'pending', skip: 0, limit: 10 })).total).to.equal(0);
@@ -99,7 +114,10 @@ describe('storage/axis repositories @db', () => {
     const pending = db.connection().collection(AXIS_COLLECTIONS.pendingDeliveries);
     expect(await pending.countDocuments({ recipient: B })).to.equal(0);
     // a delivery made before the pending copies existed (ObjectId key, no copy) is copied at a process's first pending list
-    await db.connection().collection(AXIS_COLLECTIONS.deliveries).insertOne({ ...base, docId: 'd-legacy', recipient: B, state: 'pending', version: 1, downloads: 0 });
+    await db
+      .connection()
+      .collection(AXIS_COLLECTIONS.deliveries)
+      .insertOne({ ...base, docId: 'd-legacy', recipient: B, state: 'pending', version: 1, downloads: 0 });
     const fresh = createDeliveryRepository(db.connection());
     expect((await fresh.list({ recipient: B, state: 'pending', skip: 0, limit: 10 })).items.map((d) => d.docId)).to.deep.equal(['d-legacy']);
     expect((await fresh.recordDownload('d-legacy', B, testClock()))?.downloads).to.equal(1);
@@ -116,7 +134,12 @@ describe('storage/axis repositories @db', () => {
     // Past its window and more than a minute after the last pruning pass: pruned, so the key is new again.
     const later = new Date(t0.getTime() + 901_000);
     expect(await seen.remember(key, new Date(later.getTime() + 900_000), later)).to.equal(true);
-    expect(await db.connection().collection(AXIS_COLLECTIONS.seenRequests).countDocuments({ _id: key as never })).to.equal(1);
+    expect(
+      await db
+        .connection()
+        .collection(AXIS_COLLECTIONS.seenRequests)
+        .countDocuments({ _id: key as never }),
+    ).to.equal(1);
   });
 
   it('when two trace entries claim the same seq or eventKey, then the second is ERR_DUPLICATE_KEY', async () => {

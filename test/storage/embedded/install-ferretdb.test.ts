@@ -26,7 +26,10 @@ describe('storage/embedded install of FerretDB', () => {
       chmodSync(join(dir, 'go'), 0o755);
       process.env.PATH = `${dir}:${path}`;
       const logged: string[] = [];
-      const error = await installFerretDb(join(dir, 'tools'), (l) => logged.push(l)).then(() => undefined, (e: unknown) => e);
+      const error = await installFerretDb(join(dir, 'tools'), (l) => logged.push(l)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isDomainError(error, 'ERR_DATABASE_UNAVAILABLE')).to.equal(true);
       expect((error as { details?: Record<string, unknown> }).details).to.deep.include({ needed: '1.24' });
       expect(logged).to.deep.equal([]);

@@ -2,10 +2,7 @@ import { expect } from 'chai';
 import { parseAgencyCode } from '../../../server/domain/agency/index.js';
 import { DISPATCH_PRIORITY, type NodeDocument } from '../../../server/domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../../../server/domain/status/index.js';
-import {
-  createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository, createSealedItemRepository,
-  createUserRepository, ensureNodeIndexes, NODE_COLLECTIONS,
-} from '../../../storage/node/index.js';
+import { createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository, createSealedItemRepository, createUserRepository, ensureNodeIndexes, NODE_COLLECTIONS } from '../../../storage/node/index.js';
 import { useDatabase } from '../../support/database.js';
 
 const G22 = parseAgencyCode('000.00.00.G22');
@@ -15,17 +12,43 @@ const later = (ms: number) => new Date(T0.getTime() + ms);
 
 function sampleDocument(id: string, over: Partial<NodeDocument> = {}): NodeDocument {
   return {
-    id, agencyCode: G22, box: 'outbox', dedupKey: `out:${id}`, documentId: `000.00.00.G22,2026/03/01,${id}/VPCP`, from: G22, fromName: 'VPCP', to: [H27],
+    id,
+    agencyCode: G22,
+    box: 'outbox',
+    dedupKey: `out:${id}`,
+    documentId: `000.00.00.G22,2026/03/01,${id}/VPCP`,
+    from: G22,
+    fromName: 'VPCP',
+    to: [H27],
     metadata: {
-      subject: 's', codeNumber: '1', codeNotation: 'VPCP', promulgationDate: '2026-03-01', promulgationPlace: 'Hà Nội', documentType: { type: 1, typeName: 'Công văn' },
-      signer: { fullName: 'A' }, priority: 0, paper: false, toPlaces: [], responseFor: [], bussinessDocType: 0,
+      subject: 's',
+      codeNumber: '1',
+      codeNotation: 'VPCP',
+      promulgationDate: '2026-03-01',
+      promulgationPlace: 'Hà Nội',
+      documentType: { type: 1, typeName: 'Công văn' },
+      signer: { fullName: 'A' },
+      priority: 0,
+      paper: false,
+      toPlaces: [],
+      responseFor: [],
+      bussinessDocType: 0,
     },
-    file: { blobId: 'b1', name: 'a.pdf', size: 1, sha256: 'x' }, packageBlobId: 'p1', signatureBlobId: 's1',
+    file: { blobId: 'b1', name: 'a.pdf', size: 1, sha256: 'x' },
+    packageBlobId: 'p1',
+    signatureBlobId: 's1',
     verification: { verdict: 'accepted', signatureLevel: 'signed', findings: [], verifiedAt: T0 },
     recipients: [{ code: H27, name: 'H27', state: INITIAL_DOCUMENT_STATE, timeline: [] }],
     recalled: false,
     outgoing: [{ id: 'status-01-1', kind: 'status', statusCode: '01', packageBytes: new Uint8Array([1, 2, 3]), signatureBytes: new Uint8Array([4, 5]), state: 'pending', attempts: 0, nextAttemptAt: T0, createdAt: T0 }],
-    dispatchDue: T0, dispatchLease: null, appliedDeliveries: [], countPending: true, countedKeys: [], version: 1, createdAt: T0, updatedAt: T0,
+    dispatchDue: T0,
+    dispatchLease: null,
+    appliedDeliveries: [],
+    countPending: true,
+    countedKeys: [],
+    version: 1,
+    createdAt: T0,
+    updatedAt: T0,
     ...over,
   };
 }
@@ -114,7 +137,10 @@ describe('storage/node repositories @db', () => {
     expect(sent?.dispatchDue).to.equal(null);
     expect(await queue.countDocuments({ _id: 'q-due' } as never)).to.equal(0);
     // an entry lost (a write the queue never saw): the next process's first claim sweeps it back
-    await db.connection().collection(NODE_COLLECTIONS.documents).updateOne({ _id: 'q-due' } as never, { $set: { dispatchDue: later(7_100_000) } });
+    await db
+      .connection()
+      .collection(NODE_COLLECTIONS.documents)
+      .updateOne({ _id: 'q-due' } as never, { $set: { dispatchDue: later(7_100_000) } });
     expect(await docs.claimDue(at, 'worker-q', 1e9)).to.equal(null);
     const restarted = createDocumentRepository(db.connection(), { queueSweepMs: 1e9 });
     expect((await restarted.claimDue(at, 'worker-r', 1e9))?.id).to.equal('q-due');

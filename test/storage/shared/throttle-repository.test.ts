@@ -32,7 +32,10 @@ describe('storage throttle repository @db', () => {
     const other = createThrottle(createNodeThrottleStore(db.connection()), clock, { account: POLICY, address: { ...POLICY, freeFailures: 100 } });
     const who = { account: '000.00.00.G22/vanthu', address: '10.0.0.7' };
     for (let i = 0; i < POLICY.freeFailures + 1; i++) await one.fail(who);
-    const refused = await other.check(who).then(() => null, (e: unknown) => e);
+    const refused = await other.check(who).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isDomainError(refused) && refused.code).to.equal('ERR_TOO_MANY_REQUESTS');
     clock.advance(POLICY.baseLockMs + 1);
     await other.check(who);

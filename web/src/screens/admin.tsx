@@ -84,7 +84,18 @@ function AddUserForm(props: { onAdded: (u: User, password: string) => void }) {
       <div class="grid">
         <div class={`field ${invalid.username ? 'invalid' : ''}`}>
           <label for="new-username">{t('username')}</label>
-          <input id="new-username" name="username" value={username} autoCapitalize="none" spellcheck={false} maxLength={50} required aria-invalid={invalid.username || undefined} aria-describedby="new-username-hint" onInput={(e) => setUsername((e.target as HTMLInputElement).value)} />
+          <input
+            id="new-username"
+            name="username"
+            value={username}
+            autoCapitalize="none"
+            spellcheck={false}
+            maxLength={50}
+            required
+            aria-invalid={invalid.username || undefined}
+            aria-describedby="new-username-hint"
+            onInput={(e) => setUsername((e.target as HTMLInputElement).value)}
+          />
           <small id="new-username-hint" class={invalid.username ? 'field-error' : 'muted'}>
             {t('adminUsernameRule')}
           </small>
@@ -98,12 +109,7 @@ function AddUserForm(props: { onAdded: (u: User, password: string) => void }) {
         <legend>{t('adminRoles')}</legend>
         {ROLES.map((r) => (
           <div class="checkbox">
-            <input
-              id={`role-${r}`}
-              type="checkbox"
-              checked={roles.includes(r)}
-              onChange={(e) => setRoles((rs) => ((e.target as HTMLInputElement).checked ? [...rs, r] : rs.filter((x) => x !== r)))}
-            />
+            <input id={`role-${r}`} type="checkbox" checked={roles.includes(r)} onChange={(e) => setRoles((rs) => ((e.target as HTMLInputElement).checked ? [...rs, r] : rs.filter((x) => x !== r)))} />
             <label for={`role-${r}`}>{tDynamic(`role_${r}`, r)}</label>
           </div>
         ))}

@@ -63,9 +63,18 @@ function validate(f: Form, to: string[], file: File | null): Record<string, Mess
 
 /** `metadata.signer.fullName` (a server issue path) → the form field it belongs to. */
 const FIELD_OF_PATH: Record<string, string> = {
-  'metadata.to': 'to', 'metadata.subject': 'subject', 'metadata.codeNumber': 'codeNumber', 'metadata.codeNotation': 'codeNotation',
-  'metadata.promulgationDate': 'promulgationDate', 'metadata.promulgationPlace': 'promulgationPlace', 'metadata.documentType': 'typeName',
-  'metadata.signer.fullName': 'signerFullName', 'metadata.signer.position': 'signerPosition', 'metadata.signer.competence': 'signerCompetence', 'metadata.copies': 'copies', file: 'file',
+  'metadata.to': 'to',
+  'metadata.subject': 'subject',
+  'metadata.codeNumber': 'codeNumber',
+  'metadata.codeNotation': 'codeNotation',
+  'metadata.promulgationDate': 'promulgationDate',
+  'metadata.promulgationPlace': 'promulgationPlace',
+  'metadata.documentType': 'typeName',
+  'metadata.signer.fullName': 'signerFullName',
+  'metadata.signer.position': 'signerPosition',
+  'metadata.signer.competence': 'signerCompetence',
+  'metadata.copies': 'copies',
+  file: 'file',
 };
 
 function Field(props: { id: keyof Form | 'file'; label: string; error?: string | undefined; children: preact.ComponentChildren; hint?: string }) {
@@ -87,8 +96,19 @@ export function ComposeScreen(props: { session: Session }) {
   useLang();
   const leader = props.session.roles.includes('leader');
   const blank = (): Form => ({
-    subject: '', codeNumber: '', codeNotation: '', promulgationDate: today(), promulgationPlace: 'Hà Nội', typeName: DOC_TYPES[0]!,
-    signerFullName: leader ? props.session.fullName : '', signerPosition: '', signerCompetence: '', priority: '0', paper: false, copies: '', personSignature: leader ? 'apply' : 'present',
+    subject: '',
+    codeNumber: '',
+    codeNotation: '',
+    promulgationDate: today(),
+    promulgationPlace: 'Hà Nội',
+    typeName: DOC_TYPES[0]!,
+    signerFullName: leader ? props.session.fullName : '',
+    signerPosition: '',
+    signerCompetence: '',
+    priority: '0',
+    paper: false,
+    copies: '',
+    personSignature: leader ? 'apply' : 'present',
   });
   const [form, setForm] = useState<Form>(blank);
   const [to, setTo] = useState<string[]>([]);
@@ -157,17 +177,23 @@ export function ComposeScreen(props: { session: Session }) {
       return;
     }
     const metadata = {
-      to, subject: form.subject, codeNumber: form.codeNumber, codeNotation: form.codeNotation, promulgationDate: form.promulgationDate,
-      promulgationPlace: form.promulgationPlace, documentType: { type: 1, typeName: form.typeName },
+      to,
+      subject: form.subject,
+      codeNumber: form.codeNumber,
+      codeNotation: form.codeNotation,
+      promulgationDate: form.promulgationDate,
+      promulgationPlace: form.promulgationPlace,
+      documentType: { type: 1, typeName: form.typeName },
       signer: { fullName: form.signerFullName, ...(form.signerPosition ? { position: form.signerPosition } : {}), ...(form.signerCompetence ? { competence: form.signerCompetence } : {}) },
-      priority: Number(form.priority), paper: form.paper, ...(form.copies ? { copies: Number(form.copies) } : {}), personSignature: form.personSignature,
+      priority: Number(form.priority),
+      paper: form.paper,
+      ...(form.copies ? { copies: Number(form.copies) } : {}),
+      personSignature: form.personSignature,
     };
     setBusy(true);
     setProgress({ upload: 0, steps: { upload: 'active', sign: 'todo', seal: 'todo', package: 'todo', axis: 'todo' } });
     try {
-      const r = await uploadDocument(file!, metadata, key.current, (fraction) =>
-        setProgress((p) => p && { upload: fraction, steps: fraction >= 1 ? { ...p.steps, upload: 'done', sign: 'active', seal: 'active', package: 'active' } : p.steps }),
-      );
+      const r = await uploadDocument(file!, metadata, key.current, (fraction) => setProgress((p) => p && { upload: fraction, steps: fraction >= 1 ? { ...p.steps, upload: 'done', sign: 'active', seal: 'active', package: 'active' } : p.steps }));
       setProgress((p) => p && { upload: 1, steps: { upload: 'done', sign: 'done', seal: 'done', package: 'done', axis: 'active' } });
       setSent({ id: r.id });
     } catch (err) {
@@ -203,7 +229,9 @@ export function ComposeScreen(props: { session: Session }) {
     const s = progress!.steps[k];
     return (
       <li class={`step ${s}`} data-step={k} data-state={s}>
-        <span class="step-mark" aria-hidden="true">{s === 'done' ? '✔' : s === 'failed' ? '✖' : s === 'active' ? '…' : '○'}</span>
+        <span class="step-mark" aria-hidden="true">
+          {s === 'done' ? '✔' : s === 'failed' ? '✖' : s === 'active' ? '…' : '○'}
+        </span>
         <span>{k === 'axis' && s === 'failed' ? t('stepAxisFailed') : label}</span>
         {k === 'upload' && s === 'active' ? <progress max={1} value={progress!.upload} aria-label={t('stepUpload')} /> : null}
       </li>
@@ -212,10 +240,14 @@ export function ComposeScreen(props: { session: Session }) {
 
   return (
     <section aria-labelledby="compose-title">
-      <h1 id="compose-title" tabIndex={-1}>{t('composeTitle')}</h1>
+      <h1 id="compose-title" tabIndex={-1}>
+        {t('composeTitle')}
+      </h1>
       <form class="card" onSubmit={submit} noValidate data-idempotency-key={key.current}>
         <div class={`field ${errors.file ? 'invalid' : ''}`}>
-          <span class="label" id="file-label">{t('fileLabel')}</span>
+          <span class="label" id="file-label">
+            {t('fileLabel')}
+          </span>
           <div
             class={`dropzone ${dragging ? 'dragging' : ''}`}
             onDragOver={(e) => {
@@ -230,8 +262,20 @@ export function ComposeScreen(props: { session: Session }) {
             }}
           >
             <span>{t('dropHere')} </span>
-            <label for="file" class="file-button">{t('chooseFile')}</label>
-            <input ref={fileInput} id="file" name="file" type="file" accept="application/pdf,.pdf" class="visually-hidden-input" aria-labelledby="file-label" aria-describedby={errors.file ? 'file-error' : undefined} onChange={(e) => pick((e.target as HTMLInputElement).files?.[0])} />
+            <label for="file" class="file-button">
+              {t('chooseFile')}
+            </label>
+            <input
+              ref={fileInput}
+              id="file"
+              name="file"
+              type="file"
+              accept="application/pdf,.pdf"
+              class="visually-hidden-input"
+              aria-labelledby="file-label"
+              aria-describedby={errors.file ? 'file-error' : undefined}
+              onChange={(e) => pick((e.target as HTMLInputElement).files?.[0])}
+            />
             {file ? (
               <p class="file-chosen" data-testid="file-chosen">
                 {t('fileChosen')}: <strong>{file.name}</strong> ({Math.ceil(file.size / 1024)} KB)
@@ -297,7 +341,16 @@ export function ComposeScreen(props: { session: Session }) {
         <fieldset class="field">
           <legend>{t('signatureMode')}</legend>
           <div class="radio">
-            <input type="radio" id="sig-apply" name="personSignature" value="apply" disabled={!leader} checked={form.personSignature === 'apply'} onChange={() => set('personSignature', 'apply')} aria-describedby={leader ? undefined : 'sig-apply-note'} />
+            <input
+              type="radio"
+              id="sig-apply"
+              name="personSignature"
+              value="apply"
+              disabled={!leader}
+              checked={form.personSignature === 'apply'}
+              onChange={() => set('personSignature', 'apply')}
+              aria-describedby={leader ? undefined : 'sig-apply-note'}
+            />
             <label for="sig-apply">{t('signApply')}</label>
           </div>
           {!leader ? (

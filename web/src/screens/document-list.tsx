@@ -54,7 +54,9 @@ export function DocumentList(props: { box: 'inbox' | 'outbox' }) {
       <h1 id="list-title" tabIndex={-1}>
         {title} {data ? <span class="count">({data.total})</span> : null}
       </h1>
-      <p class="muted small" aria-live="off">{t('liveNote')}</p>
+      <p class="muted small" aria-live="off">
+        {t('liveNote')}
+      </p>
       <ErrorLine error={error} />
       {!data ? (
         <p>{t('loading')}</p>

@@ -179,7 +179,9 @@ function Attachments(props: { id: string; rows: AttachmentRow[]; findings: Findi
             <th scope="col">{t('attachmentType')}</th>
             <th scope="col">{t('attachmentSize')}</th>
             <th scope="col">{t('attachmentSignature')}</th>
-            <th scope="col"><span class="sr-only">{t('downloadAttachment')}</span></th>
+            <th scope="col">
+              <span class="sr-only">{t('downloadAttachment')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -192,9 +194,14 @@ function Attachments(props: { id: string; rows: AttachmentRow[]; findings: Findi
                 <td class="small">{a.contentType}</td>
                 <td class="small">{sizeText(a.size)}</td>
                 <td class="small">
-                  {a.role === 'signature' ? `${t('attachmentIsSignature')} ${a.signs ?? ''}` : a.signedBy ? (
+                  {a.role === 'signature' ? (
+                    `${t('attachmentIsSignature')} ${a.signs ?? ''}`
+                  ) : a.signedBy ? (
                     <>
-                      <span class={`badge ${tone}`} data-testid={`attachment-verdict-${a.index}`}>{f ? tDynamic(`indication_${f.indication}`, f.indication) : '—'}</span> {t('attachmentSignedBy')}
+                      <span class={`badge ${tone}`} data-testid={`attachment-verdict-${a.index}`}>
+                        {f ? tDynamic(`indication_${f.indication}`, f.indication) : '—'}
+                      </span>{' '}
+                      {t('attachmentSignedBy')}
                       {f?.signer ? ` — ${signerOf(f.signer)?.person ?? ''}` : ''}
                     </>
                   ) : (
@@ -270,13 +277,17 @@ function Actions(props: { doc: DocumentDetail; session: Session; onDone: () => v
       buttons = (
         <>
           <p>{t('answerRecall')}</p>
-          <button type="button" disabled={busy} onClick={() => status('15')}>{t('agreeRecall')}</button>
-          <button type="button" disabled={busy} onClick={() => status('16')}>{t('refuseRecall')}</button>
+          <button type="button" disabled={busy} onClick={() => status('15')}>
+            {t('agreeRecall')}
+          </button>
+          <button type="button" disabled={busy} onClick={() => status('16')}>
+            {t('refuseRecall')}
+          </button>
         </>
       );
     } else {
       const next: Record<string, string[]> = { arrived: ['03'], accepted: ['04', '05', '06'], assigned: ['04', '05', '06'], processing: ['05', '06'] };
-      const codes = r.recall === 'agreed' ? [] : next[r.phase] ?? [];
+      const codes = r.recall === 'agreed' ? [] : (next[r.phase] ?? []);
       const canRefuse = r.phase === 'arrived' && r.recall !== 'agreed';
       if (!codes.length && !canRefuse) return null;
       buttons = (
@@ -326,7 +337,9 @@ function Actions(props: { doc: DocumentDetail; session: Session; onDone: () => v
       <h2 id="actions-title">{t('actions')}</h2>
       <div class="actions">{buttons}</div>
       <ErrorLine error={error} />
-      <p role="status" class="small">{note}</p>
+      <p role="status" class="small">
+        {note}
+      </p>
     </section>
   );
 }
@@ -378,9 +391,7 @@ export function DocumentScreen(props: { id: string; session: Session }) {
             {doc.promulgationDate}, {doc.metadata.promulgationPlace} · {doc.metadata.documentType.typeName}
           </dd>
           <dt>{t('signerFullName')}</dt>
-          <dd>
-            {[doc.metadata.signer.competence, doc.metadata.signer.position, doc.metadata.signer.fullName].filter(Boolean).join(' ')}
-          </dd>
+          <dd>{[doc.metadata.signer.competence, doc.metadata.signer.position, doc.metadata.signer.fullName].filter(Boolean).join(' ')}</dd>
           {doc.metadata.copies !== undefined ? (
             <>
               <dt>{t('copies')}</dt>

@@ -54,19 +54,33 @@ export function LoginScreen() {
 
   return (
     <section class="card narrow" aria-labelledby="login-title">
-      <h1 id="login-title" tabIndex={-1}>{t('loginTitle')}</h1>
+      <h1 id="login-title" tabIndex={-1}>
+        {t('loginTitle')}
+      </h1>
       <p class="muted">{t('loginIntro')}</p>
       <form onSubmit={submit} noValidate={false}>
         <div class="field">
           <label for="agencyCode">{t('agencyCode')}</label>
-          <input id="agencyCode" name="agencyCode" required autoComplete="organization" inputMode="text" list="agency-suggestions" aria-describedby="agencyCode-hint" value={agencyCode} onInput={(e) => setAgencyCode((e.target as HTMLInputElement).value)} />
+          <input
+            id="agencyCode"
+            name="agencyCode"
+            required
+            autoComplete="organization"
+            inputMode="text"
+            list="agency-suggestions"
+            aria-describedby="agencyCode-hint"
+            value={agencyCode}
+            onInput={(e) => setAgencyCode((e.target as HTMLInputElement).value)}
+          />
           <datalist id="agency-suggestions">
             <option value="000.00.00.G22">Văn phòng Chính phủ</option>
             <option value="000.00.00.H27">Ủy ban nhân dân tỉnh Hà Tĩnh</option>
             <option value="000.00.00.H49">Ủy ban nhân dân tỉnh Quảng Ninh</option>
             <option value="000.00.00.G12">Bộ Tài chính</option>
           </datalist>
-          <small id="agencyCode-hint" class="muted">{t('agencyCodeHint')}</small>
+          <small id="agencyCode-hint" class="muted">
+            {t('agencyCodeHint')}
+          </small>
         </div>
         <div class="field">
           <label for="username">{t('username')}</label>
@@ -77,11 +91,7 @@ export function LoginScreen() {
           <input id="password" name="password" type="password" required autoComplete="current-password" value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
         </div>
         <div role="alert" class={error ? 'alert bad' : 'sr-only'} data-testid="login-error">
-          {error === 'errLocked' && retryAfter !== null
-            ? `${t('errLockedFor')} ${t('retryAfter')} ${retryAfter > 90 ? `${Math.ceil(retryAfter / 60)} ${t('minutes')}` : `${retryAfter} ${t('seconds')}`}.`
-            : error
-              ? t(error)
-              : ''}
+          {error === 'errLocked' && retryAfter !== null ? `${t('errLockedFor')} ${t('retryAfter')} ${retryAfter > 90 ? `${Math.ceil(retryAfter / 60)} ${t('minutes')}` : `${retryAfter} ${t('seconds')}`}.` : error ? t(error) : ''}
         </div>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('loggingIn') : t('loginButton')}

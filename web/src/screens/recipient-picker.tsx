@@ -18,7 +18,12 @@ function loadRegistry(): Promise<RegistryAgency[]> {
 }
 
 /** Lower case without diacritics, so "ha tinh" finds "Hà Tĩnh" and "dong" finds "Đông". */
-export const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
+export const fold = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/gi, 'd')
+    .toLowerCase();
 
 function ancestors(code: string, byCode: Map<string, RegistryAgency>): RegistryAgency[] {
   const out: RegistryAgency[] = [];

@@ -81,11 +81,7 @@ function TrendChart(props: { trend: TrendPoint[] }) {
         <polyline points={line('signedRatio')} class="trend own" fill="none" />
         <polyline points={line('fullyElectronicRatio')} class="trend sub" fill="none" />
         {/* A dot per month with a ratio: a single month (or one between empty months) still shows. */}
-        {props.trend.flatMap((p, i) =>
-          (['signedRatio', 'fullyElectronicRatio'] as const).map((k, j) =>
-            p[k] === null ? null : <circle cx={left + i * step} cy={y(p[k]!)} r={j === 0 ? 6 : 4} class={`trend-dot ${j === 0 ? 'own' : 'sub'}`} />,
-          ),
-        )}
+        {props.trend.flatMap((p, i) => (['signedRatio', 'fullyElectronicRatio'] as const).map((k, j) => (p[k] === null ? null : <circle cx={left + i * step} cy={y(p[k]!)} r={j === 0 ? 6 : 4} class={`trend-dot ${j === 0 ? 'own' : 'sub'}`} />)))}
         {props.trend.map((p, i) =>
           (props.trend.length - 1 - i) % 2 === 0 ? (
             <text x={left + i * step} y={h - 8} class="chart-label" text-anchor="middle">
@@ -203,7 +199,9 @@ export function ReportScreen() {
   const li = lang === 'en' ? 1 : 0;
   return (
     <section aria-labelledby="report-h">
-      <h1 id="report-h" tabIndex={-1}>{t('navReport')}</h1>
+      <h1 id="report-h" tabIndex={-1}>
+        {t('navReport')}
+      </h1>
       <div class="field inline">
         <label for="month">{t('reportMonth')}</label>
         <input id="month" type="month" value={month} onInput={(e) => setMonth((e.target as HTMLInputElement).value)} />

@@ -33,13 +33,7 @@ export interface DeliveryQueue {
   /** Creates the deliveries that do not exist yet (idempotent: an existing (docId, recipient) is left alone). */
   ensure(deliveries: readonly NewDelivery[]): Promise<void>;
   /** A recipient's deliveries, oldest first. */
-  list(query: {
-    readonly recipient: AgencyCode;
-    readonly state: DeliveryState;
-    readonly type?: PackageKind;
-    readonly skip: number;
-    readonly limit: number;
-  }): Promise<DeliveryPage>;
+  list(query: { readonly recipient: AgencyCode; readonly state: DeliveryState; readonly type?: PackageKind; readonly skip: number; readonly limit: number }): Promise<DeliveryPage>;
   /**
    * What one sender sent, every recipient's delivery (any state), newest first, optionally one kind or one
    * docId (the VDXP facade's getSentEdocList).

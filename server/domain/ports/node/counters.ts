@@ -9,11 +9,8 @@ import type { AgencyCode } from '../../agency/index.js';
  * a signature could not be decided (ETSI EN 319 102-1 INDETERMINATE: usually configuration, not forgery);
  * `recalled`: outgoing documents withdrawn after an agreed recall.
  */
-export type CounterName =
-  | 'outgoing' | 'signed' | 'fullyElectronic' | 'unsigned' | 'inbound' | 'inboundVerified' | 'inboundRefused' | 'inboundIndeterminate' | 'recalled';
-export const COUNTER_NAMES: readonly CounterName[] = Object.freeze([
-  'outgoing', 'signed', 'fullyElectronic', 'unsigned', 'inbound', 'inboundVerified', 'inboundRefused', 'inboundIndeterminate', 'recalled',
-]);
+export type CounterName = 'outgoing' | 'signed' | 'fullyElectronic' | 'unsigned' | 'inbound' | 'inboundVerified' | 'inboundRefused' | 'inboundIndeterminate' | 'recalled';
+export const COUNTER_NAMES: readonly CounterName[] = Object.freeze(['outgoing', 'signed', 'fullyElectronic', 'unsigned', 'inbound', 'inboundVerified', 'inboundRefused', 'inboundIndeterminate', 'recalled']);
 
 /**
  * Duration histograms kept beside the counts (buckets of server/node/report/duration-histogram.ts):

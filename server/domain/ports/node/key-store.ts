@@ -2,9 +2,7 @@ import type { SigningIdentity } from '../../../../crypto/index.js';
 import type { AgencyCode } from '../../agency/index.js';
 
 /** Which key: an agency's seal key, or a person's key (a leader of the agency). */
-export type KeyRef =
-  | { readonly agencyCode: AgencyCode; readonly kind: 'seal' }
-  | { readonly agencyCode: AgencyCode; readonly kind: 'person'; readonly userId: string };
+export type KeyRef = { readonly agencyCode: AgencyCode; readonly kind: 'seal' } | { readonly agencyCode: AgencyCode; readonly kind: 'person'; readonly userId: string };
 
 /**
  * The private keys and secrets of hosted agencies and their leaders. The development implementation keeps

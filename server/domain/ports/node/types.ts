@@ -256,5 +256,8 @@ export type DispatchPriority = (typeof DISPATCH_PRIORITY)[keyof typeof DISPATCH_
 
 /** The fields a guarded update may replace. */
 export type DocumentChanges = Partial<
-  Pick<NodeDocument, 'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'countPending' | 'countedKeys' | 'file' | 'attachments' | 'packageBlobId' | 'signatureBlobId' | 'verification' | 'sealing'>
+  Pick<
+    NodeDocument,
+    'recipients' | 'recalled' | 'supersededBy' | 'outgoing' | 'dispatchDue' | 'dispatchLease' | 'appliedDeliveries' | 'countPending' | 'countedKeys' | 'file' | 'attachments' | 'packageBlobId' | 'signatureBlobId' | 'verification' | 'sealing'
+  >
 > & { readonly updatedAt: Date };

@@ -13,13 +13,11 @@ const sha256 = z.string().min(1).max(128).describe('hex SHA-256 of the certifica
 
 export const TokenBody = z
   .object({
-    systemId: z.string().min(1).max(64).describe("the agency code of the connected system, or `operator` for the axis operator (its token opens only the operator routes)"),
+    systemId: z.string().min(1).max(64).describe('the agency code of the connected system, or `operator` for the axis operator (its token opens only the operator routes)'),
     secret: z.string().min(1).max(512).meta({ writeOnly: true }),
   })
   .strict();
-export const ListQuery = z
-  .object({ status: z.enum(['pending', 'done', 'fail']).default('pending'), type: z.enum(['edoc', 'status']).optional().describe('omitted: both'), page, pageSize })
-  .strict();
+export const ListQuery = z.object({ status: z.enum(['pending', 'done', 'fail']).default('pending'), type: z.enum(['edoc', 'status']).optional().describe('omitted: both'), page, pageSize }).strict();
 export const DocIdParams = z.object({ docId: z.uuid().describe('The axis document id (UUID) answered by POST /edocs.') });
 export const AckBody = z.object({ status: z.enum(['done', 'fail']), reason: z.string().max(1000).optional() }).strict();
 /** The `type` text part of `POST /edocs`. */
@@ -28,7 +26,11 @@ export const AgencyListQuery = z.object({ parentCode: agencyCode.optional(), pag
 export const CodeParams = z.object({ code: agencyCode });
 export const NationalReportQuery = z
   .object({
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM').optional().describe('default: the current month, Vietnam time'),
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM')
+      .optional()
+      .describe('default: the current month, Vietnam time'),
     format: z.enum(NATIONAL_REPORT_FORMATS).optional().describe('else the Accept header, else JSON'),
   })
   .strict();

@@ -8,7 +8,6 @@ import { readSendParts, sendPartsOf } from './multipart.js';
 import { AckBody, AgencyListQuery, CertificateBody, CodeCertParams, CodeParams, DocIdParams, ListQuery, NationalReportQuery, SendType, ShaParams, TokenBody } from './requests.js';
 import { agencyDetailView, agencyView, certificateHolderView, deliveryView, downloadView, sendResultView, tokenView, traceView } from './views.js';
 
-
 /** PEM text as it is, anything else as base64 DER (readCertificate accepts both). */
 const certificateBytes = (text: string) => (text.includes('-----BEGIN') ? new Uint8Array(Buffer.from(text, 'utf8')) : new Uint8Array(Buffer.from(text, 'base64')));
 

@@ -78,11 +78,18 @@ export function createVdxpRouter(services: AxisServices, logger: Logger): Router
   // comes, so the package travels as the raw bytes, not base64 in JSON; failures are the usual JSON envelope.
   router.get('/downloadEdoc', async (req: Request, res: Response) => {
     const r = await services.vdxp.getEdoc({ request: signedRequestOf(req) });
-    res.status(200).type('application/xml').set('content-disposition', `attachment; filename="${r.delivery.docId}.edxml"`).send(Buffer.from(r.packageBytes.buffer, r.packageBytes.byteOffset, r.packageBytes.byteLength));
+    res
+      .status(200)
+      .type('application/xml')
+      .set('content-disposition', `attachment; filename="${r.delivery.docId}.edxml"`)
+      .send(Buffer.from(r.packageBytes.buffer, r.packageBytes.byteOffset, r.packageBytes.byteLength));
   });
 
   // countReceiveEdoc / countReceiveStatus (GET): {count} of the packages waiting.
-  for (const [op, type] of [['countReceiveEdoc', 'edoc'], ['countReceiveStatus', 'status']] as const) {
+  for (const [op, type] of [
+    ['countReceiveEdoc', 'edoc'],
+    ['countReceiveStatus', 'status'],
+  ] as const) {
     router.get(`/${op}`, async (req: Request, res: Response) => {
       res.json({ ...vdxpOk(), count: await services.vdxp.countReceived({ request: signedRequestOf(req), type }) });
     });

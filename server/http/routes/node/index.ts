@@ -62,7 +62,8 @@ export function createNodeRouter(services: NodeServices): Router {
 
   router.post('/documents', auth, upload(deps.pdfBytes), async (req, res) => {
     const key = req.get('idempotency-key');
-    if (key !== undefined && !IdempotencyKeyHeader.safeParse(key).success) throw new DomainError('ERR_VALIDATION', 'Idempotency-Key must be 1–200 visible ASCII characters', { details: { issues: [{ path: 'headers.idempotency-key', message: 'invalid' }] } });
+    if (key !== undefined && !IdempotencyKeyHeader.safeParse(key).success)
+      throw new DomainError('ERR_VALIDATION', 'Idempotency-Key must be 1–200 visible ASCII characters', { details: { issues: [{ path: 'headers.idempotency-key', message: 'invalid' }] } });
     const body = req.body as Record<string, unknown> | undefined;
     const file = req.file;
     if (!file) throw new DomainError('ERR_VALIDATION', 'the `file` part (PDF) is missing', { details: { issues: [{ path: 'file', message: 'required' }] } });
@@ -88,7 +89,10 @@ export function createNodeRouter(services: NodeServices): Router {
   router.get('/documents/:id/file', auth, async (req, res) => {
     const { id } = parseWith(IdParams, req.params, 'params');
     const f = await readDocumentFile(deps, principalOf(res), id);
-    res.type('application/pdf').attachment(f.name).send(Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength));
+    res
+      .type('application/pdf')
+      .attachment(f.name)
+      .send(Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength));
   });
 
   router.get('/documents/:id/attachments/:index', auth, async (req, res) => {
@@ -98,7 +102,11 @@ export function createNodeRouter(services: NodeServices): Router {
     // (type after attachment(), which would set one from the file name's extension).
     // eslint-disable-next-line no-control-regex -- control characters are what it replaces
     const name = a.name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `attachment-${index}`;
-    res.attachment(name).type('application/octet-stream').set('x-content-type-options', 'nosniff').send(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
+    res
+      .attachment(name)
+      .type('application/octet-stream')
+      .set('x-content-type-options', 'nosniff')
+      .send(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
   });
 
   router.post('/documents/:id/status', auth, async (req, res) => {
@@ -161,8 +169,17 @@ export function createNodeRouter(services: NodeServices): Router {
   router.get('/agency', auth, async (_req, res) => {
     const a = await readAgencyRegistryEntry(deps, principalOf(res));
     res.json({
-      code: a.code, name: a.name, parentCode: a.parentCode,
-      certificates: a.certificates.map((c) => ({ sha256: c.sha256, status: c.status, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), boundAt: c.boundAt.toISOString(), ...(c.revokedAt ? { revokedAt: c.revokedAt.toISOString() } : {}) })),
+      code: a.code,
+      name: a.name,
+      parentCode: a.parentCode,
+      certificates: a.certificates.map((c) => ({
+        sha256: c.sha256,
+        status: c.status,
+        notBefore: c.notBefore.toISOString(),
+        notAfter: c.notAfter.toISOString(),
+        boundAt: c.boundAt.toISOString(),
+        ...(c.revokedAt ? { revokedAt: c.revokedAt.toISOString() } : {}),
+      })),
     });
   });
 

@@ -44,11 +44,7 @@ export function drawSignedBars(page: Canvas, box: Box, rows: readonly ReportRow[
     page.text(r.code, cx + 2, plot.y - 4, { size: bars.length > 24 ? 5 : 6, rotate: -60, maxWidth: 60, color: INK });
   });
   const note =
-    children.length > MAX_BARS
-      ? `${MAX_BARS} trong số ${children.length} đơn vị trực thuộc (theo mã); đầy đủ trong bảng số liệu.`
-      : children.length === 0
-        ? 'Không có đơn vị trực thuộc trong báo cáo: cột là của chính cơ quan báo cáo.'
-        : '';
+    children.length > MAX_BARS ? `${MAX_BARS} trong số ${children.length} đơn vị trực thuộc (theo mã); đầy đủ trong bảng số liệu.` : children.length === 0 ? 'Không có đơn vị trực thuộc trong báo cáo: cột là của chính cơ quan báo cáo.' : '';
   if (note) page.text(note, box.x, box.y + box.height - 23, { size: 7, color: MUTED });
 }
 

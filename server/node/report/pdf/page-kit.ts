@@ -91,7 +91,11 @@ const color = (c: RGB) => `${n(c.red)} ${n(c.green)} ${n(c.blue)}`;
 export class Canvas {
   private readonly ops: string[] = [];
   private readonly fontKeys = new Map<TextFont, string>();
-  constructor(readonly doc: PDFDocument, readonly page: PDFPage, readonly fonts: Fonts) {}
+  constructor(
+    readonly doc: PDFDocument,
+    readonly page: PDFPage,
+    readonly fonts: Fonts,
+  ) {}
 
   private keyOf(font: TextFont): string {
     let key = this.fontKeys.get(font);

@@ -19,12 +19,7 @@ const SIZE = 7.5;
  * Draws a table that flows over pages: the header is repeated on each page; `newPage` gives the next page
  * and the y where the table may start on it. Returns the page and y after the last row.
  */
-export function drawTable(
-  start: { page: Canvas; y: number },
-  columns: readonly TableColumn[],
-  rows: readonly ReportRow[],
-  newPage: () => { page: Canvas; y: number },
-): { page: Canvas; y: number } {
+export function drawTable(start: { page: Canvas; y: number }, columns: readonly TableColumn[], rows: readonly ReportRow[], newPage: () => { page: Canvas; y: number }): { page: Canvas; y: number } {
   let { page, y } = start;
   const width = columns.reduce((a, c) => a + c.width, 0);
   const header = () => {

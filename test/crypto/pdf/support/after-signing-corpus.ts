@@ -45,7 +45,17 @@ function contentRef(file: PdfFile): PdfRef {
 function overlayAnnotation(w: IncrementalWriter, amount: string): PdfDict {
   const ap = w.allocate();
   const paint = `q 1 1 1 rg 0 0 460 30 re f Q BT /F1 14 Tf 0 g 2 9 Td (${amount}) Tj ET`;
-  w.set(ap, new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 460, 30]).set('Resources', new PdfDict().set('Font', new PdfDict().set('F1', new PdfDict().set('Type', name('Font')).set('Subtype', name('Type1')).set('BaseFont', name('Helvetica'))))), Buffer.from(paint, 'latin1')));
+  w.set(
+    ap,
+    new PdfStream(
+      new PdfDict()
+        .set('Type', name('XObject'))
+        .set('Subtype', name('Form'))
+        .set('BBox', [0, 0, 460, 30])
+        .set('Resources', new PdfDict().set('Font', new PdfDict().set('F1', new PdfDict().set('Type', name('Font')).set('Subtype', name('Type1')).set('BaseFont', name('Helvetica'))))),
+      Buffer.from(paint, 'latin1'),
+    ),
+  );
   return new PdfDict().set('Type', name('Annot')).set('Subtype', name('FreeText')).set('Rect', [70, 752, 530, 782]).set('F', 4).set('Contents', text(amount)).set('DA', text('/Helv 14 Tf 0 g')).set('AP', new PdfDict().set('N', ap));
 }
 
@@ -91,52 +101,84 @@ export async function buildAfterSigningCorpus(pki: { readonly person: SigningIde
       w.set(ref, dict.clone().set('Annots', [...(asArray(f.resolve(dict.get('Annots'))) ?? []), r]));
     });
     const signed = await signTwice(prepared);
-    add('dangling-reference-annotation-overlay.pdf', appendRevision(signed, (_f, w) => w.set(new PdfRef(hole, 0), overlayAnnotation(w, 'So tien: 1.000.000.000 VND'))), {
-      ...failed, codes: ['DANGLING_REFERENCE_DEFINED'], about: 'the signed page lists an annotation that does not exist; after the seal it is defined and paints another amount over the signed text',
-    });
+    add(
+      'dangling-reference-annotation-overlay.pdf',
+      appendRevision(signed, (_f, w) => w.set(new PdfRef(hole, 0), overlayAnnotation(w, 'So tien: 1.000.000.000 VND'))),
+      {
+        ...failed,
+        codes: ['DANGLING_REFERENCE_DEFINED'],
+        about: 'the signed page lists an annotation that does not exist; after the seal it is defined and paints another amount over the signed text',
+      },
+    );
   }
 
   // 2. The page dictionary re-pointed at a new content stream.
-  add('page-contents-replaced.pdf', appendRevision(two, (f, w) => {
-    const { ref, dict } = firstPage(f);
-    const c = w.allocate();
-    w.set(c, new PdfStream(new PdfDict(), Buffer.from('BT /F1 14 Tf 72 760 Td (Cong van so 999/UBND-VP: chi 1.000.000.000 VND) Tj ET', 'latin1')));
-    w.set(ref, dict.clone().set('Contents', c));
-  }), { ...failed, codes: ['CONTENT_CHANGED'], about: 'incremental update: the page /Contents points at a new stream' });
+  add(
+    'page-contents-replaced.pdf',
+    appendRevision(two, (f, w) => {
+      const { ref, dict } = firstPage(f);
+      const c = w.allocate();
+      w.set(c, new PdfStream(new PdfDict(), Buffer.from('BT /F1 14 Tf 72 760 Td (Cong van so 999/UBND-VP: chi 1.000.000.000 VND) Tj ET', 'latin1')));
+      w.set(ref, dict.clone().set('Contents', c));
+    }),
+    { ...failed, codes: ['CONTENT_CHANGED'], about: 'incremental update: the page /Contents points at a new stream' },
+  );
 
   // 3. A script run on opening the document.
-  add('openaction-javascript.pdf', appendRevision(two, (f, w) => {
-    w.set(f.rootRef, f.catalog.clone().set('OpenAction', new PdfDict().set('S', name('JavaScript')).set('JS', text('app.alert("Van ban hop le");'))));
-  }), { ...failed, codes: ['ACTION_ADDED'], about: 'catalog /OpenAction JavaScript added after signing' });
+  add(
+    'openaction-javascript.pdf',
+    appendRevision(two, (f, w) => {
+      w.set(f.rootRef, f.catalog.clone().set('OpenAction', new PdfDict().set('S', name('JavaScript')).set('JS', text('app.alert("Van ban hop le");'))));
+    }),
+    { ...failed, codes: ['ACTION_ADDED'], about: 'catalog /OpenAction JavaScript added after signing' },
+  );
 
   // 4. A page open action (additional actions of the page).
-  add('page-aa-javascript.pdf', appendRevision(two, (f, w) => {
-    const { ref, dict } = firstPage(f);
-    w.set(ref, dict.clone().set('AA', new PdfDict().set('O', new PdfDict().set('S', name('JavaScript')).set('JS', text('this.print();')))));
-  }), { ...failed, codes: ['ACTION_ADDED'], about: 'page /AA (open) JavaScript added after signing' });
+  add(
+    'page-aa-javascript.pdf',
+    appendRevision(two, (f, w) => {
+      const { ref, dict } = firstPage(f);
+      w.set(ref, dict.clone().set('AA', new PdfDict().set('O', new PdfDict().set('S', name('JavaScript')).set('JS', text('this.print();')))));
+    }),
+    { ...failed, codes: ['ACTION_ADDED'], about: 'page /AA (open) JavaScript added after signing' },
+  );
 
   // 5. The document-level JavaScript name tree.
-  add('names-javascript.pdf', appendRevision(two, (f, w) => {
-    const js = w.allocate();
-    w.set(js, new PdfDict().set('S', name('JavaScript')).set('JS', text('app.alert("x");')));
-    w.set(f.rootRef, f.catalog.clone().set('Names', new PdfDict().set('JavaScript', new PdfDict().set('Names', [text('a'), js]))));
-  }), { ...failed, codes: ['NAMES_CHANGED'], about: 'catalog /Names /JavaScript added after signing' });
+  add(
+    'names-javascript.pdf',
+    appendRevision(two, (f, w) => {
+      const js = w.allocate();
+      w.set(js, new PdfDict().set('S', name('JavaScript')).set('JS', text('app.alert("x");')));
+      w.set(f.rootRef, f.catalog.clone().set('Names', new PdfDict().set('JavaScript', new PdfDict().set('Names', [text('a'), js]))));
+    }),
+    { ...failed, codes: ['NAMES_CHANGED'], about: 'catalog /Names /JavaScript added after signing' },
+  );
 
   // 6. The font of the signed text redefined through a new xref entry (shadow replace).
-  add('font-resource-replaced.pdf', appendRevision(two, (f, w) => {
-    const fonts = asDict(f.resolve(asDict(f.resolve(firstPage(f).dict.get('Resources')))!.get('Font')))!;
-    const fref = [...fonts.map.values()][0] as PdfRef;
-    w.set(fref, new PdfDict().set('Type', name('Font')).set('Subtype', name('Type1')).set('BaseFont', name('Symbol')));
-  }), { ...failed, codes: ['RESOURCE_CHANGED'], about: 'shadow replace: the page font redefined (the same text now shows other glyphs)' });
+  add(
+    'font-resource-replaced.pdf',
+    appendRevision(two, (f, w) => {
+      const fonts = asDict(f.resolve(asDict(f.resolve(firstPage(f).dict.get('Resources')))!.get('Font')))!;
+      const fref = [...fonts.map.values()][0] as PdfRef;
+      w.set(fref, new PdfDict().set('Type', name('Font')).set('Subtype', name('Type1')).set('BaseFont', name('Symbol')));
+    }),
+    { ...failed, codes: ['RESOURCE_CHANGED'], about: 'shadow replace: the page font redefined (the same text now shows other glyphs)' },
+  );
 
   // 7. The appearance XObject of the person's visible signature replaced.
-  add('signature-appearance-replaced.pdf', appendRevision(two, (f, w) => {
-    const { dict } = firstPage(f);
-    const widget = (asArray(f.resolve(dict.get('Annots'))) ?? []).find((a) => isName(asDict(f.resolve(a))?.get('Subtype'), 'Widget') && asDict(f.resolve(asDict(f.resolve(a))?.get('AP')))?.get('N') instanceof PdfRef && isName(asDict(f.resolve(a))?.get('FT'), 'Sig'))!;
-    const ap = asDict(asDict(f.resolve(widget))!.get('AP'))!.get('N') as PdfRef;
-    const old = f.resolve(ap) as PdfStream;
-    w.set(ap, new PdfStream(old.dict.clone(), Buffer.from('BT /Helv 10 Tf 0 g 4 4 Td (Ky boi: nguoi khac) Tj ET', 'latin1')));
-  }), { ...failed, codes: ['ANNOTATION_CHANGED'], about: 'the appearance stream (a form XObject) of the first signature widget redefined' });
+  add(
+    'signature-appearance-replaced.pdf',
+    appendRevision(two, (f, w) => {
+      const { dict } = firstPage(f);
+      const widget = (asArray(f.resolve(dict.get('Annots'))) ?? []).find(
+        (a) => isName(asDict(f.resolve(a))?.get('Subtype'), 'Widget') && asDict(f.resolve(asDict(f.resolve(a))?.get('AP')))?.get('N') instanceof PdfRef && isName(asDict(f.resolve(a))?.get('FT'), 'Sig'),
+      )!;
+      const ap = asDict(asDict(f.resolve(widget))!.get('AP'))!.get('N') as PdfRef;
+      const old = f.resolve(ap) as PdfStream;
+      w.set(ap, new PdfStream(old.dict.clone(), Buffer.from('BT /Helv 10 Tf 0 g 4 4 Td (Ky boi: nguoi khac) Tj ET', 'latin1')));
+    }),
+    { ...failed, codes: ['ANNOTATION_CHANGED'], about: 'the appearance stream (a form XObject) of the first signature widget redefined' },
+  );
 
   // 8. Shadow hide through a new xref entry: a second version of the content, hidden in an earlier revision, is
   //    made current by a cross-reference section that adds no object at all.
@@ -151,58 +193,90 @@ export async function buildAfterSigningCorpus(pki: { readonly person: SigningIde
     const restored = appendRevision(withHidden, (f, w) => w.set(new PdfRef(content, 0), PdfFile.open(base).getObject(content)));
     const signed = await signTwice(restored);
     add('shadow-hide-via-new-xref.pdf', appendXrefOnly(signed, content, hidden), {
-      ...failed, codes: ['CONTENT_CHANGED'], about: 'shadow hide: an xref-only revision points the page content at a version hidden in an earlier (signed) revision',
+      ...failed,
+      codes: ['CONTENT_CHANGED'],
+      about: 'shadow hide: an xref-only revision points the page content at a version hidden in an earlier (signed) revision',
     });
   }
 
   // 9. Form field changed beyond what DocMDP /P 2 (form filling) permits: moved and unlocked.
   {
     const certified = await signTwice(base, { permission: 2 });
-    add('field-changed-beyond-docmdp.pdf', appendRevision(certified, (f, w) => {
-      const acro = asDict(f.resolve(f.catalog.get('AcroForm')))!;
-      const tf = (asArray(f.resolve(acro.get('Fields'))) ?? []).find((x) => isName(asDict(f.resolve(x))?.get('FT'), 'Tx')) as PdfRef;
-      w.set(tf, asDict(f.resolve(tf))!.clone().set('V', text('da sua')).set('Rect', [72, 740, 400, 780]).set('Ff', 0));
-    }), { ...failed, codes: ['FIELD_CHANGED', 'FORM_FILLED'], about: 'DocMDP /P 2: a field filled in (allowed) but also moved over the signed text (/Rect, /Ff changed: not allowed)' });
-    add('valid-form-filled-docmdp-p2.pdf', appendRevision(certified, (f, w) => {
-      const acro = asDict(f.resolve(f.catalog.get('AcroForm')))!;
-      const tf = (asArray(f.resolve(acro.get('Fields'))) ?? []).find((x) => isName(asDict(f.resolve(x))?.get('FT'), 'Tx')) as PdfRef;
-      w.set(tf, asDict(f.resolve(tf))!.clone().set('V', text('da dien')));
-    }), { indication: 'TOTAL_PASSED', codes: ['FORM_FILLED'], about: 'control: DocMDP /P 2 and only a field value filled in after both signatures' });
+    add(
+      'field-changed-beyond-docmdp.pdf',
+      appendRevision(certified, (f, w) => {
+        const acro = asDict(f.resolve(f.catalog.get('AcroForm')))!;
+        const tf = (asArray(f.resolve(acro.get('Fields'))) ?? []).find((x) => isName(asDict(f.resolve(x))?.get('FT'), 'Tx')) as PdfRef;
+        w.set(tf, asDict(f.resolve(tf))!.clone().set('V', text('da sua')).set('Rect', [72, 740, 400, 780]).set('Ff', 0));
+      }),
+      { ...failed, codes: ['FIELD_CHANGED', 'FORM_FILLED'], about: 'DocMDP /P 2: a field filled in (allowed) but also moved over the signed text (/Rect, /Ff changed: not allowed)' },
+    );
+    add(
+      'valid-form-filled-docmdp-p2.pdf',
+      appendRevision(certified, (f, w) => {
+        const acro = asDict(f.resolve(f.catalog.get('AcroForm')))!;
+        const tf = (asArray(f.resolve(acro.get('Fields'))) ?? []).find((x) => isName(asDict(f.resolve(x))?.get('FT'), 'Tx')) as PdfRef;
+        w.set(tf, asDict(f.resolve(tf))!.clone().set('V', text('da dien')));
+      }),
+      { indication: 'TOTAL_PASSED', codes: ['FORM_FILLED'], about: 'control: DocMDP /P 2 and only a field value filled in after both signatures' },
+    );
   }
 
   // 10. The page content stream freed in a later revision (the page shows nothing).
-  add('content-deleted.pdf', (() => {
-    const f = PdfFile.open(two);
-    const c = contentRef(f);
-    const head = two[two.length - 1] === 0x0a ? '' : '\n';
-    const at = two.length + head.length;
-    const tail = `${head}xref\n${c.num} 1\n0000000000 00001 f\r\ntrailer\n<< /Size ${f.size} /Root ${f.rootRef.num} 0 R /Prev ${f.startxref} >>\nstartxref\n${at}\n%%EOF\n`;
-    return Buffer.concat([Buffer.from(two), Buffer.from(tail, 'latin1')]);
-  })(), { ...failed, codes: ['OBJECT_DELETED'], about: 'an xref-only revision marks the page content stream free' });
+  add(
+    'content-deleted.pdf',
+    (() => {
+      const f = PdfFile.open(two);
+      const c = contentRef(f);
+      const head = two[two.length - 1] === 0x0a ? '' : '\n';
+      const at = two.length + head.length;
+      const tail = `${head}xref\n${c.num} 1\n0000000000 00001 f\r\ntrailer\n<< /Size ${f.size} /Root ${f.rootRef.num} 0 R /Prev ${f.startxref} >>\nstartxref\n${at}\n%%EOF\n`;
+      return Buffer.concat([Buffer.from(two), Buffer.from(tail, 'latin1')]);
+    })(),
+    { ...failed, codes: ['OBJECT_DELETED'], about: 'an xref-only revision marks the page content stream free' },
+  );
 
   // 11. An empty signature field whose widget runs a script when the page opens.
-  add('signature-widget-with-action.pdf', appendRevision(two, (f, w) => {
-    const { ref, dict } = firstPage(f);
-    const wref = w.allocate();
-    w.set(wref, new PdfDict().set('Type', name('Annot')).set('Subtype', name('Widget')).set('FT', name('Sig')).set('T', text('extra')).set('Rect', [0, 0, 0, 0]).set('P', ref).set('AA', new PdfDict().set('PO', new PdfDict().set('S', name('JavaScript')).set('JS', text('app.alert(1);')))));
-    const annots = dict.get('Annots');
-    if (annots instanceof PdfRef) w.set(annots, [...(asArray(f.resolve(annots)) ?? []), wref]);
-    else w.set(ref, dict.clone().set('Annots', [...(asArray(annots) ?? []), wref]));
-    const acroRef = f.catalog.get('AcroForm');
-    const acro = asDict(f.resolve(acroRef))!;
-    const fields = acro.get('Fields');
-    if (fields instanceof PdfRef) w.set(fields, [...(asArray(f.resolve(fields)) ?? []), wref]);
-    else if (acroRef instanceof PdfRef) w.set(acroRef, acro.clone().set('Fields', [...(asArray(fields) ?? []), wref]));
-    else w.set(f.rootRef, f.catalog.clone().set('AcroForm', acro.clone().set('Fields', [...(asArray(fields) ?? []), wref])));
-  }), { ...failed, codes: ['ACTION_ADDED'], about: 'a new (empty) signature field whose widget has a page-open JavaScript action' });
+  add(
+    'signature-widget-with-action.pdf',
+    appendRevision(two, (f, w) => {
+      const { ref, dict } = firstPage(f);
+      const wref = w.allocate();
+      w.set(
+        wref,
+        new PdfDict()
+          .set('Type', name('Annot'))
+          .set('Subtype', name('Widget'))
+          .set('FT', name('Sig'))
+          .set('T', text('extra'))
+          .set('Rect', [0, 0, 0, 0])
+          .set('P', ref)
+          .set('AA', new PdfDict().set('PO', new PdfDict().set('S', name('JavaScript')).set('JS', text('app.alert(1);')))),
+      );
+      const annots = dict.get('Annots');
+      if (annots instanceof PdfRef) w.set(annots, [...(asArray(f.resolve(annots)) ?? []), wref]);
+      else w.set(ref, dict.clone().set('Annots', [...(asArray(annots) ?? []), wref]));
+      const acroRef = f.catalog.get('AcroForm');
+      const acro = asDict(f.resolve(acroRef))!;
+      const fields = acro.get('Fields');
+      if (fields instanceof PdfRef) w.set(fields, [...(asArray(f.resolve(fields)) ?? []), wref]);
+      else if (acroRef instanceof PdfRef) w.set(acroRef, acro.clone().set('Fields', [...(asArray(fields) ?? []), wref]));
+      else w.set(f.rootRef, f.catalog.clone().set('AcroForm', acro.clone().set('Fields', [...(asArray(fields) ?? []), wref])));
+    }),
+    { ...failed, codes: ['ACTION_ADDED'], about: 'a new (empty) signature field whose widget has a page-open JavaScript action' },
+  );
 
   // 12. A document security store added after the seal: allowed (PAdES LTV, ETSI EN 319 142-1 §5.4).
-  add('valid-dss-added.pdf', appendRevision(two, (f, w) => {
-    const dss = w.allocate();
-    const cert = w.allocate();
-    w.set(cert, new PdfStream(new PdfDict(), pki.seal.certificate));
-    w.set(dss, new PdfDict().set('Type', name('DSS')).set('Certs', [cert]));
-    w.set(f.rootRef, f.catalog.clone().set('DSS', dss));
-  }), { indication: 'TOTAL_PASSED', codes: ['DSS_UPDATED'], about: 'control: a DSS with the seal certificate added after both signatures (allowed)' });
+  add(
+    'valid-dss-added.pdf',
+    appendRevision(two, (f, w) => {
+      const dss = w.allocate();
+      const cert = w.allocate();
+      w.set(cert, new PdfStream(new PdfDict(), pki.seal.certificate));
+      w.set(dss, new PdfDict().set('Type', name('DSS')).set('Certs', [cert]));
+      w.set(f.rootRef, f.catalog.clone().set('DSS', dss));
+    }),
+    { indication: 'TOTAL_PASSED', codes: ['DSS_UPDATED'], about: 'control: a DSS with the seal certificate added after both signatures (allowed)' },
+  );
   return out;
 }

@@ -107,11 +107,7 @@ export async function documentWithEmptySignatureFields(names: readonly string[])
   const { PDFName, PDFString } = await import('pdf-lib');
   const doc = await PDFDocument.create();
   const page = doc.addPage([595.28, 841.89]);
-  const refs = names.map((n, i) =>
-    doc.context.register(
-      doc.context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', T: PDFString.of(n), Rect: [340, 140 + i * 130, 530, 240 + i * 130], F: 4, P: page.ref }),
-    ),
-  );
+  const refs = names.map((n, i) => doc.context.register(doc.context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', T: PDFString.of(n), Rect: [340, 140 + i * 130, 530, 240 + i * 130], F: 4, P: page.ref })));
   page.node.set(PDFName.of('Annots'), doc.context.obj(refs));
   doc.catalog.set(PDFName.of('AcroForm'), doc.context.obj({ Fields: refs }));
   return doc.save({ useObjectStreams: false });

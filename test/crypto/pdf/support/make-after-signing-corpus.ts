@@ -26,7 +26,11 @@ for (const e of entries) {
 }
 writeFileSync(
   join(dir, 'expected.json'),
-  JSON.stringify({ origin: 'test/crypto/pdf/support/make-after-signing-corpus.ts (OpenSSL-made PKI, lienthong signer, attacks by the incremental writer)', verifyAt: new Date(signingTime.getTime() + 3_600_000).toISOString(), files: expected }, null, 2) + '\n',
+  JSON.stringify(
+    { origin: 'test/crypto/pdf/support/make-after-signing-corpus.ts (OpenSSL-made PKI, lienthong signer, attacks by the incremental writer)', verifyAt: new Date(signingTime.getTime() + 3_600_000).toISOString(), files: expected },
+    null,
+    2,
+  ) + '\n',
 );
 for (const h of hostileFiles(new Uint8Array(readFileSync(join(vectors, 'valid-two-signatures.pdf'))))) writeFileSync(join(vectors, h.file), h.bytes);
 console.log(`${entries.length} files written to ${dir}, 2 hostile files to ${vectors}`);

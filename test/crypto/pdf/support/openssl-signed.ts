@@ -14,11 +14,7 @@ let n = 0;
  * A PDF whose signature was made by the system OpenSSL (`openssl cms -sign -binary -outform DER`) over the
  * byte ranges of an invisible placeholder: an independently signed document.
  */
-export function opensslSignedDocument(
-  input: Uint8Array,
-  pki: TestPki,
-  options: { subFilter: 'adbe.pkcs7.detached' | 'ETSI.CAdES.detached'; signingTime: Date; who?: 'person' | 'seal' },
-): Uint8Array {
+export function opensslSignedDocument(input: Uint8Array, pki: TestPki, options: { subFilter: 'adbe.pkcs7.detached' | 'ETSI.CAdES.detached'; signingTime: Date; who?: 'person' | 'seal' }): Uint8Array {
   const file = PdfFile.open(input);
   const prepared = appendSignaturePlaceholder({
     file,

@@ -58,7 +58,30 @@ export function testPki(): TestPki {
   const key = (n: string): void => openssl(dir, ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', `${n}.key`]);
   for (const n of ['root', 'ca', 'person', 'seal', 'other']) key(n);
   const dates = ['-days', '3650'];
-  openssl(dir, ['req', '-new', '-x509', '-utf8', '-key', 'root.key', '-subj', '/C=VN/O=Ban Cơ yếu (DEV)/CN=RootCA (DEV)', '-days', '3650', '-config', '/dev/null', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', 'root.pem', '-addext', 'subjectKeyIdentifier=hash', '-set_serial', '1']);
+  openssl(dir, [
+    'req',
+    '-new',
+    '-x509',
+    '-utf8',
+    '-key',
+    'root.key',
+    '-subj',
+    '/C=VN/O=Ban Cơ yếu (DEV)/CN=RootCA (DEV)',
+    '-days',
+    '3650',
+    '-config',
+    '/dev/null',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-out',
+    'root.pem',
+    '-addext',
+    'subjectKeyIdentifier=hash',
+    '-set_serial',
+    '1',
+  ]);
   const issue = (n: string, subj: string, issuer: string, ext: string, serial: string): void => {
     openssl(dir, ['req', '-new', '-utf8', '-key', `${n}.key`, '-subj', subj, '-out', `${n}.csr`, '-config', '/dev/null']);
     openssl(dir, ['x509', '-req', '-in', `${n}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-set_serial', serial, '-extfile', 'ext.cnf', '-extensions', ext, ...dates, '-out', `${n}.pem`]);

@@ -50,7 +50,7 @@ describe('lienthong pdf sign / verify', function () {
     expect(r.stdout).to.match(/DISALLOWED revision 3: content stream of page 1/);
   });
 
-  it('when the trust anchor is not the signer\'s root, then pdf verify exits 2 (indeterminate)', async () => {
+  it("when the trust anchor is not the signer's root, then pdf verify exits 2 (indeterminate)", async () => {
     const pki = testPki();
     const input = tempFile(await pdfLibDocument(1));
     const out = input.replace(/\.pdf$/, '-s.pdf');

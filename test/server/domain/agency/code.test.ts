@@ -1,8 +1,5 @@
 import { expect } from 'chai';
-import {
-  agencyLevel, ancestorsOf, isAgencyCode, isCommonForm, isDescendantOf, levelOneKind, levelOneNameOf,
-  parentAgencyCode, parseAgencyCode, rootAgencyCode,
-} from '../../../../server/domain/agency/index.js';
+import { agencyLevel, ancestorsOf, isAgencyCode, isCommonForm, isDescendantOf, levelOneKind, levelOneNameOf, parentAgencyCode, parseAgencyCode, rootAgencyCode } from '../../../../server/domain/agency/index.js';
 import { isDomainError } from '../../../../server/domain/errors.js';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -17,8 +14,16 @@ function codeOf(fn: () => unknown): string | undefined {
 describe('agency codes (QCVN 102:2016)', () => {
   describe('parseAgencyCode', () => {
     for (const valid of [
-      '000.00.00.G22', '000.00.18.G12', '000.07.18.G12', '001.07.18.G12', '000.00.00.H49', '000.00.00.K54',
-      '000.00.00.X01', 'A1B.07.18.G12', '000.0Z.18.G12', '0000.000.000.12345.H27',
+      '000.00.00.G22',
+      '000.00.18.G12',
+      '000.07.18.G12',
+      '001.07.18.G12',
+      '000.00.00.H49',
+      '000.00.00.K54',
+      '000.00.00.X01',
+      'A1B.07.18.G12',
+      '000.0Z.18.G12',
+      '0000.000.000.12345.H27',
       // 35 characters, the Amendment 1:2022 maximum
       '00000000.00000000.0000000012345.H27',
     ]) {

@@ -26,9 +26,7 @@ describe('attachment detached signatures (X.p7s signs X)', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('when attachments are paired, then X.p7s signs exactly X, anything else is a file or an unpaired signature', () => {
-    expect(pairDetachedSignatures(named('cv.pdf', 'memo.docx', 'memo.docx.P7S', 'bang.xlsx'))).to.deep.equal([
-      { kind: 'file' }, { kind: 'file', signature: 2 }, { kind: 'signature', signs: 1 }, { kind: 'file' },
-    ]);
+    expect(pairDetachedSignatures(named('cv.pdf', 'memo.docx', 'memo.docx.P7S', 'bang.xlsx'))).to.deep.equal([{ kind: 'file' }, { kind: 'file', signature: 2 }, { kind: 'signature', signs: 1 }, { kind: 'file' }]);
     // no such file, a file named twice, a signature named twice, and a signature of a signature
     expect(pairDetachedSignatures(named('lost.docx.p7s'))).to.deep.equal([{ kind: 'unpaired-signature', names: 'lost.docx' }]);
     expect(pairDetachedSignatures(named('a.txt', 'a.txt', 'a.txt.p7s'))[2]).to.deep.equal({ kind: 'unpaired-signature', names: 'a.txt' });
@@ -54,7 +52,12 @@ describe('attachment detached signatures (X.p7s signs X)', function () {
     writeFileSync(join(dir, 'tampered.docx'), tampered);
     writeFileSync(join(dir, 'memo.docx.p7s'), sig);
     writeFileSync(join(dir, 'root.pem'), encodePem('CERTIFICATE', pki.root.certificate));
-    const run = (content: string) => spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'memo.docx.p7s'), '-content', join(dir, content), '-CAfile', join(dir, 'root.pem'), '-purpose', 'any', '-attime', String(Math.floor(now.getTime() / 1000)), '-out', '/dev/null'], { encoding: 'utf8' });
+    const run = (content: string) =>
+      spawnSync(
+        'openssl',
+        ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'memo.docx.p7s'), '-content', join(dir, content), '-CAfile', join(dir, 'root.pem'), '-purpose', 'any', '-attime', String(Math.floor(now.getTime() / 1000)), '-out', '/dev/null'],
+        { encoding: 'utf8' },
+      );
     const good = run('memo.docx');
     expect(good.status, good.stderr).to.equal(0);
     expect(run('tampered.docx').status).to.not.equal(0);

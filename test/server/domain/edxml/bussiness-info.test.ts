@@ -12,20 +12,25 @@ function withBussiness(b: Partial<Bussiness>): EdocPackage {
   return { ...pkg, TraceHeaderList: { ...pkg.TraceHeaderList, Bussiness: { ...pkg.TraceHeaderList.Bussiness, ...b } } };
 }
 
-const update = (): EdocPackage => withBussiness({
-  BussinessDocType: 2, BussinessDocReason: 'Bổ sung nơi nhận',
-  BussinessDocumentInfo: {
-    DocumentInfo: 0, DocumentReceiver: 1,
-    ReceiverList: [{ ReceiverType: 1, OrganId: code('000.00.00.G12') }, { ReceiverType: 0, OrganId: code('000.00.00.G22') }],
-  },
-});
+const update = (): EdocPackage =>
+  withBussiness({
+    BussinessDocType: 2,
+    BussinessDocReason: 'Bổ sung nơi nhận',
+    BussinessDocumentInfo: {
+      DocumentInfo: 0,
+      DocumentReceiver: 1,
+      ReceiverList: [
+        { ReceiverType: 1, OrganId: code('000.00.00.G12') },
+        { ReceiverType: 0, OrganId: code('000.00.00.G22') },
+      ],
+    },
+  });
 
-const replace = (): EdocPackage => withBussiness({
-  BussinessDocType: 3,
-  ReplacementInfoList: [
-    { DocumentId: '000.00.00.H27,2024/12/30,44/UBND-NC', OrganIdList: [code('000.00.00.G22'), code('000.00.00.G12')] },
-  ],
-});
+const replace = (): EdocPackage =>
+  withBussiness({
+    BussinessDocType: 3,
+    ReplacementInfoList: [{ DocumentId: '000.00.00.H27,2024/12/30,44/UBND-NC', OrganIdList: [code('000.00.00.G22'), code('000.00.00.G12')] }],
+  });
 
 /** Python's ElementTree (an independent parser): the local names of `Bussiness`'s subtree, in document order. */
 function bussinessTags(xml: Uint8Array): string[] {
@@ -37,15 +42,27 @@ for e in b.iter(): print(e.tag.replace(ns,''))`;
 }
 
 describe('edXML Bussiness: BussinessDocumentInfo (update) and ReplacementInfoList (replace)', () => {
-  it('when an update names receiver changes, then they are written in the vendors\' order after StaffInfo and read back equal', () => {
+  it("when an update names receiver changes, then they are written in the vendors' order after StaffInfo and read back equal", () => {
     const pkg = update();
     const built = buildEdocPackage(pkg);
     expect(parseEdocPackage(built)).to.deep.equal(pkg);
     const tags = bussinessTags(built);
     expect(tags.slice(tags.indexOf('StaffInfo'))).to.deep.equal([
-      'StaffInfo', 'Department', 'Staff', 'Mobile', 'Email',
-      'BussinessDocumentInfo', 'DocumentInfo', 'DocumentReceiver', 'ReceiverList',
-      'Receiver', 'ReceiverType', 'OrganId', 'Receiver', 'ReceiverType', 'OrganId',
+      'StaffInfo',
+      'Department',
+      'Staff',
+      'Mobile',
+      'Email',
+      'BussinessDocumentInfo',
+      'DocumentInfo',
+      'DocumentReceiver',
+      'ReceiverList',
+      'Receiver',
+      'ReceiverType',
+      'OrganId',
+      'Receiver',
+      'ReceiverType',
+      'OrganId',
     ]);
   });
   it('when a replace names the replaced documents, then ReplacementInfo(DocumentId, OrganIdList/OrganId*) is written after StaffInfo and read back equal', () => {
@@ -85,7 +102,10 @@ describe('edXML Bussiness: BussinessDocumentInfo (update) and ReplacementInfoLis
     expect(r.warnings.map((w) => [w.code, w.path])).to.deep.equal([['EDXML_TARGET_ID_IMPOSSIBLE_DATE', 'TraceHeaderList.Bussiness.DocumentId']]);
     expect(r.package.TraceHeaderList.Bussiness.DocumentId).to.equal(feb30);
     for (const bad of [`${organ},2014/13/01,${num}`, `${organ},30/02/2014,${num}`, `vxp.saas.03,2014/02/30,${num}`, `${organ},2014/02/30`]) {
-      expect(errorOf(() => readEdocPackage(withId(bad))), bad).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.DocumentId' });
+      expect(
+        errorOf(() => readEdocPackage(withId(bad))),
+        bad,
+      ).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.DocumentId' });
     }
   });
   it('when a sender puts BussinessDocumentInfo into a new document (as a public SDK sample does), then the strict parser refuses it and the lenient reader ignores it with a named warning', () => {
@@ -97,8 +117,7 @@ describe('edXML Bussiness: BussinessDocumentInfo (update) and ReplacementInfoLis
     expect(read.warnings.map((w) => [w.code, w.path])).to.deep.equal([['EDXML_BUSSINESS_INFO_IGNORED', 'TraceHeaderList.Bussiness.BussinessDocumentInfo']]);
   });
   it('when a ReplacementInfo/DocumentId is not composite (the SDK sample\'s "000.00.01.H01,2018,10"), then strict refuses and lenient keeps it with a warning', () => {
-    const written = text(buildEdocPackage(replace())).replace(
-      /(<edXML:ReplacementInfo>\s*<edXML:DocumentId>)[^<]*/, '$1000.00.01.H01,2018,10');
+    const written = text(buildEdocPackage(replace())).replace(/(<edXML:ReplacementInfo>\s*<edXML:DocumentId>)[^<]*/, '$1000.00.01.H01,2018,10');
     const path = 'TraceHeaderList.Bussiness.ReplacementInfoList.ReplacementInfo[0].DocumentId';
     expect(errorOf(() => parseEdocPackage(bytes(written)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path });
     const read = readEdocPackage(bytes(written));

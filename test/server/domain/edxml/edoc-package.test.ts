@@ -1,8 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
-import {
-  EDXML_NAMESPACE, buildEdocPackage, detectPackageKind, isRevokePackage, parseEdocPackage, parseXmlSafely,
-} from '../../../../server/domain/edxml/index.js';
+import { EDXML_NAMESPACE, buildEdocPackage, detectPackageKind, isRevokePackage, parseEdocPackage, parseXmlSafely } from '../../../../server/domain/edxml/index.js';
 import type { EdocPackage, XmlElement } from '../../../../server/domain/edxml/index.js';
 import { binaryBytes, bytes, errorOf, fullPackage, minimalPackage, text, vector } from './fixtures.js';
 
@@ -44,7 +42,7 @@ describe('edXML document package (QCVN 102:2016)', () => {
     expect(isRevokePackage(read)).to.equal(true);
     expect(read.TraceHeaderList.Bussiness.DocumentId).to.equal(pkg.MessageHeader.DocumentId);
   });
-  it('when built, then the order is the vendors\' (Bussiness before TraceHeader, ToPlaces last), the manifest is version 1.0, zipped files are labelled application/zip', () => {
+  it("when built, then the order is the vendors' (Bussiness before TraceHeader, ToPlaces last), the manifest is version 1.0, zipped files are labelled application/zip", () => {
     const pkg = fullPackage();
     const zipped: EdocPackage = { ...pkg, Attachments: [{ ...pkg.Attachments[0]!, Zipped: true }] };
     const root = parseXmlSafely(buildEdocPackage(zipped), { maxBytes: 1e8, maxDepth: 32, maxElements: 1e5 });
@@ -53,7 +51,9 @@ describe('edXML document package (QCVN 102:2016)', () => {
       for (const c of e.children) {
         try {
           return find(c, local);
-        } catch { /* keep looking */ }
+        } catch {
+          /* keep looking */
+        }
       }
       throw new Error(`no ${local}`);
     };

@@ -42,9 +42,14 @@ export function fullPackage(): EdocPackage {
   return {
     MessageHeader: {
       From: {
-        OrganId: H27, OrganizationInCharge: 'Ủy ban nhân dân tỉnh Hà Tĩnh', OrganName: 'Ủy ban nhân dân tỉnh Hà Tĩnh',
-        OrganAdd: 'Số 1 Nguyễn Tất Thành, TP Hà Tĩnh', Email: 'ubnd@example.invalid', Telephone: '0239.000000',
-        Fax: '0239.000001', Website: 'https://example.invalid',
+        OrganId: H27,
+        OrganizationInCharge: 'Ủy ban nhân dân tỉnh Hà Tĩnh',
+        OrganName: 'Ủy ban nhân dân tỉnh Hà Tĩnh',
+        OrganAdd: 'Số 1 Nguyễn Tất Thành, TP Hà Tĩnh',
+        Email: 'ubnd@example.invalid',
+        Telephone: '0239.000000',
+        Fax: '0239.000001',
+        Website: 'https://example.invalid',
       },
       To: [
         { OrganId: G22, OrganName: 'Văn phòng Chính phủ' },
@@ -60,12 +65,15 @@ export function fullPackage(): EdocPackage {
       DueDate: '2025/01/15',
       ToPlaces: ['Như Điều 3', 'Lưu: VT, NC'],
       OtherInfo: {
-        Priority: 4, SphereOfPromulgation: 'Toàn tỉnh', TyperNotation: 'NC', PromulgationAmount: 10, PageAmount: 3,
-        Direction: true, Appendixes: ['Phụ lục I', 'Phụ lục II'],
+        Priority: 4,
+        SphereOfPromulgation: 'Toàn tỉnh',
+        TyperNotation: 'NC',
+        PromulgationAmount: 10,
+        PageAmount: 3,
+        Direction: true,
+        Appendixes: ['Phụ lục I', 'Phụ lục II'],
       },
-      ResponseFor: [
-        { OrganId: G22, Code: '123/VPCP-KSTT', PromulgationDate: '2024/05/02', DocumentId: '000.00.00.G22,2024/05/02,123/VPCP-KSTT' },
-      ],
+      ResponseFor: [{ OrganId: G22, Code: '123/VPCP-KSTT', PromulgationDate: '2024/05/02', DocumentId: '000.00.00.G22,2024/05/02,123/VPCP-KSTT' }],
       SteeringType: 3,
     },
     TraceHeaderList: {
@@ -74,8 +82,10 @@ export function fullPackage(): EdocPackage {
         { OrganId: H27, Timestamp: '2024/12/31 23:59:59' },
       ],
       Bussiness: {
-        BussinessDocType: 3, BussinessDocReason: 'Thay thế văn bản ban hành nhầm',
-        DocumentId: '000.00.00.H27,2024/12/30,44/UBND-NC', Paper: 1,
+        BussinessDocType: 3,
+        BussinessDocReason: 'Thay thế văn bản ban hành nhầm',
+        DocumentId: '000.00.00.H27,2024/12/30,44/UBND-NC',
+        Paper: 1,
         StaffInfo: { Department: 'Văn phòng', Staff: 'Phạm Thị D', Mobile: '0900000001', Email: 'd@example.invalid' },
       },
     },

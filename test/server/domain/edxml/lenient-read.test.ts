@@ -14,7 +14,7 @@ function edited(pkg: EdocPackage, from: string | RegExp, to: string): Uint8Array
 }
 
 describe('edXML lenient read: strict about safety, lenient about form, every leniency a named warning', () => {
-  it('when the vector with the real senders\' forms is read, then each form is one named warning in document order and the fields are normalised', () => {
+  it("when the vector with the real senders' forms is read, then each form is one named warning in document order and the fields are normalised", () => {
     const input = vector('lenient-real-forms.edxml');
     expect(errorOf(() => parseEdocPackage(input)).code).to.equal('ERR_EDXML_INVALID');
     const r = readEdocPackage(input);
@@ -47,7 +47,11 @@ describe('edXML lenient read: strict about safety, lenient about form, every len
     expect(codesAndPaths(r)).to.deep.equal([['EDXML_DOCUMENT_ID_INCONSISTENT', 'MessageHeader.DocumentId']]);
     expect(r.package.MessageHeader.DocumentId).to.equal('000.00.00.G22,2024/02/29,1/VPCP-TH');
   });
-  for (const [why, value] of [['an impossible day-first date', '30/02/2024'], ['a month-first date', '02/29/2024'], ['a two-digit year', '29/02/24']] as const) {
+  for (const [why, value] of [
+    ['an impossible day-first date', '30/02/2024'],
+    ['a month-first date', '02/29/2024'],
+    ['a two-digit year', '29/02/24'],
+  ] as const) {
     it(`when PromulgationDate is ${why} (${value}), then ERR_EDXML_INVALID even leniently`, () => {
       const input = edited(minimalPackage(), '<edXML:PromulgationDate>2024/02/29<', `<edXML:PromulgationDate>${value}<`);
       expect(errorOf(() => readEdocPackage(input))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.PromulgationInfo.PromulgationDate' });
@@ -58,7 +62,7 @@ describe('edXML lenient read: strict about safety, lenient about form, every len
     const input = edited(pkg, /(<edXML:ResponseFor>\s*<edXML:OrganId>)[^<]*/, '$1');
     expect(errorOf(() => readEdocPackage(input))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.ResponseFor[0].OrganId' });
   });
-  it('when a document\'s ResponseFor/DocumentId disagrees with its PromulgationDate (as a public SDK sample), then it is kept as written with EDXML_RESPONSE_FOR_ID_INCONSISTENT, and the strict parse refuses it', () => {
+  it("when a document's ResponseFor/DocumentId disagrees with its PromulgationDate (as a public SDK sample), then it is kept as written with EDXML_RESPONSE_FOR_ID_INCONSISTENT, and the strict parse refuses it", () => {
     const input = edited(fullPackage(), /(<edXML:ResponseFor>[\s\S]*?<edXML:DocumentId>)000\.00\.00\.G22,2024\/05\/02,/, '$1000.00.00.G22,2012/08/06,');
     expect(errorOf(() => parseEdocPackage(input))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.ResponseFor[0].DocumentId' });
     const r = readEdocPackage(input);
@@ -83,7 +87,10 @@ describe('edXML lenient read: strict about safety, lenient about form, every len
     }
   });
   it('when the package holds a DOCTYPE, an entity or exceeds the size limit, then it is refused by the lenient read too', () => {
-    for (const [file, code] of [['billion-laughs.edxml', 'ERR_XML_FORBIDDEN_CONSTRUCT'], ['depth-bomb.edxml', 'ERR_XML_TOO_DEEP']] as const) {
+    for (const [file, code] of [
+      ['billion-laughs.edxml', 'ERR_XML_FORBIDDEN_CONSTRUCT'],
+      ['depth-bomb.edxml', 'ERR_XML_TOO_DEEP'],
+    ] as const) {
       expect(errorOf(() => readEdocPackage(vector(file))).code, file).to.equal(code);
     }
     const input = vector('lenient-real-forms.edxml');
@@ -109,7 +116,10 @@ describe('edXML lenient read: strict about safety, lenient about form, every len
       for (const id of ['5f0c2a9e-8d1b-4c3a-9e7f-2b6d4a1c0e93', '000.00.00.G22,2024/02/29,2/VPCP-TH']) {
         const noTarget = text(withoutTarget(/<edXML:DocumentId>[^<]*<\/edXML:DocumentId>\s*(?=<edXML:Paper>)/, ''));
         const input = bytes(noTarget.replace('<edXML:DocumentId>000.00.00.G22,2024/02/29,1/VPCP-TH<', `<edXML:DocumentId>${id}<`));
-        expect(errorOf(() => readEdocPackage(input)), id).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.DocumentId' });
+        expect(
+          errorOf(() => readEdocPackage(input)),
+          id,
+        ).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'TraceHeaderList.Bussiness.DocumentId' });
       }
     });
   });

@@ -45,7 +45,12 @@ describe('package signature (detached CMS beside the package)', function () {
     writeFileSync(join(dir, 'p.edxml'), pkg);
     writeFileSync(join(dir, 'p.p7s'), signature);
     writeFileSync(join(dir, 'root.pem'), encodePem('CERTIFICATE', pki.root.certificate));
-    const run = (content: string) => spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'p.p7s'), '-content', join(dir, content), '-CAfile', join(dir, 'root.pem'), '-purpose', 'any', '-attime', String(Math.floor(NOW.getTime() / 1000)), '-out', '/dev/null'], { encoding: 'utf8' });
+    const run = (content: string) =>
+      spawnSync(
+        'openssl',
+        ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'p.p7s'), '-content', join(dir, content), '-CAfile', join(dir, 'root.pem'), '-purpose', 'any', '-attime', String(Math.floor(NOW.getTime() / 1000)), '-out', '/dev/null'],
+        { encoding: 'utf8' },
+      );
     const ok = run('p.edxml');
     expect(ok.status, ok.stderr).to.equal(0);
     expect(ok.stderr).to.contain('Verification successful');

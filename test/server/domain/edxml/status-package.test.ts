@@ -1,8 +1,5 @@
 import { expect } from 'chai';
-import {
-  buildEdocPackage, buildStatusPackage, detectPackageKind, edxmlTimestampToDate, formatEdxmlTimestamp, parseEdocPackage,
-  parseStatusPackage, readStatusPackage,
-} from '../../../../server/domain/edxml/index.js';
+import { buildEdocPackage, buildStatusPackage, detectPackageKind, edxmlTimestampToDate, formatEdxmlTimestamp, parseEdocPackage, parseStatusPackage, readStatusPackage } from '../../../../server/domain/edxml/index.js';
 import type { StatusPackage } from '../../../../server/domain/edxml/index.js';
 import { bytes, errorOf, minimalPackage, statusPackage, text, vector } from './fixtures.js';
 
@@ -55,8 +52,7 @@ describe('edXML status package', () => {
   }
   it('when a status package writes its Timestamp and ResponseFor date dd/MM/yyyy, then the lenient read takes the same day with EDXML_DATE_DAY_FIRST each, and the strict parse refuses it', () => {
     const good = text(buildStatusPackage(statusPackage()));
-    const dayFirst = good.replace('<edXML:Timestamp>2024/05/02 10:30:00', '<edXML:Timestamp>02/05/2024 10:30:00')
-      .replace('<edXML:PromulgationDate>2024/05/02', '<edXML:PromulgationDate>02/05/2024');
+    const dayFirst = good.replace('<edXML:Timestamp>2024/05/02 10:30:00', '<edXML:Timestamp>02/05/2024 10:30:00').replace('<edXML:PromulgationDate>2024/05/02', '<edXML:PromulgationDate>02/05/2024');
     expect(dayFirst).to.not.equal(good);
     const read = readStatusPackage(bytes(dayFirst));
     expect(read.package).to.deep.equal(statusPackage());
@@ -87,7 +83,7 @@ describe('edXML status package', () => {
     expect(errorOf(() => readStatusPackage(bytes(s.replace('<edXML:StatusCode>03<', '<edXML:StatusCode>07<'))))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.StatusCode' });
     expect(errorOf(() => readStatusPackage(bytes(s.replace('<edXML:OrganId>000.00.00.H10<', '<edXML:OrganId>vxp.saas.03<'))))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.From.OrganId' });
   });
-  it('when a status package\'s ResponseFor/DocumentId disagrees with its fields, then even the lenient read refuses it (the status would act on that document)', () => {
+  it("when a status package's ResponseFor/DocumentId disagrees with its fields, then even the lenient read refuses it (the status would act on that document)", () => {
     const s = text(vector('status-in-message-header.edxml')).replace('<edXML:DocumentId>000.00.00.G22,2024/05/02,', '<edXML:DocumentId>000.00.00.G22,2012/08/06,');
     expect(errorOf(() => readStatusPackage(bytes(s)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'MessageHeader.ResponseFor.DocumentId' });
   });
@@ -96,7 +92,12 @@ describe('edXML status package', () => {
     const withTo = text(vector('status-in-message-header.edxml')).replace('<edXML:ResponseFor>', '<edXML:To><edXML:OrganId>000.00.00.G22</edXML:OrganId></edXML:To><edXML:ResponseFor>');
     expect(detectPackageKind(bytes(withTo))).to.equal('edoc');
   });
-  for (const [why, bad] of [['not a real day', '30/02/2024 10:30:00'], ['month first', '02/29/2024 10:30:00'], ['a two-digit year', '02/05/24 10:30:00'], ['no time', '02/05/2024']] as const) {
+  for (const [why, bad] of [
+    ['not a real day', '30/02/2024 10:30:00'],
+    ['month first', '02/29/2024 10:30:00'],
+    ['a two-digit year', '02/05/24 10:30:00'],
+    ['no time', '02/05/2024'],
+  ] as const) {
     it(`when a status Timestamp is dd/MM/yyyy but ${why}, then the lenient read still refuses it at Status.Timestamp`, () => {
       const s = text(buildStatusPackage(statusPackage())).replace('2024/05/02 10:30:00', bad);
       expect(errorOf(() => readStatusPackage(bytes(s)))).to.deep.equal({ code: 'ERR_EDXML_INVALID', path: 'Status.Timestamp' });

@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { createDevelopmentPki, encodePem } from '../../../../crypto/index.js';
 import type { DevelopmentPki } from '../../../../crypto/index.js';
-import {
-  buildEdocPackage, buildStatusPackage, findXmlSignature, parseEdocPackage, parseStatusPackage, signPackage, signPackageXml, verifyPackageSignature,
-} from '../../../../server/domain/edxml/index.js';
+import { buildEdocPackage, buildStatusPackage, findXmlSignature, parseEdocPackage, parseStatusPackage, signPackage, signPackageXml, verifyPackageSignature } from '../../../../server/domain/edxml/index.js';
 import { isDomainError } from '../../../../server/domain/errors.js';
 import { fullPackage, statusPackage } from './fixtures.js';
 
@@ -73,9 +71,8 @@ describe('package signature (enveloped XML-DSig inside the package)', function (
     expect(parseStatusPackage(status)).to.deep.equal(statusPackage());
   });
 
-  it('when a package carries the public samples\' Signature (edXML namespace, rsa-sha1, truncated certificate), then the finding is coded, and signing replaces it', async () => {
-    const sample = enc(dec(unsigned).replace('</edXML:TraceHeaderList>', '</edXML:TraceHeaderList><edXML:Signature><edXML:SignedInfo/>' +
-      '<edXML:SignatureValue>GbVb8n9+qFxz466A</edXML:SignatureValue></edXML:Signature>'));
+  it("when a package carries the public samples' Signature (edXML namespace, rsa-sha1, truncated certificate), then the finding is coded, and signing replaces it", async () => {
+    const sample = enc(dec(unsigned).replace('</edXML:TraceHeaderList>', '</edXML:TraceHeaderList><edXML:Signature><edXML:SignedInfo/>' + '<edXML:SignatureValue>GbVb8n9+qFxz466A</edXML:SignatureValue></edXML:Signature>'));
     expect(findXmlSignature(sample).code).to.equal('XMLDSIG_WRONG_NAMESPACE');
     const report = await verifyPackageSignature(sample, undefined, options());
     expect(report.subIndication).to.equal('FORMAT_FAILURE');
@@ -85,13 +82,18 @@ describe('package signature (enveloped XML-DSig inside the package)', function (
     expect(dec(resigned)).to.not.include('edXML:Signature');
     expect((await verifyPackageSignature(resigned, undefined, options())).indication).to.equal('TOTAL_PASSED');
 
-    const dsigPlaceholder = enc(dec(unsigned).replace('</edXML:TraceHeaderList>', '</edXML:TraceHeaderList><Signature xmlns="http://www.w3.org/2000/09/xmldsig#">' +
-      '<SignedInfo/><SignatureValue>GbVb8n9+qFxz466A</SignatureValue><KeyInfo><X509Data><X509Certificate>MIIFqTCCBJG</X509Certificate></X509Data></KeyInfo></Signature>'));
+    const dsigPlaceholder = enc(
+      dec(unsigned).replace(
+        '</edXML:TraceHeaderList>',
+        '</edXML:TraceHeaderList><Signature xmlns="http://www.w3.org/2000/09/xmldsig#">' +
+          '<SignedInfo/><SignatureValue>GbVb8n9+qFxz466A</SignatureValue><KeyInfo><X509Data><X509Certificate>MIIFqTCCBJG</X509Certificate></X509Data></KeyInfo></Signature>',
+      ),
+    );
     expect(findXmlSignature(dsigPlaceholder).code).to.equal('XMLDSIG_PLACEHOLDER');
     expect(findXmlSignature(unsigned).code).to.equal('XMLDSIG_ABSENT');
   });
 
-  it('when the package is hostile XML, then signing refuses it with the safe parser\'s code and builds no DOM', async () => {
+  it("when the package is hostile XML, then signing refuses it with the safe parser's code and builds no DOM", async () => {
     const xxe = enc('<?xml version="1.0"?><!DOCTYPE edXML [<!ENTITY x SYSTEM "file:///etc/passwd">]><edXML>&x;</edXML>');
     try {
       await signPackageXml(xxe, pki.agencies[0]!.seal.identity);

@@ -1,9 +1,6 @@
 import { expect } from 'chai';
 import { isDomainError } from '../../../../server/domain/errors.js';
-import {
-  INITIAL_DOCUMENT_STATE, STATUS_TABLE, applyRevokePackage, isTerminalState, maySendStatus, nextDocumentState,
-  parseStatusCode, replayDocumentState,
-} from '../../../../server/domain/status/index.js';
+import { INITIAL_DOCUMENT_STATE, STATUS_TABLE, applyRevokePackage, isTerminalState, maySendStatus, nextDocumentState, parseStatusCode, replayDocumentState } from '../../../../server/domain/status/index.js';
 import type { DocumentState, StatusActor, StatusCode } from '../../../../server/domain/status/index.js';
 
 function codeOf(fn: () => unknown): string | undefined {

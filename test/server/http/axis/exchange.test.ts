@@ -138,23 +138,22 @@ describe('axis API: send, pull, acknowledge, statuses and the trace @db', () => 
     await api.ack(tokens[H49], sent.docId, 'fail');
     const trace = await readJson(await api.trace(tokens[H27], sent.docId));
     const hops = trace.items.map((e: { event: string; actor: string; recipient?: string }) => `${e.event} ${e.actor}${e.recipient ? ` → ${e.recipient}` : ''}`);
-    expect(hops).to.deep.equal([
-      `submitted ${H27}`,
-      `queued ${H27} → ${G22}`,
-      `queued ${H27} → ${H49}`,
-      `downloaded ${G22} → ${G22}`,
-      `acknowledged ${G22} → ${G22}`,
-      `acknowledged ${H49} → ${H49}`,
-    ]);
+    expect(hops).to.deep.equal([`submitted ${H27}`, `queued ${H27} → ${G22}`, `queued ${H27} → ${H49}`, `downloaded ${G22} → ${G22}`, `acknowledged ${G22} → ${G22}`, `acknowledged ${H49} → ${H49}`]);
     expect(trace.items[0].details).to.include({ sha256: sent.sha256, type: 'edoc' });
     expect(trace.items.at(-1).details).to.deep.equal({ status: 'fail' });
     expect(await axis.role.services.verifyTrace()).to.include({ ok: true });
 
     const victim = trace.items[3];
-    await db.connection().collection('axis_trace').updateOne({ seq: victim.seq }, { $set: { actor: H49 } });
+    await db
+      .connection()
+      .collection('axis_trace')
+      .updateOne({ seq: victim.seq }, { $set: { actor: H49 } });
     const check = await axis.role.services.verifyTrace();
     expect(check).to.include({ ok: false, brokenAt: victim.seq });
-    await db.connection().collection('axis_trace').updateOne({ seq: victim.seq }, { $set: { actor: victim.actor } });
+    await db
+      .connection()
+      .collection('axis_trace')
+      .updateOne({ seq: victim.seq }, { $set: { actor: victim.actor } });
     expect(await axis.role.services.verifyTrace()).to.include({ ok: true });
   });
 

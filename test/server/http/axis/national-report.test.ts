@@ -97,8 +97,12 @@ describe("axis API: the operator's national monthly report @db", () => {
     }
     expect(expected.length).to.be.greaterThan(5);
     const figuresOf = (cell: (name: string) => unknown) => ({
-      packagesSent: Number(cell('Gói văn bản đã gửi')), deliveriesSent: Number(cell('Lượt gửi (gói × nơi nhận)')), received: Number(cell('Lượt nhận')),
-      answered01: Number(cell('Bên nhận báo đã nhận (01)')), answered02: Number(cell('Bên nhận từ chối (02)')), unanswered: Number(cell('Chưa có phản hồi 01/02')),
+      packagesSent: Number(cell('Gói văn bản đã gửi')),
+      deliveriesSent: Number(cell('Lượt gửi (gói × nơi nhận)')),
+      received: Number(cell('Lượt nhận')),
+      answered01: Number(cell('Bên nhận báo đã nhận (01)')),
+      answered02: Number(cell('Bên nhận từ chối (02)')),
+      unanswered: Number(cell('Chưa có phản hồi 01/02')),
     });
     const want = expected.map(([kind, code, f]) => ({ kind, code, packagesSent: f.packagesSent, deliveriesSent: f.deliveriesSent, received: f.received, answered01: f.answered01, answered02: f.answered02, unanswered: f.unanswered }));
     const share = (f: Figures) => (f.share01 === null ? '' : String(Math.round(f.share01 * 10_000) / 100));

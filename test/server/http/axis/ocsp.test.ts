@@ -33,9 +33,17 @@ describe('server/http axis POST /axis/v1/ocsp (RFC 6960 over HTTP) and the node 
   before(async () => {
     pki = await createDevelopmentPki({ now: clock(), keyType: 'p256', agencies: [{ code: '000.00.00.H27', name: 'Ủy ban nhân dân tỉnh Hà Tĩnh' }] });
     const deps = {
-      registry: unused, packages: unused, deliveries: unused, trace: unused, blobs: unused,
-      now: clock, newId: () => 'x', tokenTtlSeconds: 60,
-      trustAnchors: [pki.root.certificate], crls: [pki.crl], allowSha1: false,
+      registry: unused,
+      packages: unused,
+      deliveries: unused,
+      trace: unused,
+      blobs: unused,
+      now: clock,
+      newId: () => 'x',
+      tokenTtlSeconds: 60,
+      trustAnchors: [pki.root.certificate],
+      crls: [pki.crl],
+      allowSha1: false,
       limits: { packageBytes: 1 << 20, signatureBytes: 1 << 16 },
       ocspResponder: developmentOcspResponder(pki),
     } as unknown as AxisDeps;
@@ -53,7 +61,19 @@ describe('server/http axis POST /axis/v1/ocsp (RFC 6960 over HTTP) and the node 
       writeFileSync(join(dir, name), encodePem('CERTIFICATE', der));
       return join(dir, name);
     };
-    const args = ['ocsp', '-issuer', file('ca.pem', pki.issuingCa.certificate), '-sha256', '-cert', file('seal.pem', pki.agencies[0]!.seal.identity.certificate), '-url', `${baseUrl}/axis/v1/ocsp`, '-CAfile', file('root.pem', pki.root.certificate), '-resp_text'];
+    const args = [
+      'ocsp',
+      '-issuer',
+      file('ca.pem', pki.issuingCa.certificate),
+      '-sha256',
+      '-cert',
+      file('seal.pem', pki.agencies[0]!.seal.identity.certificate),
+      '-url',
+      `${baseUrl}/axis/v1/ocsp`,
+      '-CAfile',
+      file('root.pem', pki.root.certificate),
+      '-resp_text',
+    ];
     // asynchronously: the server answering it runs on this event loop
     const r = await new Promise<{ code: number; out: string }>((resolve) => {
       execFile('openssl', args, { encoding: 'utf8', timeout: 20_000 }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }));

@@ -88,7 +88,7 @@ describe('axis API: every refused send answers its code and writes nothing @db',
     expect(await problemOf(await api.send(h27, { package: bytes, signature: new Uint8Array([0x30, 0x03, 1, 2, 3]), type: 'edoc' }))).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID');
   });
 
-  it('when no detached CMS comes and the package has no XML-DSig, only the public samples\' edXML-namespace placeholder, or a changed one, then 422 naming the finding', async () => {
+  it("when no detached CMS comes and the package has no XML-DSig, only the public samples' edXML-namespace placeholder, or a changed one, then 422 naming the finding", async () => {
     const { bytes } = edocBytes({ from: H27, to: [G22] });
     const failedCheck = async (pkg: Uint8Array) => {
       const r = await api.send(h27, { package: pkg, type: 'edoc' });
@@ -96,8 +96,11 @@ describe('axis API: every refused send answers its code and writes nothing @db',
       return `${r.status} ${body.code} ${body.details?.failedCheck} ${body.details?.subIndication}`;
     };
     expect(await failedCheck(bytes)).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID xml-signature FORMAT_FAILURE');
-    const placeholder = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('</edXML:TraceHeaderList>',
-      '</edXML:TraceHeaderList><Signature><SignedInfo/><SignatureValue>GbVb8n9+</SignatureValue><KeyInfo><X509Data><X509Certificate>MIIFqTCCBJG</X509Certificate></X509Data></KeyInfo></Signature>'));
+    const placeholder = new TextEncoder().encode(
+      new TextDecoder()
+        .decode(bytes)
+        .replace('</edXML:TraceHeaderList>', '</edXML:TraceHeaderList><Signature><SignedInfo/><SignatureValue>GbVb8n9+</SignatureValue><KeyInfo><X509Data><X509Certificate>MIIFqTCCBJG</X509Certificate></X509Data></KeyInfo></Signature>'),
+    );
     expect(await failedCheck(placeholder)).to.equal('422 ERR_PACKAGE_SIGNATURE_INVALID xml-signature FORMAT_FAILURE');
     const signed = new TextDecoder().decode(await signPackageXml(bytes, agencyOf(pki, H27).seal.identity));
     const changed = new TextEncoder().encode(signed.replace(/<edXML:Subject>([^<]*)</, '<edXML:Subject>$1 (sửa)<'));

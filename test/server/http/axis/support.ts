@@ -26,7 +26,14 @@ export async function startAxis(connection: mongoose.Connection, pki: Developmen
   await seedAll(role.services, pki);
   const app = createApp({ logger, jsonBodyBytes: config.limits.jsonBodyBytes, axisRouter: role.router, vdxpRouter: role.vdxpRouter, openapi: [role.openapi, role.vdxpOpenapi], ready: async () => true });
   const { baseUrl, close } = await listen(app);
-  return { baseUrl, role, close: async () => { await close(); await role.stop(); } };
+  return {
+    baseUrl,
+    role,
+    close: async () => {
+      await close();
+      await role.stop();
+    },
+  };
 }
 
 /** A small HTTP client of the axis API, written against the OpenAPI fragment. */

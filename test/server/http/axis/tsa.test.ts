@@ -26,9 +26,18 @@ describe('server/http axis POST /axis/v1/tsa (RFC 3161 over HTTP)', function () 
   before(async () => {
     pki = await createDevelopmentPki({ now: clock(), agencies: [{ code: '000.00.00.H27', name: 'Ủy ban nhân dân tỉnh Hà Tĩnh' }] });
     const deps = {
-      registry: unused, packages: unused, deliveries: unused, trace: unused, blobs: unused,
-      now: clock, newId: () => 'x', tokenSecret: 'a'.repeat(32), tokenTtlSeconds: 60,
-      trustAnchors: [pki.root.certificate], crls: [pki.crl], allowSha1: false,
+      registry: unused,
+      packages: unused,
+      deliveries: unused,
+      trace: unused,
+      blobs: unused,
+      now: clock,
+      newId: () => 'x',
+      tokenSecret: 'a'.repeat(32),
+      tokenTtlSeconds: 60,
+      trustAnchors: [pki.root.certificate],
+      crls: [pki.crl],
+      allowSha1: false,
       limits: { packageBytes: 1 << 20, signatureBytes: 1 << 16 },
       tsa: { identity: pki.tsa.identity, policy: '1.3.6.1.4.1.59999.3161.1' },
     } as unknown as AxisDeps;
@@ -60,7 +69,10 @@ describe('server/http axis POST /axis/v1/tsa (RFC 3161 over HTTP)', function () 
     expect(r.headers.get('content-type')).to.contain('application/timestamp-reply');
     writeFileSync(join(dir, 'reply.tsr'), Buffer.from(await r.arrayBuffer()));
     writeFileSync(join(dir, 'root.pem'), encodePem('CERTIFICATE', pki.root.certificate));
-    const out = execFileSync('openssl', ['ts', '-verify', '-data', join(dir, 'data.bin'), '-in', join(dir, 'reply.tsr'), '-CAfile', join(dir, 'root.pem'), '-attime', String(Math.floor(clock().getTime() / 1000))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('openssl', ['ts', '-verify', '-data', join(dir, 'data.bin'), '-in', join(dir, 'reply.tsr'), '-CAfile', join(dir, 'root.pem'), '-attime', String(Math.floor(clock().getTime() / 1000))], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out).to.contain('Verification: OK');
   });
 

@@ -45,7 +45,7 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect(listRoutes(axis.role.vdxpRouter, '/axis/vdxp')).to.deep.equal(listOpenApiOperations(axis.role.vdxpOpenapi.paths, '/axis/vdxp'));
   });
 
-  it('when a system sends with the Java SDK\'s hash-file, then the recipient lists, downloads the exact bytes and acknowledges once', async () => {
+  it("when a system sends with the Java SDK's hash-file, then the recipient lists, downloads the exact bytes and acknowledges once", async () => {
     const file = await signedEdoc(H27, [G22]);
     const sent = await vdxp('sendEdoc', H27, { from: H27, servicetype: 'eDoc', messagetype: 'edoc', 'hash-file': javaHashFile(file) }, { file });
     expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
@@ -67,7 +67,7 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect((await vdxp('getReceivedEdocList', G22, { messagetype: 'edoc' })).body.data).to.deep.equal([]);
   });
 
-  it('when a system sends to two recipients, then getSentEdocList shows each recipient\'s state, and only to the sender', async () => {
+  it("when a system sends to two recipients, then getSentEdocList shows each recipient's state, and only to the sender", async () => {
     const file = await signedEdoc(H27, [G22, G12]);
     const docId = (await vdxp('sendEdoc', H27, { from: H27, messagetype: 'edoc' }, { file })).body.DocId as string;
     expect((await vdxp('updateStatus', G12, { docId, status: 'fail', reason: 'not ours' })).body.status).to.equal('OK');
@@ -167,7 +167,7 @@ describe('axis VDXP facade: the SDK-shaped API with its HMAC-signed headers @db'
     expect([other.status, (await readJson(other)).ErrorCode]).to.deep.equal([403, 'ERR_FORBIDDEN']);
   });
 
-  it('when the axis checks a package\'s XML signature, then it does so in its worker pool: with that pool closed, sendEdoc is ERR_AXIS_UNAVAILABLE (503, try again) and nothing is written', async () => {
+  it("when the axis checks a package's XML signature, then it does so in its worker pool: with that pool closed, sendEdoc is ERR_AXIS_UNAVAILABLE (503, try again) and nothing is written", async () => {
     const pool = createPdfPool({ size: 1 });
     await pool.close();
     const busy = await startAxis(db.connection(), pki, undefined, { pdfPool: pool });

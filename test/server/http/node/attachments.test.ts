@@ -73,7 +73,13 @@ describe('node: non-PDF attachments kept, detached signatures verified @db', fun
     expect((await readJson(other)).code).to.equal('ERR_NOT_FOUND');
 
     // G12 recalls it (a revoke package); H27 agrees (15): the attachments go with the file.
-    const revoke = { from: { code: G12, name: 'Bộ Tài chính' }, to: H27, number: String(++n), date: formatEdxmlTimestamp(ex.clock()).slice(0, 10), bussiness: { BussinessDocType: 1 as const, DocumentId: doc.documentId as string, BussinessDocReason: 'Thu hồi' } };
+    const revoke = {
+      from: { code: G12, name: 'Bộ Tài chính' },
+      to: H27,
+      number: String(++n),
+      date: formatEdxmlTimestamp(ex.clock()).slice(0, 10),
+      bussiness: { BussinessDocType: 1 as const, DocumentId: doc.documentId as string, BussinessDocReason: 'Thu hồi' },
+    };
     expect((await submitByHand(ex.baseUrl, g12Axis, 'edoc', buildHandPackage(revoke), ex.agency(G12).seal, ex.clock())).status).to.equal(201);
     await eventually('the recall applied', async () => ((await readJson(await api(ex.baseUrl, h27, 'GET', `/documents/${doc.id}`))).recipients[0].recall === 'requested' ? true : undefined), 60_000);
     const agreed = await api(ex.baseUrl, h27, 'POST', `/documents/${doc.id}/status`, { code: '15' });

@@ -44,11 +44,9 @@ describe('server/http node and axis authentication: tokens against the user stor
   });
   after(() => close());
 
-  const login = (agencyCode: string, username: string, password: string) =>
-    fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode, username, password }) });
+  const login = (agencyCode: string, username: string, password: string) => fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agencyCode, username, password }) });
   const inbox = (token: string) => fetch(`${baseUrl}/api/v1/documents?box=inbox`, { headers: { authorization: `Bearer ${token}` } });
-  const axisToken = (systemId: string, secret: string) =>
-    fetch(`${baseUrl}/axis/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ systemId, secret }) });
+  const axisToken = (systemId: string, secret: string) => fetch(`${baseUrl}/axis/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ systemId, secret }) });
   const codeOf = async (r: Response) => `${r.status} ${(await readJson(r)).code ?? ''}`.trim();
 
   it('when a user is disabled, then the token issued before is refused at once (401), and so is a new login', async () => {

@@ -30,9 +30,17 @@ export const handDocumentId = (p: Pick<HandPackage, 'from' | 'number' | 'date'>)
 export function buildHandPackage(p: HandPackage): Uint8Array {
   return buildEdocPackage({
     MessageHeader: {
-      From: { OrganId: p.from.code, OrganName: p.from.name }, To: [{ OrganId: p.to, OrganName: p.to }], DocumentId: handDocumentId(p),
-      Code: { CodeNumber: p.number, CodeNotation: 'HAND-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: p.date },
-      DocumentType: { Type: 1, TypeName: 'Công văn' }, Subject: `Văn bản ${p.number}`, SignerInfo: { FullName: 'Trần B' }, ToPlaces: [], OtherInfo: { Priority: 0 }, ResponseFor: [],
+      From: { OrganId: p.from.code, OrganName: p.from.name },
+      To: [{ OrganId: p.to, OrganName: p.to }],
+      DocumentId: handDocumentId(p),
+      Code: { CodeNumber: p.number, CodeNotation: 'HAND-VP' },
+      PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: p.date },
+      DocumentType: { Type: 1, TypeName: 'Công văn' },
+      Subject: `Văn bản ${p.number}`,
+      SignerInfo: { FullName: 'Trần B' },
+      ToPlaces: [],
+      OtherInfo: { Priority: 0 },
+      ResponseFor: [],
     },
     TraceHeaderList: { TraceHeader: [{ OrganId: p.from.code, Timestamp: `${p.date} 09:00:00` }], Bussiness: { Paper: 0, ...p.bussiness } },
     Attachments: [...(p.attachments ?? [])],

@@ -59,7 +59,10 @@ export async function startExchange(
   const clock = testClock;
   const pki = await createDevelopmentPki({ now: new Date(clock().getTime() - 60_000), agencies: [G22, H27, H49, G12].map((code) => ({ code, name: NAMES[code]! })) });
   const config = loadConfig({
-    LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz', LIENTHONG_LOG_LEVEL: 'silent', LIENTHONG_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 150), LIENTHONG_AXIS_DIALECT: options.dialect ?? 'lienthong',
+    LIENTHONG_TOKEN_SECRET: 'test-token-secret-0123456789abcdef-xyz',
+    LIENTHONG_LOG_LEVEL: 'silent',
+    LIENTHONG_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 150),
+    LIENTHONG_AXIS_DIALECT: options.dialect ?? 'lienthong',
   });
   const logger = createLogger({ level: process.env.TEST_NODE_LOG_LEVEL ?? 'silent' });
   const connection = db.connection();
@@ -71,13 +74,29 @@ export async function startExchange(
   else await seedDevelopmentRegistry(await composeAxisRegistry(connection, clock), seed);
   let baseUrl = '';
   const state = { axisDown: false };
-  const nodeOptions = { config, logger, connection, ...trust, now: clock, axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl), dispatchIntervalMs: options.dispatchIntervalMs ?? 100, ...(options.dispatch ? { dispatch: options.dispatch } : {}), ...(options.receive ? { receive: options.receive } : {}) };
+  const nodeOptions = {
+    config,
+    logger,
+    connection,
+    ...trust,
+    now: clock,
+    axisUrl: () => (state.axisDown ? 'http://127.0.0.1:9' : baseUrl),
+    dispatchIntervalMs: options.dispatchIntervalMs ?? 100,
+    ...(options.dispatch ? { dispatch: options.dispatch } : {}),
+    ...(options.receive ? { receive: options.receive } : {}),
+  };
   const node = await composeNode({ ...nodeOptions, workerId: 'node-1' });
   const extraNodes: NodeRole[] = [];
   for (let i = 0; i < (options.extraNodes ?? 0); i++) extraNodes.push(await composeNode({ ...nodeOptions, workerId: `node-${i + 2}` }));
   const app = createApp({
-    logger, jsonBodyBytes: config.limits.jsonBodyBytes, openapi: [axis.openapi, axis.vdxpOpenapi, node.openapi], ready: async () => true,
-    axisRouter: axis.router, vdxpRouter: axis.vdxpRouter, nodeRouter: node.router, webRouter: createWebAppRouter(),
+    logger,
+    jsonBodyBytes: config.limits.jsonBodyBytes,
+    openapi: [axis.openapi, axis.vdxpOpenapi, node.openapi],
+    ready: async () => true,
+    axisRouter: axis.router,
+    vdxpRouter: axis.vdxpRouter,
+    nodeRouter: node.router,
+    webRouter: createWebAppRouter(),
   });
   const server = await listen(app);
   baseUrl = server.baseUrl;
@@ -122,9 +141,17 @@ let numbers = 100;
 export function metadataFor(to: readonly string[], over: Record<string, unknown> = {}): Record<string, unknown> {
   numbers++;
   return {
-    to, subject: 'Về việc thử nghiệm gửi nhận văn bản điện tử', codeNumber: String(numbers), codeNotation: 'VPCP-KSTT', promulgationDate: testClock.day(),
-    promulgationPlace: 'Hà Nội', documentType: { type: 1, typeName: 'Công văn' }, signer: { competence: 'KT. BỘ TRƯỞNG', position: 'THỨ TRƯỞNG', fullName: 'Nguyễn Văn A' },
-    priority: 0, paper: false, ...over,
+    to,
+    subject: 'Về việc thử nghiệm gửi nhận văn bản điện tử',
+    codeNumber: String(numbers),
+    codeNotation: 'VPCP-KSTT',
+    promulgationDate: testClock.day(),
+    promulgationPlace: 'Hà Nội',
+    documentType: { type: 1, typeName: 'Công văn' },
+    signer: { competence: 'KT. BỘ TRƯỞNG', position: 'THỨ TRƯỞNG', fullName: 'Nguyễn Văn A' },
+    priority: 0,
+    paper: false,
+    ...over,
   };
 }
 
@@ -148,9 +175,13 @@ export { eventually };
 
 /** The inbox document of `token`'s agency with edXML DocumentId `documentId`, once it arrived. */
 export async function inboxDocument(baseUrl: string, token: string, documentId: string, ms?: number): Promise<Record<string, any>> {
-  return eventually(`${documentId} in the inbox`, async () => {
-    const list = await readJson(await api(baseUrl, token, 'GET', '/documents?box=inbox&pageSize=100'));
-    const hit = (list.items as Array<Record<string, any>>).find((d) => d.documentId === documentId);
-    return hit ? readJson(await api(baseUrl, token, 'GET', `/documents/${hit.id}`)) : undefined;
-  }, ms);
+  return eventually(
+    `${documentId} in the inbox`,
+    async () => {
+      const list = await readJson(await api(baseUrl, token, 'GET', '/documents?box=inbox&pageSize=100'));
+      const hit = (list.items as Array<Record<string, any>>).find((d) => d.documentId === documentId);
+      return hit ? readJson(await api(baseUrl, token, 'GET', `/documents/${hit.id}`)) : undefined;
+    },
+    ms,
+  );
 }

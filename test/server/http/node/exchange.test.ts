@@ -8,9 +8,7 @@ import { useDatabase } from '../../../support/database.js';
 import { readJson } from '../../../support/http.js';
 import { edxmlDay } from '../../../support/clock.js';
 import { listOpenApiOperations, listRoutes } from '../../../support/routes.js';
-import {
-  G12, G22, H27, H49, UNSIGNED_PDF, api, eventually, inboxDocument, loginAs, metadataFor, personSignedPdf, postDocument, secretOf, startExchange, type Exchange,
-} from './exchange-fixture.js';
+import { G12, G22, H27, H49, UNSIGNED_PDF, api, eventually, inboxDocument, loginAs, metadataFor, personSignedPdf, postDocument, secretOf, startExchange, type Exchange } from './exchange-fixture.js';
 
 describe('node clerk API: the exchange over real HTTP @db', function () {
   this.timeout(120_000);
@@ -35,7 +33,10 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
     const created = await readJson(sent);
     expect(sent.status, JSON.stringify(created)).to.equal(202);
 
-    for (const [token, code] of [[h27, H27], [h49, H49]] as const) {
+    for (const [token, code] of [
+      [h27, H27],
+      [h49, H49],
+    ] as const) {
       const doc = await inboxDocument(ex.baseUrl, token, created.documentId);
       expect(doc.from).to.equal(G22);
       expect(doc.validation.verdict).to.equal('accepted');
@@ -132,9 +133,17 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
       const documentId = `000.00.00.G12,${edxmlDay(ex.clock)},${number}/BTC-VP`;
       const pkg = buildEdocPackage({
         MessageHeader: {
-          From: { OrganId: G12, OrganName: 'Bộ Tài chính' }, To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }], DocumentId: documentId,
-          Code: { CodeNumber: number, CodeNotation: 'BTC-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: edxmlDay(ex.clock) },
-          DocumentType: { Type: 1, TypeName: 'Công văn' }, Subject: `Văn bản ${number}`, SignerInfo: { FullName: 'Trần B' }, ToPlaces: [], OtherInfo: { Priority: 0 }, ResponseFor: [],
+          From: { OrganId: G12, OrganName: 'Bộ Tài chính' },
+          To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }],
+          DocumentId: documentId,
+          Code: { CodeNumber: number, CodeNotation: 'BTC-VP' },
+          PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: edxmlDay(ex.clock) },
+          DocumentType: { Type: 1, TypeName: 'Công văn' },
+          Subject: `Văn bản ${number}`,
+          SignerInfo: { FullName: 'Trần B' },
+          ToPlaces: [],
+          OtherInfo: { Priority: 0 },
+          ResponseFor: [],
         },
         TraceHeaderList: { TraceHeader: [{ OrganId: G12, Timestamp: `${edxmlDay(ex.clock)} 09:00:00` }], Bussiness: { Paper: 0, ...bussiness } },
         Attachments: [{ ContentId: 'cid:1', AttachmentName: `${number}.pdf`, ContentType: 'application/pdf', Content: pdf, Zipped: false }],
@@ -225,9 +234,17 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
     const documentId = `000.00.00.G12,${edxmlDay(ex.clock)},77/BTC-VP`;
     const pkg = buildEdocPackage({
       MessageHeader: {
-        From: { OrganId: G12, OrganName: 'Bộ Tài chính' }, To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }], DocumentId: documentId,
-        Code: { CodeNumber: '77', CodeNotation: 'BTC-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: edxmlDay(ex.clock) },
-        DocumentType: { Type: 1, TypeName: 'Công văn' }, Subject: 'Văn bản bị sửa sau khi ký', SignerInfo: { FullName: 'Trần B' }, ToPlaces: [], OtherInfo: { Priority: 0 }, ResponseFor: [],
+        From: { OrganId: G12, OrganName: 'Bộ Tài chính' },
+        To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }],
+        DocumentId: documentId,
+        Code: { CodeNumber: '77', CodeNotation: 'BTC-VP' },
+        PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: edxmlDay(ex.clock) },
+        DocumentType: { Type: 1, TypeName: 'Công văn' },
+        Subject: 'Văn bản bị sửa sau khi ký',
+        SignerInfo: { FullName: 'Trần B' },
+        ToPlaces: [],
+        OtherInfo: { Priority: 0 },
+        ResponseFor: [],
       },
       TraceHeaderList: { TraceHeader: [{ OrganId: G12, Timestamp: `${edxmlDay(ex.clock)} 09:00:00` }], Bussiness: { BussinessDocType: 0, Paper: 0 } },
       Attachments: [{ ContentId: 'cid:1', AttachmentName: 'altered.pdf', ContentType: 'application/pdf', Content: altered, Zipped: false }],
@@ -248,10 +265,14 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
     expect(doc.recipients[0].timeline.map((t: any) => t.code)).to.deep.equal(['02']);
     const failed = (doc.validation.signatures as any[]).filter((s) => s.kind === 'pdf' && s.indication !== 'TOTAL_PASSED');
     expect(failed.length).to.be.greaterThan(0);
-    const status = await eventually('02 waiting for G12 at the axis', async () => {
-      const list = await readJson(await fetch(`${ex.baseUrl}/axis/v1/edocs?status=pending&type=status`, { headers: { authorization: `Bearer ${axisToken}` } }));
-      return (list.items as any[]).find((d) => d.documentId === documentId);
-    }, 60_000); // as long as the inbox waits: on a loaded machine the 02's first hand-over may be answered try-later
+    const status = await eventually(
+      '02 waiting for G12 at the axis',
+      async () => {
+        const list = await readJson(await fetch(`${ex.baseUrl}/axis/v1/edocs?status=pending&type=status`, { headers: { authorization: `Bearer ${axisToken}` } }));
+        return (list.items as any[]).find((d) => d.documentId === documentId);
+      },
+      60_000,
+    ); // as long as the inbox waits: on a loaded machine the 02's first hand-over may be answered try-later
     expect(status.statusCode).to.equal('02');
     expect(status.from).to.equal(H27);
   });
@@ -273,7 +294,7 @@ describe('node clerk API: the exchange over real HTTP @db', function () {
     }
   });
 
-  it('when one agency tries to read, act on or recall another agency\'s documents, then every attempt is denied', async () => {
+  it("when one agency tries to read, act on or recall another agency's documents, then every attempt is denied", async () => {
     const pdf = await personSignedPdf(ex.agency(G22));
     const created = await readJson(await postDocument(ex.baseUrl, g22, pdf, metadataFor([H27])));
     const inH27 = await inboxDocument(ex.baseUrl, h27, created.documentId);

@@ -63,12 +63,18 @@ describe('node inbox: no sender can jam it @db', function () {
     // Fifty well-formed revoke packages, each signed by G12's own registered seal, naming documents H27 never
     // received. They go to the axis through its own use case (what its HTTP route calls), one after another.
     const poisoned = Array.from({ length: 50 }, (_, i) => ({
-      from: g12, to: H27, number: `9${String(i).padStart(3, '0')}`, date: date(), bussiness: { BussinessDocType: 1 as const, DocumentId: `${G12},${date()},1${i}/KHONG-CO`, BussinessDocReason: 'Thu hồi' },
+      from: g12,
+      to: H27,
+      number: `9${String(i).padStart(3, '0')}`,
+      date: date(),
+      bussiness: { BussinessDocType: 1 as const, DocumentId: `${G12},${date()},1${i}/KHONG-CO`, BussinessDocReason: 'Thu hồi' },
     }));
-    const packages = await Promise.all(poisoned.map(async (p) => {
-      const packageBytes = buildHandPackage(p);
-      return { packageBytes, signature: await signPackage(packageBytes, ex.agency(G12).seal.identity, ex.clock()) };
-    }));
+    const packages = await Promise.all(
+      poisoned.map(async (p) => {
+        const packageBytes = buildHandPackage(p);
+        return { packageBytes, signature: await signPackage(packageBytes, ex.agency(G12).seal.identity, ex.clock()) };
+      }),
+    );
     const real = await whileH27Waits(async () => {
       for (const p of packages) {
         const r = await ex.axis.services.submitPackage({ principal: { agencyCode: G12 }, type: 'edoc', ...p });
@@ -138,7 +144,9 @@ describe('node inbox: no sender can jam it @db', function () {
     const status = buildStatusPackage({
       From: { OrganId: G12, OrganName: g12.name },
       ResponseFor: { OrganId: G12, Code: '8801/HAND-VP', PromulgationDate: date(), DocumentId: handDocumentId(target) },
-      StatusCode: '13', Description: 'Thu hồi', Timestamp: formatEdxmlTimestamp(ex.clock()),
+      StatusCode: '13',
+      Description: 'Thu hồi',
+      Timestamp: formatEdxmlTimestamp(ex.clock()),
     });
     const sent = await submitByHand(ex.baseUrl, g12Axis, 'status', status, sender.seal, ex.clock());
     expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
@@ -149,7 +157,7 @@ describe('node inbox: no sender can jam it @db', function () {
     expect(still.recipients[0]).to.include({ phase: 'refused', recall: 'none' });
   });
 
-  it('when a receiver\'s 03 crosses the sender\'s 13 on the axis, then both sides end accepted with the recall pending, and the 16 settles it on both', async () => {
+  it("when a receiver's 03 crosses the sender's 13 on the axis, then both sides end accepted with the recall pending, and the 16 settles it on both", async () => {
     const sent = await readJson(await postDocument(ex.baseUrl, g22, await personSignedPdf(ex.agency(G22)), metadataFor([H27])));
     const inH27 = await inboxDocument(ex.baseUrl, h27, sent.documentId, 60_000);
     const sender = async () => (await readJson(await api(ex.baseUrl, g22, 'GET', `/documents/${sent.id}`))).recipients[0];
@@ -172,10 +180,14 @@ describe('node inbox: no sender can jam it @db', function () {
     expect(both.r.timeline.map((t: any) => t.code)).to.deep.equal(['01', '03', '13']);
 
     expect((await api(ex.baseUrl, h27, 'POST', `/documents/${inH27.id}/status`, { code: '16', description: 'Đã tiếp nhận' })).status).to.equal(200);
-    await eventually('16 on both sides', async () => {
-      const [s, r] = await Promise.all([sender(), receiver()]);
-      return s.recall === 'refused' && r.recall === 'refused' && s.phase === 'accepted' && r.phase === 'accepted' ? true : undefined;
-    }, 60_000);
+    await eventually(
+      '16 on both sides',
+      async () => {
+        const [s, r] = await Promise.all([sender(), receiver()]);
+        return s.recall === 'refused' && r.recall === 'refused' && s.phase === 'accepted' && r.phase === 'accepted' ? true : undefined;
+      },
+      60_000,
+    );
     // nothing was refused on the way: no status delivery of this document failed at either side
     const g22Axis = await axisToken(ex.baseUrl, G22, secretOf(G22));
     expect((await axisDeliveries(ex.baseUrl, g22Axis, 'fail', 'status')).filter((d) => d.documentId === sent.documentId)).to.have.length(0);

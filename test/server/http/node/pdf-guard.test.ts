@@ -36,9 +36,17 @@ describe('node receiver: what the seal covers, changes after signing, hostile PD
     const documentId = `000.00.00.G12,2026/11/20,${num}/BTC-VP`;
     const pkg = buildEdocPackage({
       MessageHeader: {
-        From: { OrganId: G12, OrganName: 'Bộ Tài chính' }, To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }], DocumentId: documentId,
-        Code: { CodeNumber: num, CodeNotation: 'BTC-VP' }, PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: '2026/11/20' },
-        DocumentType: { Type: 1, TypeName: 'Công văn' }, Subject: subject, SignerInfo: { FullName: 'Trần B' }, ToPlaces: [], OtherInfo: { Priority: 0 }, ResponseFor: [],
+        From: { OrganId: G12, OrganName: 'Bộ Tài chính' },
+        To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }],
+        DocumentId: documentId,
+        Code: { CodeNumber: num, CodeNotation: 'BTC-VP' },
+        PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: '2026/11/20' },
+        DocumentType: { Type: 1, TypeName: 'Công văn' },
+        Subject: subject,
+        SignerInfo: { FullName: 'Trần B' },
+        ToPlaces: [],
+        OtherInfo: { Priority: 0 },
+        ResponseFor: [],
       },
       TraceHeaderList: { TraceHeader: [{ OrganId: G12, Timestamp: '2026/11/20 09:00:00' }], Bussiness: { BussinessDocType: 0, Paper: 0 } },
       Attachments: [{ ContentId: 'cid:1', AttachmentName: 'cong-van.pdf', ContentType: 'application/pdf', Content: pdf, Zipped: false }],
@@ -92,7 +100,9 @@ describe('node receiver: what the seal covers, changes after signing, hostile PD
     const doc = await inboxDocument(ex.baseUrl, h27, await sendFromG12(corpus.get('dangling-reference-annotation-overlay.pdf')!, 'Chú thích phủ số tiền'));
     expect(doc.validation.verdict).to.equal('refused');
     expect(doc.validation.reasonCode).to.equal('PDF_SIGNATURE_FAILED');
-    expect(doc.validation.reason).to.match(/DISALLOWED_MODIFICATION/).and.match(/not defined when signed/);
+    expect(doc.validation.reason)
+      .to.match(/DISALLOWED_MODIFICATION/)
+      .and.match(/not defined when signed/);
     expect(doc.recipients[0].timeline.map((t: any) => t.code)).to.deep.equal(['02']);
   });
 

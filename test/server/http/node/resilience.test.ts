@@ -33,11 +33,15 @@ describe('node workers: axis down, failed messages, several node processes @db',
         return d.messages[0].attempts >= 3 && d.messages[0].state === 'pending' ? d : undefined;
       });
       ex.axisDown = false;
-      await eventually('every document in H27 inbox', async () => {
-        const list = await readJson(await api(ex.baseUrl, h27, 'GET', '/documents?box=inbox&pageSize=100'));
-        const got = (list.items as any[]).filter((d) => documentIds.includes(d.documentId));
-        return got.length === documentIds.length ? got : undefined;
-      }, 30_000);
+      await eventually(
+        'every document in H27 inbox',
+        async () => {
+          const list = await readJson(await api(ex.baseUrl, h27, 'GET', '/documents?box=inbox&pageSize=100'));
+          const got = (list.items as any[]).filter((d) => documentIds.includes(d.documentId));
+          return got.length === documentIds.length ? got : undefined;
+        },
+        30_000,
+      );
       const list = await readJson(await api(ex.baseUrl, h27, 'GET', '/documents?box=inbox&pageSize=100'));
       expect((list.items as any[]).filter((d) => documentIds.includes(d.documentId))).to.have.length(documentIds.length);
     });
@@ -97,19 +101,31 @@ describe('node workers: axis down, failed messages, several node processes @db',
       const documentIds = new Set(created.map((c) => c.documentId as string));
       expect(documentIds.size).to.equal(10);
       for (const token of [h27, h49]) {
-        const got = await eventually('all 10 received', async () => {
-          const list = await readJson(await api(ex.baseUrl, token, 'GET', '/documents?box=inbox&pageSize=100'));
-          const mine = (list.items as any[]).filter((d) => documentIds.has(d.documentId));
-          return mine.length >= 10 ? mine : undefined;
-        }, 150_000);
+        const got = await eventually(
+          'all 10 received',
+          async () => {
+            const list = await readJson(await api(ex.baseUrl, token, 'GET', '/documents?box=inbox&pageSize=100'));
+            const mine = (list.items as any[]).filter((d) => documentIds.has(d.documentId));
+            return mine.length >= 10 ? mine : undefined;
+          },
+          150_000,
+        );
         expect(got).to.have.length(10); // no duplicate stored
       }
-      const outbox = await eventually('01 from both for all', async () => {
-        const docs = await Promise.all(created.map(async (c) => readJson(await api(ex.baseUrl, g22, 'GET', `/documents/${c.id}`))));
-        return docs.every((d) => d.recipients.every((r: any) => r.timeline.some((t: any) => t.code === '01'))) ? docs : undefined;
-      }, 150_000);
+      const outbox = await eventually(
+        '01 from both for all',
+        async () => {
+          const docs = await Promise.all(created.map(async (c) => readJson(await api(ex.baseUrl, g22, 'GET', `/documents/${c.id}`))));
+          return docs.every((d) => d.recipients.every((r: any) => r.timeline.some((t: any) => t.code === '01'))) ? docs : undefined;
+        },
+        150_000,
+      );
       for (const d of outbox) {
-        for (const r of d.recipients) expect(r.timeline.filter((t: any) => t.code === '01'), `${d.id} ${r.code}`).to.have.length(1);
+        for (const r of d.recipients)
+          expect(
+            r.timeline.filter((t: any) => t.code === '01'),
+            `${d.id} ${r.code}`,
+          ).to.have.length(1);
         expect(d.messages.filter((m: any) => m.kind === 'edoc')).to.have.length(1);
       }
       // the axis saw each package once per recipient

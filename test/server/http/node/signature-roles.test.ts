@@ -35,7 +35,7 @@ describe('node: every signature bound to its role and its sender @db', function 
     return inboxDocument(ex.baseUrl, h27, handDocumentId(p), 60_000);
   }
 
-  it("when a PDF signed and sealed by another agency is then sealed by the sender, then FOREIGN_SIGNATURE names that agency and the receiver answers 02", async () => {
+  it('when a PDF signed and sealed by another agency is then sealed by the sender, then FOREIGN_SIGNATURE names that agency and the receiver answers 02', async () => {
     const byG22 = await seal(await personSignedPdf(ex.agency(G22)), ex.agency(G22));
     const doc = await sendFromG12(await seal(byG22, ex.agency(G12)));
     expect(doc.validation).to.include({ verdict: 'refused', reasonCode: 'FOREIGN_SIGNATURE' });

@@ -77,8 +77,7 @@ describe('server/node/report: CSV, XLSX and a sealed PDF of the monthly report @
     const agencies = createHostedAgencyRepository(db.connection());
     for (const code of [province, dept1, dept2, commune, other]) await agencies.upsert({ code, name: names[code]!, now: clock() });
     let n = 0;
-    const add = (code: AgencyCode, m: string, by: Parameters<typeof counters.apply>[3], h?: Parameters<typeof counters.apply>[4]) =>
-      applyContribution({ counters }, code, m, { key: `k${++n}`, by, ...(h ? { histograms: h } : {}) });
+    const add = (code: AgencyCode, m: string, by: Parameters<typeof counters.apply>[3], h?: Parameters<typeof counters.apply>[4]) => applyContribution({ counters }, code, m, { key: `k${++n}`, by, ...(h ? { histograms: h } : {}) });
     await add(province, month, { outgoing: 10, signed: 8, fullyElectronic: 9, inbound: 4, inboundVerified: 3, inboundIndeterminate: 1 }, { toArrived: { [bucketOf(60_000)]: 3 }, toAccepted: { [bucketOf(3_600_000)]: 1 } });
     await add(dept1, month, { outgoing: 20, signed: 19, fullyElectronic: 20, inbound: 10, inboundVerified: 9, inboundRefused: 1 }, { toArrived: { [bucketOf(120_000)]: 4 } });
     await add(dept1, month, { recalled: 1, signed: -1, fullyElectronic: -1 });
@@ -116,7 +115,11 @@ describe('server/node/report: CSV, XLSX and a sealed PDF of the monthly report @
     const r = await monthlyReport(deps, { userId: 'u', agencyCode: dept1, roles: ['clerk'] }, { month });
     expect(r.rows.map((x) => x.code)).to.deep.equal([dept1]);
     expect(r.rows[0]).to.include({ outgoing: 19 });
-    for (const [p, agency] of [[{ userId: 'u', agencyCode: dept1, roles: ['clerk'] }, commune], [auditor, other], [{ userId: 'u', agencyCode: dept1, roles: ['admin'] }, province]] as const) {
+    for (const [p, agency] of [
+      [{ userId: 'u', agencyCode: dept1, roles: ['clerk'] }, commune],
+      [auditor, other],
+      [{ userId: 'u', agencyCode: dept1, roles: ['admin'] }, province],
+    ] as const) {
       const e = await monthlyReport(deps, p, { month, agency }).catch((x: unknown) => x as { code?: string });
       expect((e as { code?: string }).code, agency).to.equal('ERR_FORBIDDEN');
     }
@@ -194,7 +197,12 @@ describe('server/node/report: CSV, XLSX and a sealed PDF of the monthly report @
     expect(spawnSync('pdffonts', [path], { encoding: 'utf8' }).stdout).to.match(/BeVietnamPro.*yes/);
     const png = join(dir, 'page');
     expect(spawnSync('pdftoppm', ['-r', '50', '-f', '1', '-l', '1', path, png]).status).to.equal(0);
-    const ppm = readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('page') && f.endsWith('.ppm'))!));
+    const ppm = readFileSync(
+      join(
+        dir,
+        readdirSync(dir).find((f) => f.startsWith('page') && f.endsWith('.ppm'))!,
+      ),
+    );
     expect(countColour(ppm, [42, 107, 204])).to.be.greaterThan(1500);
     const text = spawnSync('pdftotext', ['-f', '1', '-l', '1', path, '-'], { encoding: 'utf8' }).stdout;
     expect(text).to.include('BÁO CÁO THÁNG');

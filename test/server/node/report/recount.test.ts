@@ -79,20 +79,48 @@ describe('server/node/report: counters equal a recount after a randomized worklo
       const refused = inbox && rnd() < 0.4;
       const indication = rnd() < 0.5 ? 'INDETERMINATE' : 'TOTAL_FAILED';
       const doc: NodeDocument = {
-        id, agencyCode: agency, box: inbox ? 'inbox' : 'outbox', dedupKey: `${inbox ? 'in' : 'out'}:${id}`, documentId: `${agency},${day.replace(/-/g, '/')},${i}/UBND`,
-        from: inbox ? R1 : agency, fromName: 'x', to: inbox ? [agency] : [R1, R2],
+        id,
+        agencyCode: agency,
+        box: inbox ? 'inbox' : 'outbox',
+        dedupKey: `${inbox ? 'in' : 'out'}:${id}`,
+        documentId: `${agency},${day.replace(/-/g, '/')},${i}/UBND`,
+        from: inbox ? R1 : agency,
+        fromName: 'x',
+        to: inbox ? [agency] : [R1, R2],
         metadata: {
-          subject: 's', codeNumber: String(i), codeNotation: 'UBND', promulgationDate: day, promulgationPlace: 'Hà Tĩnh', documentType: { type: 1, typeName: 'Công văn' },
-          signer: { fullName: 'A' }, priority: 0, paper: rnd() < 0.2, toPlaces: [], responseFor: [], bussinessDocType: 0,
+          subject: 's',
+          codeNumber: String(i),
+          codeNotation: 'UBND',
+          promulgationDate: day,
+          promulgationPlace: 'Hà Tĩnh',
+          documentType: { type: 1, typeName: 'Công văn' },
+          signer: { fullName: 'A' },
+          priority: 0,
+          paper: rnd() < 0.2,
+          toPlaces: [],
+          responseFor: [],
+          bussinessDocType: 0,
         },
-        file: { blobId: null, name: 'a.pdf', size: 1, sha256: 'x' }, packageBlobId: 'p', signatureBlobId: 's',
+        file: { blobId: null, name: 'a.pdf', size: 1, sha256: 'x' },
+        packageBlobId: 'p',
+        signatureBlobId: 's',
         verification: {
-          verdict: refused ? 'refused' : 'accepted', signatureLevel: refused ? 'unsigned' : rnd() < 0.8 ? 'signed' : 'unsigned', verifiedAt: clock(),
+          verdict: refused ? 'refused' : 'accepted',
+          signatureLevel: refused ? 'unsigned' : rnd() < 0.8 ? 'signed' : 'unsigned',
+          verifiedAt: clock(),
           findings: refused ? [{ kind: 'pdf', indication, checks: [] }] : [],
         },
         recipients: (inbox ? [agency] : [R1, R2]).map((code) => ({ code, name: code, state: INITIAL_DOCUMENT_STATE, timeline: [] })),
-        recalled: false, outgoing: [], dispatchDue: null, dispatchLease: null, appliedDeliveries: [],
-        countPending: true, countedKeys: [], version: 1, createdAt: clock(), updatedAt: clock(),
+        recalled: false,
+        outgoing: [],
+        dispatchDue: null,
+        dispatchLease: null,
+        appliedDeliveries: [],
+        countPending: true,
+        countedKeys: [],
+        version: 1,
+        createdAt: clock(),
+        updatedAt: clock(),
       };
       await documents.insert(doc);
       ids.push(id);
@@ -133,13 +161,18 @@ describe('server/node/report: counters equal a recount after a randomized worklo
     // is A + B and its entry for B is B; B's own total is B; H27 has nothing above A.
     const sum = (...ts: NonNullable<ReturnType<typeof recount.get>>[]) => ({
       counts: Object.fromEntries(Object.keys(ts[0]!.counts).map((k) => [k, ts.reduce((a, t) => a + t.counts[k as keyof typeof t.counts], 0)])),
-      histograms: Object.fromEntries(Object.keys(ts[0]!.histograms).map((h) => {
-        const out: Record<number, number> = {};
-        for (const t of ts) for (const [b, v] of Object.entries(t.histograms[h as keyof typeof t.histograms])) out[Number(b)] = (out[Number(b)] ?? 0) + v;
-        return [h, out];
-      })),
+      histograms: Object.fromEntries(
+        Object.keys(ts[0]!.histograms).map((h) => {
+          const out: Record<number, number> = {};
+          for (const t of ts) for (const [b, v] of Object.entries(t.histograms[h as keyof typeof t.histograms])) out[Number(b)] = (out[Number(b)] ?? 0) + v;
+          return [h, out];
+        }),
+      ),
     });
-    const [rollA, rollB] = await real.getRollups([{ agencyCode: A, month }, { agencyCode: B, month }]);
+    const [rollA, rollB] = await real.getRollups([
+      { agencyCode: A, month },
+      { agencyCode: B, month },
+    ]);
     expect(rollA!.total, 'A total').to.deep.equal(sum(recount.get(A)!, recount.get(B)!));
     expect([...rollA!.children.keys()]).to.deep.equal([B]);
     expect(rollA!.children.get(B), 'A → B').to.deep.equal(sum(recount.get(B)!));
