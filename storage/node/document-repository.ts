@@ -57,8 +57,14 @@ function fromRaw(d: Raw): NodeDocument {
   });
 }
 
-/** How often a process repairs the dispatch queue from the documents (and at its first claim). */
-const QUEUE_SWEEP_MS = 60_000;
+/**
+ * How often a process repairs the dispatch queue from the documents (and at its first claim). On FerretDB 1.x an
+ * entry's guarded drop can race a writer that queues the same document again (both run read-then-write), so an
+ * entry can be lost; the sweep bounds the wait that causes. Two CI dry runs under load timed out (20 s) on
+ * documents that waited for a 60 s sweep; 5 s keeps the worst wait short at the cost of one projected scan of
+ * the documents every 5 s per process (the dispatcher used to scan them on every tick).
+ */
+const QUEUE_SWEEP_MS = 5_000;
 const MEMO_LIMIT = 10_000;
 
 /**
