@@ -2,9 +2,10 @@ import { deadlineIn } from './clock.js';
 
 /**
  * Polls `probe` until it returns a value (not undefined), or fails after `ms` naming `what` and the last error
- * the probe threw. The deadline is a monotonic timer (test/support/clock.ts), never the wall clock.
+ * the probe threw. The deadline is a monotonic timer (test/support/clock.ts), never the wall clock. The default, 90 s,
+ * outlasts the dispatch queue's one-minute repair (storage/node/document-repository.ts), which a loaded FerretDB can need.
  */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000, intervalMs = 250): Promise<T> {
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000, intervalMs = 250): Promise<T> {
   const expired = deadlineIn(ms);
   let last: unknown;
   for (;;) {
