@@ -12,8 +12,9 @@ type Collection = ReturnType<mongoose.Connection['collection']>;
  * node_documents keeps every document ever exchanged.
  *
  * The document stays the truth (its `dispatchDue` and `dispatchLease`); an entry only says "look at this
- * document from `due` on". So an entry is written BEFORE the document write that makes the document due (a
- * crash in between leaves an entry pointing at a document that is not due, which the next claim drops), and
+ * document from `due` on". So an entry is written BEFORE an update that makes the document due (a crash in
+ * between leaves an entry pointing at a document that is not due, which the next claim drops), but AFTER the
+ * insert of a new document (a claim drops an entry whose document does not exist), and
  * deleted only AFTER a write that left the document with nothing due, guarded by the version that write
  * made (`version` grows with `$max`, so a writer that queued the document again meanwhile keeps its entry).
  *

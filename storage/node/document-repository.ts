@@ -99,14 +99,18 @@ export function createDocumentRepository(connection: mongoose.Connection, option
   return {
     async insert(doc: NodeDocument): Promise<'inserted' | 'duplicate'> {
       try {
-        // queued first: a crash before the insert leaves an entry without a document, which the next claim drops
-        if (doc.dispatchDue) await queue.enqueue(doc.id, doc.dispatchDue, doc.version, doc.dispatchPriority);
         await c().insertOne(toRaw(doc));
-        return 'inserted';
       } catch (e) {
         if (isDuplicateKeyError(e)) return 'duplicate';
         return translateMongoError(e, 'document');
       }
+      // Queued after the insert, not before: a claim that finds an entry without its document drops it, so an
+      // entry written ahead of the insert could be dropped by another process before the document exists (seen
+      // in the three-process test: the document then waited for the sweep). A crash or a failed write between
+      // the two leaves a due document without an entry, which the sweep queues (a restarted process sweeps at
+      // its first claim).
+      if (doc.dispatchDue) await queue.enqueue(doc.id, doc.dispatchDue, doc.version, doc.dispatchPriority).catch(() => undefined);
+      return 'inserted';
     },
     findById,
     async findByDedupKey(agencyCode: AgencyCode, dedupKey: string): Promise<NodeDocument | null> {
