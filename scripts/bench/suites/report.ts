@@ -7,14 +7,14 @@ import { openDatabase } from '../../../server/compose/database.js';
 import { composeReporting } from '../../../server/compose/reports.js';
 import { loadConfig } from '../../../server/config/config.js';
 import { parseAgencyCode, type AgencyCode } from '../../../server/domain/agency/index.js';
-import { COUNTER_NAMES, type CounterName, type CounterTally, type MonthlyCounters, type MonthlyRollup } from '../../../server/domain/ports/node/index.js';
+import { COUNTER_NAMES, type CounterName, type CounterTally, type MonthlyCounters, type MonthlyRollup, type TrendMonth } from '../../../server/domain/ports/node/index.js';
 import { createLogger } from '../../../server/logger.js';
 import { devIdentityToPkcs12 } from '../../../server/node/provision.js';
 import { bucketOf } from '../../../server/node/report/duration-histogram.js';
 import { sealedReportPdf } from '../../../server/node/report/export-report.js';
 import { monthlyReport } from '../../../server/node/report/monthly-report.js';
 import { renderReportPdf } from '../../../server/node/report/pdf/render-pdf.js';
-import { rollupsOf } from '../../../server/node/report/rollup.js';
+import { rollupsOf, trendsOf } from '../../../server/node/report/rollup.js';
 import { addMonths } from '../../../server/node/report/subtree.js';
 import type { BenchContext, BenchSuite } from '../harness.js';
 
@@ -51,6 +51,7 @@ export const suite: BenchSuite = {
       // Seeded in bulk (insertMany), with the roll-ups the same counters imply (what report rebuild writes).
       const counters: MonthlyCounters[] = [];
       const rollups: MonthlyRollup[] = [];
+      const trends: TrendMonth[] = [];
       for (let k = 0; k < 12; k++) {
         const m = addMonths(month, -k);
         const tallies = new Map<AgencyCode, CounterTally>();
@@ -62,9 +63,11 @@ export const suite: BenchSuite = {
           tallies.set(code, { counts, histograms });
           counters.push({ ...counts, agencyCode: code, month: m, histograms });
         });
-        rollups.push(...rollupsOf(m, tallies));
+        const monthRollups = rollupsOf(m, tallies);
+        rollups.push(...monthRollups);
+        trends.push(...trendsOf(m, tallies, monthRollups));
       }
-      await deps.counters.insertNew(counters, rollups);
+      await deps.counters.insertNew(counters, rollups, trends);
       const pki = await createDevelopmentPki({ now, agencies: [{ code: root, name: 'BENCH' }] });
       const p12 = devIdentityToPkcs12(pki.agencies[0]!.seal, 'seal');
       await deps.keys.putPkcs12({ agencyCode: root, kind: 'seal' }, p12.pkcs12, p12.password);
