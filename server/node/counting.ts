@@ -99,15 +99,17 @@ export function contributionsOf(doc: NodeDocument): readonly Contribution[] {
 }
 
 /**
- * Applies one contribution to the agency's counters and to the roll-up of the agency and of each ancestor in
- * the code hierarchy (the ancestor's total, and its entry for the child on the way down): one single-document
- * write each, every one deduplicated by the contribution's key, so replaying the whole after a crash at any
- * point completes what is missing and counts nothing twice. Returns whether the agency's counter took it.
+ * Applies one contribution to the agency's counters, and to the roll-up and the trend of the agency and of each
+ * ancestor in the code hierarchy (the ancestor's total and its entry for every code on the way down; the trend
+ * of the month only for counts, not for a duration alone): one single-document write each, every one
+ * deduplicated by the contribution's key, so replaying the whole after a crash at any point completes what is
+ * missing and counts nothing twice. Returns whether the agency's counter took it.
  */
 export async function applyContribution(deps: Pick<NodeDeps, 'counters'>, agencyCode: AgencyCode, month: string, c: Contribution): Promise<boolean> {
   const applied = await deps.counters.apply(agencyCode, month, c.key, c.by, c.histograms);
   const chain = [agencyCode, ...ancestorsOf(agencyCode)];
-  const writes = await Promise.allSettled(chain.map((code, i) => deps.counters.applyRollup(code, month, c.key, i === 0 ? null : chain[i - 1]!, c.by, c.histograms)));
+  const counts = Object.values(c.by).some((v) => v);
+  const writes = await Promise.allSettled(chain.flatMap((code, i) => [deps.counters.applyRollup(code, month, c.key, chain.slice(0, i), c.by, c.histograms), ...(counts ? [deps.counters.applyTrend(code, month, c.key, i === 0, c.by)] : [])]));
   const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
   if (failed) throw failed.reason;
   return applied;

@@ -1,4 +1,3 @@
-import type { AgencyCode } from '../../server/domain/agency/index.js';
 import { COUNTER_NAMES, HISTOGRAM_NAMES, type BucketCounts, type CounterIncrement, type CounterName, type CounterTally, type HistogramIncrement, type HistogramName } from '../../server/domain/ports/node/index.js';
 import type { Raw } from './raw.js';
 
@@ -61,10 +60,6 @@ export function storedTally(t: CounterTally): { counts: Record<string, number>; 
   }
   return { counts: Object.fromEntries(COUNTER_NAMES.map((n) => [n, t.counts[n] ?? 0])), hist };
 }
-
-/** An agency code as a field name: its dots would be read as a path, and codes never hold `_`. */
-export const childField = (code: AgencyCode): string => code.replace(/\./g, '_');
-export const childCodeOf = (field: string): AgencyCode => field.replace(/_/g, '.') as AgencyCode;
 
 /** Runs `read` over `items` with at most `width` in flight, answers in order (point reads on _id). */
 export async function boundedAll<T, R>(items: readonly T[], width: number, read: (item: T) => Promise<R>): Promise<R[]> {

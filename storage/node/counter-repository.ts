@@ -1,23 +1,12 @@
 import type mongoose from 'mongoose';
 import type { AgencyCode } from '../../server/domain/agency/index.js';
-import {
-  COUNTER_RECENT_KEYS,
-  type BucketCounts,
-  type CounterIncrement,
-  type CounterName,
-  type CounterRepository,
-  type CounterTally,
-  type HistogramIncrement,
-  type HistogramName,
-  type MonthlyCounters,
-  type MonthlyRollup,
-} from '../../server/domain/ports/node/index.js';
-import { DomainError } from '../../server/domain/errors.js';
+import { COUNTER_RECENT_KEYS, type BucketCounts, type CounterIncrement, type CounterName, type CounterRepository, type HistogramIncrement, type HistogramName, type MonthlyCounters } from '../../server/domain/ports/node/index.js';
 import { translateMongoError } from '../mongo-errors.js';
-import { boundedAll, checkKey, checkMonth, childCodeOf, childField, incrementFields, storedTally, tallyOf } from './counter-fields.js';
-import { NODE_COLLECTIONS, nodeModels } from './models.js';
+import { boundedAll, checkKey, checkMonth, incrementFields, storedTally, tallyOf } from './counter-fields.js';
+import { nodeModels } from './models.js';
 import type { Raw } from './raw.js';
 import { createRecordLock } from './record-lock.js';
+import { createRollupRepository } from './rollup-repository.js';
 
 /** Point reads in flight at once: FerretDB answers a few in parallel faster than many (measured 4 ≈ 1, 16 ≈ 5×). */
 const READ_WIDTH = 1;
@@ -28,31 +17,16 @@ function countersOf(d: Raw | null | undefined, agencyCode: AgencyCode, month: st
   return Object.freeze({ ...t.counts, agencyCode, month, histograms: t.histograms });
 }
 
-function rollupOf(d: Raw | null | undefined, agencyCode: AgencyCode, month: string): MonthlyRollup {
-  const children = new Map<AgencyCode, CounterTally>();
-  for (const [field, raw] of Object.entries((d?.kids ?? {}) as Raw)) children.set(childCodeOf(field), tallyOf(raw as Raw));
-  return Object.freeze({ agencyCode, month, total: tallyOf(d ?? undefined), children });
-}
-
 /**
- * Monthly counters in node_monthly_counters, one document per (agency, month) (`_id` `<code>|<YYYY-MM>`), and
- * their subtree roll-ups in node_monthly_rollups_YYYY_MM (`_id` `<code>:<YYYY-MM>`). Each contribution carries a key;
- * each document keeps the most recent keys beside the counts, and the check and the $inc are one write under
- * the record lock, so a contribution replayed after a crash is not counted twice in any document.
+ * Monthly counters in node_monthly_counters, one document per (agency, month) (`_id` `<code>|<YYYY-MM>`); their
+ * subtree roll-ups and trends are storage/node/rollup-repository.ts. Each contribution carries a key; each
+ * document keeps the most recent keys beside the counts, and the check and the $inc are one write under the
+ * record lock, so a contribution replayed after a crash is not counted twice in any document.
  */
 export function createCounterRepository(connection: mongoose.Connection): CounterRepository {
   const { Counter: M } = nodeModels(connection);
-  // A collection per month: FerretDB 1.24 (SQLite) answers a find by _id by scanning the table up to the match
-  // (its _id index is not used), so a point read costs the documents stored before it. A month's collection
-  // holds one roll-up per agency and ancestor with traffic that month, whatever the number of months kept.
-  const rollupsOf = (month: string) => {
-    const db = connection.db;
-    if (!db) throw new DomainError('ERR_DATABASE_UNAVAILABLE', 'database not connected');
-    return db.collection(`${NODE_COLLECTIONS.rollupsPrefix}${month.replace('-', '_')}`) as unknown as mongoose.Collection;
-  };
   const withLock = createRecordLock(connection);
   const idOf = (agencyCode: string, month: string) => `${agencyCode}|${month}`;
-  const rollupIdOf = (agencyCode: string, month: string) => `${agencyCode}:${month}`;
 
   /** Applies `inc` to one document unless it remembers `key`: the dedup of every counter and roll-up write. */
   async function applyOnce(collection: mongoose.Collection, _id: string, key: string, inc: Record<string, number>, set: Raw): Promise<boolean> {
@@ -86,7 +60,9 @@ export function createCounterRepository(connection: mongoose.Connection): Counte
     }
   }
 
+  const rollups = createRollupRepository(connection);
   return {
+    ...rollups,
     async apply(agencyCode: AgencyCode, month: string, key: string, by: CounterIncrement, histograms: HistogramIncrement = {}): Promise<boolean> {
       checkMonth(month);
       checkKey(key);
@@ -128,55 +104,13 @@ export function createCounterRepository(connection: mongoose.Connection): Counte
       checkMonth(month);
       await overwrite(M.collection, idOf(agencyCode, month), { ...storedTally({ counts, histograms }), agencyCode, month });
     },
-    async applyRollup(ancestor: AgencyCode, month: string, key: string, child: AgencyCode | null, by: CounterIncrement, histograms: HistogramIncrement = {}): Promise<boolean> {
-      checkMonth(month);
-      checkKey(key);
-      const inc = { ...incrementFields('', by, histograms), ...(child ? incrementFields(`kids.${childField(child)}.`, by, histograms) : {}) };
-      return applyOnce(rollupsOf(month), rollupIdOf(ancestor, month), key, inc, { agencyCode: ancestor, month });
-    },
-    async getRollups(keys): Promise<readonly MonthlyRollup[]> {
-      for (const k of keys) checkMonth(k.month);
-      return boundedAll(keys, READ_WIDTH, async ({ agencyCode, month }) => {
-        const d = await rollupsOf(month)
-          .findOne({ _id: rollupIdOf(agencyCode, month) } as Raw, { projection: { counts: 1, hist: 1, kids: 1 } })
-          .catch((e) => translateMongoError(e));
-        return rollupOf(d, agencyCode, month);
-      });
-    },
-    async rollupAgenciesOf(month: string): Promise<readonly AgencyCode[]> {
-      checkMonth(month);
-      const rows = await rollupsOf(month)
-        .find({} as Raw, { projection: { agencyCode: 1 } })
-        .toArray()
-        .catch((e) => translateMongoError(e));
-      return rows.map((d) => d.agencyCode as AgencyCode);
-    },
-    async replaceRollup(rollup: MonthlyRollup): Promise<void> {
-      checkMonth(rollup.month);
-      const kids = Object.fromEntries([...rollup.children].map(([code, t]) => [childField(code), storedTally(t)]));
-      await overwrite(rollupsOf(rollup.month), rollupIdOf(rollup.agencyCode, rollup.month), { ...storedTally(rollup.total), kids, agencyCode: rollup.agencyCode, month: rollup.month });
-    },
-    async insertNew(counters: readonly MonthlyCounters[], rollups: readonly MonthlyRollup[]): Promise<void> {
-      for (const c of [...counters, ...rollups]) checkMonth(c.month);
+    async insertNew(counters, rollupList, trends): Promise<void> {
+      for (const c of counters) checkMonth(c.month);
       await insertAll(
         M.collection,
         counters.map((c) => ({ _id: idOf(c.agencyCode, c.month), agencyCode: c.agencyCode, month: c.month, ...storedTally({ counts: c, histograms: c.histograms }), recent: [] })),
       );
-      for (const month of new Set(rollups.map((r) => r.month))) {
-        await insertAll(
-          rollupsOf(month),
-          rollups
-            .filter((r) => r.month === month)
-            .map((r) => ({
-              _id: rollupIdOf(r.agencyCode, r.month),
-              agencyCode: r.agencyCode,
-              month: r.month,
-              ...storedTally(r.total),
-              kids: Object.fromEntries([...r.children].map(([code, t]) => [childField(code), storedTally(t)])),
-              recent: [],
-            })),
-        );
-      }
+      await rollups.insertNew([], rollupList, trends);
     },
   };
 }

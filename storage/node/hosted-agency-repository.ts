@@ -50,12 +50,13 @@ export function createHostedAgencyRepository(connection: mongoose.Connection): H
       // The inbox poller lists every pass (several a second); the list changes only when an agency is provisioned.
       const now = Date.now();
       if (listed && listed.until > now) return listed.agencies;
+      // Sorted here: FerretDB 1.24 (SQLite) sorts in Go after decoding, measured a quarter of this read for 501
+      // agencies; codes are ASCII, so this order is the server's _id order.
       const ds = await M.collection
         .find({})
-        .sort({ _id: 1 })
         .toArray()
         .catch((e) => translateMongoError(e));
-      const agencies = Object.freeze(ds.map(toAgency));
+      const agencies = Object.freeze(ds.map(toAgency).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
       listed = { agencies, until: now + LIST_CACHE_MS };
       return agencies;
     },

@@ -39,8 +39,10 @@ export const NODE_COLLECTIONS = {
   documents: 'node_documents',
   idempotency: 'node_idempotency_keys',
   counters: 'node_monthly_counters',
-  /** One collection per month, `node_monthly_rollups_YYYY_MM` (storage/node/counter-repository.ts). */
-  rollupsPrefix: 'node_monthly_rollups_',
+  /** One collection per month, `node_rollup_sheets_YYYY_MM` (storage/node/rollup-repository.ts). */
+  rollupSheetsPrefix: 'node_rollup_sheets_',
+  /** One collection per year, `node_rollup_trends_YYYY` (storage/node/rollup-repository.ts). */
+  rollupTrendsPrefix: 'node_rollup_trends_',
   sealed: 'node_sealed_items',
   locks: 'node_record_locks',
   dispatchQueue: 'node_dispatch_queue',

@@ -1,6 +1,6 @@
-import { isDescendantOf, parentAgencyCode, type AgencyCode } from '../../domain/agency/index.js';
+import { isDescendantOf, type AgencyCode } from '../../domain/agency/index.js';
 import { DomainError } from '../../domain/errors.js';
-import type { CounterName, MonthlyRollup } from '../../domain/ports/node/index.js';
+import type { CounterName } from '../../domain/ports/node/index.js';
 import { monthOf } from '../counting.js';
 import type { NodeDeps, NodePrincipal } from '../deps.js';
 import { READING_ROLES, requireRole } from '../principal.js';
@@ -77,8 +77,9 @@ function scopeOf(principal: NodePrincipal, target: AgencyCode): 'agency' | 'subt
 /**
  * The monthly report of an agency (by promulgation month, Vietnam time): a row per agency of its subtree,
  * each rolled up over the agencies below it (a province's figure includes its departments), and the 12-month
- * trend. Read by _id from the subtree roll-ups of the counters, kept as things happen: no scan of documents or
- * counters (an agency's row holds every agency below it in the code hierarchy with counters on this node).
+ * trend. Read by _id from the subtree roll-up and the trend of the agency, kept as things happen: no scan of
+ * documents or counters (an agency's row holds every agency below it in the code hierarchy with counters on
+ * this node).
  */
 export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies' | 'now'>, principal: NodePrincipal, request: MonthlyReportRequest | string = {}): Promise<MonthlyReport> {
   const req = typeof request === 'string' ? { month: request } : request;
@@ -92,33 +93,23 @@ export async function monthlyReport(deps: Pick<NodeDeps, 'counters' | 'agencies'
   const nodes = scope === 'subtree' ? subtreeOf(root, hosted) : subtreeOf(root, []);
   const first = addMonths(month, -(TREND_MONTHS - 1));
   const months = Array.from({ length: TREND_MONTHS }, (_, k) => addMonths(first, k));
-  // Everything is read by _id from the roll-ups of the month (one collection per month; the agency's own
-  // counters are its total less its children's): the reporting agency's 12 months, and for a subtree the roll-up
-  // of the code parent of every deeper agency of the report (a row's figure is its entry there). No read grows
-  // with the months kept or the leaves: a province of 20 departments × 24 units reads 12 + 20 documents.
-  const mine = await deps.counters.getRollups(months.map((m) => ({ agencyCode: target, month: m })));
-  const ownTally = ownOf(mine[TREND_MONTHS - 1]!);
+  // Two or three point reads by _id, whatever the size of the subtree: the roll-up of (agency, month), which
+  // holds the agency's total and that of every code below it (each row of the report), and the agency's trend
+  // documents of the one or two years the 12 months span (storage/node/rollup-repository.ts).
+  const [sheet, trendMonths] = await Promise.all([deps.counters.getRollup(target, month), deps.counters.getTrend(target, first, month)]);
+  const ownTally = ownOf(sheet);
+  const counted = (counts: Counts): Tally => ({ counts, histograms: ZERO_TALLY.histograms });
   let rowTallies: Tally[];
   let trendTallies: Tally[];
   let total: Tally;
   if (scope === 'agency') {
-    trendTallies = mine.map(ownOf);
+    trendTallies = trendMonths.map((t) => counted(t.own));
     total = ownTally;
     rowTallies = [ownTally];
   } else {
-    const parents = [
-      ...new Set(
-        nodes
-          .slice(1)
-          .map((n) => parentAgencyCode(n.code)!)
-          .filter((p) => p !== target),
-      ),
-    ];
-    const below = await deps.counters.getRollups(parents.map((p) => ({ agencyCode: p, month })));
-    const byParent = new Map<AgencyCode, MonthlyRollup>([...below.map((r) => [r.agencyCode, r] as const), [target, mine[TREND_MONTHS - 1]!]]);
-    trendTallies = mine.map((r) => r.total);
-    total = trendTallies[TREND_MONTHS - 1]!;
-    rowTallies = nodes.map((n, i) => (i === 0 ? total : (byParent.get(parentAgencyCode(n.code)!)?.children.get(n.code) ?? ZERO_TALLY)));
+    trendTallies = trendMonths.map((t) => counted(t.total));
+    total = sheet.total;
+    rowTallies = nodes.map((n, i) => (i === 0 ? total : (sheet.descendants.get(n.code) ?? ZERO_TALLY)));
   }
   const rows: ReportRow[] = nodes.map((n, i) => Object.freeze({ ...n, ...figuresOf(rowTallies[i]!) }));
   const trend: TrendPoint[] = months.map((m, k) => {

@@ -4,7 +4,7 @@ import { contributionsOf, reportMonthOf, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mergeHistograms } from './duration-histogram.js';
 import type { Tally } from './figures.js';
-import { rollupsOf } from './rollup.js';
+import { rollupsOf, trendsOf } from './rollup.js';
 
 const PAGE = 500;
 
@@ -52,14 +52,17 @@ export interface RebuildResult {
   readonly corrected: readonly AgencyCode[];
   /** Agencies whose subtree roll-up (total or a child's entry) differed from the recount before the rewrite. */
   readonly rollupsCorrected: readonly AgencyCode[];
+  /** Agencies whose trend entry for the month (subtree total or own counts) differed from the recount. */
+  readonly trendsCorrected: readonly AgencyCode[];
 }
 
 const sameTally = (a: Tally, b: Tally) => COUNTER_NAMES.every((n) => a.counts[n] === b.counts[n]) && HISTOGRAM_NAMES.every((n) => JSON.stringify(Object.entries(a.histograms[n]).sort()) === JSON.stringify(Object.entries(b.histograms[n]).sort()));
 
 /**
  * `lienthong report rebuild --month`: settles the documents of the month that still owe the counters (as the
- * reconciler would), recounts the month from the stored documents, and overwrites each agency's counters with
- * the recount (zero for an agency with counters but no documents). Safe to repeat. A document counted at the
+ * reconciler would), recounts the month from the stored documents, and overwrites each agency's counters, its
+ * subtree roll-up and its trend entry for the month with the recount (zero for an agency with any of them but no
+ * documents). Safe to repeat. A document counted at the
  * same moment by a live node may be off by its own contribution until the next rebuild: run it when quiet.
  */
 export async function rebuildMonthCounters(deps: Pick<NodeDeps, 'documents' | 'counters' | 'now' | 'logger'>, month: string): Promise<RebuildResult> {
@@ -85,18 +88,29 @@ export async function rebuildMonthCounters(deps: Pick<NodeDeps, 'documents' | 'c
     if (!sameTally({ counts: have, histograms: have.histograms }, want)) corrected.push(code);
     await deps.counters.replace(code, month, want.counts, want.histograms);
   }
-  // The roll-ups follow from the recount: every one the recount implies, and zero for any other stored this month.
-  const want = new Map(rollupsOf(month, recount).map((r) => [r.agencyCode, r]));
-  const rolled = [...new Set<AgencyCode>([...want.keys(), ...(await deps.counters.rollupAgenciesOf(month))])];
-  const haves = await deps.counters.getRollups(rolled.map((agencyCode) => ({ agencyCode, month })));
+  // The roll-ups and the trend month follow from the recount: every one the recount implies, and zero for any
+  // other stored this month.
+  const wanted = rollupsOf(month, recount);
+  const want = new Map(wanted.map((r) => [r.agencyCode, r]));
+  const haves = new Map((await deps.counters.listRollups(month)).map((r) => [r.agencyCode, r]));
   const rollupsCorrected: AgencyCode[] = [];
-  for (const [i, code] of rolled.entries()) {
-    const r = want.get(code) ?? { agencyCode: code, month, total: zero, children: new Map() };
-    const have = haves[i]!;
-    const sameChildren = [...new Set([...have.children.keys(), ...r.children.keys()])].every((c) => sameTally(have.children.get(c) ?? zero, r.children.get(c) ?? zero));
-    if (!sameTally(have.total, r.total) || !sameChildren) rollupsCorrected.push(code);
+  for (const code of [...new Set<AgencyCode>([...want.keys(), ...haves.keys()])].sort()) {
+    const r = want.get(code) ?? { agencyCode: code, month, total: zero, descendants: new Map() };
+    const have = haves.get(code) ?? { agencyCode: code, month, total: zero, descendants: new Map() };
+    const sameBelow = [...new Set([...have.descendants.keys(), ...r.descendants.keys()])].every((c) => sameTally(have.descendants.get(c) ?? zero, r.descendants.get(c) ?? zero));
+    if (!sameTally(have.total, r.total) || !sameBelow) rollupsCorrected.push(code);
     await deps.counters.replaceRollup(r);
   }
-  deps.logger.info({ month, agencies: agencies.size, settled, corrected: corrected.length, rollupsCorrected: rollupsCorrected.length }, 'monthly counters rebuilt from the documents');
-  return Object.freeze({ month, agencies: agencies.size, settled, corrected, rollupsCorrected });
+  const wantTrends = new Map(trendsOf(month, recount, wanted).map((t) => [t.agencyCode, t]));
+  const haveTrends = new Map((await deps.counters.listTrends(month)).map((t) => [t.agencyCode, t]));
+  const trendsCorrected: AgencyCode[] = [];
+  const sameCounts = (a: Readonly<Record<CounterName, number>>, b: Readonly<Record<CounterName, number>>) => COUNTER_NAMES.every((n) => a[n] === b[n]);
+  for (const code of [...new Set<AgencyCode>([...wantTrends.keys(), ...haveTrends.keys()])].sort()) {
+    const t = wantTrends.get(code) ?? { agencyCode: code, month, total: zero.counts, own: zero.counts };
+    const have = haveTrends.get(code) ?? { total: zero.counts, own: zero.counts };
+    if (!sameCounts(have.total, t.total) || !sameCounts(have.own, t.own)) trendsCorrected.push(code);
+    await deps.counters.replaceTrend(t);
+  }
+  deps.logger.info({ month, agencies: agencies.size, settled, corrected: corrected.length, rollupsCorrected: rollupsCorrected.length, trendsCorrected: trendsCorrected.length }, 'monthly counters rebuilt from the documents');
+  return Object.freeze({ month, agencies: agencies.size, settled, corrected, rollupsCorrected, trendsCorrected });
 }

@@ -228,6 +228,20 @@ describe('storage/node repositories @db', () => {
     expect(await repo.get(G22, '2026-03')).to.include({ outgoing: 20, signed: 19, recalled: 1 });
   });
 
+  it('when contributions reach a roll-up and a trend concurrently, then none is lost and a replayed key is not counted twice', async () => {
+    const repo = createCounterRepository(db.connection());
+    const unit = parseAgencyCode('000.01.00.G22');
+    await Promise.all(Array.from({ length: 12 }, (_, i) => [repo.applyRollup(G22, '2026-03', `doc-${i}:sent`, [unit], { outgoing: 1 }, { toArrived: { 4: 1 } }), repo.applyTrend(G22, '2026-03', `doc-${i}:sent`, i % 2 === 0, { outgoing: 1 })]).flat());
+    const racing = await Promise.all(Array.from({ length: 4 }, () => [repo.applyRollup(G22, '2026-03', 'doc-3:sent', [unit], { outgoing: 1 }), repo.applyTrend(G22, '2026-03', 'doc-3:sent', true, { outgoing: 1 })]).flat());
+    expect(racing.filter(Boolean)).to.have.length(0);
+    const r = await repo.getRollup(G22, '2026-03');
+    expect(r.total.counts.outgoing).to.equal(12);
+    expect(r.total.histograms.toArrived).to.deep.equal({ 4: 12 });
+    expect(r.descendants.get(unit)?.counts.outgoing).to.equal(12);
+    const [t] = await repo.getTrend(G22, '2026-03', '2026-03');
+    expect([t?.total.outgoing, t?.own.outgoing]).to.deep.equal([12, 6]);
+  });
+
   it('when a document owes the counters, then findCountPending lists it once its grace period is over', async () => {
     const docs = createDocumentRepository(db.connection());
     await docs.insert(sampleDocument('owing', { dedupKey: 'out:owing', updatedAt: T0 }));

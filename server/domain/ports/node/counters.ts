@@ -39,15 +39,23 @@ export interface CounterTally {
 
 /**
  * The subtree roll-up of (agency, month): `total` is the sum of the counters of the agency and of every agency
- * below it in the code hierarchy; `children` holds the same sum for each code one level below it (keyed by that
- * code) that has contributed. A report reads its figures from these documents by `_id` instead of summing the
- * counters of every descendant.
+ * below it in the code hierarchy; `descendants` holds the same sum for each code below it, at any depth, that has
+ * contributed (keyed by that code). One document holds every row of the agency's report, so a report reads it
+ * once instead of summing the counters of every descendant (or reading the roll-up of every parent).
  */
 export interface MonthlyRollup {
   readonly agencyCode: AgencyCode;
   readonly month: string;
   readonly total: CounterTally;
-  readonly children: ReadonlyMap<AgencyCode, CounterTally>;
+  readonly descendants: ReadonlyMap<AgencyCode, CounterTally>;
+}
+
+/** The counts (no histograms) of one agency for one month: its subtree total and its own counters. */
+export interface TrendMonth {
+  readonly agencyCode: AgencyCode;
+  readonly month: string;
+  readonly total: Readonly<Record<CounterName, number>>;
+  readonly own: Readonly<Record<CounterName, number>>;
 }
 
 export interface CounterRepository {
@@ -61,23 +69,36 @@ export interface CounterRepository {
   /** The counters of each (agency, month) asked, in order, by point reads on `_id` (zeros when absent). */
   getMany(keys: readonly { readonly agencyCode: AgencyCode; readonly month: string }[]): Promise<readonly MonthlyCounters[]>;
   /**
-   * Adds `by` (and `histograms`) once per `key` to the roll-up of `ancestor` for `month`: to its total, and when
-   * `child` is given (the code one level below `ancestor` on the way to the counting agency), to that child's
-   * entry as well. One single-document write under the same dedup of recent keys as {@link apply}; the counting
-   * agency's own roll-up is written with `child` null. Returns false when the key was applied already.
+   * Adds `by` (and `histograms`) once per `key` to the roll-up of `ancestor` for `month`: to its total, and to the
+   * entry of each code in `below` (the codes under `ancestor` on the way to the counting agency, the counting
+   * agency included; empty for the counting agency's own roll-up). One single-document write under the same
+   * dedup of recent keys as {@link apply}. Returns false when the key was applied already.
    */
-  applyRollup(ancestor: AgencyCode, month: string, key: string, child: AgencyCode | null, by: CounterIncrement, histograms?: HistogramIncrement): Promise<boolean>;
-  /** The roll-ups of each (agency, month) asked, in order, by point reads on `_id` (empty when absent). */
-  getRollups(keys: readonly { readonly agencyCode: AgencyCode; readonly month: string }[]): Promise<readonly MonthlyRollup[]>;
-  /** Agencies that have a roll-up document for `month`. */
-  rollupAgenciesOf(month: string): Promise<readonly AgencyCode[]>;
+  applyRollup(ancestor: AgencyCode, month: string, key: string, below: readonly AgencyCode[], by: CounterIncrement, histograms?: HistogramIncrement): Promise<boolean>;
+  /** The roll-up of (agency, month), by one point read on `_id` (empty when absent). */
+  getRollup(agencyCode: AgencyCode, month: string): Promise<MonthlyRollup>;
+  /** Every roll-up stored for `month` (`lienthong report rebuild`). */
+  listRollups(month: string): Promise<readonly MonthlyRollup[]>;
   /** Overwrites a roll-up with a recount (`lienthong report rebuild`), keeping its remembered keys. */
   replaceRollup(rollup: MonthlyRollup): Promise<void>;
   /**
-   * Bulk load of counters and roll-ups that do not exist yet (seeding a benchmark or a restored month): batched
-   * inserts, no dedup keys. A document that exists already makes it fail with ERR_DUPLICATE_KEY.
+   * Adds the counts `by` once per `key` to the trend of `agencyCode` for `month` (one document per agency and
+   * year holds its 12 months): to the month's subtree total, and when `own` (the agency is the counting one) to
+   * its own counts as well. One single-document write under the same dedup of recent keys as {@link apply}.
    */
-  insertNew(counters: readonly MonthlyCounters[], rollups: readonly MonthlyRollup[]): Promise<void>;
+  applyTrend(agencyCode: AgencyCode, month: string, key: string, own: boolean, by: CounterIncrement): Promise<boolean>;
+  /** The trend of an agency for `fromMonth`..`toMonth` (at most 12 months: one or two point reads), oldest first, zeros when absent. */
+  getTrend(agencyCode: AgencyCode, fromMonth: string, toMonth: string): Promise<readonly TrendMonth[]>;
+  /** Every agency's trend entry stored for `month`, zero or not (`lienthong report rebuild`). */
+  listTrends(month: string): Promise<readonly TrendMonth[]>;
+  /** Overwrites one month of an agency's trend with a recount, keeping its other months and remembered keys. */
+  replaceTrend(trend: TrendMonth): Promise<void>;
+  /**
+   * Bulk load of counters, roll-ups and trends that do not exist yet (seeding a benchmark or a restored year):
+   * batched inserts, no dedup keys; the trend months of one (agency, year) go into one document. A document that
+   * exists already makes it fail with ERR_DUPLICATE_KEY.
+   */
+  insertNew(counters: readonly MonthlyCounters[], rollups: readonly MonthlyRollup[], trends: readonly TrendMonth[]): Promise<void>;
   /**
    * The counters of `agencyCodes` for the months `fromMonth`..`toMonth` (inclusive) in one query; an
    * (agency, month) without a counter document is absent from the answer (read it as zeros).

@@ -1,5 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument } from 'pdf-lib';
+
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 import type { MonthlyReport, ReportRow } from '../monthly-report.js';
 import { drawSignedBars, drawTrend } from './charts.js';
 import { formatCount, formatDuration, formatDurationShort, formatMonth, formatPercent, formatVietnamTime } from './format.js';
@@ -11,6 +13,22 @@ export interface ReportFonts {
   readonly regular: Uint8Array;
   readonly bold?: Uint8Array;
 }
+
+const parsedFonts = new WeakMap<Uint8Array, ReturnType<Fontkit['create']>>();
+
+/**
+ * fontkit with each font file parsed once per process (keyed by the bytes, which the composition root loads once):
+ * parsing the WOFF2 Be Vietnam Pro again for every PDF was a quarter of drawing a 500-agency report. pdf-lib
+ * only reads the parsed font (glyphs, metrics); each document makes its own subset from it.
+ */
+const onceParsedFontkit: Fontkit = {
+  create(buffer: Uint8Array, postscriptName?: string) {
+    if (postscriptName !== undefined) return fontkit.create(buffer, postscriptName);
+    let font = parsedFonts.get(buffer);
+    if (!font) parsedFonts.set(buffer, (font = fontkit.create(buffer)));
+    return font;
+  },
+};
 
 /** Where the agency seal goes on page 1: [x, y, width, height], bottom right (the signature block). */
 export const SEAL_RECT: readonly [number, number, number, number] = [A4[0] - MARGIN - 170, MARGIN + 6, 170, 140];
@@ -59,7 +77,7 @@ function summaryLines(r: ReportRow): Array<[string, string]> {
  */
 export async function renderReportPdf(report: MonthlyReport, fonts: ReportFonts, generatedAt: Date): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit(onceParsedFontkit);
   const regular = new TextFont(await pdf.embedFont(fonts.regular, { subset: true }));
   const f: Fonts = { regular, bold: fonts.bold ? new TextFont(await pdf.embedFont(fonts.bold, { subset: true })) : regular };
   const canvases: Canvas[] = [];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseAgencyCode, type AgencyCode } from '../../../../server/domain/agency/index.js';
-import type { CounterRepository, NodeDocument } from '../../../../server/domain/ports/node/index.js';
+import type { CounterRepository, CounterTally as Tally, NodeDocument } from '../../../../server/domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../../../../server/domain/status/index.js';
 import { createLogger } from '../../../../server/logger.js';
 import { settleCounts, settlePendingCounts } from '../../../../server/node/counting.js';
@@ -13,6 +13,8 @@ import { useDatabase } from '../../../support/database.js';
 
 const A = parseAgencyCode('000.00.00.H27');
 const B = parseAgencyCode('000.00.01.H27');
+/** Below B: A's roll-up holds B's and C's subtree totals, B's holds C's. */
+const C = parseAgencyCode('000.01.01.H27');
 const R1 = parseAgencyCode('000.00.00.G22');
 const R2 = parseAgencyCode('000.00.00.H49');
 
@@ -40,6 +42,7 @@ describe('server/node/report: counters equal a recount after a randomized worklo
     const rnd = seeded(20261120);
     const rollupRnd = seeded(13);
     let rollupCrashes = 0;
+    let trendCrashes = 0;
     const documents = createDocumentRepository(db.connection());
     const real = createCounterRepository(db.connection());
     let crashRate = 0.25;
@@ -61,6 +64,13 @@ describe('server/node/report: counters equal a recount after a randomized worklo
         }
         return real.applyRollup(...args);
       },
+      applyTrend: async (...args) => {
+        if (rollupRnd() < crashRate / 4) {
+          trendCrashes++;
+          throw new Crash('died before a trend write');
+        }
+        return real.applyTrend(...args);
+      },
     };
     const deps = { documents, counters, now: clock, logger: createLogger({ level: 'silent' }) } as unknown as NodeDeps;
     const survive = async (step: () => Promise<unknown>) => {
@@ -74,7 +84,8 @@ describe('server/node/report: counters equal a recount after a randomized worklo
     const day = `${month}-${String(1 + Math.floor(rnd() * 27)).padStart(2, '0')}`;
     for (let i = 0; i < 24; i++) {
       const id = `w${i}`;
-      const agency: AgencyCode = rnd() < 0.5 ? A : B;
+      const pick = rnd();
+      const agency: AgencyCode = pick < 0.4 ? A : pick < 0.7 ? B : C;
       const inbox = rnd() < 0.35;
       const refused = inbox && rnd() < 0.4;
       const indication = rnd() < 0.5 ? 'INDETERMINATE' : 'TOTAL_FAILED';
@@ -149,7 +160,7 @@ describe('server/node/report: counters equal a recount after a randomized worklo
     clock.advance(120_000);
     for (let pass = 0; pass < 5 && (await settlePendingCounts(deps, 60_000)) > 0; pass++) clock.advance(1);
     const recount = await recountMonth(deps, month);
-    expect([...recount.keys()].sort()).to.deep.equal([A, B].sort());
+    expect([...recount.keys()].sort()).to.deep.equal([A, B, C].sort());
     let histogramEntries = 0;
     for (const [code, want] of recount) {
       const have = await real.get(code, month);
@@ -157,8 +168,8 @@ describe('server/node/report: counters equal a recount after a randomized worklo
       expect(have.histograms, code).to.deep.equal(want.histograms);
       histogramEntries += Object.values(want.histograms.toArrived).reduce((a, b) => a + b, 0);
     }
-    // The roll-ups equal the recount summed up the code hierarchy: B (000.00.01.H27) is A's child, so A's total
-    // is A + B and its entry for B is B; B's own total is B; H27 has nothing above A.
+    // The roll-ups and trends equal the recount summed up the code hierarchy (C under B under A; H27 has nothing
+    // above A): A's total is A + B + C, its entries B + C and C; B's total B + C, its entry C; C's total C.
     const sum = (...ts: NonNullable<ReturnType<typeof recount.get>>[]) => ({
       counts: Object.fromEntries(Object.keys(ts[0]!.counts).map((k) => [k, ts.reduce((a, t) => a + t.counts[k as keyof typeof t.counts], 0)])),
       histograms: Object.fromEntries(
@@ -169,15 +180,37 @@ describe('server/node/report: counters equal a recount after a randomized worklo
         }),
       ),
     });
-    const [rollA, rollB] = await real.getRollups([
-      { agencyCode: A, month },
-      { agencyCode: B, month },
-    ]);
-    expect(rollA!.total, 'A total').to.deep.equal(sum(recount.get(A)!, recount.get(B)!));
-    expect([...rollA!.children.keys()]).to.deep.equal([B]);
-    expect(rollA!.children.get(B), 'A → B').to.deep.equal(sum(recount.get(B)!));
-    expect(rollB!.total, 'B total').to.deep.equal(sum(recount.get(B)!));
-    expect(rollB!.children.size).to.equal(0);
+    const [a, b, c] = [A, B, C].map((code) => recount.get(code)!) as [Tally, Tally, Tally];
+    const expected = [
+      {
+        code: A,
+        total: sum(a, b, c),
+        below: new Map([
+          [B, sum(b, c)],
+          [C, sum(c)],
+        ]),
+        own: a,
+      },
+      { code: B, total: sum(b, c), below: new Map([[C, sum(c)]]), own: b },
+      { code: C, total: sum(c), below: new Map(), own: c },
+    ];
+    const rollups = new Map((await real.listRollups(month)).map((r) => [r.agencyCode, r]));
+    expect([...rollups.keys()].sort()).to.deep.equal([A, B, C].sort());
+    const trendFrom = `${month.slice(0, 4)}-01`;
+    for (const e of expected) {
+      const r = await real.getRollup(e.code, month);
+      expect(r.total, `${e.code} total`).to.deep.equal(e.total);
+      expect([...r.descendants.keys()].sort(), `${e.code} rows`).to.deep.equal([...e.below.keys()].sort());
+      for (const [d, t] of e.below) expect(r.descendants.get(d), `${e.code} → ${d}`).to.deep.equal(t);
+      expect(rollups.get(e.code), `${e.code} listed`).to.deep.equal(r);
+      const trend = await real.getTrend(e.code, trendFrom, month);
+      expect(trend.at(-1), `${e.code} trend`).to.deep.equal({ agencyCode: e.code, month, total: e.total.counts, own: e.own.counts });
+      for (const other of trend.slice(0, -1))
+        expect(
+          Object.values(other.total).every((v) => v === 0),
+          `${e.code} ${other.month}`,
+        ).to.equal(true);
+    }
 
     // The workload did exercise every kind of contribution.
     const total = (k: 'outgoing' | 'recalled' | 'inboundRefused' | 'inboundIndeterminate' | 'inboundVerified') => [...recount.values()].reduce((a, t) => a + t.counts[k], 0);
@@ -186,20 +219,25 @@ describe('server/node/report: counters equal a recount after a randomized worklo
     expect(total('inboundIndeterminate')).to.be.greaterThan(0);
     expect(histogramEntries).to.be.greaterThan(8);
     expect(rollupCrashes).to.be.greaterThan(2);
+    expect(trendCrashes).to.be.greaterThan(2);
 
-    // Damage a counter and a roll-up (a lost write, a doubled one): rebuild puts the recount back.
+    // Damage a counter, a roll-up's row of a grandchild and a trend (a lost write, a doubled one): rebuild puts
+    // the recount back.
+    const rollA = await real.getRollup(A, month);
+    const trendB = await real.getTrend(B, month, month);
     await real.apply(A, month, 'stray', { outgoing: 7, signed: 3 });
-    await real.applyRollup(A, month, 'stray', B, { inbound: 2 }, { toAccepted: { 3: 1 } });
+    await real.applyRollup(A, month, 'stray', [C, B], { inbound: 2 }, { toAccepted: { 3: 1 } });
+    await real.applyTrend(B, month, 'stray', true, { outgoing: 1 });
     const rebuilt = await rebuildMonthCounters({ ...deps, counters: real }, month);
     expect(rebuilt.corrected).to.deep.equal([A]);
     expect(rebuilt.rollupsCorrected).to.deep.equal([A]);
-    const [againA] = await real.getRollups([{ agencyCode: A, month }]);
-    expect(againA!.total).to.deep.equal(rollA!.total);
-    expect(againA!.children.get(B)).to.deep.equal(rollA!.children.get(B));
+    expect(rebuilt.trendsCorrected).to.deep.equal([B]);
+    expect(await real.getRollup(A, month)).to.deep.equal(rollA);
+    expect(await real.getTrend(B, month, month)).to.deep.equal(trendB);
     const back = await real.get(A, month);
     expect(back.outgoing).to.equal(recount.get(A)!.counts.outgoing);
     expect(back.histograms).to.deep.equal(recount.get(A)!.histograms);
     const again = await rebuildMonthCounters({ ...deps, counters: real }, month);
-    expect([again.corrected, again.rollupsCorrected]).to.deep.equal([[], []]);
+    expect([again.corrected, again.rollupsCorrected, again.trendsCorrected]).to.deep.equal([[], [], []]);
   });
 });
