@@ -44,12 +44,15 @@ describe('crypto/pool PDF pool: verification and signing in worker threads under
   });
 
   it('when a verification runs past the time limit, then ERR_POOL_TIMEOUT, this thread kept running meanwhile, and the replaced worker verifies the next file', async () => {
-    pool = createPdfPool({ size: 1, timeoutMs: 1500 });
-    // 150,000 revisions with the cap raised: far more chain reading than the limit allows on any machine.
-    const slow = emptyRevisions(read('valid-two-signatures.pdf'), 150_000);
+    // The limit must leave a fresh worker time for its first (cold) verification below, about 0.3 s on an idle
+    // machine and several times that under load, while the hostile file must outlast it on a fast machine:
+    // 150,000 revisions took 2.0 s to verify on this machine once the reader got faster (1.5 s was too close),
+    // so 300,000 (about 4 s) against 2 s.
+    pool = createPdfPool({ size: 1, timeoutMs: 2000 });
+    const slow = emptyRevisions(read('valid-two-signatures.pdf'), 300_000);
     let ticks = 0;
     const interval = setInterval(() => ticks++, 5);
-    const r = await settled(pool.verifyPdf(slow, { ...trust, limits: { maxRevisions: 200_000 } }));
+    const r = await settled(pool.verifyPdf(slow, { ...trust, limits: { maxRevisions: 400_000 } }));
     clearInterval(interval);
     expect(isCryptoError(r.error, 'ERR_POOL_TIMEOUT'), String(r.error)).to.equal(true);
     // The event loop was free while the worker worked: timers of this thread fired during the verification.
