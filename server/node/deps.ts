@@ -41,10 +41,18 @@ export interface TrustConfig {
   readonly ocspResponses?: readonly Uint8Array[];
 }
 
+/** What one {@link OcspFetcher.ensure} did. */
+export interface OcspEnsureResult {
+  /** Responses fetched and accepted by this call (now in `trust.ocspResponses`). */
+  readonly fetched: number;
+  /** Why the others were not: a responder that failed or refused, a certificate with no responder. */
+  readonly problems: readonly string[];
+}
+
 /** Fetches OCSP responses for certificates before they are needed (LIENTHONG_OCSP_URL or the certificates' AIA). */
 export interface OcspFetcher {
-  /** Never throws: what cannot be fetched is logged; `trust.ocspResponses` then lacks it. */
-  ensure(subjects: readonly RevocationSubject[]): Promise<void>;
+  /** Never throws: what cannot be fetched is logged and named in `problems`; `trust.ocspResponses` then lacks it. */
+  ensure(subjects: readonly RevocationSubject[]): Promise<OcspEnsureResult>;
 }
 
 /**
@@ -98,7 +106,10 @@ export interface NodeDeps {
    * signature-time-stamp (PAdES/CAdES B-T), and nothing is sent without one.
    */
   readonly timestamper?: SignatureTimestamper;
-  /** OCSP as a revocation source for the seal's B-LT step (absent: CRLs only). */
+  /**
+   * OCSP as a revocation source (absent: CRLs only): the seal's B-LT step, and a verification that came back
+   * TRY_LATER fetches for the certificates its report names, then verifies once more.
+   */
   readonly ocsp?: OcspFetcher;
   /** Tolerance for a claimed signing time after the validation time (config LIENTHONG_CLOCK_SKEW_MS). */
   readonly clockSkewMs?: number;
