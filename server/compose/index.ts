@@ -14,7 +14,7 @@ import type { OpenApiFragment } from '../http/openapi/document.js';
 import type { Logger } from '../logger.js';
 import { composeAxis, DEVELOPMENT_TSA_POLICY, developmentSeed } from './axis.js';
 import { openDatabase } from './database.js';
-import { developmentCrlSource, developmentOcspResponder, loadOrCreateDevelopmentPki } from './dev-pki.js';
+import { developmentCrlSource, developmentOcspResponder, developmentOcspUrl, loadOrCreateDevelopmentPki } from './dev-pki.js';
 import { readOrCreateSecret } from './dev-secrets.js';
 import { readKeysDir } from './keys-dir.js';
 import { composeNode, type NodeRole } from './node.js';
@@ -68,7 +68,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const configured = loadConfiguredTrust(config);
   const hosted = config.role !== 'axis' && config.keys.keysDir ? readKeysDir(config.keys.keysDir) : [];
   const registry = developmentAgencies();
-  const pki = production ? undefined : await loadOrCreateDevelopmentPki({ dataDir: config.dataDir, secret: keys.keyEncryptionKey, agencies: registry.map((a) => ({ code: a.code, name: a.name })), now, logger });
+  // The development certificates name the axis's OCSP responder (AIA) when its URL is known now, so OCSP works without LIENTHONG_OCSP_URL.
+  const devOcspUrl = production ? undefined : developmentOcspUrl(config);
+  const pki = production
+    ? undefined
+    : await loadOrCreateDevelopmentPki({ dataDir: config.dataDir, secret: keys.keyEncryptionKey, agencies: registry.map((a) => ({ code: a.code, name: a.name })), now, logger, ...(devOcspUrl ? { ocspUrl: devOcspUrl } : {}) });
   const demoPassword = production ? undefined : (config.demoPassword ?? readOrCreateSecret(config.dataDir, 'demo-password', () => `demo-${randomBytes(6).toString('base64url')}`).value);
   const sources: CrlSource[] = [...(pki ? [developmentCrlSource(pki)] : []), ...config.trust.crlFiles.map((f) => fileCrlSource(f, async (path) => new Uint8Array(await readFile(path)))), ...config.trust.crlUrls.map((u) => urlCrlSource(u))];
   const revocation = createCrlRefresher({ sources, now: () => new Date(), logger: logger.child({ component: 'revocation' }), intervalMs: config.trust.crlRefreshMs });
