@@ -1,4 +1,4 @@
-import type { RevocationSubject, SignatureTimestamper } from '../../crypto/index.js';
+import type { SignatureTimestamper } from '../../crypto/index.js';
 import type { PdfLimits, PdfReport, SignatureReport, SignPdfOptions, SignPdfResult, VerifyEnvelopedOptions, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
@@ -41,19 +41,8 @@ export interface TrustConfig {
   readonly ocspResponses?: readonly Uint8Array[];
 }
 
-/** What one {@link OcspFetcher.ensure} did. */
-export interface OcspEnsureResult {
-  /** Responses fetched and accepted by this call (now in `trust.ocspResponses`). */
-  readonly fetched: number;
-  /** Why the others were not: a responder that failed or refused, a certificate with no responder. */
-  readonly problems: readonly string[];
-}
-
-/** Fetches OCSP responses for certificates before they are needed (LIENTHONG_OCSP_URL or the certificates' AIA). */
-export interface OcspFetcher {
-  /** Never throws: what cannot be fetched is logged and named in `problems`; `trust.ocspResponses` then lacks it. */
-  ensure(subjects: readonly RevocationSubject[]): Promise<OcspEnsureResult>;
-}
+export type { OcspEnsureResult, OcspFetcher } from '../trust/verify-fetching-ocsp.js';
+import type { OcspFetcher } from '../trust/verify-fetching-ocsp.js';
 
 /**
  * Where PAdES verification and signing of untrusted PDFs run: the composition root gives the worker pool

@@ -1,5 +1,6 @@
 import { createOcspRequest, isCryptoError, parseCertificate, readOcspReply } from '../../crypto/index.js';
 import type { Logger } from '../logger.js';
+import type { OcspEnsureResult } from './verify-fetching-ocsp.js';
 
 /** A certificate whose status is wanted, its issuer (DER), and the responders its authorityInfoAccess names. */
 export interface OcspSubject {
@@ -22,12 +23,6 @@ export interface OcspCache {
   /** Refreshes on schedule, before each response's nextUpdate, until stop(). */
   start(): void;
   stop(): void;
-}
-
-/** What one ensure() did: responses fetched and accepted, and why others were not. */
-export interface OcspEnsureResult {
-  readonly fetched: number;
-  readonly problems: readonly string[];
 }
 
 export interface OcspCacheOptions {

@@ -9,7 +9,7 @@ import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, dispatchPriorityOf, prepareStatusMessage } from '../outgoing.js';
 import { classifyReceiveFailure } from './classify-failure.js';
-import { verifyFetchingOcsp } from './fetch-ocsp.js';
+import { verifyFetchingOcsp } from '../../trust/verify-fetching-ocsp.js';
 import { boundToSender, retryLaterIfStale, verifyInbound, type InboundCheck, type KeptAttachment } from './verify-inbound.js';
 
 export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored' | 'recall-refused';

@@ -9,7 +9,7 @@ import type { NodeDeps } from '../deps.js';
 import { documentSignatureLevel, firstForeignSignature } from '../../domain/signatures/index.js';
 import { attachmentFinding, packageFinding, pdfFindings, withReadWarnings } from '../findings.js';
 import { bindSigners } from './signer-roles.js';
-import { verifyFetchingOcsp, type WantedRevocation } from './fetch-ocsp.js';
+import { verifyFetchingOcsp, type WantedRevocation } from '../../trust/verify-fetching-ocsp.js';
 
 export interface InboundCheck {
   readonly verification: Verification;
