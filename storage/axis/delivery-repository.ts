@@ -33,11 +33,12 @@ const keyOf = (recipient: AgencyCode, docId: string) => `${recipient}|${docId}`;
 
 /**
  * One delivery per (recipient, docId) in collection axis_deliveries; the recipient is the shard key. While a
- * delivery is pending a copy of it sits in axis_pending_deliveries under the same key: written before the
- * delivery, refreshed after each download, removed after the acknowledgement, so a recipient's poll (list
- * pending) reads only that small collection and a download or acknowledgement finds the delivery by _id.
- * A copy a crash left behind is removed by the next acknowledgement; deliveries pending from before the copies
- * existed are copied at the first pending list of a process.
+ * delivery is pending a copy of it sits in axis_pending_deliveries under the same key: written after the
+ * delivery (so whatever a poll lists can be downloaded), refreshed after each download, removed after the
+ * acknowledgement, so a recipient's poll (list pending) reads only that small collection and a download or
+ * acknowledgement finds the delivery by _id. A copy a crash left behind is removed by the next
+ * acknowledgement; a pending delivery without its copy (a crash between the two writes, or made before the
+ * copies existed) is copied by the submission's repair or at the first pending list of a process.
  */
 export function createDeliveryRepository(connection: mongoose.Connection): DeliveryQueue {
   const { Delivery, PendingDelivery: Pending } = axisModels(connection);
@@ -61,19 +62,24 @@ export function createDeliveryRepository(connection: mongoose.Connection): Deliv
     async ensure(deliveries: readonly NewDelivery[]): Promise<void> {
       for (const d of deliveries) {
         const record = { _id: keyOf(d.recipient, d.docId), ...d, state: 'pending', version: 1, downloads: 0 } as Raw;
+        let pending: Raw = record;
         try {
-          // the copy first: a crash in between leaves a copy that the submission's repair completes with its delivery
-          await Pending.collection.insertOne(record).catch((e) => (isDuplicateKeyError(e) ? undefined : Promise.reject(e)));
+          // The delivery first, its copy after: a recipient's poll lists the copies, and a copy written ahead of
+          // its delivery was listed, downloaded (404: no delivery yet) and refused by a receiver (seen under load
+          // in the three-process test). A crash in between leaves a delivery without its copy, which the
+          // submission's repair (a resend) or a process's first pending list copies.
           await Delivery.collection.insertOne(record);
         } catch (e) {
-          if (isDuplicateKeyError(e)) {
-            // already queued (a repaired resend); a copy made just now for a delivery no longer pending goes
-            const existing = await findOne(d.recipient, d.docId).catch(() => null);
-            if (existing && existing.state !== 'pending') await Pending.collection.deleteOne({ _id: record._id }).catch(() => undefined);
+          if (!isDuplicateKeyError(e)) translateMongoError(e, 'delivery');
+          // already queued (a repaired resend): a delivery no longer pending has no copy; one still pending keeps (or gets back) its copy
+          const existing = await findOne(d.recipient, d.docId).catch((e2) => translateMongoError(e2));
+          if (!existing || existing.state !== 'pending') {
+            await Pending.collection.deleteOne({ _id: record._id }).catch(() => undefined);
             continue;
           }
-          translateMongoError(e, 'delivery');
+          pending = { ...existing, _id: record._id };
         }
+        await Pending.collection.insertOne(pending).catch((e) => (isDuplicateKeyError(e) ? undefined : translateMongoError(e, 'delivery')));
       }
     },
 

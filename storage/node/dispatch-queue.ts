@@ -1,5 +1,6 @@
 import type mongoose from 'mongoose';
 import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
+import type { WithLock } from '../record-lock.js';
 import type { Raw } from './raw.js';
 
 type Collection = ReturnType<mongoose.Connection['collection']>;
@@ -11,13 +12,19 @@ type Collection = ReturnType<mongoose.Connection['collection']>;
  * node_documents keeps every document ever exchanged.
  *
  * The document stays the truth (its `dispatchDue` and `dispatchLease`); an entry only says "look at this
- * document from `due` on". So an entry is written BEFORE the document write that makes the document due (a
- * crash in between leaves an entry pointing at a document that is not due, which the next claim drops), and
+ * document from `due` on". So an entry is written BEFORE an update that makes the document due (a crash in
+ * between leaves an entry pointing at a document that is not due, which the next claim drops), but AFTER the
+ * insert of a new document (a claim drops an entry whose document does not exist), and
  * deleted only AFTER a write that left the document with nothing due, guarded by the version that write
  * made (`version` grows with `$max`, so a writer that queued the document again meanwhile keeps its entry).
- * What no single write can promise (FerretDB runs each as read-then-write) the sweep repairs: at the first
- * claim of a process and then every `sweepMs` it scans the documents once and queues any due one that has
- * no entry, or whose entry is due later than the document.
+ *
+ * Every write of an entry runs under the entry's record lock (`withLock`, storage/record-lock.ts): FerretDB
+ * 1.x runs a guarded delete or update as read-then-write, so without it a drop guarded by version v could
+ * delete the entry a concurrent writer had just queued at v+1, and the document would wait for the sweep.
+ * On MongoDB the lock is skipped (its single-document writes are atomic). The sweep stays as the repair of
+ * what a crash between the entry's write and the document's write leaves: at the first claim of a process
+ * and then every `sweepMs` it scans the documents once and queues any due one that has no entry, or whose
+ * entry is due later than the document.
  */
 export interface DispatchQueue {
   /** Queues `id` from `due` on, before the write that makes the document due (`version`: the version that write makes). */
@@ -37,34 +44,43 @@ export interface DispatchQueue {
 /** Legacy documents (before priorities existed) sort first, as in the document scan they replace. */
 const LEGACY_PRIORITY = -1;
 
-export function createDispatchQueue(queue: () => Collection): DispatchQueue {
+export function createDispatchQueue(queue: () => Collection, withLock: WithLock): DispatchQueue {
   const fail = (e: unknown): never => translateMongoError(e);
+  const locked = <T>(id: string, fn: () => Promise<T>) => withLock(`queue:${id}`, fn);
   return {
     async enqueue(id, due, version, priority) {
-      await queue()
-        .updateOne({ _id: id } as Raw, priority !== undefined ? { $set: { due, priority }, $max: { version } } : { $set: { due }, $max: { version }, $setOnInsert: { priority: LEGACY_PRIORITY } }, { upsert: true })
-        .catch(async (e) => {
-          // two upserts of a new entry at once: one inserted, the other's insert is a duplicate; its update now finds the entry
-          if (!isDuplicateKeyError(e)) return fail(e);
-          await queue()
-            .updateOne({ _id: id } as Raw, { $set: { due }, $max: { version } })
-            .catch(fail);
-        });
+      await locked(id, () =>
+        queue()
+          .updateOne({ _id: id } as Raw, priority !== undefined ? { $set: { due, priority }, $max: { version } } : { $set: { due }, $max: { version }, $setOnInsert: { priority: LEGACY_PRIORITY } }, { upsert: true })
+          .catch(async (e) => {
+            // two upserts of a new entry at once: one inserted, the other's insert is a duplicate; its update now finds the entry
+            if (!isDuplicateKeyError(e)) return fail(e);
+            await queue()
+              .updateOne({ _id: id } as Raw, { $set: { due }, $max: { version } })
+              .catch(fail);
+          }),
+      );
     },
     async postpone(id, due, version) {
-      await queue()
-        .updateOne({ _id: id, version: { $lte: version } } as Raw, { $set: { due } })
-        .catch(fail);
+      await locked(id, () =>
+        queue()
+          .updateOne({ _id: id, version: { $lte: version } } as Raw, { $set: { due } })
+          .catch(fail),
+      );
     },
     async prioritize(id, priority) {
-      await queue()
-        .updateOne({ _id: id } as Raw, { $set: { priority } })
-        .catch(fail);
+      await locked(id, () =>
+        queue()
+          .updateOne({ _id: id } as Raw, { $set: { priority } })
+          .catch(fail),
+      );
     },
     async drop(id, version) {
-      await queue()
-        .deleteOne({ _id: id, version: { $lte: version } } as Raw)
-        .catch(fail);
+      await locked(id, () =>
+        queue()
+          .deleteOne({ _id: id, version: { $lte: version } } as Raw)
+          .catch(fail),
+      );
     },
     async due(now, limit) {
       const found = await queue()
@@ -83,9 +99,10 @@ export function createDispatchQueue(queue: () => Collection): DispatchQueue {
         const at = new Date(d.dispatchDue);
         const entry = known.get(String(d._id));
         if (entry !== undefined && entry <= at.getTime()) continue;
-        await queue()
-          .updateOne({ _id: d._id } as Raw, { $set: { due: at, priority: typeof d.dispatchPriority === 'number' ? d.dispatchPriority : LEGACY_PRIORITY }, $max: { version: Number(d.version) } }, { upsert: true })
-          .catch(() => undefined); // the next sweep tries again
+        const id = String(d._id);
+        await locked(id, () => queue().updateOne({ _id: id } as Raw, { $set: { due: at, priority: typeof d.dispatchPriority === 'number' ? d.dispatchPriority : LEGACY_PRIORITY }, $max: { version: Number(d.version) } }, { upsert: true })).catch(
+          () => undefined,
+        ); // the next sweep tries again
         repaired++;
       }
       return repaired;

@@ -2,7 +2,7 @@ import type mongoose from 'mongoose';
 import type { AgencyCode } from '../../server/domain/agency/index.js';
 import type { DocumentBox, DocumentChanges, DocumentPage, DocumentQuery, DocumentRepository, Lease, NodeDocument, OutgoingMessage } from '../../server/domain/ports/node/index.js';
 import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
-import { createVersionClaim } from '../record-lock.js';
+import { createRecordLock, createVersionClaim } from '../record-lock.js';
 import { createDispatchQueue } from './dispatch-queue.js';
 import { NODE_COLLECTIONS, nodeModels } from './models.js';
 import { after, bufferOf, bytesOf, type Raw } from './raw.js';
@@ -58,10 +58,9 @@ function fromRaw(d: Raw): NodeDocument {
 }
 
 /**
- * How often a process repairs the dispatch queue from the documents (and at its first claim). On FerretDB 1.x an
- * entry's guarded drop can race a writer that queues the same document again (both run read-then-write), so an
- * entry can be lost until the next sweep (a known issue: an atomic drop is the fix). A 5 s sweep was tried: with
- * three node processes each scanning every 5 s, the three-process CI test ran out of its 150 s.
+ * How often a process repairs the dispatch queue from the documents (and at its first claim): only a crash
+ * between an entry's write and the document's write leaves something to repair, since every entry write runs
+ * under the entry's lock. Each sweep scans node_documents, so it stays rare.
  */
 const QUEUE_SWEEP_MS = 60_000;
 const MEMO_LIMIT = 10_000;
@@ -76,7 +75,7 @@ export function createDocumentRepository(connection: mongoose.Connection, option
   const c = () => M.collection;
   // Every write of a document is guarded by its version and holds the claim on that version (storage/record-lock.ts).
   const withClaim = createVersionClaim(connection, NODE_COLLECTIONS.locks);
-  const queue = createDispatchQueue(() => Q.collection);
+  const queue = createDispatchQueue(() => Q.collection, createRecordLock(connection, NODE_COLLECTIONS.locks));
   const sweepMs = options.queueSweepMs ?? QUEUE_SWEEP_MS;
   let sweptAt: number | undefined;
   // A document's dispatch priority never changes once stored: remembered from the copies read or written here.
@@ -100,14 +99,18 @@ export function createDocumentRepository(connection: mongoose.Connection, option
   return {
     async insert(doc: NodeDocument): Promise<'inserted' | 'duplicate'> {
       try {
-        // queued first: a crash before the insert leaves an entry without a document, which the next claim drops
-        if (doc.dispatchDue) await queue.enqueue(doc.id, doc.dispatchDue, doc.version, doc.dispatchPriority);
         await c().insertOne(toRaw(doc));
-        return 'inserted';
       } catch (e) {
         if (isDuplicateKeyError(e)) return 'duplicate';
         return translateMongoError(e, 'document');
       }
+      // Queued after the insert, not before: a claim that finds an entry without its document drops it, so an
+      // entry written ahead of the insert could be dropped by another process before the document exists (seen
+      // in the three-process test: the document then waited for the sweep). A crash or a failed write between
+      // the two leaves a due document without an entry, which the sweep queues (a restarted process sweeps at
+      // its first claim).
+      if (doc.dispatchDue) await queue.enqueue(doc.id, doc.dispatchDue, doc.version, doc.dispatchPriority).catch(() => undefined);
+      return 'inserted';
     },
     findById,
     async findByDedupKey(agencyCode: AgencyCode, dedupKey: string): Promise<NodeDocument | null> {

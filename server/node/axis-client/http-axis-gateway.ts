@@ -1,5 +1,6 @@
 import { parseAgencyCode, type AgencyCode } from '../../domain/agency/index.js';
-import { DomainError, type DomainErrorCode } from '../../domain/errors.js';
+import { DomainError } from '../../domain/errors.js';
+import { axisRefusalCode } from './axis-refusal.js';
 import type { AxisAgencyInfo, AxisDeliveryInfo, AxisGateway } from '../../domain/ports/node/index.js';
 
 export interface HttpAxisGatewayOptions {
@@ -13,25 +14,6 @@ export interface HttpAxisGatewayOptions {
   /** Extra headers on every call, e.g. the `X-Request-Id` of the request or worker pass that causes it. */
   readonly headers?: () => Record<string, string>;
 }
-
-/** Axis codes the node treats as "the axis refused this request" (retrying the same request will not help). */
-const PASS_THROUGH = new Set<string>([
-  'ERR_VALIDATION',
-  'ERR_PAYLOAD_TOO_LARGE',
-  'ERR_AGENCY_UNKNOWN',
-  'ERR_CERT_NOT_BOUND',
-  'ERR_FORBIDDEN',
-  'ERR_XML_MALFORMED',
-  'ERR_EDXML_INVALID',
-  'ERR_PACKAGE_SIGNATURE_INVALID',
-  'ERR_SENDER_MISMATCH',
-  'ERR_RECIPIENT_UNKNOWN',
-  'ERR_NOT_FOUND',
-  'ERR_CONFLICT',
-  'ERR_IDEMPOTENCY_MISMATCH',
-  'ERR_STATUS_TRANSITION',
-  'ERR_UNAUTHENTICATED',
-]);
 
 function delivery(d: Record<string, unknown>): AxisDeliveryInfo {
   return Object.freeze({
@@ -82,7 +64,7 @@ export function createHttpAxisGateway(options: HttpAxisGatewayOptions): AxisGate
     if (r.status >= 500 || r.status === 429 || r.status === 408) {
       throw new DomainError('ERR_AXIS_UNAVAILABLE', `axis answered ${r.status} to ${what}`, { details: { status: r.status, ...(code ? { axisCode: code } : {}) } });
     }
-    const mapped: DomainErrorCode = code && PASS_THROUGH.has(code) ? (code as DomainErrorCode) : 'ERR_AXIS_REJECTED';
+    const mapped = axisRefusalCode(code);
     throw new DomainError(mapped, `axis refused ${what}: ${detail ?? code ?? r.status}`, { details: { status: r.status, ...(code ? { axisCode: code } : {}) } });
   }
 

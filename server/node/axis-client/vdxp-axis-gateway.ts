@@ -1,7 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { formatVdxpTimestamp } from '../../axis/index.js';
 import { parseAgencyCode, type AgencyCode } from '../../domain/agency/index.js';
-import { DomainError, type DomainErrorCode } from '../../domain/errors.js';
+import { DomainError } from '../../domain/errors.js';
+import { axisRefusalCode } from './axis-refusal.js';
 import type { AxisDeliveryInfo, AxisGateway } from '../../domain/ports/node/index.js';
 
 export interface VdxpAxisGatewayOptions {
@@ -17,23 +18,6 @@ export interface VdxpAxisGatewayOptions {
   readonly registry: Pick<AxisGateway, 'getAgency' | 'findCertificateHolder'>;
   readonly timeoutMs?: number;
 }
-
-const PASS_THROUGH = new Set<string>([
-  'ERR_VALIDATION',
-  'ERR_PAYLOAD_TOO_LARGE',
-  'ERR_AGENCY_UNKNOWN',
-  'ERR_CERT_NOT_BOUND',
-  'ERR_FORBIDDEN',
-  'ERR_XML_MALFORMED',
-  'ERR_EDXML_INVALID',
-  'ERR_PACKAGE_SIGNATURE_INVALID',
-  'ERR_SENDER_MISMATCH',
-  'ERR_RECIPIENT_UNKNOWN',
-  'ERR_NOT_FOUND',
-  'ERR_CONFLICT',
-  'ERR_STATUS_TRANSITION',
-  'ERR_UNAUTHENTICATED',
-]);
 
 /** The headers the VDXP SDK sends for `params`: each as `XroadVnpt-<name>`, signed with HMAC-SHA256. */
 export function vdxpSignedHeaders(params: Readonly<Record<string, string>>, secret: string): Record<string, string> {
@@ -98,7 +82,7 @@ export function createVdxpAxisGateway(options: VdxpAxisGatewayOptions): AxisGate
     }
     if (body.status !== 'OK' || body.ErrorCode !== '0') {
       const code = typeof body.ErrorCode === 'string' ? body.ErrorCode : '';
-      const mapped: DomainErrorCode = PASS_THROUGH.has(code) ? (code as DomainErrorCode) : 'ERR_AXIS_REJECTED';
+      const mapped = axisRefusalCode(code);
       throw new DomainError(mapped, `axis refused ${op}: ${typeof body.ErrorDesc === 'string' ? body.ErrorDesc : r.status}`, { details: { status: r.status, ...(code ? { axisCode: code } : {}) } });
     }
     return body;

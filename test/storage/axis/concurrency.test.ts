@@ -25,4 +25,26 @@ describe('storage/axis deliveries under concurrency @db', () => {
     expect(final?.version).to.equal(2);
     expect(final?.state).to.be.oneOf(['done', 'fail']);
   });
+
+  it('when a recipient polls while deliveries are being queued, then every delivery it lists can be found (and so downloaded)', async () => {
+    const axis = createDeliveryRepository(db.connection());
+    const poller = createDeliveryRepository(db.connection());
+    const me = parseAgencyCode('000.00.00.H49');
+    await poller.list({ recipient: me, state: 'pending', skip: 0, limit: 100 }); // this process's first list is behind it
+    const ids = Array.from({ length: 16 }, (_, i) => `d-listed-${i}`);
+    let queuing = true;
+    const missing = new Set<string>();
+    const polling = (async () => {
+      while (queuing) {
+        const page = await poller.list({ recipient: me, state: 'pending', skip: 0, limit: 100 });
+        for (const item of page.items) if (!(await poller.find(item.docId, me))) missing.add(item.docId);
+      }
+    })();
+    await Promise.all(ids.map((docId) => axis.ensure([{ docId, recipient: me, sender, type: 'edoc', documentId: docId, sha256: '00', size: 1, submittedAt: testClock() }])));
+    queuing = false;
+    await polling;
+    expect([...missing]).to.deep.equal([]);
+    const listed = await poller.list({ recipient: me, state: 'pending', skip: 0, limit: 100 });
+    expect(listed.items.map((d) => d.docId).sort()).to.deep.equal([...ids].sort());
+  });
 });

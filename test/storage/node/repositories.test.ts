@@ -146,6 +146,31 @@ describe('storage/node repositories @db', () => {
     expect((await restarted.claimDue(at, 'worker-r', 1e9))?.id).to.equal('q-due');
   });
 
+  it('when another process claims while due documents are being inserted, then none of them falls out of the dispatch queue', async () => {
+    const queue = db.connection().collection(NODE_COLLECTIONS.dispatchQueue);
+    const writer = createDocumentRepository(db.connection(), { queueSweepMs: 1e9 });
+    const claimer = createDocumentRepository(db.connection(), { queueSweepMs: 1e9 });
+    const at = later(8_000_000);
+    while (await claimer.claimDue(at, 'drain-i', 1e9)) {
+      // the earlier tests' documents are leased away (and this first claim did the claimer's sweep)
+    }
+    const ids = Array.from({ length: 16 }, (_, i) => `ins-${i}`);
+    const claimed = new Set<string>();
+    let inserting = true;
+    const claiming = (async () => {
+      while (inserting) {
+        const d = await claimer.claimDue(at, 'worker-i', 1e9);
+        if (d) claimed.add(d.id);
+      }
+    })();
+    await Promise.all(ids.map((id) => writer.insert(sampleDocument(id, { dispatchDue: later(7_900_000) }))));
+    inserting = false;
+    await claiming;
+    // each document was either leased by the claimer or still has its entry: nothing waits for a sweep
+    const queued = new Set((await queue.find({ _id: { $in: ids } } as never).toArray()).map((e) => String(e._id)));
+    expect(ids.filter((id) => !claimed.has(id) && !queued.has(id))).to.deep.equal([]);
+  });
+
   it('when documents of each dispatch priority are due, then claims take own documents first, then answers, then automatic refusals, oldest first within each', async () => {
     const docs = createDocumentRepository(db.connection());
     const at = later(3_600_000);
