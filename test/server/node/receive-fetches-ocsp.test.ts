@@ -14,7 +14,7 @@ import { createTestClock, edxmlDay } from '../../support/clock.js';
 import { useDatabase } from '../../support/database.js';
 import { eventually } from '../../support/eventually.js';
 import { listen, readJson } from '../../support/http.js';
-import { inboxDocument, loginAs, UNSIGNED_PDF } from '../http/node/exchange-fixture.js';
+import { inboxDocument, loginAs, metadataFor, postDocument, UNSIGNED_PDF } from '../http/node/exchange-fixture.js';
 
 const G12 = parseAgencyCode('000.00.00.G12');
 const G09 = parseAgencyCode('000.00.00.G09');
@@ -28,7 +28,7 @@ const until = <T>(what: string, probe: () => Promise<T | undefined>) => eventual
  * an agency it never saw: its verification says TRY_LATER, so it asks the axis's OCSP responder (RFC 6960 over
  * real HTTP) for the certificates the worker's report names, and verifies again.
  */
-describe('server/node receive: an OCSP-only receiver fetches OCSP for what the verifier names, then verifies again @db', function () {
+describe('server/node: an OCSP-only node fetches OCSP for what the verifier names, then verifies again (receiving and sending) @db', function () {
   this.timeout(90_000);
   const db = useDatabase();
   const clock = createTestClock();
@@ -175,5 +175,20 @@ describe('server/node receive: an OCSP-only receiver fetches OCSP for what the v
     expect(doc.validation.reasonCode).to.equal('PACKAGE_SIGNATURE_FAILED');
     expect(doc.validation.reason).to.match(/^package signature TOTAL_FAILED\/REVOKED: .*revoked at .*keyCompromise.*per OCSP response/);
     expect(doc.recipients[0].timeline.map((t: { code: string }) => t.code)).to.deep.equal(['02']);
+  });
+  it('when the OCSP-only node itself sends a B-B document, then it fetches OCSP for its own person and seal certificates and the document leaves sealed', async () => {
+    const before = asked;
+    const leader = await loginAs(nodeUrl, H27, 'lanhdao');
+    const sent = await postDocument(nodeUrl, leader, UNSIGNED_PDF, metadataFor([G12], { subject: 'Về việc gửi từ nút chỉ có OCSP', personSignature: 'apply' }));
+    const created = await readJson(sent);
+    expect(sent.status, JSON.stringify(created)).to.equal(202);
+    const done = await until('the document sent', async () => {
+      const d = await readJson(await fetch(`${nodeUrl}/api/v1/documents/${created.id}`, { headers: { authorization: `Bearer ${leader}` } }));
+      return d.delivery === 'sent' ? d : undefined;
+    });
+    expect(done.validation.signatureLevel).to.equal('signed');
+    expect(asked - before, "H27's person and seal").to.equal(2);
+    const atAxis = await axis.services.listDeliveries({ principal: { agencyCode: G12 }, state: 'pending', page: 1, pageSize: 10 });
+    expect(atAxis.items.map((d) => d.documentId)).to.include(created.documentId);
   });
 });
