@@ -4,4 +4,4 @@ export { signDetached } from './sign.js';
 export { verifyDetached, verifyTimestampToken } from './verify.js';
 export type { TimestampVerification, VerifyTimestampTokenOptions } from './verify-timestamp.js';
 export type { TstInfoFacts } from './tst-info.js';
-export { inspectSignedData } from './inspect.js';
+export { inspectSignedData, signedDataDigestAlgorithm } from './inspect.js';

@@ -21,3 +21,14 @@ export function inspectSignedData(signature: Uint8Array): SignedDataInfo {
     timestampTokens: Object.freeze((first.unsignedAttributes ?? []).filter((a) => a.oid === OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => new Uint8Array(v)))),
   });
 }
+
+/**
+ * The first signer's digest algorithm only, as {@link inspectSignedData} names it, without copying the
+ * certificates and tokens out: what PAdES needs to hash the byte ranges before it verifies the same bytes
+ * (parsed once: parseSignedData remembers them). Throws ERR_CMS_MALFORMED on unparseable input.
+ */
+export function signedDataDigestAlgorithm(signature: Uint8Array): string {
+  const first = parseSignedData(signature).signerInfos[0];
+  if (!first) throw new CryptoError('ERR_CMS_MALFORMED', 'SignedData has no SignerInfo');
+  return hashFromOid(first.digestAlgorithm) ?? first.digestAlgorithm;
+}

@@ -101,6 +101,26 @@ function parseSignerInfo(buf: Uint8Array, t: Tlv): ParsedSignerInfo {
 export function parseSignedData(signature: Uint8Array): ParsedSignedData {
   if (!(signature instanceof Uint8Array)) throw new TypeError('signature must be a Uint8Array');
   if (signature.length === 0) throw new CryptoError('ERR_CMS_MALFORMED', 'empty signature');
+  const known = parsedOnce.get(signature);
+  if (known && sameBytes(known.copy, signature)) return known.parsed;
+  const parsed = parseUncached(signature);
+  parsedOnce.set(signature, { copy: new Uint8Array(signature), parsed });
+  return parsed;
+}
+
+/**
+ * SignedData read so far, by the very byte array (PAdES reads a signature's digest algorithm, then verifies
+ * it: one parse, not two). A hit is confirmed against a copy of the bytes parsed (memcmp), so an array changed
+ * in between is read again; the slices of the result are views of the same unchanged bytes. Only successes are
+ * kept; the entry goes with the array.
+ */
+const parsedOnce = new WeakMap<Uint8Array, { readonly copy: Uint8Array; readonly parsed: ParsedSignedData }>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+function parseUncached(signature: Uint8Array): ParsedSignedData {
   try {
     const buf = signature;
     const ci = children(buf, expectTag(readRoot(buf), 0x30, 'ContentInfo'));

@@ -1,4 +1,4 @@
-import { inspectSignedData, verifyDetached } from '../cms/index.js';
+import { signedDataDigestAlgorithm, verifyDetached } from '../cms/index.js';
 import { CryptoError } from '../errors.js';
 import type { HashName } from '../keys/index.js';
 import { Checklist } from '../report/index.js';
@@ -174,7 +174,7 @@ export async function verifySignatureField(
   if (len !== undefined) cmsBytes = cmsBytes.subarray(0, len);
   let hash: string;
   try {
-    hash = inspectSignedData(cmsBytes).digestAlgorithm;
+    hash = signedDataDigestAlgorithm(cmsBytes);
   } catch (e) {
     return format('cms', `/Contents is not a CMS SignedData (${e instanceof CryptoError ? e.code : 'error'})`);
   }

@@ -4,6 +4,7 @@ import { CryptoError, type CryptoErrorCode } from '../errors.js';
 import type { SignPdfOptions, SignPdfResult } from '../pdf/sign.js';
 import type { PdfReport, VerifyPdfOptions } from '../pdf/types.js';
 import type { SignatureReport } from '../report/index.js';
+import type { SignEnvelopedOptions } from '../xmldsig/sign.js';
 import type { VerifyEnvelopedOptions } from '../xmldsig/verify.js';
 import type { PdfWorkerRequest, PdfWorkerResponse } from './pdf-protocol.js';
 import type { SerializedError } from './protocol.js';
@@ -37,12 +38,18 @@ export interface PdfPool {
   verifyXmlSignature(xml: Uint8Array, options: VerifyEnvelopedOptions): Promise<SignatureReport>;
   /** {@link signPdf} in a worker, the signature value made by `options.identity.signer` on the calling thread. */
   signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult>;
+  /**
+   * {@link signEnveloped} in a worker (the DOM parse, canonicalization and digest of the whole document), the
+   * signature value made by `options.identity.signer` on the calling thread, under the same time limit and
+   * `maxXmlBytes` as {@link PdfPool.verifyXmlSignature}.
+   */
+  signXmlEnveloped(xml: Uint8Array, options: SignEnvelopedOptions): Promise<Uint8Array>;
   /** Rejects waiting requests with ERR_POOL_CLOSED and stops the workers (running requests are abandoned). */
   close(): Promise<void>;
 }
 
 type Job = {
-  readonly request: Extract<PdfWorkerRequest, { type: 'verify' | 'verify-xml' | 'sign' }>;
+  readonly request: Extract<PdfWorkerRequest, { type: 'verify' | 'verify-xml' | 'sign' | 'sign-xml' }>;
   readonly signer?: SignPdfOptions['identity']['signer'];
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: Error) => void;
@@ -188,6 +195,15 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
       const { keyId, keyType, keyBits } = identity.signer;
       const result = await submit<SignPdfResult>({ type: 'sign', id: nextId++, pdf, options: rest, identity: { signer: { keyId, keyType, keyBits }, certificate: identity.certificate, chain: [...identity.chain] } }, identity.signer);
       return Object.freeze({ ...result, pdf: new Uint8Array(result.pdf.buffer, result.pdf.byteOffset, result.pdf.byteLength) });
+    },
+    async signXmlEnveloped(xml, opts) {
+      if (!(xml instanceof Uint8Array)) throw new TypeError('xml must be a Uint8Array');
+      if (xml.byteLength > maxXmlBytes) throw new CryptoError('ERR_POOL_INPUT_TOO_LARGE', `XML document larger than ${maxXmlBytes} bytes`);
+      if (!opts?.identity?.signer) throw new TypeError('options.identity is required');
+      const { identity, ...rest } = opts;
+      const { keyId, keyType, keyBits } = identity.signer;
+      const signed = await submit<Uint8Array>({ type: 'sign-xml', id: nextId++, xml, options: rest, identity: { signer: { keyId, keyType, keyBits }, certificate: identity.certificate, chain: [...identity.chain] } }, identity.signer);
+      return new Uint8Array(signed.buffer, signed.byteOffset, signed.byteLength);
     },
     async close() {
       if (closed) return;

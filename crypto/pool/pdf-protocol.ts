@@ -1,6 +1,7 @@
 import type { KeyType } from '../keys/signer.js';
 import type { SignPdfOptions } from '../pdf/sign.js';
 import type { VerifyPdfOptions } from '../pdf/types.js';
+import type { SignEnvelopedOptions } from '../xmldsig/sign.js';
 import type { VerifyEnvelopedOptions } from '../xmldsig/verify.js';
 import type { SerializedError } from './protocol.js';
 
@@ -20,6 +21,13 @@ export type PdfWorkerRequest =
       readonly id: number;
       readonly pdf: Uint8Array;
       readonly options: Omit<SignPdfOptions, 'identity'>;
+      readonly identity: { readonly signer: RemoteSignerInfo; readonly certificate: Uint8Array; readonly chain: readonly Uint8Array[] };
+    }
+  | {
+      readonly type: 'sign-xml';
+      readonly id: number;
+      readonly xml: Uint8Array;
+      readonly options: Omit<SignEnvelopedOptions, 'identity'>;
       readonly identity: { readonly signer: RemoteSignerInfo; readonly certificate: Uint8Array; readonly chain: readonly Uint8Array[] };
     }
   | { readonly type: 'raw-signed'; readonly call: number; readonly signature?: Uint8Array; readonly error?: SerializedError };

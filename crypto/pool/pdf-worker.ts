@@ -19,7 +19,7 @@ let nextCall = 1;
 const calls = new Map<number, { resolve: (s: Uint8Array) => void; reject: (e: Error) => void }>();
 
 /** The key stays with the caller: the raw signature is asked of the main thread (a remote signer, crypto/keys). */
-function remoteSigner(id: number, info: Extract<PdfWorkerRequest, { type: 'sign' }>['identity']['signer']): Signer {
+function remoteSigner(id: number, info: Extract<PdfWorkerRequest, { type: 'sign' | 'sign-xml' }>['identity']['signer']): Signer {
   return {
     ...info,
     sign(data, options) {
@@ -41,6 +41,11 @@ async function handle(req: Exclude<PdfWorkerRequest, { type: 'raw-signed' }>): P
       // Loaded on first use: a PDF-only worker does not pay for the XML DOM and canonicalizer.
       const { verifyEnveloped } = await import('../xmldsig/verify.js');
       post({ type: 'done', id: req.id, ok: true, result: verifyEnveloped(req.xml, req.options) });
+    } else if (req.type === 'sign-xml') {
+      const identity = { signer: remoteSigner(req.id, req.identity.signer), certificate: req.identity.certificate, chain: req.identity.chain };
+      const { signEnveloped } = await import('../xmldsig/sign.js');
+      const result = await signEnveloped(req.xml, { ...req.options, identity });
+      post({ type: 'done', id: req.id, ok: true, result }, [result.buffer as ArrayBuffer]);
     } else {
       const identity = { signer: remoteSigner(req.id, req.identity.signer), certificate: req.identity.certificate, chain: req.identity.chain };
       // Loaded on first use: a verifying worker does not pay for the appearance code (pdf-lib, fontkit).

@@ -144,13 +144,44 @@ async function verify(scope: TokenScope, token: string, keyOf: (kid: string) => 
   });
 }
 
-/** Verifies a node token's signature (any of the node's keys, by kid), issuer, audience, expiry and scope. ERR_UNAUTHENTICATED otherwise. */
+/** Verifies a node token's signature (any of the node's keys, by kid), issuer, audience, expiry and scope. ERR_UNAUTHENTICATED otherwise. Verified tokens are remembered as {@link verifyAxisToken} says. */
 export function verifyNodeToken(token: string, keys: NodeTokenKeys, now: Date): Promise<TokenClaims> {
-  const all = [keys.current, ...keys.previous];
-  return verify('node', token, (kid) => all.find((k) => k.kid === kid)?.secret, now);
+  return remembered(keys, token, now, () => {
+    const all = [keys.current, ...keys.previous];
+    return verify('node', token, (kid) => all.find((k) => k.kid === kid)?.secret, now);
+  });
 }
 
-/** Verifies an axis token with the axis's public keys (by kid). ERR_UNAUTHENTICATED on anything wrong. */
+/**
+ * Verifies an axis token with the axis's public keys (by kid). ERR_UNAUTHENTICATED on anything wrong.
+ *
+ * A token that verified is remembered with its claims, per key set, until it expires: a polling node presents
+ * the same token several times a second, and each ES256 verification costs about half a millisecond (a node
+ * token's HS256 imports its key each time). A remembered token is still checked against `now` (RFC 7519
+ * §4.1.4: invalid once `exp` is not after now, as jose counts it), and another key set (another object) starts
+ * empty, so a key taken out of the set ends its tokens at once. Only verified tokens are remembered; a bad one
+ * is verified (and refused) every time. What the caller checks after the signature (the secret version of an
+ * axis token, a node user's state) it still checks on every call.
+ */
 export function verifyAxisToken(token: string, keys: readonly AxisVerifyKey[], now: Date): Promise<TokenClaims> {
-  return verify('axis', token, (kid) => keys.find((k) => k.kid === kid)?.publicKey, now);
+  return remembered(keys, token, now, () => verify('axis', token, (kid) => keys.find((k) => k.kid === kid)?.publicKey, now));
+}
+
+/** Verified tokens by key set (see {@link verifyAxisToken}); a few per connected system or user are live at a time. */
+const verifiedTokens = new WeakMap<object, Map<string, TokenClaims>>();
+const MAX_REMEMBERED_TOKENS = 10_000;
+
+async function remembered(keys: object, token: string, now: Date, verifyNow: () => Promise<TokenClaims>): Promise<TokenClaims> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  let known = verifiedTokens.get(keys);
+  const hit = known?.get(token);
+  if (hit && hit.expiresAt > nowSeconds) return hit;
+  const claims = await verifyNow();
+  if (!known) verifiedTokens.set(keys, (known = new Map()));
+  if (known.size >= MAX_REMEMBERED_TOKENS) {
+    for (const [t, c] of known) if (c.expiresAt <= nowSeconds) known.delete(t);
+    if (known.size >= MAX_REMEMBERED_TOKENS) known.clear();
+  }
+  known.set(token, claims);
+  return claims;
 }

@@ -1,5 +1,5 @@
 import type { SignatureTimestamper } from '../../crypto/index.js';
-import type { PdfLimits, PdfReport, SignatureReport, SignPdfOptions, SignPdfResult, VerifyEnvelopedOptions, VerifyPdfOptions } from '../../crypto/index.js';
+import type { PdfLimits, PdfReport, SignatureReport, SignEnvelopedOptions, SignPdfOptions, SignPdfResult, VerifyEnvelopedOptions, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type { AxisGateway, CounterRepository, DocumentRepository, HostedAgencyRepository, IdempotencyRepository, KeyStore, UserRepository } from '../domain/ports/node/index.js';
@@ -53,6 +53,8 @@ export interface PdfWork {
   signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult>;
   /** The enveloped XML signature of a received package, in the same pool under the same time limit (issue 14). */
   verifyXmlSignature(xml: Uint8Array, options: VerifyEnvelopedOptions): Promise<SignatureReport>;
+  /** The enveloped XML signature of an outgoing package, in the same pool (issue 15: off the event loop); absent: on this thread. */
+  signXmlEnveloped?(xml: Uint8Array, options: SignEnvelopedOptions): Promise<Uint8Array>;
 }
 
 /** What the node's use cases need: ports, the clock, ids, trust, policies. */

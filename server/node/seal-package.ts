@@ -120,7 +120,9 @@ export async function sealAndPackage(deps: NodeDeps, input: SealInput): Promise<
   };
   const now = deps.now();
   // The enveloped XML signature is what a real axis carries; the detached CMS over the signed bytes is for lienthong nodes.
-  const packageBytes = await signPackageXml(buildEdocPackage(edocPackageOf(input, pdf, now)), seal);
+  // In the worker pool when there is one (the DOM parse, canonicalization and digest of the whole package).
+  const signXml = deps.pdf.signXmlEnveloped?.bind(deps.pdf);
+  const packageBytes = await signPackageXml(buildEdocPackage(edocPackageOf(input, pdf, now)), seal, signXml ? { signer: signXml } : {});
   const signature = await signPackage(packageBytes, seal, now);
   return { pdf, packageBytes, signature, verification };
 }

@@ -38,6 +38,18 @@ export function measurePdfWork(pdf: PdfWork, metrics: ServiceMetrics): PdfWork {
         metrics.observeSigning('pdf', seconds(t));
       }
     },
+    ...(pdf.signXmlEnveloped
+      ? {
+          async signXmlEnveloped(xml: Uint8Array, options: Parameters<NonNullable<PdfWork['signXmlEnveloped']>>[1]) {
+            const t = performance.now();
+            try {
+              return await pdf.signXmlEnveloped!(xml, options);
+            } finally {
+              metrics.observeSigning('xml', seconds(t));
+            }
+          },
+        }
+      : {}),
   };
 }
 

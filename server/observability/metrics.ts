@@ -16,7 +16,7 @@ export interface ServiceMetrics {
   /** One HTTP request: `route` is the matched route pattern (never the raw URL: ids would explode the series). */
   observeHttp(route: string, method: string, status: number, seconds: number): void;
   observeDbCommand(name: string, ok: boolean, seconds: number): void;
-  /** `kind`: `pdf` (a whole PAdES signing), `key-seal` / `key-person` (one private-key operation). */
+  /** `kind`: `pdf` (a whole PAdES signing), `xml` (a package's enveloped XML signature in the pool), `key-seal` / `key-person` (one private-key operation). */
   observeSigning(kind: string, seconds: number): void;
   /** `indication`: the ETSI EN 319 102-1 indication of the report, or `ERROR` when verification threw. */
   observeVerification(kind: string, indication: string, seconds: number): void;

@@ -14,6 +14,7 @@ import { getDocument, listBox, login, sendDocument, type Session } from '../exch
 import { benchMetadata, makePdf, mean, percentile } from '../exchange/fixture.js';
 import { createDatabaseTally } from '../exchange/database-tally.js';
 import { childProcessCpu, cpuSince } from '../exchange/process-cpu.js';
+import { startCpuProfile } from '../exchange/cpu-profile.js';
 import type { BenchContext, BenchSuite } from '../harness.js';
 
 const SENDER = '000.00.00.G22';
@@ -50,6 +51,12 @@ const DB_COMMANDS = process.env.BENCH_EXCHANGE_DB_COMMANDS === '1';
 const DB_TOP = 40;
 /** BENCH_EXCHANGE_VERBOSE=1 prints each document's progress on stderr. */
 const VERBOSE = process.env.BENCH_EXCHANGE_VERBOSE === '1';
+/**
+ * BENCH_EXCHANGE_CPU_PROFILE=<file.cpuprofile> writes a V8 CPU profile of this process (the whole service:
+ * node, axis, workers' dispatch, HTTP; not the worker threads) over the measured batch only, for Chrome
+ * DevTools or `node dist/scripts/bench/profile-top.js <file>`; the idle probe's profile goes beside it (`.idle.cpuprofile`).
+ */
+const CPU_PROFILE = process.env.BENCH_EXCHANGE_CPU_PROFILE || undefined;
 /** A batch fails when its documents are not all in the inbox by then. */
 const batchTimeoutMs = (count: number) => 30_000 + 10_000 * count;
 
@@ -357,7 +364,9 @@ export const suite: BenchSuite = {
       const idleCpu0 = process.cpuUsage();
       dbTally.reset();
       dbTally.start();
+      const idleProfiler = CPU_PROFILE ? await startCpuProfile() : undefined;
       await sleep(IDLE_PROBE_MS);
+      if (idleProfiler) await idleProfiler.stopInto(CPU_PROFILE!.replace(/(\.cpuprofile)?$/, '.idle.cpuprofile'));
       dbTally.stop();
       idleCommands = { perSecond: (dbTally.total().count / IDLE_PROBE_MS) * 1000, top: dbTally.top(20, IDLE_PROBE_MS / 1000) };
       dbTally.reset();
@@ -367,7 +376,9 @@ export const suite: BenchSuite = {
       const children0 = childProcessCpu();
       const elu0 = performance.eventLoopUtilization();
       dbTally.start();
+      const profiler = CPU_PROFILE ? await startCpuProfile() : undefined;
       batch = await runBatch({ ...common, firstN: WARMUP + IDLE_DOCS + 1, count: DOCS, inFlight: IN_FLIGHT });
+      if (profiler) await profiler.stopInto(CPU_PROFILE!);
       dbTally.stop();
       firstCommands = { count: dbTally.total().count / DOCS, millis: dbTally.total().millis / DOCS, top: dbTally.top(DB_TOP, DOCS) };
       batchSeconds = (Date.now() - batch.startedAt) / 1000;

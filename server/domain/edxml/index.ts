@@ -44,4 +44,4 @@ export { signPackage, verifyPackageSignature } from './signature.js';
 export type { AttachmentRole } from './attachment-signature.js';
 export { DETACHED_SIGNATURE_SUFFIX, pairDetachedSignatures, verifyAttachmentSignature } from './attachment-signature.js';
 export type { SignPackageXmlOptions, VerifyPackageXmlOptions, XmlSignatureFinding, XmlSignatureFindingCode } from './xml-signature.js';
-export { findXmlSignature, signPackageXml, verifyPackageXml, verifyPackageXmlWith, type EnvelopedVerifier } from './xml-signature.js';
+export { findXmlSignature, signPackageXml, verifyPackageXml, verifyPackageXmlWith, type EnvelopedSigner, type EnvelopedVerifier } from './xml-signature.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DomainError } from '../errors.js';
 
@@ -59,7 +60,7 @@ const HOLE = '\uFFFE';
  * Returns the [start, end) spans of long base64 text runs (attachments), so they can bypass the parser,
  * which is slow on multi-megabyte text nodes.
  */
-function scan(text: string, limits: XmlLimits): [number, number][] {
+function scan(text: string, limits: XmlLimits): { bulk: [number, number][]; maxDepth: number; elements: number } {
   if (text.includes(HOLE) || text.includes('\uFFFF')) throw malformed('non-character U+FFFE/U+FFFF');
   const bulk: [number, number][] = [];
   let textStart = 0;
@@ -72,6 +73,7 @@ function scan(text: string, limits: XmlLimits): [number, number][] {
     if (enc !== undefined && !/^utf-?8$/i.test(enc)) throw malformed(`unsupported encoding ${enc}`);
   }
   let depth = 0;
+  let maxDepth = 0;
   let elements = 0;
   let i = 0;
   const n = text.length;
@@ -122,13 +124,14 @@ function scan(text: string, limits: XmlLimits): [number, number][] {
     }
     if (text[j - 1] !== '/') {
       depth++;
+      if (depth > maxDepth) maxDepth = depth;
       if (depth > limits.maxDepth) {
         throw new DomainError('ERR_XML_TOO_DEEP', 'XML nested too deeply', { details: { max: limits.maxDepth } });
       }
     }
     i = textStart = j + 1;
   }
-  return bulk;
+  return { bulk, maxDepth, elements };
 }
 
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -245,9 +248,12 @@ export function parseXmlSafely(bytes: Uint8Array, limits: XmlLimits): XmlElement
       details: { limit: 'maxBytes', max: limits.maxBytes, size: bytes.byteLength },
     });
   }
+  const earlier = parsedOnce.get(bytes);
+  if (earlier && earlier.maxDepth <= limits.maxDepth && earlier.elements <= limits.maxElements && digestOf(bytes).equals(earlier.digest)) return earlier.root;
   let text = decodeUtf8(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const punched = punchHoles(text, scan(text, limits));
+  const scanned = scan(text, limits);
+  const punched = punchHoles(text, scanned.bulk);
   text = punched.text;
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) throw malformed(valid.err.code, valid.err);
@@ -259,5 +265,22 @@ export function parseXmlSafely(bytes: Uint8Array, limits: XmlLimits): XmlElement
   }
   const roots = ordered.filter((n) => !('#text' in n) || String(n['#text']).trim() !== '');
   if (roots.length !== 1 || roots[0] === undefined || '#text' in roots[0]) throw malformed('not exactly one root element');
-  return toElement(roots[0], new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]), punched.holes);
+  const root = toElement(roots[0], new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]), punched.holes);
+  parsedOnce.set(bytes, { digest: digestOf(bytes), maxDepth: scanned.maxDepth, elements: scanned.elements, root });
+  return root;
+}
+
+/**
+ * The trees parsed so far, by the very byte array they came from (a package is read by several steps of one
+ * hop: the axis inspects it, checks its CMS and its XML signature; the receiver likewise). Parsing is a pure
+ * function of the bytes and the tree is deeply frozen, so a step that asks again gets the same tree: when the
+ * same array still holds the same bytes (SHA-256, so an array changed in between is parsed again) and the
+ * document fits the asking step's limits (depth and element count as measured; the byte size is checked
+ * before). Only successes are kept; an array that is garbage-collected drops its entry. Issue 15: a package
+ * was parsed nine times per document.
+ */
+const parsedOnce = new WeakMap<Uint8Array, { readonly digest: Buffer; readonly maxDepth: number; readonly elements: number; readonly root: XmlElement }>();
+
+function digestOf(bytes: Uint8Array): Buffer {
+  return createHash('sha256').update(bytes).digest();
 }

@@ -1,5 +1,5 @@
 import { XMLDSIG_NAMESPACE, buildReport, isCryptoError, signEnveloped, verifyEnveloped } from '../../../crypto/index.js';
-import type { AlgorithmPolicy, SignatureReport, SigningIdentity, TrustAtNow, ValidationTimeInputs, VerifyEnvelopedOptions } from '../../../crypto/index.js';
+import type { AlgorithmPolicy, SignEnvelopedOptions, SignatureReport, SigningIdentity, TrustAtNow, ValidationTimeInputs, VerifyEnvelopedOptions } from '../../../crypto/index.js';
 import { DomainError } from '../errors.js';
 import { readEnvelope, resolveLimits } from './envelope.js';
 import type { XmlElement } from './safe-xml.js';
@@ -90,7 +90,12 @@ export interface SignPackageXmlOptions {
   readonly includeChain?: boolean;
   /** Default exclusive. */
   readonly canonicalization?: 'exclusive' | 'inclusive';
+  /** Where {@link signEnveloped}'s work runs (crypto/pool: PdfPool.signXmlEnveloped, a worker); default this thread. */
+  readonly signer?: EnvelopedSigner;
 }
+
+/** Runs {@link signEnveloped} somewhere else (crypto/pool: PdfPool.signXmlEnveloped, a worker thread). */
+export type EnvelopedSigner = (xml: Uint8Array, options: SignEnvelopedOptions) => Promise<Uint8Array>;
 
 /**
  * Adds the enveloped XML-DSig signature to a package, or replaces the one it carries (also a placeholder
@@ -101,7 +106,7 @@ export interface SignPackageXmlOptions {
 export async function signPackageXml(bytes: Uint8Array, identity: SigningIdentity, options: SignPackageXmlOptions = {}): Promise<Uint8Array> {
   readEnvelope(bytes, resolveLimits(undefined)); // the safety gate and the shape check before any DOM is built
   try {
-    return await signEnveloped(bytes, {
+    return await (options.signer ?? signEnveloped)(bytes, {
       identity,
       hash: 'SHA-256',
       canonicalization: options.canonicalization ?? 'exclusive',

@@ -13,7 +13,7 @@ const unsigned = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 const placement = { parent: { ns: EDXML, local: 'edXMLHeader' }, after: { ns: EDXML, local: 'TraceHeaderList' } };
 
-describe('crypto/pool: XML-DSig verification off the event loop', function () {
+describe('crypto/pool: XML-DSig verification and signing off the event loop', function () {
   this.timeout(60_000);
   let f: CmsFixture;
   let signed: Uint8Array;
@@ -37,6 +37,16 @@ describe('crypto/pool: XML-DSig verification off the event loop', function () {
     const changed = new TextEncoder().encode(new TextDecoder().decode(signed).replace('thử nghiệm', 'thử nghiệM'));
     const bad = await pool.verifyXmlSignature(changed, trust());
     expect([bad.indication, bad.subIndication]).to.deep.equal(['TOTAL_FAILED', 'HASH_FAILURE']);
+  });
+
+  it('when a document is signed in the worker, then it is byte for byte what this thread signs (the key stays here) and verifies; malformed XML is the same CryptoError', async () => {
+    pool = createPdfPool({ size: 1 });
+    const options = { identity: f.rsa.identity, hash: 'SHA-256' as const, canonicalization: 'exclusive' as const, includeChain: true, placement };
+    const inWorker = await pool.signXmlEnveloped(new TextEncoder().encode(unsigned), options);
+    expect(Buffer.from(inWorker).equals(Buffer.from(signed))).to.equal(true);
+    const report = verifyEnveloped(inWorker, trust());
+    expect(report.indication, report.reason).to.equal('TOTAL_PASSED');
+    await expectCryptoCode(pool.signXmlEnveloped(new TextEncoder().encode('<a><b></a>'), options), 'ERR_XMLDSIG_MALFORMED');
   });
 
   it('when a document is over the size limit, then ERR_POOL_INPUT_TOO_LARGE before any work; when its work outlasts the time limit, then ERR_POOL_TIMEOUT (the worker is stopped)', async () => {

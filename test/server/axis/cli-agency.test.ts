@@ -10,7 +10,9 @@ import { G12, TAX, agencyOf, axisOn, testPki } from './fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../../../server/cli/main.js', import.meta.url));
 
-describe('lienthong agency (CLI over the real database) @db', () => {
+describe('lienthong agency (CLI over the real database) @db', function () {
+  // five CLI processes in one test: about 12 s on an idle machine, and start-up slows most under load
+  this.timeout(120_000);
   const db = useDatabase();
   let pki: DevelopmentPki;
   let dir = '';

@@ -138,6 +138,23 @@ describe('edXML document package (QCVN 102:2016)', () => {
     it('when the package holds more elements than allowed, then ERR_XML_TOO_LARGE', () => {
       expect(errorOf(() => parseEdocPackage(vector('sample-vpcp.edxml'), { maxElements: 20 })).code).to.equal('ERR_XML_TOO_LARGE');
     });
+    it('when the same bytes are parsed again, then the same frozen tree comes back; changed in between, or under lower limits, they are read again', () => {
+      const b = vector('sample-vpcp.edxml').slice();
+      const limits = { maxBytes: 1e8, maxDepth: 32, maxElements: 1e5 };
+      const first = parseXmlSafely(b, limits);
+      expect(parseXmlSafely(b, limits)).to.equal(first);
+      expect(Object.isFrozen(first) && Object.isFrozen(first.children)).to.equal(true);
+      expect(errorOf(() => parseXmlSafely(b, { ...limits, maxDepth: 4 })).code).to.equal('ERR_XML_TOO_DEEP');
+      expect(errorOf(() => parseXmlSafely(b, { ...limits, maxElements: 20 })).code).to.equal('ERR_XML_TOO_LARGE');
+      const at = Buffer.from(b).indexOf('<edXML:Subject>') + '<edXML:Subject>'.length;
+      b[at] = 0x51; // 'Q'
+      const again = parseXmlSafely(b, limits);
+      expect(again).to.not.equal(first);
+      const subject = (e: XmlElement): string | undefined => (e.local === 'Subject' ? e.text : e.children.map(subject).find((t) => t !== undefined));
+      expect(subject(again)?.[0]).to.equal('Q');
+      b[at] = 0xff;
+      expect(errorOf(() => parseXmlSafely(b, limits)).code).to.equal('ERR_XML_MALFORMED');
+    });
     it('when a lower depth limit is set, then ERR_XML_TOO_DEEP', () => {
       expect(errorOf(() => parseEdocPackage(vector('sample-vpcp.edxml'), { maxDepth: 4 })).code).to.equal('ERR_XML_TOO_DEEP');
     });
