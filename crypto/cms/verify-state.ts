@@ -1,7 +1,7 @@
 import * as pkijs from 'pkijs';
 import type { ParsedCertificate } from '../pki/index.js';
 import type { Checklist } from '../report/index.js';
-import type { Indication, PoeSource, SubIndication, TimestampSummary } from '../report/types.js';
+import type { Indication, PoeSource, RevocationSubject, SubIndication, TimestampSummary } from '../report/types.js';
 import type { AnyHashName, SignerSignatureAlgorithm } from './algorithms.js';
 import { children, DerError, readRoot, tlvBytes } from './der.js';
 import type { ParsedAttribute, ParsedSignedData, ParsedSignerInfo } from './parse-signed-data.js';
@@ -30,6 +30,8 @@ export interface VerifyState {
   timestamp?: { readonly genTime: Date; readonly summary: TimestampSummary };
   /** A timestamp token's own verification: no timestamps of timestamps, no POE other than `at`. */
   nested?: boolean;
+  /** Certificates no revocation data answered for (the signer's path on TRY_LATER, ignored timestamps' TSA paths). */
+  revocationWanted?: RevocationSubject[];
   /** adbe.pkcs7.sha1 style: the encapsulated content is the SHA-1 of the document. */
   contentIsSha1Digest?: boolean;
 }

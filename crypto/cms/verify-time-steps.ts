@@ -40,7 +40,11 @@ export function checkSignatureTimestamps(s: VerifyState, verify: CmsVerifier): S
       if (r.ok) {
         if (!s.timestamp || r.genTime.getTime() < s.timestamp.genTime.getTime()) s.timestamp = { genTime: r.genTime, summary: r.summary };
         notes.push(`${r.summary.genTime} by ${r.summary.tsa}`);
-      } else notes.push(`ignored: ${r.reason}`);
+      } else {
+        notes.push(`ignored: ${r.reason}`);
+        // A token ignored for want of revocation data of its TSA path: a retry with that data may keep it.
+        if (r.report?.revocationWanted) (s.revocationWanted ??= []).push(...r.report.revocationWanted);
+      }
     }
   }
   s.checks.pass('signature-timestamp', notes.join('; '));

@@ -91,6 +91,7 @@ export const checkChain: Step = (s) => {
     if (c.passed) s.checks.pass(c.name, c.detail);
     else s.checks.fail(c.name, c.detail ?? 'failed');
   }
+  if (result.revocationWanted) (s.revocationWanted ??= []).push(...result.revocationWanted);
   if (!result.ok) return signatureLevelFailure(s, result);
   s.trusted = true;
   return undefined;

@@ -98,5 +98,6 @@ function verifyCore(signature: Uint8Array, input: DetachedContent, options: Veri
     poe: state.poe!,
     ...(state.timestamp ? { timestamp: state.timestamp.summary } : {}),
     checks: state.checks.checks,
+    ...(state.revocationWanted ? { revocationWanted: state.revocationWanted } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import type { TrustAtNow } from '../pki/trust-material.js';
+import type { RevocationSubject } from '../report/types.js';
 import { inspectSignedData } from '../cms/index.js';
 import { CryptoError } from '../errors.js';
 import { parseCertificate, parseCrl, parseOcspResponse, validateChain, type ParsedCertificate, type ParsedCrl, type ParsedOcspResponse } from '../pki/index.js';
@@ -105,12 +106,7 @@ function openForUpdate(pdf: Uint8Array, options: { readonly now: Date; readonly 
   return file;
 }
 
-/** A certificate that needs revocation data, its issuer (DER) and the OCSP responders its AIA names. */
-export interface RevocationSubject {
-  readonly certificate: Uint8Array;
-  readonly issuer: Uint8Array;
-  readonly ocspUrls: readonly string[];
-}
+export type { RevocationSubject } from '../report/types.js';
 
 /**
  * Every non-anchor certificate of the certification paths of the signatures and signature-time-stamps of a

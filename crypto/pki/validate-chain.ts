@@ -1,4 +1,4 @@
-import type { Check, Indication, SubIndication } from '../report/types.js';
+import type { Check, Indication, RevocationSubject, SubIndication } from '../report/types.js';
 import { buildPath } from './build-path.js';
 import { parseCertificate, type ParsedCertificate } from './certificate.js';
 import { parseCrl, type ParsedCrl } from './crl.js';
@@ -33,6 +33,11 @@ export interface ChainValidationResult {
   readonly revokedAt?: Date;
   /** With REVOKED: the certificate that is revoked is the leaf (not a CA of the path). */
   readonly revokedIsLeaf?: boolean;
+  /**
+   * With TRY_LATER from `chain:revocation`: every non-anchor certificate of the path that no revocation data
+   * answered (the first one and those after it), with its issuer and AIA OCSP URLs, for the caller to fetch.
+   */
+  readonly revocationWanted?: readonly RevocationSubject[];
   /** Leaf first, trust anchor last; `[leaf]` when no path was found. */
   readonly path: readonly ParsedCertificate[];
   readonly checks: readonly Check[];
@@ -132,7 +137,8 @@ function signingCertificateUsage(leaf: ParsedCertificate): string | undefined {
  *    Revoked at or before `at` → REVOKED. Revoked after `at` passes (recorded in the detail): validation is
  *    of the state at `at`, which the signature verifier chooses from a proof of existence (never the signer's
  *    claim) and maps to REVOKED_NO_POE / OUT_OF_BOUNDS_NO_POE (ETSI EN 319 102-1 §5.2.6, §5.3.4). No usable revocation data for a certificate that declares a CRL
- *    distribution point or OCSP location → TRY_LATER; a certificate declaring neither is not checked.
+ *    distribution point or OCSP location → TRY_LATER, with `revocationWanted` naming it (and any later
+ *    certificate of the path also unanswered); a certificate declaring neither is not checked.
  *
  * Signature verifications and parsed keys are cached by fingerprint, so repeating a validation costs a few
  * hashes and map lookups; the time-dependent checks (validity, revocation windows) run on every call.
@@ -182,9 +188,15 @@ export function validateChain(options: ValidateChainOptions): ChainValidationRes
   const notes: string[] = [];
   let revocationFailure: { sub: SubIndication; reason: string } | undefined;
   let revoked: { at: Date; leaf: boolean } | undefined;
-  for (let i = 0; i < path.length - 1 && !revocationFailure; i++) {
+  const wanted: RevocationSubject[] = [];
+  for (let i = 0; i < path.length - 1; i++) {
     const cert = path[i] as ParsedCertificate;
-    const st = revocationStatus({ cert, issuer: path[i + 1] as ParsedCertificate, crls, ocsp, at, policy });
+    const issuer = path[i + 1] as ParsedCertificate;
+    if (revocationFailure && revocationFailure.sub !== 'TRY_LATER') break;
+    const st = revocationStatus({ cert, issuer, crls, ocsp, at, policy });
+    if (st.status === 'unknown') wanted.push({ certificate: cert.der, issuer: issuer.der, ocspUrls: cert.ocspUrls });
+    // After a first unknown only the further unknowns are gathered (what a retry needs); the first decides.
+    if (revocationFailure) continue;
     switch (st.status) {
       case 'revoked':
         revoked = { at: st.entry.revocationDate, leaf: i === 0 };
@@ -209,6 +221,7 @@ export function validateChain(options: ValidateChainOptions): ChainValidationRes
   }
   record('chain:revocation', revocationFailure?.reason, revocationFailure?.sub ?? 'TRY_LATER', notes.join('; '));
   const result = finish(first === undefined, first, path, checks);
+  if (result.subIndication === 'TRY_LATER' && wanted.length > 0) return Object.freeze({ ...result, revocationWanted: Object.freeze(wanted) });
   if (!revoked || result.subIndication !== 'REVOKED') return result;
   return Object.freeze({ ...result, revokedAt: revoked.at, revokedIsLeaf: revoked.leaf });
 }

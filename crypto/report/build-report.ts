@@ -1,4 +1,4 @@
-import type { CertificateSummary, Check, Indication, PoeSource, SignatureReport, SubIndication, TimestampSummary } from './types.js';
+import type { CertificateSummary, Check, Indication, PoeSource, RevocationSubject, SignatureReport, SubIndication, TimestampSummary } from './types.js';
 
 /** The facts a verifier gathered, before they are frozen into a {@link SignatureReport}. */
 export interface ReportFacts {
@@ -17,6 +17,7 @@ export interface ReportFacts {
   readonly timestamp?: TimestampSummary;
   readonly checks: readonly Check[];
   readonly reason?: string;
+  readonly revocationWanted?: readonly RevocationSubject[];
 }
 
 const TOTAL_FAILED_SUBS: ReadonlySet<SubIndication> = new Set<SubIndication>(['FORMAT_FAILURE', 'HASH_FAILURE', 'SIG_CRYPTO_FAILURE', 'REVOKED', 'EXPIRED', 'NOT_YET_VALID']);
@@ -59,6 +60,7 @@ export function buildReport(facts: ReportFacts): SignatureReport {
     ...(facts.timestamp !== undefined ? { timestamp: Object.freeze({ ...facts.timestamp }) } : {}),
     checks,
     ...(facts.reason !== undefined && indication !== 'TOTAL_PASSED' ? { reason: facts.reason } : {}),
+    ...(facts.revocationWanted?.length ? { revocationWanted: Object.freeze(facts.revocationWanted.map((w) => Object.freeze({ certificate: w.certificate, issuer: w.issuer, ocspUrls: Object.freeze([...w.ocspUrls]) }))) } : {}),
   };
   if (facts.signerCertificate !== undefined) {
     Object.defineProperty(report, 'signerCertificate', { value: facts.signerCertificate, enumerable: false });

@@ -1,2 +1,2 @@
-export type { CertificateSummary, Check, Indication, PoeSource, SignatureReport, SubIndication, TimestampSummary } from './types.js';
+export type { CertificateSummary, Check, Indication, PoeSource, RevocationSubject, SignatureReport, SubIndication, TimestampSummary } from './types.js';
 export { buildReport, Checklist, type ReportFacts } from './build-report.js';

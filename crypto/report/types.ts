@@ -86,4 +86,19 @@ export interface SignatureReport {
   readonly checks: readonly Check[];
   /** Short human reason when not TOTAL_PASSED. */
   readonly reason?: string;
+  /**
+   * The certificates whose status no revocation data answered: with INDETERMINATE/TRY_LATER from the
+   * revocation check (ETSI EN 319 102-1 §5.2.6: "retry later", once the data is there), and for a signature
+   * timestamp ignored for that reason. Only certificates of a path built to a trust anchor, so a verifier
+   * never fetches for a certificate nobody trusted issued. What a caller fetches OCSP responses (RFC 6960) for,
+   * off the untrusted file, before it verifies again. Plain data, so it crosses a worker boundary.
+   */
+  readonly revocationWanted?: readonly RevocationSubject[];
+}
+
+/** A certificate that needs revocation data, its issuer (DER) and the OCSP responders its AIA names (RFC 5280 §4.2.2.1). */
+export interface RevocationSubject {
+  readonly certificate: Uint8Array;
+  readonly issuer: Uint8Array;
+  readonly ocspUrls: readonly string[];
 }

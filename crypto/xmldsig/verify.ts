@@ -2,7 +2,7 @@ import type { AlgorithmPolicy } from '../cms/types.js';
 import type { TrustAtNow, ValidationTimeInputs } from '../pki/trust-material.js';
 import { createHash, timingSafeEqual, verify as verifySignatureValue } from 'node:crypto';
 import { isCryptoError } from '../errors.js';
-import { parseCertificate, summarizeParsedCertificate, validateChain, type ParsedCertificate } from '../pki/index.js';
+import { parseCertificate, summarizeParsedCertificate, validateChain, type ChainValidationResult, type ParsedCertificate } from '../pki/index.js';
 import { buildReport, Checklist } from '../report/index.js';
 import type { Indication, SignatureReport, SubIndication } from '../report/types.js';
 import { C14N, DIGEST_METHODS, ENVELOPED_SIGNATURE, SIGNATURE_METHODS, XMLDSIG_NAMESPACE, isCanonicalizationUri, nodeHashOf, type CanonicalizationUri, type DigestName, type SignatureMethod } from './algorithms.js';
@@ -161,6 +161,7 @@ export function verifyEnveloped(bytes: Uint8Array, options: VerifyEnvelopedOptio
   let signer: ParsedCertificate | undefined;
   let parsed: Parsed | undefined;
 
+  let revocationWanted: ChainValidationResult['revocationWanted'];
   const finish = (failure?: Failure): SignatureReport =>
     buildReport({
       indication: failure ? failure.indication : 'TOTAL_PASSED',
@@ -173,6 +174,7 @@ export function verifyEnveloped(bytes: Uint8Array, options: VerifyEnvelopedOptio
       validationTime,
       poe,
       checks: checks.checks,
+      ...(revocationWanted ? { revocationWanted } : {}),
     });
   const fail = (name: string, failure: Failure): SignatureReport => {
     checks.fail(name, failure.reason);
@@ -256,6 +258,7 @@ export function verifyEnveloped(bytes: Uint8Array, options: VerifyEnvelopedOptio
     else checks.fail(c.name, c.detail ?? 'failed');
   }
   if (!result.ok) {
+    revocationWanted = result.revocationWanted;
     return finish({
       indication: result.indication === 'TOTAL_FAILED' ? 'TOTAL_FAILED' : 'INDETERMINATE',
       subIndication: result.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE',

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { AgencyRegistry, DeliveryQueue, PackageStore, SeenRequests, TraceLog } from '../domain/ports/axis/index.js';
 import type { RequestKeyBox } from './vdxp/request-keys.js';
 import type { EnvelopedVerifier } from '../domain/edxml/index.js';
+import type { OcspFetcher } from '../trust/verify-fetching-ocsp.js';
 
 /** The caller of the axis API: the agency a bearer token was issued to. */
 export interface AxisPrincipal {
@@ -38,6 +39,13 @@ export interface AxisDeps {
   /** Roots the package signatures must chain to, and the CRLs to check (DER or PEM). */
   readonly trustAnchors: readonly Uint8Array[];
   readonly crls: readonly Uint8Array[];
+  /** OCSP responses the axis holds (server/trust/ocsp-cache.ts), read at each verification. */
+  readonly ocspResponses?: readonly Uint8Array[];
+  /**
+   * OCSP as a revocation source (absent: CRLs only): a package signature that comes back TRY_LATER fetches
+   * for the certificates its report names, then is verified once more.
+   */
+  readonly ocsp?: OcspFetcher;
   /** Operator's explicit choice to accept SHA-1 signatures (off by default). */
   readonly allowSha1: boolean;
   readonly limits: AxisLimits;

@@ -9,6 +9,7 @@ import { maySendStatus } from '../domain/status/index.js';
 import type { AxisDeps, AxisPrincipal } from './deps.js';
 import { inspectPackage, type PackageFacts } from './inspect-package.js';
 import { appendTrace } from './trace.js';
+import { verifyFetchingOcsp } from '../trust/verify-fetching-ocsp.js';
 
 export interface SubmitPackageInput {
   readonly principal: AxisPrincipal;
@@ -40,7 +41,7 @@ function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
 }
 
 /**
- * The signature is valid, trusted (chain, CRLs, algorithm policy) and by a certificate bound to the sender as
+ * The signature is valid, trusted (chain, CRLs or OCSP, algorithm policy) and by a certificate bound to the sender as
  * its seal at its validation time (the same rule as the receiving node: boundAtValidationTime; a leader's
  * personal certificate speaks for the person, not the agency, and signs no package). The axis validates at its
  * own clock — the arrival time it records and later hands to receivers as their proof of existence — or at an
@@ -49,12 +50,22 @@ function checkSizes(deps: AxisDeps, input: SubmitPackageInput): void {
 async function checkSignature(deps: AxisDeps, input: SubmitPackageInput, sender: AgencyCode): Promise<SignatureReport> {
   const agency = await deps.registry.findByCode(sender);
   if (!agency) throw new DomainError('ERR_AGENCY_UNKNOWN', `sender ${sender} is not registered`);
-  const report = await verifyPackageSignature(input.packageBytes, input.signature.byteLength > 0 ? input.signature : undefined, {
-    trustAnchors: deps.trustAnchors,
-    crls: deps.crls,
-    now: deps.now(),
-    policy: { allowSha1: deps.allowSha1 },
-    ...(deps.xmlVerifier ? { xmlVerifier: deps.xmlVerifier } : {}),
+  // TRY_LATER: OCSP is asked for the certificates the report names, then the signature is verified again;
+  // still TRY_LATER, ERR_REVOCATION_UNAVAILABLE (503): the sender's outbox retries, nothing is refused for it.
+  const report = await verifyFetchingOcsp(deps, { sender }, async (wanted) => {
+    const r = await verifyPackageSignature(input.packageBytes, input.signature.byteLength > 0 ? input.signature : undefined, {
+      trustAnchors: deps.trustAnchors,
+      crls: deps.crls,
+      ...(deps.ocspResponses?.length ? { ocspResponses: deps.ocspResponses } : {}),
+      now: deps.now(),
+      policy: { allowSha1: deps.allowSha1 },
+      ...(deps.xmlVerifier ? { xmlVerifier: deps.xmlVerifier } : {}),
+    });
+    wanted.add(r);
+    if (r.indication === 'INDETERMINATE' && r.subIndication === 'TRY_LATER' && (!r.signer || boundAtValidationTime(agency.certificates, r))) {
+      throw new DomainError('ERR_REVOCATION_UNAVAILABLE', `package signature: no fresh revocation data (TRY_LATER${r.reason ? `: ${r.reason}` : ''}); send again later`);
+    }
+    return r;
   });
   const failed = report.checks.find((c) => !c.passed);
   const details = {

@@ -19,6 +19,7 @@ import { createAxisRouter } from '../http/routes/axis/index.js';
 import { vdxpOpenApi } from '../http/openapi/vdxp.js';
 import { createVdxpRouter } from '../http/routes/axis/vdxp-router.js';
 import type { Logger } from '../logger.js';
+import type { OcspFetcher } from '../trust/verify-fetching-ocsp.js';
 
 /** mongoose's Connection, named without importing mongoose here (only storage/ imports it). */
 type Connection = Parameters<typeof ensureAxisIndexes>[0];
@@ -50,6 +51,8 @@ export interface ComposeAxisOptions {
   readonly tsa?: TimestampAuthority;
   /** The development OCSP responder served at POST /axis/v1/ocsp; absent: none. */
   readonly ocspResponder?: OcspResponder;
+  /** The OCSP responses held (refreshed in the background) and what fetches them when a package signature says TRY_LATER; absent: CRLs only. */
+  readonly ocsp?: OcspFetcher & { current(): readonly Uint8Array[] };
   /** Where submitted packages' XML signatures are checked; default a pool of the axis's own, started at the first package (closed by stop()). */
   readonly pdfPool?: PdfPool;
   /** Called once new deliveries are stored (role `all`: the node in this process polls at once instead of at its next tick). */
@@ -119,6 +122,10 @@ export async function composeAxis(options: ComposeAxisOptions): Promise<AxisRole
     get crls() {
       return crlsOf();
     },
+    get ocspResponses() {
+      return options.ocsp?.current() ?? [];
+    },
+    ...(options.ocsp ? { ocsp: options.ocsp } : {}),
     allowSha1: options.config.allowSha1,
     limits: { packageBytes: options.config.limits.packageBytes, signatureBytes: SIGNATURE_BYTES },
     logger: options.logger.child({ role: 'axis' }),

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createPrivateKey, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDevelopmentPki, createKeySigner, issueCrl, type DevAgency, type DevCertificateAuthority, type DevIdentity, type DevelopmentPki, type OcspResponder } from '../../crypto/index.js';
+import { createDevelopmentPki, createKeySigner, issueCrl, type DevAgency, type DevCertificateAuthority, type DevIdentity, type DevKeyType, type DevelopmentPki, type OcspResponder } from '../../crypto/index.js';
+import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { withHeartbeat } from '../progress.js';
 
@@ -22,6 +23,8 @@ interface StoredPki {
   tsa?: StoredKeyPair;
   /** The development OCSP responder (absent in older files: the PKI is then created anew). */
   ocsp?: StoredKeyPair;
+  /** The OCSP URL its end-entity certificates name in authorityInfoAccess (absent: none). */
+  ocspUrl?: string;
 }
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
@@ -44,7 +47,7 @@ function unseal(sealed: Buffer, secret: string): Buffer {
   return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
 }
 
-function toStored(pki: DevelopmentPki): StoredPki {
+function toStored(pki: DevelopmentPki, ocspUrl: string | undefined): StoredPki {
   const pair = (p: { certificate: Uint8Array; privateKeyPkcs8: Uint8Array }) => ({ certificate: b64(p.certificate), key: b64(p.privateKeyPkcs8) });
   const idPair = (d: DevIdentity) => ({ certificate: b64(d.identity.certificate), key: b64(d.privateKeyPkcs8) });
   return {
@@ -54,7 +57,20 @@ function toStored(pki: DevelopmentPki): StoredPki {
     agencies: pki.agencies.map((a) => ({ code: a.code, name: a.name, ...(a.parentName ? { parentName: a.parentName } : {}), seal: idPair(a.seal), person: idPair(a.person) })),
     tsa: idPair(pki.tsa),
     ocsp: idPair(pki.ocsp),
+    ...(ocspUrl ? { ocspUrl } : {}),
   };
+}
+
+/**
+ * The URL of the axis's development OCSP responder, when the development PKI can know it before the server
+ * listens: LIENTHONG_AXIS_URL, else (roles `all` and `axis`) this server's own address from HOST and PORT
+ * (`0.0.0.0` / `::` reached as 127.0.0.1). Undefined with PORT=0: the port is known only once bound.
+ */
+export function developmentOcspUrl(config: Pick<Config, 'axisUrl' | 'role' | 'host' | 'port'>): string | undefined {
+  if (config.axisUrl) return `${config.axisUrl}/axis/v1/ocsp`;
+  if (config.role === 'node' || !config.port) return undefined;
+  const host = config.host === '0.0.0.0' || config.host === '::' || config.host === '' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/axis/v1/ocsp`;
 }
 
 /** Rebuilds the PKI from storage, with CRLs issued afresh so they are never stale after a long pause. */
@@ -130,7 +146,17 @@ export function developmentOcspResponder(pki: Pick<DevelopmentPki, 'issuingCa' |
  * written atomically), so restarts keep the keys bound in the registry. Created anew when the agency list
  * changed or the file cannot be opened with this secret.
  */
-export async function loadOrCreateDevelopmentPki(options: { dataDir: string; secret: string; agencies: readonly { code: string; name: string; parentName?: string }[]; now: Date; logger: Logger }): Promise<DevelopmentPki> {
+export async function loadOrCreateDevelopmentPki(options: {
+  dataDir: string;
+  secret: string;
+  agencies: readonly { code: string; name: string; parentName?: string }[];
+  now: Date;
+  logger: Logger;
+  /** Written into end-entity certificates' authorityInfoAccess (id-ad-ocsp); a stored PKI for another URL is created anew. */
+  ocspUrl?: string;
+  /** Default rsa2048. */
+  keyType?: DevKeyType;
+}): Promise<DevelopmentPki> {
   const dir = join(options.dataDir, 'pki');
   const file = join(dir, FILE);
   const wanted = options.agencies
@@ -146,10 +172,14 @@ export async function loadOrCreateDevelopmentPki(options: { dataDir: string; sec
       stored.agencies
         .map((a) => a.code)
         .sort()
-        .join(',') === wanted
+        .join(',') === wanted &&
+      stored.ocspUrl === options.ocspUrl
     )
       return fromStored(stored, options.now);
-    options.logger.warn('development PKI does not match the registry: creating a new one');
+    options.logger.warn(
+      stored.ocspUrl !== options.ocspUrl ? { storedOcspUrl: stored.ocspUrl ?? null, ocspUrl: options.ocspUrl ?? null } : {},
+      stored.ocspUrl !== options.ocspUrl ? 'development PKI names another OCSP URL in its certificates: creating a new one' : 'development PKI does not match the registry: creating a new one',
+    );
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') options.logger.warn({ err: e }, 'development PKI unreadable: creating a new one');
   }
@@ -157,11 +187,11 @@ export async function loadOrCreateDevelopmentPki(options: { dataDir: string; sec
   const pki = await withHeartbeat(
     (line) => options.logger.info(line),
     'creating the development PKI',
-    () => createDevelopmentPki({ now: options.now, agencies: options.agencies }),
+    () => createDevelopmentPki({ now: options.now, agencies: options.agencies, ...(options.ocspUrl ? { ocspUrl: options.ocspUrl } : {}), ...(options.keyType ? { keyType: options.keyType } : {}) }),
   );
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, seal(Buffer.from(JSON.stringify(toStored(pki))), options.secret), { mode: 0o600 });
+  writeFileSync(tmp, seal(Buffer.from(JSON.stringify(toStored(pki, options.ocspUrl))), options.secret), { mode: 0o600 });
   renameSync(tmp, file);
   return pki;
 }

@@ -14,7 +14,7 @@ import type { OpenApiFragment } from '../http/openapi/document.js';
 import type { Logger } from '../logger.js';
 import { composeAxis, DEVELOPMENT_TSA_POLICY, developmentSeed } from './axis.js';
 import { openDatabase } from './database.js';
-import { developmentCrlSource, developmentOcspResponder, loadOrCreateDevelopmentPki } from './dev-pki.js';
+import { developmentCrlSource, developmentOcspResponder, developmentOcspUrl, loadOrCreateDevelopmentPki } from './dev-pki.js';
 import { readOrCreateSecret } from './dev-secrets.js';
 import { readKeysDir } from './keys-dir.js';
 import { composeNode, type NodeRole } from './node.js';
@@ -68,7 +68,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const configured = loadConfiguredTrust(config);
   const hosted = config.role !== 'axis' && config.keys.keysDir ? readKeysDir(config.keys.keysDir) : [];
   const registry = developmentAgencies();
-  const pki = production ? undefined : await loadOrCreateDevelopmentPki({ dataDir: config.dataDir, secret: keys.keyEncryptionKey, agencies: registry.map((a) => ({ code: a.code, name: a.name })), now, logger });
+  // The development certificates name the axis's OCSP responder (AIA) when its URL is known now, so OCSP works without LIENTHONG_OCSP_URL.
+  const devOcspUrl = production ? undefined : developmentOcspUrl(config);
+  const pki = production
+    ? undefined
+    : await loadOrCreateDevelopmentPki({ dataDir: config.dataDir, secret: keys.keyEncryptionKey, agencies: registry.map((a) => ({ code: a.code, name: a.name })), now, logger, ...(devOcspUrl ? { ocspUrl: devOcspUrl } : {}) });
   const demoPassword = production ? undefined : (config.demoPassword ?? readOrCreateSecret(config.dataDir, 'demo-password', () => `demo-${randomBytes(6).toString('base64url')}`).value);
   const sources: CrlSource[] = [...(pki ? [developmentCrlSource(pki)] : []), ...config.trust.crlFiles.map((f) => fileCrlSource(f, async (path) => new Uint8Array(await readFile(path)))), ...config.trust.crlUrls.map((u) => urlCrlSource(u))];
   const revocation = createCrlRefresher({ sources, now: () => new Date(), logger: logger.child({ component: 'revocation' }), intervalMs: config.trust.crlRefreshMs });
@@ -86,10 +90,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
     options.onDatabaseCommand?.(command);
   };
   const db = await openDatabase(config, logger, onCommand);
-  // OCSP (RFC 6960) for the certificates the node seals with: LIENTHONG_OCSP_URL, else each certificate's AIA.
-  const ocsp = config.role !== 'axis' ? createOcspCache({ ...(config.ocspUrl ? { url: config.ocspUrl } : {}), now: () => new Date(), logger: logger.child({ component: 'ocsp' }), allowSha1: config.allowSha1 }) : undefined;
-  ocsp?.start();
-  const stops: Array<() => Promise<void>> = [() => db.close(), async () => revocation.stop(), async () => ocsp?.stop()];
+  // OCSP (RFC 6960): LIENTHONG_OCSP_URL, else each certificate's AIA; for the node's seals and, on TRY_LATER, for
+  // what the node receives and the axis accepts (one cache per process, shared by its roles).
+  const ocsp = createOcspCache({ ...(config.ocspUrl ? { url: config.ocspUrl } : {}), now: () => new Date(), logger: logger.child({ component: 'ocsp' }), allowSha1: config.allowSha1 });
+  ocsp.start();
+  const stops: Array<() => Promise<void>> = [() => db.close(), async () => revocation.stop(), async () => ocsp.stop()];
   try {
     const openapi: OpenApiFragment[] = [];
     let axisRouter: AppDeps['axisRouter'];
@@ -110,6 +115,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
         tokenKeys: keys.axisTokenKeys,
         keyEncryptionKey: keys.keyEncryptionKey,
         ...trust,
+        ocsp,
         ...(operatorSecret ? { operatorSecret } : {}),
         ...(pki ? { tsa: { identity: pki.tsa.identity, policy: DEVELOPMENT_TSA_POLICY }, ocspResponder: developmentOcspResponder(pki) } : {}),
       });
@@ -121,7 +127,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     }
     if (config.role !== 'axis') {
       if (config.role === 'node' && !axisUrl) throw new TypeError('--role node needs LIENTHONG_AXIS_URL');
-      node = await composeNode({ config, logger, connection: db.connection, tokenKeys: keys.nodeTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ...(ocsp ? { ocsp } : {}), axisUrl: () => axisUrl ?? '', metrics });
+      node = await composeNode({ config, logger, connection: db.connection, tokenKeys: keys.nodeTokenKeys, keyEncryptionKey: keys.keyEncryptionKey, ...trust, ocsp, axisUrl: () => axisUrl ?? '', metrics });
       if (pki && demoPassword) {
         await node.seedDevelopment({
           agencies: pki.agencies.map((a) => ({ code: parseAgencyCode(a.code), name: a.name, seal: a.seal, person: a.person, axisSecret: secretFor(a.code) })),

@@ -1,4 +1,4 @@
-import type { RevocationSubject, SignatureTimestamper } from '../../crypto/index.js';
+import type { SignatureTimestamper } from '../../crypto/index.js';
 import type { PdfLimits, PdfReport, SignatureReport, SignEnvelopedOptions, SignPdfOptions, SignPdfResult, VerifyEnvelopedOptions, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
@@ -41,11 +41,8 @@ export interface TrustConfig {
   readonly ocspResponses?: readonly Uint8Array[];
 }
 
-/** Fetches OCSP responses for certificates before they are needed (LIENTHONG_OCSP_URL or the certificates' AIA). */
-export interface OcspFetcher {
-  /** Never throws: what cannot be fetched is logged; `trust.ocspResponses` then lacks it. */
-  ensure(subjects: readonly RevocationSubject[]): Promise<void>;
-}
+export type { OcspEnsureResult, OcspFetcher } from '../trust/verify-fetching-ocsp.js';
+import type { OcspFetcher } from '../trust/verify-fetching-ocsp.js';
 
 /**
  * Where PAdES verification and signing of untrusted PDFs run: the composition root gives the worker pool
@@ -100,7 +97,10 @@ export interface NodeDeps {
    * signature-time-stamp (PAdES/CAdES B-T), and nothing is sent without one.
    */
   readonly timestamper?: SignatureTimestamper;
-  /** OCSP as a revocation source for the seal's B-LT step (absent: CRLs only). */
+  /**
+   * OCSP as a revocation source (absent: CRLs only): the seal's B-LT step, and a verification that came back
+   * TRY_LATER fetches for the certificates its report names, then verifies once more.
+   */
   readonly ocsp?: OcspFetcher;
   /** Tolerance for a claimed signing time after the validation time (config LIENTHONG_CLOCK_SKEW_MS). */
   readonly clockSkewMs?: number;

@@ -6,6 +6,7 @@ import { documentSignatureLevel, firstForeignSignature, type SignatureLevel } fr
 import type { DocumentMetadata, Verification } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
 import { pdfFindings } from './findings.js';
+import { verifyPdfFetchingOcsp } from './verify-pdf-fetching-ocsp.js';
 import { sealIdentityOf } from './outgoing.js';
 import { bindSigners, type SignerBinding } from './receive/signer-roles.js';
 
@@ -104,7 +105,8 @@ export async function sealAndPackage(deps: NodeDeps, input: SealInput): Promise<
       pdf = (await deps.pdf.signPdf(pdf, sealOptions)).pdf;
     }
   }
-  const finalReport = await deps.pdf.verifyPdf(pdf, { ...verifyOptions(), now: deps.now() });
+  // An OCSP-only node fetches for its own seal and person here when nothing is held yet (B-B: no B-LT step before).
+  const finalReport = await verifyPdfFetchingOcsp(deps, pdf, deps.now());
   if (input.personSignature !== 'none' && (finalReport.indication !== 'TOTAL_PASSED' || finalReport.signatures.length < 2)) {
     throw new DomainError('ERR_SIGNATURE_INVALID', 'the sealed PDF does not validate (check the agency key and trust configuration)', { details: { reason: 'SEALED_PDF_INVALID', indication: finalReport.indication } });
   }

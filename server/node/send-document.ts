@@ -9,6 +9,7 @@ import { agencyNameOf } from './agency-names.js';
 import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
+import { verifyPdfFetchingOcsp } from './verify-pdf-fetching-ocsp.js';
 import { parseDocumentMetadata } from './metadata.js';
 import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
 import { sealAndPackage, type SealedPackage, type SealInput } from './seal-package.js';
@@ -143,20 +144,13 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   const input = { file: p.file };
   const metadata = await describeChange(deps, self, p.metadata, to);
   const names = await recipientNames(deps, self, to);
-  const verifyOptions = {
-    trustAnchors: deps.trust.trustAnchors,
-    crls: deps.trust.crls,
-    ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}),
-    ...(deps.trust.intermediates ? { intermediates: deps.trust.intermediates } : {}),
-    limits: deps.pdfLimits,
-  };
   let pdf = input.file.bytes;
   let personReport: PdfReport | undefined;
   if (personSignature === 'apply') {
     const user = await deps.users.findById(principal.userId);
     const person = await deps.keys.getIdentity({ agencyCode: self, kind: 'person', userId: principal.userId });
     if (!person || !user) throw new DomainError('ERR_KEY_UNAVAILABLE', 'no person key is stored for this leader');
-    requireValidSignatures(await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() }), 'apply');
+    requireValidSignatures(await verifyPdfFetchingOcsp(deps, pdf, deps.now()), 'apply');
     pdf = (
       await deps.pdf.signPdf(pdf, {
         identity: person,
@@ -173,7 +167,7 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
       })
     ).pdf;
   } else if (personSignature === 'present') {
-    personReport = await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now: deps.now() });
+    personReport = await verifyPdfFetchingOcsp(deps, pdf, deps.now());
     requireValidSignatures(personReport, 'present');
   }
   const sealInput: SealInput = { self, selfName: hosted.name, to, names, metadata, documentId, pdf, fileName: input.file.name, personSignature };
@@ -197,7 +191,7 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
   const verification: Verification = sealed?.verification ?? {
     verdict: 'accepted',
     signatureLevel: 'signed',
-    findings: pdfFindings(personReport ?? (await deps.pdf.verifyPdf(pdf, { ...verifyOptions, now }))),
+    findings: pdfFindings(personReport ?? (await verifyPdfFetchingOcsp(deps, pdf, now))),
     verifiedAt: now,
   };
   const message: OutgoingMessage = waiting

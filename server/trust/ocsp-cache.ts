@@ -1,5 +1,6 @@
-import { createOcspRequest, parseCertificate, readOcspReply } from '../../crypto/index.js';
+import { createOcspRequest, isCryptoError, parseCertificate, readOcspReply } from '../../crypto/index.js';
 import type { Logger } from '../logger.js';
+import type { OcspEnsureResult } from './verify-fetching-ocsp.js';
 
 /** A certificate whose status is wanted, its issuer (DER), and the responders its authorityInfoAccess names. */
 export interface OcspSubject {
@@ -13,9 +14,10 @@ export interface OcspCache {
   current(): readonly Uint8Array[];
   /**
    * Fetches a response for every subject that has a responder (LIENTHONG_OCSP_URL, else its AIA) and holds
-   * none, or one due for refresh. Never throws: a responder that fails is logged and asked again later.
+   * none, or one due for refresh. Never throws: a responder that fails is logged, named in `problems`, and
+   * asked again after `retryMs` (not before: a document retried sooner gets the same answer without a request).
    */
-  ensure(subjects: readonly OcspSubject[]): Promise<void>;
+  ensure(subjects: readonly OcspSubject[]): Promise<OcspEnsureResult>;
   /** Fetches again the held responses whose refresh is due (what the schedule runs). */
   refreshDue(): Promise<void>;
   /** Refreshes on schedule, before each response's nextUpdate, until stop(). */
@@ -47,6 +49,8 @@ interface Held {
   /** When the response stops being current (its nextUpdate). */
   expiresAt: number;
   dueAt: number;
+  /** Why the last fetch failed (cleared by a good one). */
+  lastProblem?: string;
 }
 
 /** Ask again before nextUpdate by a tenth of the response's validity window (at least a minute, at most a day), as for CRLs. */
@@ -70,7 +74,7 @@ export function createOcspCache(options: OcspCacheOptions): OcspCache {
 
   const urlOf = (s: OcspSubject): string | undefined => options.url ?? s.ocspUrls.find((u) => /^https?:\/\//.test(u));
 
-  const fetchOne = async (entry: Held): Promise<void> => {
+  const fetchOne = async (entry: Held): Promise<string | undefined> => {
     const url = urlOf(entry.subject)!;
     const started = options.now().getTime();
     try {
@@ -93,13 +97,25 @@ export function createOcspCache(options: OcspCacheOptions): OcspCache {
       const next = reply.nextUpdate?.getTime();
       entry.expiresAt = next ?? now.getTime();
       entry.dueAt = next !== undefined ? Math.max(now.getTime() + retryMs, dueBefore(reply.thisUpdate.getTime(), next)) : now.getTime();
+      entry.lastProblem = undefined;
+      return undefined;
     } catch (e) {
       entry.dueAt = started + retryMs;
+      const why = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : isCryptoError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+      entry.lastProblem = `OCSP responder ${url}: ${why}`;
       options.logger.warn({ err: e, responder: url }, 'OCSP response not fetched; keeping the last good one and retrying');
+      return entry.lastProblem;
     }
   };
 
   const keyOf = (s: OcspSubject) => parseCertificate(s.certificate).sha256;
+  const describe = (s: OcspSubject) => {
+    try {
+      return parseCertificate(s.certificate).subject;
+    } catch {
+      return 'an unreadable certificate';
+    }
+  };
   const schedule = () => {
     if (stopped) return;
     const due = Math.min(...[...held.values()].map((h) => h.dueAt), options.now().getTime() + 3_600_000);
@@ -115,8 +131,12 @@ export function createOcspCache(options: OcspCacheOptions): OcspCache {
     async ensure(subjects) {
       const now = options.now().getTime();
       const work: Held[] = [];
+      const problems: string[] = [];
       for (const s of subjects) {
-        if (!urlOf(s)) continue;
+        if (!urlOf(s)) {
+          problems.push(`no OCSP responder for ${describe(s)}: its certificate names none (AIA) and LIENTHONG_OCSP_URL is not set`);
+          continue;
+        }
         const key = keyOf(s);
         let entry = held.get(key);
         if (!entry) {
@@ -125,8 +145,10 @@ export function createOcspCache(options: OcspCacheOptions): OcspCache {
           held.set(key, entry);
         }
         if (entry.dueAt <= now && !work.includes(entry)) work.push(entry);
+        else if (entry.lastProblem && !work.includes(entry)) problems.push(`${entry.lastProblem} (asked again after ${new Date(entry.dueAt).toISOString()})`);
       }
-      await Promise.all(work.map(fetchOne));
+      const failed = (await Promise.all(work.map(fetchOne))).filter((p): p is string => p !== undefined);
+      return { fetched: work.length - failed.length, problems: [...problems, ...failed] };
     },
     async refreshDue() {
       const now = options.now().getTime();

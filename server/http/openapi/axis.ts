@@ -310,7 +310,8 @@ export const axisOpenApi: OpenApiFragment = {
         description:
           'Checks, in order: size limits; the package parses and matches `type`; the authenticated caller equals edXML `From` ' +
           '(ERR_SENDER_MISMATCH); the signature is valid and trusted (ERR_PACKAGE_SIGNATURE_INVALID, SHA-1 refused) and its ' +
-          'certificate is bound to the sender in the registry (ERR_CERT_NOT_BOUND); every recipient is registered ' +
+          'certificate is bound to the sender in the registry (ERR_CERT_NOT_BOUND); no revocation data for the signer even after ' +
+          'asking OCSP: 503 ERR_REVOCATION_UNAVAILABLE, send again later; every recipient is registered ' +
           '(ERR_RECIPIENT_UNKNOWN). A status package goes to the original sender of the document it reports on (or, for a ' +
           "recall 13 sent by that sender, to the document's recipients). Sending the same package again answers the same " +
           'docId with `duplicate: true` (200); the same DocumentId with different bytes is ERR_IDEMPOTENCY_MISMATCH.',
@@ -335,6 +336,7 @@ export const axisOpenApi: OpenApiFragment = {
           '413': problem,
           '415': problem,
           '422': problem,
+          '503': problem,
         },
       },
       get: {

@@ -9,6 +9,7 @@ import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
 import { dispatchDueOf, dispatchPriorityOf, prepareStatusMessage } from '../outgoing.js';
 import { classifyReceiveFailure } from './classify-failure.js';
+import { verifyFetchingOcsp } from '../../trust/verify-fetching-ocsp.js';
 import { boundToSender, retryLaterIfStale, verifyInbound, type InboundCheck, type KeptAttachment } from './verify-inbound.js';
 
 export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored' | 'recall-refused';
@@ -353,19 +354,24 @@ async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliver
   const registry = await deps.axis.getAgency(self, info.from);
   const now = deps.now();
   const arrival = dl.info.submittedAt;
-  const report = await verifyPackageSignature(dl.packageBytes, dl.signature, {
-    trustAnchors: deps.trust.trustAnchors,
-    crls: deps.trust.crls,
-    ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}),
-    now,
-    policy: { allowSha1: deps.allowSha1 },
-    xmlVerifier: (x, o) => deps.pdf.verifyXmlSignature(x, o),
-    ...(arrival instanceof Date && !Number.isNaN(arrival.getTime()) && arrival.getTime() <= now.getTime() ? { arrivalTime: arrival } : {}),
-  }).catch((e) => {
-    if (isDomainError(e)) return null;
-    throw e;
+  // TRY_LATER: OCSP is asked for what the report names, then verified again; else unacknowledged, verified again at a later poll.
+  const report = await verifyFetchingOcsp(deps, { from: info.from, axisDocId: info.docId }, async (wanted) => {
+    const r = await verifyPackageSignature(dl.packageBytes, dl.signature, {
+      trustAnchors: deps.trust.trustAnchors,
+      crls: deps.trust.crls,
+      ...(deps.trust.ocspResponses?.length ? { ocspResponses: deps.trust.ocspResponses } : {}),
+      now,
+      policy: { allowSha1: deps.allowSha1 },
+      xmlVerifier: (x, o) => deps.pdf.verifyXmlSignature(x, o),
+      ...(arrival instanceof Date && !Number.isNaN(arrival.getTime()) && arrival.getTime() <= now.getTime() ? { arrivalTime: arrival } : {}),
+    }).catch((e) => {
+      if (isDomainError(e)) return null;
+      throw e;
+    });
+    wanted.add(r ?? undefined);
+    if (r) retryLaterIfStale('status package signature', r);
+    return r;
   });
-  if (report) retryLaterIfStale('status package signature', report); // unacknowledged: verified again at a later poll
   if (!report || report.indication !== 'TOTAL_PASSED' || !boundToSender(registry, report)) {
     deps.logger.warn({ agency: self, axisDocId: info.docId, from: info.from }, 'status package signature refused');
     await deps.axis.ack(self, info.docId, 'fail', 'status package signature invalid or not bound to the sender');

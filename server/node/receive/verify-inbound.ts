@@ -9,6 +9,7 @@ import type { NodeDeps } from '../deps.js';
 import { documentSignatureLevel, firstForeignSignature } from '../../domain/signatures/index.js';
 import { attachmentFinding, packageFinding, pdfFindings, withReadWarnings } from '../findings.js';
 import { bindSigners } from './signer-roles.js';
+import { verifyFetchingOcsp, type WantedRevocation } from '../../trust/verify-fetching-ocsp.js';
 
 export interface InboundCheck {
   readonly verification: Verification;
@@ -94,9 +95,15 @@ const isPdf = (a: Attachment) => a.ContentType.toLowerCase() === 'application/pd
  * before it (Art. 5); (7) every attachment `X` with a `X.p7s` beside it: that detached CAdES signature, with
  * the same trust and POE rules, bound to the sender (person or seal), else ATTACHMENT_SIGNATURE_FAILED /
  * ATTACHMENT_SIGNER_NOT_BOUND; a `.p7s` that signs nothing, ATTACHMENT_SIGNATURE_UNPAIRED. A failure is a verdict with a reason, never an exception: the receiver answers 02 with
- * it. Only TRY_LATER throws (ERR_REVOCATION_UNAVAILABLE): the receiver verifies again later.
+ * it. Only TRY_LATER throws (ERR_REVOCATION_UNAVAILABLE): the receiver verifies again later. Before it does,
+ * a TRY_LATER fetches OCSP responses for the certificates the reports name and verifies again
+ * ({@link verifyFetchingOcsp}).
  */
 export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDownloadResult): Promise<InboundCheck> {
+  return verifyFetchingOcsp(deps, { from: dl.info.from, axisDocId: dl.info.docId }, (wanted) => verifyInboundOnce(deps, self, dl, wanted));
+}
+
+async function verifyInboundOnce(deps: NodeDeps, self: AgencyCode, dl: AxisDownloadResult, wanted: WantedRevocation): Promise<InboundCheck> {
   const now = deps.now();
   const findings: SignatureFinding[] = [];
   const refuse = (reasonCode: string, reason: string, extra: Partial<InboundCheck> = {}): InboundCheck => ({
@@ -128,6 +135,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
     if (isDomainError(e, 'ERR_PACKAGE_SIGNATURE_INVALID')) return refuse('PACKAGE_SIGNATURE_MALFORMED', 'the package signature cannot be read');
     throw e;
   }
+  wanted.add(pkgReport);
   const pkgBound = boundToSender(registry, pkgReport);
   findings.push(packageFinding(pkgReport, pkgBound));
   retryLaterIfStale('package signature', pkgReport);
@@ -167,6 +175,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
       if (isCryptoError(e) && !e.code.startsWith('ERR_POOL_')) return refuse('PDF_MALFORMED', `${a.AttachmentName}: the PDF cannot be read (${e.code})`, { pkg, pdf });
       throw e; // a busy or closed pool is transient: the delivery is retried
     }
+    for (const s of report.signatures) wanted.add(s.cms);
     const bindings = await bindSigners(deps.axis, self, registry, report);
     const roles = bindings.map((b) => b.role);
     findings.push(...pdfFindings(report, bindings));
@@ -222,6 +231,7 @@ export async function verifyInbound(deps: NodeDeps, self: AgencyCode, dl: AxisDo
         if (isDomainError(e, 'ERR_SIGNATURE_INVALID')) return refuse('ATTACHMENT_SIGNATURE_MALFORMED', `${sig.AttachmentName}: the detached signature of ${a.AttachmentName} cannot be read`, { pkg, pdf: stored });
         throw e;
       }
+      wanted.add(report);
       const signer = roleAtValidationTime(registry.certificates, report);
       findings.push(attachmentFinding(a.AttachmentName, sha256, { signatureName: sig.AttachmentName, report, role: signer }));
       retryLaterIfStale(`${a.AttachmentName} detached signature`, report);
