@@ -6,7 +6,6 @@ import { composeNode, type NodeRole } from '../../../server/compose/node.js';
 import { seedDevelopmentRegistry } from '../../../server/axis/index.js';
 import { loadConfig } from '../../../server/config/config.js';
 import { parseAgencyCode, type AgencyCode } from '../../../server/domain/agency/index.js';
-import { buildEdocPackage, signPackage } from '../../../server/domain/edxml/index.js';
 import { createApp } from '../../../server/http/create-app.js';
 import { createLogger } from '../../../server/logger.js';
 import { createOcspCache, type OcspCache } from '../../../server/trust/ocsp-cache.js';
@@ -14,6 +13,7 @@ import { createTestClock, edxmlDay } from '../../support/clock.js';
 import { useDatabase } from '../../support/database.js';
 import { eventually } from '../../support/eventually.js';
 import { listen, readJson } from '../../support/http.js';
+import { axisToken, buildHandPackage, handDocumentId, submitByHand } from '../http/node/axis-by-hand.js';
 import { inboxDocument, loginAs, metadataFor, postDocument, UNSIGNED_PDF } from '../http/node/exchange-fixture.js';
 
 const G12 = parseAgencyCode('000.00.00.G12');
@@ -110,33 +110,17 @@ describe('server/node: an OCSP-only node fetches OCSP for what the verifier name
     const sender = agency(code);
     const personSigned = (await signPdf(UNSIGNED_PDF, { identity: sender.person.identity, role: 'signer', signingTime: clock(), appearance: false })).pdf;
     const sealed = (await signPdf(personSigned, { identity: sender.seal.identity, role: 'seal', signingTime: clock(), appearance: false })).pdf;
-    const documentId = `${code},${edxmlDay(clock)},${number}/VP`;
-    const pkg = buildEdocPackage({
-      MessageHeader: {
-        From: { OrganId: code, OrganName: code },
-        To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }],
-        DocumentId: documentId,
-        Code: { CodeNumber: number, CodeNotation: 'VP' },
-        PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: edxmlDay(clock) },
-        DocumentType: { Type: 1, TypeName: 'Công văn' },
-        Subject: 'Về việc thử nghiệm OCSP',
-        SignerInfo: { FullName: 'Trần B' },
-        ToPlaces: [],
-        OtherInfo: { Priority: 0 },
-        ResponseFor: [],
-      },
-      TraceHeaderList: { TraceHeader: [{ OrganId: code, Timestamp: `${edxmlDay(clock)} 09:00:00` }], Bussiness: { BussinessDocType: 0, Paper: 0 } },
-      Attachments: [{ ContentId: 'cid:1', AttachmentName: 'cong-van.pdf', ContentType: 'application/pdf', Content: sealed, Zipped: false }],
-    });
-    const signature = await signPackage(pkg, sender.seal.identity, clock());
-    const token = (await readJson(await fetch(`${axisUrl}/axis/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ systemId: code, secret: axisSecret(code) }) }))).accessToken as string;
-    const form = new FormData();
-    form.set('type', 'edoc');
-    form.set('package', new Blob([pkg]), 'p.edxml');
-    form.set('signature', new Blob([signature]), 'p.p7s');
-    const submit = await fetch(`${axisUrl}/axis/v1/edocs`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-    expect(submit.status, JSON.stringify(await readJson(submit.clone()))).to.equal(201);
-    return documentId;
+    const hand = {
+      from: { code, name: code },
+      to: H27,
+      number,
+      date: edxmlDay(clock),
+      bussiness: { BussinessDocType: 0 },
+      attachments: [{ ContentId: 'cid:1', AttachmentName: 'cong-van.pdf', ContentType: 'application/pdf', Content: sealed, Zipped: false }],
+    } as const;
+    const submit = await submitByHand(axisUrl, await axisToken(axisUrl, code, axisSecret(code)), 'edoc', buildHandPackage(hand), sender.seal, clock());
+    expect(submit.status, JSON.stringify(submit.body)).to.equal(201);
+    return handDocumentId(hand);
   }
 
   const waits = () => lines.filter((l) => l.msg === 'delivery cannot be judged yet; tried again after a backoff').map((l) => l.err as { code?: string; message?: string });

@@ -4,13 +4,13 @@ import { composeAxis, composeAxisRegistry, type AxisRole } from '../../../../ser
 import { seedDevelopmentRegistry } from '../../../../server/axis/index.js';
 import { loadConfig } from '../../../../server/config/config.js';
 import { parseAgencyCode, type AgencyCode } from '../../../../server/domain/agency/index.js';
-import { buildEdocPackage, signPackage } from '../../../../server/domain/edxml/index.js';
 import { createApp } from '../../../../server/http/create-app.js';
 import { createLogger } from '../../../../server/logger.js';
 import { createOcspCache, type OcspCache } from '../../../../server/trust/ocsp-cache.js';
 import { createTestClock, edxmlDay } from '../../../support/clock.js';
 import { useDatabase } from '../../../support/database.js';
-import { listen, readJson } from '../../../support/http.js';
+import { listen } from '../../../support/http.js';
+import { axisToken, buildHandPackage, submitByHand } from '../node/axis-by-hand.js';
 import { UNSIGNED_PDF } from '../node/exchange-fixture.js';
 
 const G12 = parseAgencyCode('000.00.00.G12');
@@ -61,33 +61,19 @@ describe('server/http axis: package signatures checked with OCSP when no CRL ans
     await axis?.stop();
   });
 
-  async function submitFrom(code: AgencyCode, number: string): Promise<Response> {
+  /** What another agency's own software sends: a sealed PDF in a signed package, submitted over HTTP (test/server/http/node/axis-by-hand.ts). */
+  async function submitFrom(code: AgencyCode, number: string): Promise<{ status: number; body: Record<string, any> }> {
     const sender = pki.agencies.find((a) => a.code === code)!;
     const sealed = (await signPdf(UNSIGNED_PDF, { identity: sender.seal.identity, role: 'seal', signingTime: clock(), appearance: false })).pdf;
-    const pkg = buildEdocPackage({
-      MessageHeader: {
-        From: { OrganId: code, OrganName: code },
-        To: [{ OrganId: H27, OrganName: 'UBND Hà Tĩnh' }],
-        DocumentId: `${code},${edxmlDay(clock)},${number}/VP`,
-        Code: { CodeNumber: number, CodeNotation: 'VP' },
-        PromulgationInfo: { Place: 'Hà Nội', PromulgationDate: edxmlDay(clock) },
-        DocumentType: { Type: 1, TypeName: 'Công văn' },
-        Subject: 'Về việc thử nghiệm OCSP ở trục',
-        SignerInfo: { FullName: 'Trần B' },
-        ToPlaces: [],
-        OtherInfo: { Priority: 0 },
-        ResponseFor: [],
-      },
-      TraceHeaderList: { TraceHeader: [{ OrganId: code, Timestamp: `${edxmlDay(clock)} 09:00:00` }], Bussiness: { BussinessDocType: 0, Paper: 0 } },
-      Attachments: [{ ContentId: 'cid:1', AttachmentName: 'cong-van.pdf', ContentType: 'application/pdf', Content: sealed, Zipped: false }],
+    const pkg = buildHandPackage({
+      from: { code, name: code },
+      to: H27,
+      number,
+      date: edxmlDay(clock),
+      bussiness: { BussinessDocType: 0 },
+      attachments: [{ ContentId: 'cid:1', AttachmentName: 'cong-van.pdf', ContentType: 'application/pdf', Content: sealed, Zipped: false }],
     });
-    const signature = await signPackage(pkg, sender.seal.identity, clock());
-    const token = (await readJson(await fetch(`${baseUrl}/axis/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ systemId: code, secret: axisSecret(code) }) }))).accessToken as string;
-    const form = new FormData();
-    form.set('type', 'edoc');
-    form.set('package', new Blob([pkg]), 'p.edxml');
-    form.set('signature', new Blob([signature]), 'p.p7s');
-    return fetch(`${baseUrl}/axis/v1/edocs`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    return submitByHand(baseUrl, await axisToken(baseUrl, code, axisSecret(code)), 'edoc', pkg, sender.seal, clock());
   }
 
   const pending = async () => (await axis.services.listDeliveries({ principal: { agencyCode: H27 }, state: 'pending', page: 1, pageSize: 10 })).total;
@@ -95,7 +81,7 @@ describe('server/http axis: package signatures checked with OCSP when no CRL ans
   it('when the responder is down, then 503 ERR_REVOCATION_UNAVAILABLE naming it and nothing is queued; once it answers, a package is accepted', async () => {
     down = true;
     const refused = await submitFrom(G12, '41');
-    const body = await readJson(refused);
+    const body = refused.body;
     expect(refused.status, JSON.stringify(body)).to.equal(503);
     expect(body.code).to.equal('ERR_REVOCATION_UNAVAILABLE');
     expect(body.detail).to.contain('TRY_LATER').and.to.contain(`OCSP responder ${baseUrl}/axis/v1/ocsp: `);
@@ -105,7 +91,7 @@ describe('server/http axis: package signatures checked with OCSP when no CRL ans
     clock.advance(1000); // the cache asks a failed responder again after its retry delay
     const before = asked;
     const accepted = await submitFrom(G12, '42');
-    expect(accepted.status, JSON.stringify(await readJson(accepted.clone()))).to.equal(201);
+    expect(accepted.status, JSON.stringify(accepted.body)).to.equal(201);
     expect(asked - before, 'the seal asked for once').to.equal(1);
     expect(await pending()).to.equal(1);
     expect(cache!.current()).to.have.length(1);
@@ -114,7 +100,7 @@ describe('server/http axis: package signatures checked with OCSP when no CRL ans
   it("when the responder says the signer's seal was revoked before it signed, then 422 ERR_PACKAGE_SIGNATURE_INVALID with TOTAL_FAILED/REVOKED", async () => {
     revoked.set(parseCertificate(pki.agencies.find((a) => a.code === G09)!.seal.identity.certificate).serialNumber, new Date(clock().getTime() - 60_000));
     const r = await submitFrom(G09, '43');
-    const body = await readJson(r);
+    const body = r.body;
     expect(r.status, JSON.stringify(body)).to.equal(422);
     expect(body.code).to.equal('ERR_PACKAGE_SIGNATURE_INVALID');
     expect(body.details).to.include({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
