@@ -13,7 +13,7 @@ import { postgresProblem, startPostgres, type PostgresServer } from './start-pos
  */
 export type EmbeddedBackend = 'postgresql' | 'sqlite';
 /** What the embedded server uses when nothing is chosen (LIENTHONG_EMBEDDED_BACKEND unset). */
-export const DEFAULT_EMBEDDED_BACKEND: EmbeddedBackend = 'sqlite';
+export const DEFAULT_EMBEDDED_BACKEND: EmbeddedBackend = 'postgresql';
 
 export interface EmbeddedServerOptions {
   /** Where the server keeps its data (created if missing). */

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { DomainError } from '../../server/domain/errors.js';
 import { locatePostgres } from './locate-postgres.js';
 import { clearStalePostmaster, clusterLayout, ensureCluster, PG_USER, postgresAccount, reachProblem } from './postgres-cluster.js';
+import { ensureJsonbIndexing } from './postgres-indexing.js';
 
 export interface PostgresServer {
   /** A libpq/pgx URL through the unix socket, with the password: for FerretDB's `--postgresql-url` only, never logged. */
@@ -50,6 +51,7 @@ export async function startPostgres(options: { root: string; log: (line: string)
   if (cannot) throw new DomainError('ERR_DATABASE_UNAVAILABLE', cannot);
   const password = ensureCluster(bins, layout, account, options.log);
   await clearStalePostmaster(layout.pgdata, options.log);
+  ensureJsonbIndexing(bins, layout, account, options.log);
   const args = [
     '-D',
     layout.pgdata,

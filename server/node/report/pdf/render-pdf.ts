@@ -121,8 +121,9 @@ export async function renderReportPdf(report: MonthlyReport, fonts: ReportFonts,
   drawTrend(p1, { x: MARGIN, y: y - 420, width: W - 2 * MARGIN - 180, height: 175 }, report.trend);
 
   const [sx, sy, sw, sh] = SEAL_RECT;
-  p1.text('XÁC THỰC CỦA CƠ QUAN BÁO CÁO', sx + sw / 2, sy + sh + 8, { size: 8.5, font: f.bold, align: 'center' });
-  p1.text('Ký số (chữ ký số của cơ quan, tổ chức)', sx + sw / 2, sy + sh - 2, { size: 7, color: MUTED, align: 'center' });
+  // Both caption lines sit above the seal's rectangle: the seal is drawn at the top of it.
+  p1.text('XÁC THỰC CỦA CƠ QUAN BÁO CÁO', sx + sw / 2, sy + sh + 17, { size: 8.5, font: f.bold, align: 'center' });
+  p1.text('Ký số (chữ ký số của cơ quan, tổ chức)', sx + sw / 2, sy + sh + 6, { size: 7, color: MUTED, align: 'center' });
   p1.text('Tỷ lệ tính trên văn bản đi không bị thu hồi. Trung vị đọc từ biểu đồ tần suất (±9 %).', MARGIN, MARGIN + 12, { size: 6.8, color: MUTED, maxWidth: W - 2 * MARGIN - sw - 10 });
   p1.text('Văn bản đến chưa xác định được tính riêng (thường do cấu hình).', MARGIN, MARGIN + 3, { size: 6.8, color: MUTED, maxWidth: W - 2 * MARGIN - sw - 10 });
 
