@@ -28,6 +28,11 @@ function malformed(message: string): CryptoError {
 
 const MAX_DEPTH = 200;
 
+/** Strings of at most SHORT bytes are looked up in SHORT_STRINGS (by a hash of their bytes) before being made. */
+const SHORT = 24;
+const SHORT_STRINGS_MAX = 4096;
+const SHORT_STRINGS = new Map<number, string>();
+
 /**
  * A recursive-descent parser of PDF objects (ISO 32000-1 §7.3) over a byte buffer. `base` is added to
  * string offsets so that locations are absolute in the file even when `bytes` is a window of it.
@@ -84,7 +89,7 @@ export class PdfParser {
     const b = this.bytes;
     const start = this.pos;
     while (this.pos < b.length && WS[b[this.pos]!] !== 1 && DELIM[b[this.pos]!] !== 1) this.pos++;
-    return this.buf.toString('latin1', start, this.pos);
+    return this.latin1(start, this.pos);
   }
 
   /**
@@ -143,15 +148,33 @@ export class PdfParser {
     return t;
   }
 
+  /** "num gen" of an object header: plain digits read in place, anything else as the tokens it is. */
+  private readObjectHeader(): { num: number; gen: number } {
+    this.skipWhitespace();
+    const n = this.readDigits();
+    const num = n >= 0 ? n : Number(this.readToken());
+    this.skipWhitespace();
+    const g = this.readDigits();
+    return { num, gen: g >= 0 ? g : Number(this.readToken()) };
+  }
+
   expectKeyword(k: string): void {
+    this.skipWhitespace();
+    const at = this.pos;
+    if (this.startsWith(k)) {
+      const after = this.bytes[at + k.length];
+      if (after === undefined || WS[after] === 1 || DELIM[after] === 1) {
+        this.pos = at + k.length;
+        return;
+      }
+    }
     const t = this.readToken();
     if (t !== k) throw malformed(`expected "${k}" at offset ${this.base + this.pos}, found "${t.slice(0, 20)}"`);
   }
 
   /** Parses "num gen obj <object> [stream…endstream] endobj" at the current position. */
   parseIndirectObject(expectedNum?: number): { num: number; gen: number; value: PdfObject } {
-    const num = Number(this.readToken());
-    const gen = Number(this.readToken());
+    const { num, gen } = this.readObjectHeader();
     if (!Number.isSafeInteger(num) || !Number.isSafeInteger(gen)) throw malformed(`no object header at offset ${this.base + this.pos}`);
     this.expectKeyword('obj');
     if (expectedNum !== undefined && num !== expectedNum) throw malformed(`object ${expectedNum} expected, found ${num}`);
@@ -271,6 +294,27 @@ export class PdfParser {
     }
   }
 
+  /**
+   * The bytes [start, end) as a Latin-1 string. Short ones (names, keywords) come from a small table of strings
+   * already made, confirmed byte by byte: the same few names fill every dictionary of a file.
+   */
+  private latin1(start: number, end: number): string {
+    const len = end - start;
+    if (len > SHORT) return this.buf.toString('latin1', start, end);
+    const b = this.bytes;
+    let h = len;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
+    const known = SHORT_STRINGS.get(h);
+    if (known !== undefined && known.length === len) {
+      let i = 0;
+      while (i < len && known.charCodeAt(i) === b[start + i]) i++;
+      if (i === len) return known;
+    }
+    const made = this.buf.toString('latin1', start, end);
+    if (known === undefined && SHORT_STRINGS.size < SHORT_STRINGS_MAX) SHORT_STRINGS.set(h, made);
+    return made;
+  }
+
   private parseName(): PdfName {
     const b = this.bytes;
     this.pos++;
@@ -280,7 +324,7 @@ export class PdfParser {
     if (end >= b.length || b[end] !== 0x23) {
       // No #xx escape: the bytes are the name.
       this.pos = end;
-      return new PdfName(this.buf.toString('latin1', start, end));
+      return new PdfName(this.latin1(start, end));
     }
     const out: number[] = [];
     while (this.pos < b.length && WS[b[this.pos]!] !== 1 && DELIM[b[this.pos]!] !== 1) {
