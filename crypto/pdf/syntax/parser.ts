@@ -17,6 +17,8 @@ for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) if (HEX[a]! < 16 && 
 /** Runs of "0" digits are compared this many at a time. */
 const ZERO_RUN = 256;
 const ZEROS = Buffer.alloc(16 * ZERO_RUN, 0x30);
+/** Hex strings longer than this many digits are decoded natively (a string and Buffer#write cost more below). */
+const HEX_NATIVE = 256;
 
 export function isWhite(c: number | undefined): boolean {
   return c !== undefined && WS[c] === 1;
@@ -374,6 +376,23 @@ export class PdfParser {
     const out = new Uint8Array((close - start) >> 1);
     let n = 0;
     let i = start + 1;
+    if (close - i > HEX_NATIVE) {
+      // A long one (a signature's /Contents): its trailing run of "0" (the placeholder's padding) is found by
+      // comparing from the end, and the digits before it are decoded natively as far as they are pairs of hex
+      // digits (Buffer#write stops at the first pair that is not); out is zero already for the padding.
+      let z = close;
+      for (const step of [ZEROS.length, ZERO_RUN]) while (z - step >= i && this.buf.compare(ZEROS, 0, step, z - step, z) === 0) z -= step;
+      while (z > i && b[z - 1] === 0x30) z--;
+      if ((z - i) % 2 === 1 && z < close) z++;
+      const written = z > i ? Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(this.buf.toString('latin1', i, z), 0, 'hex') : 0;
+      n = written;
+      i += 2 * written;
+      if (i === z) {
+        const zeros = (close - z) & ~1;
+        n += zeros >> 1;
+        i += zeros;
+      }
+    }
     // Pairs of digits without whitespace (what writers produce), then the general case from the first other byte.
     while (i + 1 < close) {
       const v = HEX_PAIR[b[i]! | (b[i + 1]! << 8)]!;
