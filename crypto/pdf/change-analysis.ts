@@ -33,7 +33,9 @@ function refsIn(o: PdfObject | undefined, out: PdfRef[] = [], depth = 0): PdfRef
 }
 
 function refNums(o: PdfObject | undefined): number[] {
-  return (asArray(o) ?? []).flatMap((x) => (x instanceof PdfRef ? [x.num] : []));
+  const out: number[] = [];
+  for (const x of asArray(o) ?? []) if (x instanceof PdfRef) out.push(x.num);
+  return out;
 }
 
 function describe(o: PdfObject): string {

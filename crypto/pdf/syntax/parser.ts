@@ -41,8 +41,8 @@ const SHORT_STRINGS = new Map<number, string>();
  */
 export class PdfParser {
   pos: number;
-  /** `bytes` as a Buffer (one view per parser, not one per token). */
-  private readonly buf: Buffer;
+  /** `bytes` as a Buffer (one view per parser, made when first needed: most objects need none). */
+  private view?: Buffer;
   /** The furthest position a look-ahead reached before it was undone (see {@link PdfParser.reach}). */
   private far = 0;
   constructor(
@@ -52,7 +52,10 @@ export class PdfParser {
     private readonly resolveLength?: LengthResolver,
   ) {
     this.pos = pos;
-    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private get buf(): Buffer {
+    return (this.view ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   /**
@@ -431,6 +434,16 @@ export class PdfParser {
     const b = this.bytes;
     const start = this.pos;
     this.pos++;
+    // Most strings have no escape: their bytes are copied as they stand (balanced parentheses included).
+    for (let i = this.pos, depth = 1; i < b.length; i++) {
+      const ch = b[i]!;
+      if (ch === 0x5c /* \ */) break;
+      if (ch === 0x28) depth++;
+      else if (ch === 0x29 && --depth === 0) {
+        this.pos = i + 1;
+        return new PdfString(new Uint8Array(b.subarray(start + 1, i)), false, this.base + start, this.base + this.pos);
+      }
+    }
     const out: number[] = [];
     let depth = 1;
     for (;;) {

@@ -20,7 +20,7 @@ function parse(digits: string): PdfString {
   return (new PdfParser(Buffer.from(text, 'latin1')).parseObject(0) as PdfString[])[0]!;
 }
 
-describe('crypto/pdf hex strings', () => {
+describe('crypto/pdf string objects', () => {
   it('when long and short hex strings with padding, white space, odd lengths and both cases are parsed, then the bytes are the reference decoding', () => {
     const cases: string[] = ['', '0', '7', '00', 'a', '4a6', '0'.repeat(5000), `${'ab'.repeat(300)}${'0'.repeat(9001)}`, `${'ab'.repeat(300)}${'0'.repeat(9000)}7`, `${'ab'.repeat(300)}7${'0'.repeat(4097)}`];
     const rnd = lcg(15);
@@ -54,6 +54,37 @@ describe('crypto/pdf hex strings', () => {
       }
       expect(err).to.be.instanceOf(CryptoError);
       expect((err as CryptoError).code).to.equal('ERR_PDF_MALFORMED');
+    }
+  });
+
+  it('when literal strings with and without escapes and nested parentheses are parsed, then the bytes are what they stand for', () => {
+    const cases: Array<[string, string]> = [
+      ['()', ''],
+      ['(plain text)', 'plain text'],
+      ['(a (nested (twice)) b)', 'a (nested (twice)) b'],
+      ['(D:20261201230158Z)', 'D:20261201230158Z'],
+      ['(tab\\there \\(x\\) \\101\\\\)', 'tab\there (x) A\\'],
+      ['(split \\\nline)', 'split line'],
+    ];
+    for (const [text, want] of cases) {
+      const s = (new PdfParser(Buffer.from(`[${text}]`, 'latin1')).parseObject(0) as PdfString[])[0]!;
+      expect(Buffer.from(s.bytes).toString('latin1'), text).to.equal(want);
+      expect(s.hex).to.equal(false);
+      expect([s.start, s.end]).to.deep.equal([1, text.length + 1]);
+      expect(s.bytes).to.be.instanceOf(Uint8Array);
+      expect(Buffer.isBuffer(s.bytes), 'a copy, not a view of the file').to.equal(false);
+    }
+  });
+
+  it('when a literal string is not closed, then it is refused with ERR_PDF_MALFORMED', () => {
+    for (const text of ['(no end', '(one (inner) open', '(escaped end\\)']) {
+      let err: unknown;
+      try {
+        new PdfParser(Buffer.from(text, 'latin1')).parseObject(0);
+      } catch (e) {
+        err = e;
+      }
+      expect((err as CryptoError).code, text).to.equal('ERR_PDF_MALFORMED');
     }
   });
 });
