@@ -33,7 +33,9 @@ function refsIn(o: PdfObject | undefined, out: PdfRef[] = [], depth = 0): PdfRef
 }
 
 function refNums(o: PdfObject | undefined): number[] {
-  return (asArray(o) ?? []).flatMap((x) => (x instanceof PdfRef ? [x.num] : []));
+  const out: number[] = [];
+  for (const x of asArray(o) ?? []) if (x instanceof PdfRef) out.push(x.num);
+  return out;
 }
 
 function describe(o: PdfObject): string {
@@ -424,13 +426,16 @@ export function analyzeChanges(signed: PdfFile, final: PdfFile, ctx: AnalysisCon
   // place (the same key of the same object): then the object it leads to must not have appeared or vanished.
   const visited = new Set<number>();
   const reported = new Set<number>();
-  const stack: Array<{ num: number; old: boolean; from: string }> = [];
-  if (finalRoot instanceof PdfRef) stack.push({ num: finalRoot.num, old: objectsEqual(signedRoot, finalRoot), from: 'the trailer' });
+  // Where an edge comes from (the object and key), put into words only for a reason: most edges need none.
+  const stack: Array<{ num: number; old: boolean; fromNum?: number; fromKey?: string }> = [];
+  const fromText = (e: { fromNum?: number; fromKey?: string }): string => (e.fromNum === undefined ? 'the trailer' : `object ${e.fromNum}${e.fromKey !== undefined ? ` /${e.fromKey}` : ''}`);
+  if (finalRoot instanceof PdfRef) stack.push({ num: finalRoot.num, old: objectsEqual(signedRoot, finalRoot) });
   const finalInfo = final.trailer.get('Info');
-  if (finalInfo instanceof PdfRef) stack.push({ num: finalInfo.num, old: false, from: 'the trailer' });
+  if (finalInfo instanceof PdfRef) stack.push({ num: finalInfo.num, old: false });
 
   while (stack.length > 0) {
-    const { num, old, from } = stack.pop()!;
+    const edge = stack.pop()!;
+    const { num, old } = edge;
     const unchanged = same(num);
     const cur = readOr(final, num);
     if (cur.unreadable) {
@@ -442,10 +447,10 @@ export function analyzeChanges(signed: PdfFile, final: PdfFile, ctx: AnalysisCon
     if (old && !unchanged && !reported.has(num)) {
       if (prior === null && cur.value !== null) {
         reported.add(num);
-        a.push(false, 'DANGLING_REFERENCE_DEFINED', `object ${num} (${describe(cur.value)}), referred to by ${from} but not defined when signed, was defined afterwards`, num);
+        a.push(false, 'DANGLING_REFERENCE_DEFINED', `object ${num} (${describe(cur.value)}), referred to by ${fromText(edge)} but not defined when signed, was defined afterwards`, num);
       } else if (prior !== null && cur.value === null) {
         reported.add(num);
-        a.push(false, 'OBJECT_DELETED', `${roles.name(num, prior)} referred to by ${from} was deleted`, num);
+        a.push(false, 'OBJECT_DELETED', `${roles.name(num, prior)} referred to by ${fromText(edge)} was deleted`, num);
       }
     }
     if (visited.has(num)) continue;
@@ -455,17 +460,16 @@ export function analyzeChanges(signed: PdfFile, final: PdfFile, ctx: AnalysisCon
     const isSame = unchanged || objectsEqual(prior, value);
     if (!isSame && prior !== null) a.classifyChanged(num, prior, value);
     // Children: a reference the signed version of this object also had under the same key is an old edge.
-    const here = `object ${num}`;
     const oldDict = isSame ? undefined : asDict(prior);
     const newDict = asDict(value);
     if (newDict) {
       for (const [k, v] of newDict.map) {
         const oldRefs = isSame ? undefined : new Set(refsIn(oldDict?.get(k)).map((r) => r.num));
-        for (const r of refsIn(v)) stack.push({ num: r.num, old: prior !== null && (isSame || oldRefs!.has(r.num)), from: `${here} /${k}` });
+        for (const r of refsIn(v)) stack.push({ num: r.num, old: prior !== null && (isSame || oldRefs!.has(r.num)), fromNum: num, fromKey: k });
       }
     } else {
       const oldRefs = isSame ? undefined : new Set(refsIn(prior ?? undefined).map((r) => r.num));
-      for (const r of refsIn(value)) stack.push({ num: r.num, old: prior !== null && (isSame || oldRefs!.has(r.num)), from: here });
+      for (const r of refsIn(value)) stack.push({ num: r.num, old: prior !== null && (isSame || oldRefs!.has(r.num)), fromNum: num });
     }
   }
   return { changes: a.out, danglingInSigned: [...roles.dangling].sort((x, y) => x - y) };

@@ -23,6 +23,7 @@ export const DEFAULT_PDF_LIMITS: PdfLimits = Object.freeze({ maxRevisions: 1000,
 
 /** Fills unset caps from the defaults and checks the set ones (positive integers). */
 export function resolvePdfLimits(limits: Partial<PdfLimits> | undefined): PdfLimits {
+  if (limits === undefined || limits === DEFAULT_PDF_LIMITS) return DEFAULT_PDF_LIMITS;
   const out = { ...DEFAULT_PDF_LIMITS, ...(limits ?? {}) };
   for (const [k, v] of Object.entries(out)) {
     if (!Number.isSafeInteger(v) || v < 1) throw new TypeError(`PDF limit ${k} must be a positive integer`);

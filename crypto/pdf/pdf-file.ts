@@ -60,6 +60,7 @@ export class PdfFile {
   private readonly resolving = new Set<number>();
   private merged?: Map<number, XrefEntry>;
   private readLog?: Set<number>;
+  private readonly memos = new Map<object, { readonly value: unknown; readonly reads: ReadonlySet<number> }>();
 
   private constructor(
     readonly bytes: Uint8Array,
@@ -209,6 +210,28 @@ export class PdfFile {
       return fn();
     } finally {
       this.readLog = before;
+    }
+  }
+
+  /**
+   * `fn()` computed once for this view (keyed by `key`, e.g. the function itself): for pure readings of the
+   * view such as its signature fields, asked for by several checks. A later call returns the same value and
+   * records the same object reads in an active {@link PdfFile.tracking} log, as computing it again would.
+   */
+  memo<T>(key: object, fn: () => T): T {
+    const known = this.memos.get(key);
+    if (known) {
+      if (this.readLog) for (const n of known.reads) this.readLog.add(n);
+      return known.value as T;
+    }
+    const outer = this.readLog;
+    const reads = new Set<number>();
+    try {
+      const value = this.tracking(reads, fn);
+      this.memos.set(key, { value, reads });
+      return value;
+    } finally {
+      if (outer) for (const n of reads) outer.add(n);
     }
   }
 

@@ -11,8 +11,15 @@ export interface SignatureFieldInfo {
   readonly widgets: ReadonlyArray<{ readonly ref?: PdfRef; readonly dict: PdfDict; readonly rect?: readonly [number, number, number, number] }>;
 }
 
-/** Every terminal signature field of the AcroForm, in /Fields order, with loop and depth guards. */
+/**
+ * Every terminal signature field of the AcroForm, in /Fields order, with loop and depth guards. Read once per
+ * view of a revision (several checks of a verification ask for the same view's fields); a new array each call.
+ */
 export function listSignatureFields(file: PdfFile): SignatureFieldInfo[] {
+  return [...file.memo(readSignatureFields, () => readSignatureFields(file))];
+}
+
+function readSignatureFields(file: PdfFile): readonly SignatureFieldInfo[] {
   const acro = asDict(file.resolve(file.catalog.get('AcroForm')));
   const fields = asArray(file.resolve(acro?.get('Fields'))) ?? [];
   const out: SignatureFieldInfo[] = [];

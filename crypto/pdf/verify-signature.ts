@@ -3,7 +3,7 @@ import { CryptoError } from '../errors.js';
 import type { HashName } from '../keys/index.js';
 import { Checklist } from '../report/index.js';
 import type { Indication, SignatureReport } from '../report/types.js';
-import { digestByteRange, type ByteRange } from './byte-range.js';
+import { digestByteRange, type ByteRange, type RangeDigester } from './byte-range.js';
 import { analyzeChanges } from './change-analysis.js';
 import { docMdpPermissionOf } from './docmdp.js';
 import type { DssMaterial } from './dss.js';
@@ -71,6 +71,7 @@ export async function verifySignatureField(
   isLast: boolean,
   dss?: DssMaterial,
   coveringPoe?: (gapEnd: number) => { genTime: Date; fieldName: string } | undefined,
+  digestRange: RangeDigester = (r, h) => digestByteRange(pdf, r, h),
 ): Promise<PdfSignatureReport> {
   const steps = new Checklist();
   const base: { -readonly [K in keyof PdfSignatureReport]?: PdfSignatureReport[K] } = { fieldName: field.name, coversWholeDocument: false };
@@ -182,7 +183,7 @@ export async function verifySignatureField(
   // this signature's /Contents, which ends at c) is a proof of existence of it (ETSI EN 319 102-1 §5.6.2.4).
   const covering = coveringPoe?.(c);
   if (covering) steps.pass('covering-timestamp', `the signature timestamp of "${covering.fieldName}" (${covering.genTime.toISOString()}) covers this signature value`);
-  const input = HASHES.has(hash) ? { digest: digestByteRange(pdf, range, hash as HashName), hash: hash as HashName } : { content: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
+  const input = HASHES.has(hash) ? { digest: digestRange(range, hash as HashName), hash: hash as HashName } : { content: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
   const context = (material: { intermediates?: readonly Uint8Array[]; crls?: readonly Uint8Array[]; ocspResponses?: readonly Uint8Array[] }) => ({
     trustAnchors: options.trustAnchors,
     now: options.now,

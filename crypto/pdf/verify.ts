@@ -1,4 +1,5 @@
 import { CryptoError } from '../errors.js';
+import { createRangeDigester } from './byte-range.js';
 import type { Indication } from '../report/types.js';
 import { docMdpPermissionOf } from './docmdp.js';
 import { readDss, type DssMaterial } from './dss.js';
@@ -55,13 +56,19 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Pro
   const permsSig = asDict(file.resolve(file.catalog.get('Perms')))?.get('DocMDP');
   if (permsSig !== undefined) docMdp = docMdpPermissionOf(file, permsSig) ?? 2;
 
-  const ordered: Array<{ field: SignatureFieldInfo; end: number }> = fields.map((f) => {
+  const ordered: Array<{ field: SignatureFieldInfo; end: number; gapStart?: number }> = fields.map((f) => {
     const br = asArray(file.resolve(asDict(file.resolve(f.value))?.get('ByteRange')));
     const a = br?.[2];
     const b = br?.[3];
-    return { field: f, end: typeof a === 'number' && typeof b === 'number' ? a + b : Number.MAX_SAFE_INTEGER };
+    const gap = br?.[1];
+    return { field: f, end: typeof a === 'number' && typeof b === 'number' ? a + b : Number.MAX_SAFE_INTEGER, ...(typeof gap === 'number' ? { gapStart: gap } : {}) };
   });
   ordered.sort((x, y) => x.end - y.end);
+  // The signatures' first ranges are prefixes of the file: hashed once for all of them.
+  const digestRange = createRangeDigester(
+    pdf,
+    ordered.flatMap((o) => (o.gapStart !== undefined ? [o.gapStart] : [])),
+  );
 
   // The validation data the document carries (PAdES B-LT), read from its final revision.
   let dss: DssMaterial | undefined;
@@ -80,7 +87,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions): Pro
   const proofs: CoveringPoe[] = [];
   for (let i = ordered.length - 1; i >= 0; i--) {
     const isLast = i === ordered.length - 1;
-    const r = await verifySignatureField(pdf, file, revs, ordered[i]!.field, docMdp, options, isLast, dss, (gapEnd) => earliestCovering(proofs, gapEnd));
+    const r = await verifySignatureField(pdf, file, revs, ordered[i]!.field, docMdp, options, isLast, dss, (gapEnd) => earliestCovering(proofs, gapEnd), digestRange);
     reports[i] = r;
     const proof = coveringPoeOf(r);
     if (proof) proofs.push(proof);

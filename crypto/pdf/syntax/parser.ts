@@ -17,6 +17,8 @@ for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) if (HEX[a]! < 16 && 
 /** Runs of "0" digits are compared this many at a time. */
 const ZERO_RUN = 256;
 const ZEROS = Buffer.alloc(16 * ZERO_RUN, 0x30);
+/** Hex strings longer than this many digits are decoded natively (a string and Buffer#write cost more below). */
+const HEX_NATIVE = 256;
 
 export function isWhite(c: number | undefined): boolean {
   return c !== undefined && WS[c] === 1;
@@ -28,14 +30,19 @@ function malformed(message: string): CryptoError {
 
 const MAX_DEPTH = 200;
 
+/** Strings of at most SHORT bytes are looked up in SHORT_STRINGS (by a hash of their bytes) before being made. */
+const SHORT = 24;
+const SHORT_STRINGS_MAX = 4096;
+const SHORT_STRINGS = new Map<number, string>();
+
 /**
  * A recursive-descent parser of PDF objects (ISO 32000-1 §7.3) over a byte buffer. `base` is added to
  * string offsets so that locations are absolute in the file even when `bytes` is a window of it.
  */
 export class PdfParser {
   pos: number;
-  /** `bytes` as a Buffer (one view per parser, not one per token). */
-  private readonly buf: Buffer;
+  /** `bytes` as a Buffer (one view per parser, made when first needed: most objects need none). */
+  private view?: Buffer;
   /** The furthest position a look-ahead reached before it was undone (see {@link PdfParser.reach}). */
   private far = 0;
   constructor(
@@ -45,7 +52,10 @@ export class PdfParser {
     private readonly resolveLength?: LengthResolver,
   ) {
     this.pos = pos;
-    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private get buf(): Buffer {
+    return (this.view ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   /**
@@ -84,7 +94,7 @@ export class PdfParser {
     const b = this.bytes;
     const start = this.pos;
     while (this.pos < b.length && WS[b[this.pos]!] !== 1 && DELIM[b[this.pos]!] !== 1) this.pos++;
-    return this.buf.toString('latin1', start, this.pos);
+    return this.latin1(start, this.pos);
   }
 
   /**
@@ -143,15 +153,33 @@ export class PdfParser {
     return t;
   }
 
+  /** "num gen" of an object header: plain digits read in place, anything else as the tokens it is. */
+  private readObjectHeader(): { num: number; gen: number } {
+    this.skipWhitespace();
+    const n = this.readDigits();
+    const num = n >= 0 ? n : Number(this.readToken());
+    this.skipWhitespace();
+    const g = this.readDigits();
+    return { num, gen: g >= 0 ? g : Number(this.readToken()) };
+  }
+
   expectKeyword(k: string): void {
+    this.skipWhitespace();
+    const at = this.pos;
+    if (this.startsWith(k)) {
+      const after = this.bytes[at + k.length];
+      if (after === undefined || WS[after] === 1 || DELIM[after] === 1) {
+        this.pos = at + k.length;
+        return;
+      }
+    }
     const t = this.readToken();
     if (t !== k) throw malformed(`expected "${k}" at offset ${this.base + this.pos}, found "${t.slice(0, 20)}"`);
   }
 
   /** Parses "num gen obj <object> [stream…endstream] endobj" at the current position. */
   parseIndirectObject(expectedNum?: number): { num: number; gen: number; value: PdfObject } {
-    const num = Number(this.readToken());
-    const gen = Number(this.readToken());
+    const { num, gen } = this.readObjectHeader();
     if (!Number.isSafeInteger(num) || !Number.isSafeInteger(gen)) throw malformed(`no object header at offset ${this.base + this.pos}`);
     this.expectKeyword('obj');
     if (expectedNum !== undefined && num !== expectedNum) throw malformed(`object ${expectedNum} expected, found ${num}`);
@@ -271,6 +299,27 @@ export class PdfParser {
     }
   }
 
+  /**
+   * The bytes [start, end) as a Latin-1 string. Short ones (names, keywords) come from a small table of strings
+   * already made, confirmed byte by byte: the same few names fill every dictionary of a file.
+   */
+  private latin1(start: number, end: number): string {
+    const len = end - start;
+    if (len > SHORT) return this.buf.toString('latin1', start, end);
+    const b = this.bytes;
+    let h = len;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
+    const known = SHORT_STRINGS.get(h);
+    if (known !== undefined && known.length === len) {
+      let i = 0;
+      while (i < len && known.charCodeAt(i) === b[start + i]) i++;
+      if (i === len) return known;
+    }
+    const made = this.buf.toString('latin1', start, end);
+    if (known === undefined && SHORT_STRINGS.size < SHORT_STRINGS_MAX) SHORT_STRINGS.set(h, made);
+    return made;
+  }
+
   private parseName(): PdfName {
     const b = this.bytes;
     this.pos++;
@@ -280,7 +329,7 @@ export class PdfParser {
     if (end >= b.length || b[end] !== 0x23) {
       // No #xx escape: the bytes are the name.
       this.pos = end;
-      return new PdfName(this.buf.toString('latin1', start, end));
+      return new PdfName(this.latin1(start, end));
     }
     const out: number[] = [];
     while (this.pos < b.length && WS[b[this.pos]!] !== 1 && DELIM[b[this.pos]!] !== 1) {
@@ -330,6 +379,23 @@ export class PdfParser {
     const out = new Uint8Array((close - start) >> 1);
     let n = 0;
     let i = start + 1;
+    if (close - i > HEX_NATIVE) {
+      // A long one (a signature's /Contents): its trailing run of "0" (the placeholder's padding) is found by
+      // comparing from the end, and the digits before it are decoded natively as far as they are pairs of hex
+      // digits (Buffer#write stops at the first pair that is not); out is zero already for the padding.
+      let z = close;
+      for (const step of [ZEROS.length, ZERO_RUN]) while (z - step >= i && this.buf.compare(ZEROS, 0, step, z - step, z) === 0) z -= step;
+      while (z > i && b[z - 1] === 0x30) z--;
+      if ((z - i) % 2 === 1 && z < close) z++;
+      const written = z > i ? Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(this.buf.toString('latin1', i, z), 0, 'hex') : 0;
+      n = written;
+      i += 2 * written;
+      if (i === z) {
+        const zeros = (close - z) & ~1;
+        n += zeros >> 1;
+        i += zeros;
+      }
+    }
     // Pairs of digits without whitespace (what writers produce), then the general case from the first other byte.
     while (i + 1 < close) {
       const v = HEX_PAIR[b[i]! | (b[i + 1]! << 8)]!;
@@ -368,6 +434,16 @@ export class PdfParser {
     const b = this.bytes;
     const start = this.pos;
     this.pos++;
+    // Most strings have no escape: their bytes are copied as they stand (balanced parentheses included).
+    for (let i = this.pos, depth = 1; i < b.length; i++) {
+      const ch = b[i]!;
+      if (ch === 0x5c /* \ */) break;
+      if (ch === 0x28) depth++;
+      else if (ch === 0x29 && --depth === 0) {
+        this.pos = i + 1;
+        return new PdfString(new Uint8Array(b.subarray(start + 1, i)), false, this.base + start, this.base + this.pos);
+      }
+    }
     const out: number[] = [];
     let depth = 1;
     for (;;) {
