@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AgencyCode } from '../domain/agency/index.js';
+import { recordSeal } from '../domain/document/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { NodeDocument, OutgoingMessage } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
@@ -35,18 +36,11 @@ export async function completeSeal(deps: NodeDeps, doc: NodeDocument, messageId:
     deps.blobs.put(sealed.signature, { contentType: 'application/pkcs7-signature', filename: `${doc.id}.p7s`, owner }),
   ]);
   let won = false;
+  const sha256 = createHash('sha256').update(sealed.pdf).digest('hex');
   const updated = await mutateDocument(deps, doc.id, (d) => {
-    won = false;
-    if (!d.sealing) return null;
-    won = true;
-    return {
-      file: { blobId: fileBlobId, name: d.file.name, size: sealed.pdf.length, sha256: createHash('sha256').update(sealed.pdf).digest('hex') },
-      packageBlobId,
-      signatureBlobId,
-      verification: sealed.verification,
-      sealing: null,
-      outgoing: d.outgoing.map((m) => (m.id === messageId ? { ...m, packageBlobId, signatureBlobId } : m)),
-    };
+    const changes = recordSeal(d, { messageId, file: { blobId: fileBlobId, name: d.file.name, size: sealed.pdf.length, sha256 }, packageBlobId, signatureBlobId, verification: sealed.verification });
+    won = changes !== null;
+    return changes;
   });
   if (!won) {
     await Promise.all([deps.blobs.delete(fileBlobId), deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]).catch(() => undefined);

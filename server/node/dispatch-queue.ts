@@ -1,20 +1,15 @@
 import { hasSignatureTimestamp, timestampSignature } from '../../crypto/index.js';
+import { dueMessageOf, failedAttemptOf, markFailed, markSent, releaseLease, releasingIfDone, retryFailed } from '../domain/document/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { NodeDocument, OutgoingMessage } from '../domain/ports/node/index.js';
 import type { NodeDeps } from './deps.js';
 import { completeSeal } from './complete-seal.js';
 import { mutateDocument } from './mutate.js';
 import { settleAll } from './settle-all.js';
-import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
 
 /** Failures worth another attempt later: the axis or our own storage or keys are temporarily unavailable. */
 function isTransient(e: unknown): boolean {
   return isDomainError(e) ? ['ERR_AXIS_UNAVAILABLE', 'ERR_TSA_UNAVAILABLE', 'ERR_DATABASE_UNAVAILABLE', 'ERR_STORAGE_UNAVAILABLE', 'ERR_KEY_UNAVAILABLE', 'ERR_UNAUTHENTICATED'].includes(e.code) : true;
-}
-
-function replaceMessage(doc: NodeDocument, id: string, change: (m: OutgoingMessage) => OutgoingMessage) {
-  const outgoing = doc.outgoing.map((m) => (m.id === id ? change(m) : m));
-  return { outgoing, dispatchDue: dispatchDueOf(outgoing) };
 }
 
 async function packageOf(deps: NodeDeps, m: OutgoingMessage): Promise<{ packageBytes: Uint8Array; signature: Uint8Array }> {
@@ -34,13 +29,6 @@ async function stamped(deps: NodeDeps, signature: Uint8Array): Promise<Uint8Arra
   return timestampSignature(signature, deps.timestamper);
 }
 
-/** The lease comes off in the same write when nothing else is due now (this worker's lease only). */
-function releasingIfDone(deps: NodeDeps, d: NodeDocument, changes: ReturnType<typeof replaceMessage>) {
-  const now = deps.now().getTime();
-  const moreDue = changes.outgoing.some((x) => x.state === 'pending' && x.nextAttemptAt.getTime() <= now);
-  return moreDue || d.dispatchLease?.owner !== deps.workerId ? changes : { ...changes, dispatchLease: null };
-}
-
 /**
  * Sends the due messages of one leased document, in order (a status never overtakes the document it is
  * about). Success records the axis docId; a transient failure schedules the next attempt with backoff and
@@ -54,45 +42,28 @@ async function sendDueMessages(deps: NodeDeps, leased: NodeDocument): Promise<{ 
   let sent = 0;
   const holding = () => doc.dispatchLease?.owner === deps.workerId;
   for (;;) {
-    const m = doc.outgoing.find((x) => x.state !== 'sent');
-    if (!m || m.state === 'failed' || m.nextAttemptAt.getTime() > deps.now().getTime()) return { sent, holding: holding(), doc };
+    const m = dueMessageOf(doc, deps.now());
+    if (!m) return { sent, holding: holding(), doc };
     try {
       let message = m;
       if (m.kind === 'edoc' && !m.packageBlobId && doc.sealing) ({ doc, message } = await completeSeal(deps, doc, m.id));
       const { packageBytes, signature } = await packageOf(deps, message);
       const r = await deps.axis.send(doc.agencyCode, { type: m.kind, packageBytes, signature });
       const at = deps.now();
-      doc = await mutateDocument(
-        deps,
-        doc.id,
-        (d) =>
-          releasingIfDone(
-            deps,
-            d,
-            replaceMessage(d, m.id, (x) => ({ ...x, state: 'sent', axisDocId: r.docId, sentAt: at, attempts: x.attempts + 1 })),
-          ),
-        undefined,
-        doc,
-      );
+      doc = await mutateDocument(deps, doc.id, (d) => releasingIfDone(d, markSent(d, m.id, { axisDocId: r.docId, at }), deps.workerId, deps.now()), undefined, doc);
       sent++;
       deps.logger.info({ document: doc.id, message: m.id, axisDocId: r.docId, duplicate: r.duplicate }, 'sent to the axis');
     } catch (e) {
-      const attempts = m.attempts + 1;
-      const give = !isTransient(e) || attempts >= deps.dispatch.maxAttempts;
-      const lastError = isDomainError(e) ? `${e.code}: ${e.message}` : 'unexpected error';
-      const next = new Date(deps.now().getTime() + backoffDelayMs(attempts, deps.dispatch, deps.random()));
-      doc = await mutateDocument(
-        deps,
-        doc.id,
-        (d) =>
-          releasingIfDone(
-            deps,
-            d,
-            replaceMessage(d, m.id, (x) => ({ ...x, attempts, lastError, ...(give ? { state: 'failed' as const } : { nextAttemptAt: next }) })),
-          ),
-        undefined,
-        doc,
-      );
+      const failure = failedAttemptOf(m, {
+        transient: isTransient(e),
+        lastError: isDomainError(e) ? `${e.code}: ${e.message}` : 'unexpected error',
+        at: deps.now(),
+        maxAttempts: deps.dispatch.maxAttempts,
+        policy: deps.dispatch,
+        random: deps.random(),
+      });
+      const { attempts, give } = failure;
+      doc = await mutateDocument(deps, doc.id, (d) => releasingIfDone(d, markFailed(d, m.id, failure), deps.workerId, deps.now()), undefined, doc);
       (give ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger))({ document: doc.id, message: m.id, attempts, code: isDomainError(e) ? e.code : undefined }, give ? 'message failed' : 'send failed, will retry');
       if (!isDomainError(e)) deps.logger.error({ err: e }, 'unexpected send error');
       return { sent, holding: holding(), doc };
@@ -131,9 +102,7 @@ export async function dispatchQueueOnce(deps: NodeDeps, max = 100, lanes = DISPA
       } finally {
         if (holding) {
           const id = doc.id;
-          await mutateDocument(deps, id, (d) => (d.dispatchLease?.owner === deps.workerId ? { dispatchLease: null } : null), undefined, last).catch((e) =>
-            deps.logger.warn({ err: e, document: id }, 'could not release the dispatch lease (it expires by itself)'),
-          );
+          await mutateDocument(deps, id, (d) => releaseLease(d, deps.workerId), undefined, last).catch((e) => deps.logger.warn({ err: e, document: id }, 'could not release the dispatch lease (it expires by itself)'));
         }
       }
     }
@@ -149,9 +118,5 @@ export async function dispatchQueueOnce(deps: NodeDeps, max = 100, lanes = DISPA
 /** A clerk puts the failed messages of a document back in the queue (attempts start again). */
 export async function retryFailedMessages(deps: NodeDeps, doc: NodeDocument): Promise<NodeDocument> {
   const now = deps.now();
-  return mutateDocument(deps, doc.id, (d) => {
-    if (!d.outgoing.some((m) => m.state === 'failed')) throw new DomainError('ERR_CONFLICT', 'no failed message to retry', { details: { reason: 'NOTHING_TO_RETRY' } });
-    const outgoing = d.outgoing.map((m) => (m.state === 'failed' ? { ...m, state: 'pending' as const, attempts: 0, nextAttemptAt: now } : m));
-    return { outgoing, dispatchDue: dispatchDueOf(outgoing) };
-  });
+  return mutateDocument(deps, doc.id, (d) => retryFailed(d, now));
 }

@@ -1,27 +1,9 @@
 import type { AgencyCode } from '../domain/agency/index.js';
 import { buildStatusPackage, formatDocumentCode, formatEdxmlTimestamp, parseDocumentId, signPackage, signPackageXml } from '../domain/edxml/index.js';
 import { DomainError } from '../domain/errors.js';
-import { DISPATCH_PRIORITY, type DispatchPriority, type NodeDocument, type OutgoingMessage } from '../domain/ports/node/index.js';
+import type { OutgoingMessage } from '../domain/ports/node/index.js';
 import type { StatusCode } from '../domain/status/index.js';
 import type { NodeDeps } from './deps.js';
-
-/** When the document's next message is due: the first unsent message, unless it failed (then nothing moves). */
-export function dispatchDueOf(outgoing: readonly OutgoingMessage[]): Date | null {
-  const next = outgoing.find((m) => m.state !== 'sent');
-  return next && next.state === 'pending' ? next.nextAttemptAt : null;
-}
-
-/** The dispatcher's order for a document's traffic (DISPATCH_PRIORITY): its box and, for the inbox, its verdict. */
-export function dispatchPriorityOf(doc: Pick<NodeDocument, 'box' | 'verification'>): DispatchPriority {
-  if (doc.box === 'outbox') return DISPATCH_PRIORITY.send;
-  return doc.verification.verdict === 'refused' ? DISPATCH_PRIORITY.refusal : DISPATCH_PRIORITY.answer;
-}
-
-/** Exponential backoff with equal jitter: half the exponential step fixed, half random (AWS architecture blog). */
-export function backoffDelayMs(attempt: number, policy: { baseDelayMs: number; maxDelayMs: number }, random: number): number {
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + random * (step / 2));
-}
 
 /** The signing identity of a hosted agency's seal, or ERR_KEY_UNAVAILABLE. */
 export async function sealIdentityOf(deps: Pick<NodeDeps, 'keys'>, code: AgencyCode) {
@@ -70,12 +52,4 @@ export async function prepareStatusMessage(
     nextAttemptAt: now,
     createdAt: now,
   });
-}
-
-/** Appends a message to a document's outbox, with a unique id even when the same code repeats (04, 05). */
-export function withMessage(doc: NodeDocument, message: OutgoingMessage): { outgoing: OutgoingMessage[]; dispatchDue: Date | null } {
-  let id = message.id;
-  for (let n = 2; doc.outgoing.some((m) => m.id === id); n++) id = `${message.id}-${n}`;
-  const outgoing = [...doc.outgoing, { ...message, id }];
-  return { outgoing, dispatchDue: dispatchDueOf(outgoing) };
 }

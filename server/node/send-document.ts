@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { PdfReport } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
+import { backoffDelayMs, newOutgoingDocument } from '../domain/document/index.js';
 import { formatDocumentId } from '../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
-import { DISPATCH_PRIORITY, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type Verification } from '../domain/ports/node/index.js';
-import { INITIAL_DOCUMENT_STATE } from '../domain/status/index.js';
+import type { DocumentMetadata, Verification } from '../domain/ports/node/index.js';
 import { agencyNameOf } from './agency-names.js';
 import { settleCounts } from './counting.js';
 import type { NodeDeps, NodePrincipal } from './deps.js';
 import { pdfFindings } from './findings.js';
 import { verifyPdfFetchingOcsp } from './verify-pdf-fetching-ocsp.js';
 import { parseDocumentMetadata } from './metadata.js';
-import { backoffDelayMs, dispatchDueOf } from './outgoing.js';
 import { sealAndPackage, type SealedPackage, type SealInput } from './seal-package.js';
 import { describeChange } from './describe-change.js';
 import { ACTING_ROLES, requireRole } from './principal.js';
@@ -194,37 +193,23 @@ async function prepareAndStore(deps: NodeDeps, principal: NodePrincipal, p: Prep
     findings: pdfFindings(personReport ?? (await verifyPdfFetchingOcsp(deps, pdf, now))),
     verifiedAt: now,
   };
-  const message: OutgoingMessage = waiting
-    ? { id: 'edoc', kind: 'edoc', state: 'pending', attempts: 1, lastError: `${waiting.error.code}: ${waiting.error.message}`, nextAttemptAt: new Date(now.getTime() + backoffDelayMs(1, deps.dispatch, deps.random())), createdAt: now }
-    : { id: 'edoc', kind: 'edoc', packageBlobId: packageBlobId!, signatureBlobId: signatureBlobId!, state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now };
-  const doc: NodeDocument = {
+  const doc = newOutgoingDocument({
     id,
     agencyCode: self,
-    box: 'outbox',
-    dedupKey: `out:${documentId}`,
+    agencyName: hosted.name,
     documentId,
-    from: self,
-    fromName: hosted.name,
     to,
+    names,
     metadata,
     file: { blobId: fileBlobId, name: input.file.name, size: stored.length, sha256: sha256Hex(stored) },
-    ...(packageBlobId && signatureBlobId ? { packageBlobId, signatureBlobId } : {}),
+    seal:
+      waiting && personSignature !== 'none'
+        ? { state: 'awaiting-timestamp', personSignature, lastError: `${waiting.error.code}: ${waiting.error.message}`, nextAttemptAt: new Date(now.getTime() + backoffDelayMs(1, deps.dispatch, deps.random())) }
+        : { state: 'sealed', packageBlobId: packageBlobId!, signatureBlobId: signatureBlobId! },
     verification,
-    ...(waiting && personSignature !== 'none' ? { sealing: { state: 'awaiting-timestamp' as const, since: now, personSignature } } : {}),
-    recipients: to.map((code) => ({ code, name: names.get(code) ?? code, state: INITIAL_DOCUMENT_STATE, timeline: [] })),
-    recalled: false,
-    outgoing: [message],
-    dispatchDue: dispatchDueOf([message]),
-    dispatchPriority: DISPATCH_PRIORITY.send,
-    dispatchLease: null,
-    appliedDeliveries: [],
-    countPending: true,
-    countedKeys: [],
     createdBy: principal.userId,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
+    at: now,
+  });
   const outcome = await deps.documents.insert(doc);
   if (outcome === 'duplicate') {
     await Promise.all([deps.blobs.delete(fileBlobId), packageBlobId ? deps.blobs.delete(packageBlobId) : undefined, signatureBlobId ? deps.blobs.delete(signatureBlobId) : undefined]);

@@ -1,71 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { AgencyCode } from '../../domain/agency/index.js';
-import { earlierDocumentsFor, isRevokePackage, parseDocumentId, readStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
+import { applyInboundStatus, arrivalAnswerOf, isRefusedRevoke, markSuperseded, metadataOfPackage, newIncomingDocument, newRefusedRevokeRecord, refusedRevokeDescription } from '../../domain/document/index.js';
+import { earlierDocumentsFor, isRevokePackage, readStatusPackage, verifyPackageSignature, type EdocPackage } from '../../domain/edxml/index.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import { DISPATCH_PRIORITY, type AxisDeliveryInfo, type AxisDownloadResult, type DocumentMetadata, type NodeDocument, type OutgoingMessage, type RecipientTrack, type StoredAttachment, type Verification } from '../../domain/ports/node/index.js';
-import { INITIAL_DOCUMENT_STATE, nextDocumentState, observeReceiverStatus, type StatusActor, type StatusCode } from '../../domain/status/index.js';
+import type { AxisDeliveryInfo, AxisDownloadResult, NodeDocument, OutgoingMessage, StoredAttachment, Verification } from '../../domain/ports/node/index.js';
+import type { StatusCode } from '../../domain/status/index.js';
 import { owesCounts, settleCounts } from '../counting.js';
 import type { NodeDeps } from '../deps.js';
 import { mutateDocument } from '../mutate.js';
-import { dispatchDueOf, dispatchPriorityOf, prepareStatusMessage } from '../outgoing.js';
+import { prepareStatusMessage } from '../outgoing.js';
 import { classifyReceiveFailure } from './classify-failure.js';
 import { verifyFetchingOcsp } from '../../trust/verify-fetching-ocsp.js';
 import { boundToSender, retryLaterIfStale, verifyInbound, type InboundCheck, type KeptAttachment } from './verify-inbound.js';
 
 export type ReceiveOutcome = 'stored' | 'already-stored' | 'status-applied' | 'status-ignored' | 'recall-refused';
-
-const iso = (ymd: string) => ymd.replace(/\//g, '-');
-
-function metadataOf(pkg: EdocPackage | undefined, documentId: string): DocumentMetadata {
-  if (!pkg) {
-    const p = parseDocumentId(documentId);
-    return {
-      subject: '',
-      codeNumber: p?.codeNumber ?? '',
-      codeNotation: p?.codeNotation ?? '',
-      promulgationDate: p ? iso(p.promulgationDate) : '',
-      promulgationPlace: '',
-      documentType: { type: 0, typeName: '' },
-      signer: { fullName: '' },
-      priority: 0,
-      paper: false,
-      toPlaces: [],
-      responseFor: [],
-      bussinessDocType: 0,
-    };
-  }
-  const h = pkg.MessageHeader;
-  const b = pkg.TraceHeaderList.Bussiness;
-  return {
-    subject: h.Subject,
-    codeNumber: h.Code.CodeNumber,
-    codeNotation: h.Code.CodeNotation,
-    promulgationDate: iso(h.PromulgationInfo.PromulgationDate),
-    promulgationPlace: h.PromulgationInfo.Place,
-    documentType: { type: h.DocumentType.Type, typeName: h.DocumentType.TypeName, ...(h.DocumentType.TypeDetail !== undefined ? { typeDetail: h.DocumentType.TypeDetail } : {}) },
-    signer: { fullName: h.SignerInfo.FullName, ...(h.SignerInfo.Competence ? { competence: h.SignerInfo.Competence } : {}), ...(h.SignerInfo.Position ? { position: h.SignerInfo.Position } : {}) },
-    priority: h.OtherInfo.Priority,
-    paper: b.Paper === 1,
-    ...(h.OtherInfo.PromulgationAmount !== undefined ? { copies: h.OtherInfo.PromulgationAmount } : {}),
-    ...(h.DueDate ? { dueDate: iso(h.DueDate) } : {}),
-    toPlaces: h.ToPlaces,
-    ...(h.SteeringType !== undefined ? { steeringType: h.SteeringType } : {}),
-    responseFor: h.ResponseFor.map((r) => ({ organId: r.OrganId, code: r.Code, promulgationDate: iso(r.PromulgationDate), documentId: r.DocumentId })),
-    bussinessDocType: b.BussinessDocType,
-    ...(b.DocumentId ? { targetDocumentId: b.DocumentId } : {}),
-    ...(b.BussinessDocReason ? { bussinessReason: b.BussinessDocReason } : {}),
-    ...(b.BussinessDocumentInfo ? { receiverChanges: receiverChangesOf(b.BussinessDocumentInfo) } : {}),
-    ...(b.ReplacementInfoList ? { replaces: b.ReplacementInfoList.map((r) => ({ documentId: r.DocumentId, organIds: [...r.OrganIdList] })) } : {}),
-  };
-}
-
-function receiverChangesOf(i: NonNullable<EdocPackage['TraceHeaderList']['Bussiness']['BussinessDocumentInfo']>): NonNullable<DocumentMetadata['receiverChanges']> {
-  return {
-    ...(i.DocumentInfo !== undefined ? { documentInfo: i.DocumentInfo } : {}),
-    ...(i.DocumentReceiver !== undefined ? { documentReceiver: i.DocumentReceiver } : {}),
-    receivers: i.ReceiverList.map((r) => ({ organId: r.OrganId, receiverType: r.ReceiverType })),
-  };
-}
 
 /** What the poller knows around one delivery. */
 export interface ReceiveContext {
@@ -147,7 +95,6 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
     return 'already-stored';
   }
   const { dl, check } = fetched;
-  const dedupKey = `in:${info.docId}`;
   if (check.pkg && isRevokePackage(check.pkg) && check.verification.verdict === 'accepted') {
     return receiveRevoke(deps, self, selfName, info, dl, check, check.pkg, context);
   }
@@ -156,8 +103,8 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
   const verification: Verification = earlier.refusal ? { ...check.verification, verdict: 'refused', ...earlier.refusal } : check.verification;
   const now = deps.now();
   const accepted = verification.verdict === 'accepted';
-  const code: StatusCode = accepted ? '01' : '02';
-  const description = accepted ? 'Đã đến (arrived); signatures verified' : `Từ chối tiếp nhận: ${verification.reasonCode}: ${verification.reason ?? ''}`.slice(0, 1000);
+  const answer = arrivalAnswerOf(verification);
+  const { code, description } = answer;
   let message: OutgoingMessage | undefined;
   try {
     message = await prepareStatusMessage(deps, { self, selfName, documentId, statusCode: code, description, seq: 1 });
@@ -170,48 +117,31 @@ export async function storeDocument(deps: NodeDeps, self: AgencyCode, selfName: 
     deps.blobs.put(dl.signature, { contentType: 'application/pkcs7-signature', filename: `${info.docId}.p7s`, owner: self }),
   ]);
   const attachments = await storeAttachments(deps, self, check.attachments ?? []);
-  const track: RecipientTrack = {
-    code: self,
-    name: selfName,
-    state: nextDocumentState(INITIAL_DOCUMENT_STATE, code, 'receiver'),
-    timeline: [{ code, from: self, at: now, ...(description ? { description } : {}) }],
-  };
   const h = check.pkg?.MessageHeader;
-  const outgoing = message ? [message] : [];
-  const doc: NodeDocument = {
+  const doc = newIncomingDocument({
     id: deps.newId(),
     agencyCode: self,
-    box: 'inbox',
-    dedupKey,
+    agencyName: selfName,
+    axisDocId: info.docId,
     documentId,
     from: info.from,
     fromName: h?.From.OrganName ?? info.from,
     to: h ? h.To.map((t) => t.OrganId) : [self],
-    metadata: metadataOf(check.pkg, documentId),
+    metadata: metadataOfPackage(check.pkg, documentId),
     file: { blobId: fileBlobId, name: check.pdf?.AttachmentName ?? '', size: check.pdf?.Content.length ?? 0, sha256: check.pdf ? createHash('sha256').update(check.pdf.Content).digest('hex') : '' },
-    ...(attachments.length > 0 ? { attachments } : {}),
+    attachments,
     packageBlobId,
     signatureBlobId,
     verification,
-    recipients: [track],
-    axisDocId: info.docId,
-    recalled: false,
-    outgoing,
-    dispatchDue: dispatchDueOf(outgoing),
-    dispatchPriority: dispatchPriorityOf({ box: 'inbox', verification }),
-    dispatchLease: null,
-    appliedDeliveries: [],
-    countPending: true,
-    countedKeys: [],
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
+    answer,
+    ...(message ? { message } : {}),
+    at: now,
+  });
   // Mark the earlier document first (idempotent): once the replacement is visible, the mark is too, and a
   // crash before the insert leaves the package unacknowledged, so it is delivered and applied again.
   if (accepted && earlier.found.length > 0) {
     const kind = check.pkg!.TraceHeaderList.Bussiness.BussinessDocType === 2 ? 'update' : 'replace';
-    for (const target of earlier.found) await mutateDocument(deps, target.id, (d) => (d.supersededBy ? null : { supersededBy: { documentId, kind, at: now } }));
+    for (const target of earlier.found) await mutateDocument(deps, target.id, (d) => markSuperseded(d, { documentId, kind, at: now }));
   }
   const outcome = await deps.documents.insert(doc);
   if (outcome === 'duplicate') {
@@ -248,21 +178,15 @@ export async function applyStatus(deps: NodeDeps, self: AgencyCode, info: AxisDe
   const toInbox = code === '13';
   const target = await deps.documents.findByDocumentId(self, toInbox ? 'inbox' : 'outbox', documentId, toInbox ? from : undefined);
   if (!target) throw new DomainError('ERR_NOT_FOUND', `no document ${documentId} for status ${code}`);
-  const actor: StatusActor = toInbox ? 'sender' : 'receiver';
   const at = deps.now();
   let owes = false;
   const updated = await mutateDocument(deps, target.id, (d) => {
-    if (d.appliedDeliveries.includes(info.docId)) return null;
-    const i = toInbox ? 0 : d.recipients.findIndex((r) => r.code === from);
-    const track = d.recipients[i];
-    if (!track) throw new DomainError('ERR_FORBIDDEN', `${from} is not a recipient of ${documentId}`);
-    const state = toInbox ? nextDocumentState(track.state, code, actor) : observeReceiverStatus(track.state, code);
-    const recipients = d.recipients.map((r, j) => (j === i ? { ...r, state, timeline: [...r.timeline, { code, from, at, axisDocId: info.docId, ...(description ? { description } : {}) }] } : r));
-    const recalled = !toInbox && !d.recalled && recipients.every((r) => r.state.recall === 'agreed' || r.state.phase === 'refused') && recipients.some((r) => r.state.recall === 'agreed');
+    const changes = applyInboundStatus(d, { code, from, at, axisDocId: info.docId, ...(description ? { description } : {}) });
+    if (!changes) return null;
     // Recalled documents are counted apart and leave the outgoing ratios (DOMAIN.md, Reporting); a first 01 or
     // 03 adds its delay to the month's histograms. Either is owed to the counters with this same write.
-    owes = !toInbox && owesCounts({ ...d, recipients, recalled: d.recalled || recalled });
-    return { recipients, appliedDeliveries: [...d.appliedDeliveries, info.docId], ...(recalled ? { recalled: true } : {}), ...(owes ? { countPending: true } : {}) };
+    owes = !toInbox && owesCounts({ ...d, ...changes });
+    return { ...changes, ...(owes ? { countPending: true } : {}) };
   });
   if (owes) await settleCounts(deps, updated.id, updated);
   return updated;
@@ -300,7 +224,7 @@ async function receiveRevoke(deps: NodeDeps, self: AgencyCode, selfName: string,
 async function storeRefusedRevoke(deps: NodeDeps, self: AgencyCode, selfName: string, info: AxisDeliveryInfo, dl: AxisDownloadResult, check: InboundCheck, pkg: EdocPackage, refusal: { reasonCode: string; reason: string }): Promise<void> {
   const now = deps.now();
   const documentId = pkg.MessageHeader.DocumentId;
-  const description = `Từ chối thu hồi: ${refusal.reasonCode}: ${refusal.reason}`.slice(0, 1000);
+  const description = refusedRevokeDescription(refusal);
   let message: OutgoingMessage | undefined;
   try {
     message = await prepareStatusMessage(deps, { self, selfName, documentId, statusCode: '16', description, seq: 1 });
@@ -311,42 +235,25 @@ async function storeRefusedRevoke(deps: NodeDeps, self: AgencyCode, selfName: st
     deps.blobs.put(dl.packageBytes, { contentType: 'application/xml', filename: `${info.docId}.edxml`, owner: self }),
     deps.blobs.put(dl.signature, { contentType: 'application/pkcs7-signature', filename: `${info.docId}.p7s`, owner: self }),
   ]);
-  const outgoing = message ? [message] : [];
-  const doc: NodeDocument = {
+  const doc = newRefusedRevokeRecord({
     id: deps.newId(),
     agencyCode: self,
-    box: 'inbox',
-    dedupKey: `in:${info.docId}`,
+    agencyName: selfName,
+    axisDocId: info.docId,
     documentId,
     from: info.from,
     fromName: pkg.MessageHeader.From.OrganName,
     to: pkg.MessageHeader.To.map((t) => t.OrganId),
-    metadata: metadataOf(pkg, documentId),
-    file: { blobId: null, name: '', size: 0, sha256: '' },
+    metadata: metadataOfPackage(pkg, documentId),
     packageBlobId,
     signatureBlobId,
-    verification: { ...check.verification, verdict: 'refused', reasonCode: refusal.reasonCode, reason: refusal.reason },
-    recipients: [{ code: self, name: selfName, state: REFUSED_REVOKE_STATE, timeline: [{ code: '16', from: self, at: now, description }] }],
-    axisDocId: info.docId,
-    recalled: false,
-    outgoing,
-    dispatchDue: dispatchDueOf(outgoing),
-    dispatchPriority: DISPATCH_PRIORITY.refusal,
-    dispatchLease: null,
-    appliedDeliveries: [],
-    countPending: false,
-    countedKeys: [],
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
+    verification: check.verification,
+    refusal,
+    ...(message ? { message } : {}),
+    at: now,
+  });
   if ((await deps.documents.insert(doc)) === 'duplicate') await Promise.all([deps.blobs.delete(packageBlobId), deps.blobs.delete(signatureBlobId)]);
 }
-
-const isRefusedRevoke = (d: NodeDocument) => d.metadata.bussinessDocType === 1 && d.verification.verdict === 'refused' && d.recipients[0]?.timeline[0]?.code === '16';
-
-/** A refused revoke package is closed at once: nothing may follow it. */
-const REFUSED_REVOKE_STATE = Object.freeze({ phase: 'refused', recall: 'refused' } as const);
 
 /** An incoming status package: verify its signature and its signer's binding to the sender, then apply it. */
 async function receiveStatus(deps: NodeDeps, self: AgencyCode, info: AxisDeliveryInfo): Promise<ReceiveOutcome> {

@@ -4,7 +4,6 @@ import { parseAgencyCode } from '../../../server/domain/agency/index.js';
 import type { SealedItemRepository } from '../../../server/domain/ports/node/index.js';
 import { createDevelopmentKeyStore } from '../../../server/node/keys/development-key-store.js';
 import { parseDocumentMetadata } from '../../../server/node/metadata.js';
-import { backoffDelayMs, dispatchDueOf } from '../../../server/node/outgoing.js';
 import { devIdentityToPkcs12 } from '../../../server/node/provision.js';
 import { testClock } from '../../support/clock.js';
 
@@ -77,25 +76,6 @@ describe('server/node metadata', () => {
     const r = parseDocumentMetadata({ ...valid, bussiness: { docType: 'update', targetDocumentId: '000.00.00.G22,2026/11/01,1/VPCP', reason: 'sửa' } });
     expect(r.metadata.bussinessDocType).to.equal(2);
     expect(r.metadata.targetDocumentId).to.equal('000.00.00.G22,2026/11/01,1/VPCP');
-  });
-});
-
-describe('server/node outbox timing', () => {
-  it('when attempts grow, then the delay doubles within [step/2, step] and stops at the maximum', () => {
-    const policy = { baseDelayMs: 1000, maxDelayMs: 60_000 };
-    expect(backoffDelayMs(1, policy, 0)).to.equal(500);
-    expect(backoffDelayMs(1, policy, 0.999999)).to.equal(1000);
-    expect(backoffDelayMs(4, policy, 0)).to.equal(4000);
-    expect(backoffDelayMs(30, policy, 1)).to.equal(60_000);
-    expect(backoffDelayMs(30, policy, 0)).to.equal(30_000);
-  });
-
-  it('when an earlier message failed, then nothing after it is due (a status never overtakes its document)', () => {
-    const t = new Date('2026-01-01T00:00:00Z');
-    const m = (state: 'pending' | 'sent' | 'failed', at = t) => ({ id: state, kind: 'status' as const, state, attempts: 0, nextAttemptAt: at, createdAt: t });
-    expect(dispatchDueOf([m('sent'), m('pending')])).to.deep.equal(t);
-    expect(dispatchDueOf([m('failed'), m('pending')])).to.equal(null);
-    expect(dispatchDueOf([m('sent')])).to.equal(null);
   });
 });
 
