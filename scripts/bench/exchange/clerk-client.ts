@@ -55,17 +55,6 @@ export interface DocumentSummary {
   readonly createdAt: string;
 }
 
-/** Every document of a box (all pages). */
-export async function listBox(s: Session, box: 'inbox' | 'outbox'): Promise<DocumentSummary[]> {
-  const all: DocumentSummary[] = [];
-  for (let page = 1; ; page++) {
-    const res = await fetch(`${s.baseUrl}/api/v1/documents?box=${box}&page=${page}&pageSize=100`, { headers: { authorization: `Bearer ${s.token}` } });
-    const r = await answer<{ items: DocumentSummary[]; total: number }>(res, `list ${box}`);
-    all.push(...r.items);
-    if (r.items.length === 0 || all.length >= r.total) return all;
-  }
-}
-
 export interface DocumentDetail extends DocumentSummary {
   readonly validation: { readonly verdict: string; readonly reasonCode?: string; readonly reason?: string; readonly verifiedAt: string; readonly signatures: readonly unknown[] };
   readonly messages: ReadonlyArray<{ readonly kind: string; readonly state: string; readonly sentAt?: string; readonly lastError?: unknown }>;
