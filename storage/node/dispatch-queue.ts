@@ -47,6 +47,7 @@ const LEGACY_PRIORITY = -1;
 export function createDispatchQueue(queue: () => Collection, withLock: WithLock): DispatchQueue {
   const fail = (e: unknown): never => translateMongoError(e);
   const locked = <T>(id: string, fn: () => Promise<T>) => withLock(`queue:${id}`, fn);
+  let swept = false;
   return {
     async enqueue(id, due, version, priority) {
       await locked(id, () =>
@@ -92,7 +93,12 @@ export function createDispatchQueue(queue: () => Collection, withLock: WithLock)
       return found.map((e) => ({ id: String(e._id), due: new Date(e.due) }));
     },
     async sweep(documents) {
-      const [due, entries] = await Promise.all([documents.find({ dispatchDue: { $ne: null } }, { projection: { _id: 1, dispatchDue: 1, dispatchPriority: 1, version: 1 } }).toArray(), queue().find({}).toArray()]).catch(fail);
+      // The first sweep of a process reads every document with a dispatchDue, as documents stored before the
+      // dispatchPending flag have none; later sweeps find the due ones by the flag (see document-repository.ts).
+      const filter: Raw = swept ? { dispatchPending: true } : { dispatchDue: { $ne: null } };
+      const [found, entries] = await Promise.all([documents.find(filter, { projection: { _id: 1, dispatchDue: 1, dispatchPriority: 1, version: 1 } }).toArray(), queue().find({}).toArray()]).catch(fail);
+      swept = true;
+      const due = found.filter((d) => d.dispatchDue);
       const known = new Map(entries.map((e) => [String(e._id), new Date(e.due).getTime()]));
       let repaired = 0;
       for (const d of due) {

@@ -32,17 +32,26 @@ function messageFromRaw(r: Raw): OutgoingMessage {
   });
 }
 
+/**
+ * Stored beside `dispatchDue`, which it mirrors (`dispatchDue !== null`): FerretDB 1.x pushes an equality on a
+ * boolean down to SQL (and an index serves it), but not `{dispatchDue: {$ne: null}}`, so the queue's sweep finds
+ * the due documents by it without reading the whole collection. Storage's own field: never in a NodeDocument.
+ */
+export const DISPATCH_PENDING_FIELD = 'dispatchPending';
+
 function toRaw(doc: Partial<NodeDocument>): Raw {
   const { id, outgoing, ...rest } = doc;
   return {
     ...(id !== undefined ? { _id: id } : {}),
     ...rest,
     ...(outgoing ? { outgoing: outgoing.map(messageToRaw) } : {}),
+    ...(doc.dispatchDue !== undefined ? { [DISPATCH_PENDING_FIELD]: doc.dispatchDue !== null } : {}),
   };
 }
 
 function fromRaw(d: Raw): NodeDocument {
   const { _id, outgoing, ...rest } = d;
+  delete rest[DISPATCH_PENDING_FIELD];
   return Object.freeze({
     ...(rest as NodeDocument),
     id: String(_id),

@@ -18,6 +18,8 @@ documentSchema.index({ agencyCode: 1, dedupKey: 1 }, { unique: true });
 documentSchema.index({ agencyCode: 1, box: 1, createdAt: -1 });
 documentSchema.index({ agencyCode: 1, box: 1, documentId: 1 });
 documentSchema.index({ dispatchDue: 1 });
+// the queue's sweep filters on it (storage/node/document-repository.ts DISPATCH_PENDING_FIELD)
+documentSchema.index({ dispatchPending: 1 });
 documentSchema.index({ countPending: 1, updatedAt: 1 });
 
 const idempotencySchema = new mongoose.Schema({ _id: String }, loose);

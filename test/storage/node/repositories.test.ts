@@ -146,6 +146,31 @@ describe('storage/node repositories @db', () => {
     expect((await restarted.claimDue(at, 'worker-r', 1e9))?.id).to.equal('q-due');
   });
 
+  it('when a due document loses its entry after the process swept once, then a later sweep finds it by its dispatchPending flag, which never reaches the domain', async () => {
+    const queue = db.connection().collection(NODE_COLLECTIONS.dispatchQueue);
+    const docs = createDocumentRepository(db.connection(), { queueSweepMs: 0 }); // a sweep at every claim
+    const at = later(7_300_000);
+    while (await docs.claimDue(at, 'drain-p', 1e9)) {
+      // the earlier tests' documents are leased away; the first of these claims did the full first sweep
+    }
+    await docs.insert(sampleDocument('p-due', { dispatchDue: later(7_250_000) }));
+    const raw = await db
+      .connection()
+      .collection(NODE_COLLECTIONS.documents)
+      .findOne({ _id: 'p-due' } as never);
+    expect(raw?.dispatchPending).to.equal(true);
+    expect(await docs.findById('p-due')).to.not.have.property('dispatchPending');
+    await queue.deleteOne({ _id: 'p-due' } as never); // lost: a crash between the document's write and its entry's
+    expect((await docs.claimDue(at, 'worker-p', 1e9))?.id).to.equal('p-due');
+    const sent = await docs.update('p-due', (await docs.findById('p-due'))!.version, { dispatchDue: null, dispatchLease: null, updatedAt: at });
+    expect(sent?.dispatchDue).to.equal(null);
+    const after = await db
+      .connection()
+      .collection(NODE_COLLECTIONS.documents)
+      .findOne({ _id: 'p-due' } as never);
+    expect(after?.dispatchPending).to.equal(false);
+  });
+
   it('when another process claims while due documents are being inserted, then none of them falls out of the dispatch queue', async () => {
     const queue = db.connection().collection(NODE_COLLECTIONS.dispatchQueue);
     const writer = createDocumentRepository(db.connection(), { queueSweepMs: 1e9 });
