@@ -29,6 +29,7 @@ import { createHttpTimestamper } from '../node/tsa/http-timestamper.js';
 import { createHttpAxisGateway } from '../node/axis-client/http-axis-gateway.js';
 import { createVdxpAxisGateway } from '../node/axis-client/vdxp-axis-gateway.js';
 import { DEFAULT_DISPATCH_POLICY, DEFAULT_RECEIVE_POLICY, type DispatchPolicy, type NodeDeps, type OcspFetcher, type ReceivePolicy } from '../node/deps.js';
+import { createCountBatcher, readingAfterBatch, type CountBatcherOptions } from '../node/count-batcher.js';
 import { createDevelopmentKeyStore } from '../node/keys/development-key-store.js';
 import { seedDevelopmentNode } from '../node/provision.js';
 import { wakeOnDue } from '../node/wake-on-due.js';
@@ -82,6 +83,8 @@ export interface ComposeNodeOptions {
   readonly dispatch?: Partial<DispatchPolicy>;
   /** How often the dispatcher looks for due messages. Default 1000 ms. */
   readonly dispatchIntervalMs?: number;
+  /** How the monthly counts are batched (server/node/count-batcher.ts; defaults there). */
+  readonly countBatch?: CountBatcherOptions;
   /** Inbox retry policy for transient failures (DEFAULT_RECEIVE_POLICY). */
   readonly receive?: Partial<ReceivePolicy>;
   /** Poll lease length. Default 60 s. */
@@ -148,13 +151,18 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
   const ownPool = options.pdfPool ? undefined : createPdfPool({ timeoutMs: config.limits.pdfTimeoutMs, ...(config.limits.pdfWorkers ? { size: config.limits.pdfWorkers } : {}) });
   const pdfPool = options.pdfPool ?? ownPool!;
   const pdf = metrics ? measurePdfWork(pdfPool, metrics) : pdfPool;
+  // a write that leaves a document due wakes the dispatcher at once (its tick stays the fallback)
+  const documents = wakeOnDue(createDocumentRepository(connection), () => workers?.wake('dispatcher'), now);
+  const counters = createCounterRepository(connection);
+  // Monthly counts in batches off the request (issue 15): reads of this process wait for what it has queued.
+  const countBatcher = createCountBatcher({ documents, counters, now, logger: logger.child({ role: 'node' }) }, options.countBatch);
   const deps: NodeDeps = {
     users: createUserRepository(connection),
     agencies: createHostedAgencyRepository(connection),
-    // a write that leaves a document due wakes the dispatcher at once (its tick stays the fallback)
-    documents: wakeOnDue(createDocumentRepository(connection), () => workers?.wake('dispatcher'), now),
+    documents,
     idempotency: createIdempotencyRepository(connection),
-    counters: createCounterRepository(connection),
+    counters: readingAfterBatch(counters, countBatcher),
+    countBatcher,
     keys,
     axis,
     blobs: options.blobStore ?? withRecentBlobCache(createGridFsBlobStore(connection, NODE_COLLECTIONS.filesBucket)),
@@ -212,6 +220,7 @@ export async function composeNode(options: ComposeNodeOptions): Promise<NodeRole
     seedDevelopment: (input) => seedDevelopmentNode(deps, input),
     async stop() {
       await workers?.stop();
+      await countBatcher.drain();
       await ownPool?.close();
     },
   };

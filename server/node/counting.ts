@@ -1,7 +1,7 @@
 import { ancestorsOf, type AgencyCode } from '../domain/agency/index.js';
-import type { CounterName, HistogramIncrement, NodeDocument } from '../domain/ports/node/index.js';
+import type { CounterName, CounterWrite, HistogramIncrement, NodeDocument } from '../domain/ports/node/index.js';
 import { vietnamMonthOf } from '../domain/vietnam-time.js';
-import type { NodeDeps } from './deps.js';
+import type { CountBatcher, NodeDeps } from './deps.js';
 import { bucketOf } from './report/duration-histogram.js';
 
 /** `YYYY-MM` of a `YYYY-MM-DD` date or of an instant (Vietnam time, UTC+07:00). */
@@ -99,20 +99,32 @@ export function contributionsOf(doc: NodeDocument): readonly Contribution[] {
 }
 
 /**
- * Applies one contribution to the agency's counters, and to the roll-up and the trend of the agency and of each
- * ancestor in the code hierarchy (the ancestor's total and its entry for every code on the way down; the trend
- * of the month only for counts, not for a duration alone): one single-document write each, every one
- * deduplicated by the contribution's key, so replaying the whole after a crash at any point completes what is
- * missing and counts nothing twice. Returns whether the agency's counter took it.
+ * The stored documents one contribution adds to: the agency's counters, and the roll-up and the trend of the
+ * agency and of each ancestor in the code hierarchy (the ancestor's total and its entry for every code on the
+ * way down; the trend of the month only for counts, not for a duration alone), each deduplicated by the
+ * contribution's key.
  */
-export async function applyContribution(deps: Pick<NodeDeps, 'counters'>, agencyCode: AgencyCode, month: string, c: Contribution): Promise<boolean> {
-  const applied = await deps.counters.apply(agencyCode, month, c.key, c.by, c.histograms);
+export function writesOf(agencyCode: AgencyCode, month: string, c: Contribution): CounterWrite[] {
   const chain = [agencyCode, ...ancestorsOf(agencyCode)];
   const counts = Object.values(c.by).some((v) => v);
-  const writes = await Promise.allSettled(chain.flatMap((code, i) => [deps.counters.applyRollup(code, month, c.key, chain.slice(0, i), c.by, c.histograms), ...(counts ? [deps.counters.applyTrend(code, month, c.key, i === 0, c.by)] : [])]));
-  const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
-  if (failed) throw failed.reason;
-  return applied;
+  const hist = c.histograms ? { histograms: c.histograms } : {};
+  const out: CounterWrite[] = [{ target: 'counter', agencyCode, month, key: c.key, by: c.by, ...hist }];
+  chain.forEach((code, i) => {
+    out.push({ target: 'rollup', ancestor: code, month, key: c.key, below: chain.slice(0, i), by: c.by, ...hist });
+    if (counts) out.push({ target: 'trend', agencyCode: code, month, key: c.key, own: i === 0, by: c.by });
+  });
+  return out;
+}
+
+/**
+ * Applies one contribution (see {@link writesOf}): one single-document write each, so replaying the whole after
+ * a crash at any point completes what is missing and counts nothing twice. Returns whether the agency's counter
+ * took it.
+ */
+export async function applyContribution(deps: Pick<NodeDeps, 'counters'>, agencyCode: AgencyCode, month: string, c: Contribution): Promise<boolean> {
+  const r = await deps.counters.applyBatch(writesOf(agencyCode, month, c));
+  if (r.error !== undefined) throw r.error;
+  return r.outcomes[0] === 'applied';
 }
 
 /** True when the document (in the state given) owes the counters a contribution not applied yet. */
@@ -120,28 +132,96 @@ export function owesCounts(doc: NodeDocument): boolean {
   return contributionsOf(doc).some((c) => !doc.countedKeys.includes(c.key));
 }
 
+type CountingDeps = Pick<NodeDeps, 'documents' | 'counters' | 'now'>;
+
+/** What {@link countDocuments} did: the documents it left owing (a failed write, or a contribution owed since), and the first failure. */
+export interface CountOutcome {
+  readonly pending: readonly string[];
+  readonly error?: unknown;
+}
+
 /**
- * Applies what a document owes the monthly counters, exactly once: each contribution is applied by key (the
- * counter ignores a key it has seen), then one guarded write records the keys and clears `countPending`.
- * A crash anywhere in between leaves `countPending` set, and {@link settlePendingCounts} finishes the job.
+ * Applies what each document owes the monthly counters, exactly once, in one batch: every owed contribution of
+ * every document goes into one `counters.applyBatch` (one write per counter, roll-up and trend
+ * document touched, whatever the number of documents), then one guarded write per document records the keys it
+ * had applied and clears `countPending`. A crash anywhere in between leaves `countPending` set, and
+ * {@link settlePendingCounts} replays the document (the keys make the replay count nothing twice).
  */
-export async function settleCounts(deps: Pick<NodeDeps, 'documents' | 'counters' | 'now'>, id: string, known?: NodeDocument): Promise<void> {
+export async function countDocuments(deps: CountingDeps, docs: readonly NodeDocument[]): Promise<CountOutcome> {
+  const owing = docs.filter((d) => d.countPending);
+  const owed = owing.map((d) => contributionsOf(d).filter((c) => !d.countedKeys.includes(c.key)));
+  const writes: CounterWrite[] = [];
+  const writesOfDoc: [number, number][] = [];
+  owing.forEach((d, i) => {
+    const month = reportMonthOf(d);
+    const from = writes.length;
+    for (const c of owed[i]!) writes.push(...writesOf(d.agencyCode, month, c));
+    writesOfDoc.push([from, writes.length]);
+  });
+  const result = writes.length > 0 ? await deps.counters.applyBatch(writes) : { outcomes: [] };
+  let error = result.error;
+  const pending: string[] = [];
+  await Promise.all(
+    owing.map(async (d, i) => {
+      const [from, to] = writesOfDoc[i]!;
+      if (result.outcomes.slice(from, to).includes('failed')) return void pending.push(d.id);
+      try {
+        if (!(await recordCounted(deps, d, new Set(owed[i]!.map((c) => c.key))))) pending.push(d.id);
+      } catch (e) {
+        error ??= e;
+        pending.push(d.id);
+      }
+    }),
+  );
+  return error === undefined ? { pending } : { pending, error };
+}
+
+/**
+ * Records on the document the keys just applied, clearing `countPending` unless it owes more than these (a
+ * status recorded meanwhile: its own count follows). A version that moved meanwhile sends it back to the store.
+ * Returns whether the document owes nothing more.
+ */
+async function recordCounted(deps: CountingDeps, known: NodeDocument, applied: ReadonlySet<string>): Promise<boolean> {
+  let doc: NodeDocument | null = known;
+  for (let i = 0; i < 10 && doc; i++) {
+    if (!doc.countPending) return true;
+    const counted = doc.countedKeys;
+    const owed = contributionsOf(doc).filter((c) => !counted.includes(c.key));
+    const done = owed.filter((c) => applied.has(c.key)).map((c) => c.key);
+    if (done.length === 0) return owed.length === 0 ? Boolean(await deps.documents.update(doc.id, doc.version, { countPending: false, updatedAt: deps.now() })) : false;
+    const rest = owed.length - done.length;
+    const updated = await deps.documents.update(doc.id, doc.version, { countPending: rest > 0, countedKeys: [...counted, ...done], updatedAt: deps.now() });
+    if (updated) return rest === 0;
+    doc = await deps.documents.findById(known.id);
+  }
+  return doc === null;
+}
+
+/**
+ * Applies what a document owes the monthly counters, exactly once. With a {@link CountBatcher} in the deps the
+ * document joins the next batch and this returns at once (the answer to the clerk and the delivery do not wait
+ * for the counters); without one it is counted here, a batch of one. Either way `countPending` stays set until
+ * its keys are recorded, so a crash anywhere is finished by {@link settlePendingCounts}.
+ */
+export async function settleCounts(deps: CountingDeps & { readonly countBatcher?: CountBatcher | undefined }, id: string, known?: NodeDocument): Promise<void> {
+  if (deps.countBatcher) return deps.countBatcher.submit(id, known);
   for (let i = 0; i < 10; i++) {
     // The caller's copy saves the first read; a version that moved meanwhile sends the loop back to the store.
     const doc = i === 0 && known?.id === id ? known : await deps.documents.findById(id);
     if (!doc || !doc.countPending) return;
-    const owed = contributionsOf(doc).filter((c) => !doc.countedKeys.includes(c.key));
-    const month = reportMonthOf(doc);
-    for (const c of owed) await applyContribution(deps, doc.agencyCode, month, c);
-    const updated = await deps.documents.update(doc.id, doc.version, { countPending: false, countedKeys: [...doc.countedKeys, ...owed.map((c) => c.key)], updatedAt: deps.now() });
-    if (updated) return;
+    const r = await countDocuments(deps, [doc]);
+    if (r.error !== undefined) throw r.error;
+    if (r.pending.length === 0) return;
   }
 }
 
-/** Settles the documents a crash left owing the counters (those untouched for `graceMs`). Returns how many. */
+/** Settles the documents a crash left owing the counters (those untouched for `graceMs`), in one batch. Returns how many. */
 export async function settlePendingCounts(deps: Pick<NodeDeps, 'documents' | 'counters' | 'now' | 'logger'>, graceMs = 30_000, batch = 100): Promise<number> {
   const ids = await deps.documents.findCountPending(new Date(deps.now().getTime() - graceMs), batch);
-  for (const id of ids) await settleCounts(deps, id);
-  if (ids.length > 0) deps.logger.info({ documents: ids.length }, 'monthly counters caught up after an interrupted count');
+  if (ids.length === 0) return 0;
+  const docs = (await Promise.all(ids.map((id) => deps.documents.findById(id)))).filter((d): d is NodeDocument => d !== null);
+  const r = await countDocuments(deps, docs);
+  deps.logger.info({ documents: ids.length, stillPending: r.pending.length }, 'monthly counters caught up after an interrupted count');
+  if (r.error !== undefined) throw r.error;
   return ids.length;
 }

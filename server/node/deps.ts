@@ -2,7 +2,7 @@ import type { SignatureTimestamper } from '../../crypto/index.js';
 import type { PdfLimits, PdfReport, SignatureReport, SignEnvelopedOptions, SignPdfOptions, SignPdfResult, VerifyEnvelopedOptions, VerifyPdfOptions } from '../../crypto/index.js';
 import type { AgencyCode } from '../domain/agency/index.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
-import type { AxisGateway, CounterRepository, DocumentRepository, HostedAgencyRepository, IdempotencyRepository, KeyStore, UserRepository } from '../domain/ports/node/index.js';
+import type { AxisGateway, CounterRepository, DocumentRepository, HostedAgencyRepository, IdempotencyRepository, KeyStore, NodeDocument, UserRepository } from '../domain/ports/node/index.js';
 import type { NodeTokenKeys } from '../auth/token.js';
 import type { Throttle } from '../auth/throttle.js';
 import type { Logger } from '../logger.js';
@@ -57,6 +57,20 @@ export interface PdfWork {
   signXmlEnveloped?(xml: Uint8Array, options: SignEnvelopedOptions): Promise<Uint8Array>;
 }
 
+/**
+ * Gathers the documents that owe the monthly counters and counts them together (server/node/counting.ts
+ * `countDocuments`): every contribution of a batch to one counter, roll-up or trend document is one write, so
+ * the writes (each a record lock on FerretDB) no longer grow with the documents, and documents of one agency
+ * stop queueing on the same locks. A document keeps `countPending` until its batch has recorded it, so one lost
+ * with the process is counted by the reconciler.
+ */
+export interface CountBatcher {
+  /** Queues a document (the caller's copy saves a read); returns at once. */
+  submit(id: string, known?: NodeDocument): void;
+  /** Counts the documents queued so far (and the batch under way) now, and waits for them. */
+  drain(): Promise<void>;
+}
+
 /** What the node's use cases need: ports, the clock, ids, trust, policies. */
 export interface NodeDeps {
   readonly users: UserRepository;
@@ -64,6 +78,8 @@ export interface NodeDeps {
   readonly documents: DocumentRepository;
   readonly idempotency: IdempotencyRepository;
   readonly counters: CounterRepository;
+  /** Counts documents in batches, off the request (server/node/count-batcher.ts); absent: each is counted where it is settled. */
+  readonly countBatcher?: CountBatcher;
   readonly keys: KeyStore;
   readonly axis: AxisGateway;
   readonly blobs: BlobStore;

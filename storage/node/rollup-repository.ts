@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
 import type { AgencyCode } from '../../server/domain/agency/index.js';
 import { DomainError } from '../../server/domain/errors.js';
-import type { CounterRepository, MonthlyRollup, TrendMonth } from '../../server/domain/ports/node/index.js';
+import type { CounterIncrement, CounterRepository, HistogramIncrement, MonthlyRollup, TrendMonth } from '../../server/domain/ports/node/index.js';
 import { isDuplicateKeyError, translateMongoError } from '../mongo-errors.js';
 import { checkKey, checkMonth } from './counter-fields.js';
 import { NODE_COLLECTIONS } from './models.js';
@@ -9,7 +9,12 @@ import { addCounts, addInto, freezeTally, keyHashOf, packSheet, packTrend, remem
 import type { Raw } from './raw.js';
 import { createRecordLock } from './record-lock.js';
 
-type RollupMethods = Pick<CounterRepository, 'applyRollup' | 'getRollup' | 'listRollups' | 'replaceRollup' | 'applyTrend' | 'getTrend' | 'listTrends' | 'replaceTrend' | 'insertNew'>;
+type RollupMethods = Pick<CounterRepository, 'applyRollup' | 'getRollup' | 'listRollups' | 'replaceRollup' | 'applyTrend' | 'getTrend' | 'listTrends' | 'replaceTrend' | 'insertNew'> & {
+  /** The entries of one roll-up document in one write (storage/node/counter-repository.ts's applyBatch); per entry, whether it was added. */
+  addRollups(ancestor: AgencyCode, month: string, entries: readonly { readonly key: string; readonly below: readonly AgencyCode[]; readonly by: CounterIncrement; readonly histograms?: HistogramIncrement }[]): Promise<boolean[]>;
+  /** The entries of one trend document (agency, year) in one write; per entry, whether it was added. */
+  addTrends(agencyCode: AgencyCode, year: string, entries: readonly { readonly key: string; readonly month: string; readonly own: boolean; readonly by: CounterIncrement }[]): Promise<boolean[]>;
+};
 
 const INSERT_BATCH = 200;
 const MAX_ATTEMPTS = 20;
@@ -44,36 +49,101 @@ export function createRollupRepository(connection: mongoose.Connection): RollupM
 
   /**
    * Read-modify-write of one packed document: `change` gets the current document (null when absent) and answers
-   * the fields to set, or null to leave it. With a `key`, a document that remembers it is left alone (false).
+   * the fields to set, or null to leave it. Without keys (`null`) it always runs (a recount).
    */
-  async function update(collection: mongoose.Collection, _id: string, key: string | null, change: (current: Raw | null) => Raw | null): Promise<boolean> {
-    const hash = key === null ? null : keyHashOf(key);
-    return withLock(`rollup:${collection.collectionName}:${_id}`, async () => {
+  async function update(collection: mongoose.Collection, _id: string, change: (current: Raw | null) => Raw | null): Promise<void> {
+    await guarded(collection, _id, (current) => {
+      const set = change(current);
+      return set === null ? null : { ...set, recent: typeof current?.recent === 'string' ? current.recent : '' };
+    });
+  }
+
+  /**
+   * Adds the entries whose key the document does not remember (nor an earlier entry of the same call) with one
+   * guarded write that remembers all their keys: `add` sums the fresh entries into the current document and
+   * answers the fields to set. Answers, per entry, whether it was added.
+   */
+  async function updateOnce<E extends { readonly key: string }>(collection: mongoose.Collection, _id: string, entries: readonly E[], add: (current: Raw | null, fresh: readonly E[]) => Raw): Promise<boolean[]> {
+    const hashes = entries.map((e) => keyHashOf(e.key));
+    let added: boolean[] = [];
+    await guarded(collection, _id, (current) => {
+      let recent = typeof current?.recent === 'string' ? current.recent : '';
+      added = hashes.map((h) => {
+        if (remembers(recent, h)) return false;
+        recent = remember(recent, h);
+        return true;
+      });
+      const fresh = entries.filter((_, i) => added[i]);
+      return fresh.length === 0 ? null : { ...add(current, fresh), recent };
+    });
+    return added;
+  }
+
+  /** The read, the version-guarded write (or the first insert) and the retry of a lost race, under the record lock. */
+  async function guarded(collection: mongoose.Collection, _id: string, next: (current: Raw | null) => Raw | null): Promise<void> {
+    await withLock(`rollup:${collection.collectionName}:${_id}`, async () => {
       try {
         for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
           const current = await collection.findOne({ _id } as Raw);
-          const recent = typeof current?.recent === 'string' ? current.recent : '';
-          if (hash !== null && remembers(recent, hash)) return false;
-          const set = change(current);
-          if (set === null) return false;
-          const next = { ...set, recent: hash === null ? recent : remember(recent, hash) };
+          const set = next(current);
+          if (set === null) return;
           if (!current) {
             try {
-              await collection.insertOne({ _id, ...next, v: 1 } as Raw);
-              return true;
+              await collection.insertOne({ _id, ...set, v: 1 } as Raw);
+              return;
             } catch (e) {
               if (isDuplicateKeyError(e)) continue; // another writer created it: read it again
               throw e;
             }
           }
           const v = Number(current.v ?? 0);
-          const r = await collection.updateOne({ _id, v } as Raw, { $set: { ...next, v: v + 1 } });
-          if (r.matchedCount === 1) return true;
+          const r = await collection.updateOne({ _id, v } as Raw, { $set: { ...set, v: v + 1 } });
+          if (r.matchedCount === 1) return;
         }
         throw new DomainError('ERR_CONFLICT', 'roll-up busy; try again', { details: { reason: 'ROLLUP_CONTENDED' } });
       } catch (e) {
-        return translateMongoError(e, 'counter');
+        translateMongoError(e, 'counter');
       }
+    });
+  }
+
+  type RollupEntry = { readonly key: string; readonly below: readonly AgencyCode[]; readonly by: CounterIncrement; readonly histograms?: HistogramIncrement };
+  type TrendEntry = { readonly key: string; readonly month: string; readonly own: boolean; readonly by: CounterIncrement };
+
+  /** Adds roll-up entries of one (ancestor, month) in one write; per entry, whether it was added. */
+  function addRollups(ancestor: AgencyCode, month: string, entries: readonly RollupEntry[]): Promise<boolean[]> {
+    checkMonth(month);
+    for (const e of entries) checkKey(e.key);
+    return updateOnce(sheets(month), sheetId(ancestor, month), entries, (current, fresh) => {
+      const s = unpackSheet(current?.sheet);
+      for (const e of fresh) {
+        addInto(s.total, e.by, e.histograms);
+        for (const code of e.below) {
+          const t = s.descendants.get(code) ?? zeroTally();
+          addInto(t, e.by, e.histograms);
+          s.descendants.set(code, t);
+        }
+      }
+      return { agencyCode: ancestor, month, sheet: packSheet(s) };
+    });
+  }
+
+  /** Adds trend entries of one (agency, year) in one write; per entry, whether it was added. */
+  function addTrends(agencyCode: AgencyCode, year: string, entries: readonly TrendEntry[]): Promise<boolean[]> {
+    for (const e of entries) {
+      checkMonth(e.month);
+      checkKey(e.key);
+      if (e.month.slice(0, 4) !== year) throw new TypeError('a trend entry of another year');
+    }
+    return updateOnce(trends(year), trendId(agencyCode, year), entries, (current, fresh) => {
+      const t = unpackTrend(current?.trend);
+      for (const e of fresh) {
+        const m = t.get(e.month.slice(5, 7)) ?? { total: zeroCounts(), own: zeroCounts() };
+        addCounts(m.total, e.by);
+        if (e.own) addCounts(m.own, e.by);
+        t.set(e.month.slice(5, 7), m);
+      }
+      return { agencyCode, year, trend: packTrend(t) };
     });
   }
 
@@ -103,19 +173,11 @@ export function createRollupRepository(connection: mongoose.Connection): RollupM
   }
 
   return {
+    addRollups,
+    addTrends,
     async applyRollup(ancestor, month, key, below, by, histograms = {}) {
-      checkMonth(month);
-      checkKey(key);
-      return update(sheets(month), sheetId(ancestor, month), key, (current) => {
-        const s = unpackSheet(current?.sheet);
-        addInto(s.total, by, histograms);
-        for (const code of below) {
-          const t = s.descendants.get(code) ?? zeroTally();
-          addInto(t, by, histograms);
-          s.descendants.set(code, t);
-        }
-        return { agencyCode: ancestor, month, sheet: packSheet(s) };
-      });
+      const [added] = await addRollups(ancestor, month, [{ key, below, by, histograms }]);
+      return added!;
     },
     async getRollup(agencyCode, month) {
       checkMonth(month);
@@ -134,20 +196,12 @@ export function createRollupRepository(connection: mongoose.Connection): RollupM
     },
     async replaceRollup(rollup) {
       checkMonth(rollup.month);
-      await update(sheets(rollup.month), sheetId(rollup.agencyCode, rollup.month), null, () => ({ agencyCode: rollup.agencyCode, month: rollup.month, sheet: packSheet(rollup) }));
+      await update(sheets(rollup.month), sheetId(rollup.agencyCode, rollup.month), () => ({ agencyCode: rollup.agencyCode, month: rollup.month, sheet: packSheet(rollup) }));
     },
     async applyTrend(agencyCode, month, key, own, by) {
       checkMonth(month);
-      checkKey(key);
-      const year = month.slice(0, 4);
-      return update(trends(year), trendId(agencyCode, year), key, (current) => {
-        const t = unpackTrend(current?.trend);
-        const m = t.get(month.slice(5, 7)) ?? { total: zeroCounts(), own: zeroCounts() };
-        addCounts(m.total, by);
-        if (own) addCounts(m.own, by);
-        t.set(month.slice(5, 7), m);
-        return { agencyCode, year, trend: packTrend(t) };
-      });
+      const [added] = await addTrends(agencyCode, month.slice(0, 4), [{ key, month, own, by }]);
+      return added!;
     },
     async getTrend(agencyCode, fromMonth, toMonth) {
       checkMonth(fromMonth);
@@ -176,7 +230,7 @@ export function createRollupRepository(connection: mongoose.Connection): RollupM
     async replaceTrend(trend) {
       checkMonth(trend.month);
       const year = trend.month.slice(0, 4);
-      await update(trends(year), trendId(trend.agencyCode, year), null, (current) => {
+      await update(trends(year), trendId(trend.agencyCode, year), (current) => {
         const t = unpackTrend(current?.trend);
         t.set(trend.month.slice(5, 7), { total: { ...trend.total }, own: { ...trend.own } });
         return { agencyCode: trend.agencyCode, year, trend: packTrend(t) };

@@ -58,6 +58,26 @@ export interface TrendMonth {
   readonly own: Readonly<Record<CounterName, number>>;
 }
 
+/**
+ * One contribution to one stored document of the counting: the counters of (agency, month), the roll-up of
+ * (ancestor, month) or the trend of (agency, year of `month`). What {@link CounterRepository.applyRollup} and
+ * its siblings take one at a time, {@link CounterRepository.applyBatch} takes in bulk.
+ */
+export type CounterWrite =
+  | { readonly target: 'counter'; readonly agencyCode: AgencyCode; readonly month: string; readonly key: string; readonly by: CounterIncrement; readonly histograms?: HistogramIncrement }
+  | { readonly target: 'rollup'; readonly ancestor: AgencyCode; readonly month: string; readonly key: string; readonly below: readonly AgencyCode[]; readonly by: CounterIncrement; readonly histograms?: HistogramIncrement }
+  | { readonly target: 'trend'; readonly agencyCode: AgencyCode; readonly month: string; readonly key: string; readonly own: boolean; readonly by: CounterIncrement };
+
+/** What became of one write of a batch: added, skipped as a key the document remembers, or not written (the write of its document failed). */
+export type CounterWriteOutcome = 'applied' | 'seen' | 'failed';
+
+export interface CounterBatchResult {
+  /** One per write, in order. */
+  readonly outcomes: readonly CounterWriteOutcome[];
+  /** The first failure, when a document could not be written. */
+  readonly error?: unknown;
+}
+
 export interface CounterRepository {
   /**
    * Adds `by` (and `histograms`) to the counters of (agency, month `YYYY-MM`) once per `key`: the counter
@@ -75,6 +95,13 @@ export interface CounterRepository {
    * dedup of recent keys as {@link apply}. Returns false when the key was applied already.
    */
   applyRollup(ancestor: AgencyCode, month: string, key: string, below: readonly AgencyCode[], by: CounterIncrement, histograms?: HistogramIncrement): Promise<boolean>;
+  /**
+   * Applies many writes with one guarded write per stored document they touch: the writes to one document are
+   * summed, except those whose key the document remembers (or that repeat a key of the batch), and all their
+   * keys are remembered in that same write, so a batch replayed after a crash at any point counts nothing
+   * twice. Documents are written independently: a failed one marks its writes `failed` and leaves the others.
+   */
+  applyBatch(writes: readonly CounterWrite[]): Promise<CounterBatchResult>;
   /** The roll-up of (agency, month), by one point read on `_id` (empty when absent). */
   getRollup(agencyCode: AgencyCode, month: string): Promise<MonthlyRollup>;
   /** Every roll-up stored for `month` (`lienthong report rebuild`). */
