@@ -10,6 +10,7 @@ import { bucketOf } from '../../../server/node/report/duration-histogram.js';
 import { connectDatabase } from '../../../storage/index.js';
 import { createCounterRepository, createDocumentRepository, ensureNodeIndexes } from '../../../storage/node/index.js';
 import { useDatabase } from '../../support/database.js';
+import { sampleMetadata, sampleNodeDocument } from '../../support/node-document.js';
 
 /** C under B under A (one province's tree); G22 a root of its own. */
 const A = parseAgencyCode('000.00.00.H27');
@@ -22,7 +23,7 @@ const ARRIVED_MS = 90_000;
 
 function document(id: string, agencyCode: AgencyCode, over: { inbox?: boolean; paper?: boolean; unsigned?: boolean; arrived?: boolean } = {}): NodeDocument {
   const peer = agencyCode === G22 ? A : G22;
-  return {
+  return sampleNodeDocument(T0, {
     id,
     agencyCode,
     box: over.inbox ? 'inbox' : 'outbox',
@@ -31,23 +32,7 @@ function document(id: string, agencyCode: AgencyCode, over: { inbox?: boolean; p
     from: over.inbox ? peer : agencyCode,
     fromName: 'x',
     to: over.inbox ? [agencyCode] : [peer],
-    metadata: {
-      subject: 's',
-      codeNumber: id,
-      codeNotation: 'UBND',
-      promulgationDate: '2026-11-20',
-      promulgationPlace: 'Hà Nội',
-      documentType: { type: 1, typeName: 'Công văn' },
-      signer: { fullName: 'A' },
-      priority: 0,
-      paper: over.paper === true,
-      toPlaces: [],
-      responseFor: [],
-      bussinessDocType: 0,
-    },
-    file: { blobId: null, name: 'a.pdf', size: 1, sha256: 'x' },
-    packageBlobId: 'p',
-    signatureBlobId: 's',
+    metadata: sampleMetadata({ codeNumber: id, codeNotation: 'UBND', promulgationDate: '2026-11-20', paper: over.paper === true }),
     verification: { verdict: 'accepted', signatureLevel: over.unsigned ? 'unsigned' : 'signed', findings: [], verifiedAt: T0 },
     recipients: [
       {
@@ -57,17 +42,8 @@ function document(id: string, agencyCode: AgencyCode, over: { inbox?: boolean; p
         timeline: over.arrived ? [{ code: '01', from: peer, at: new Date(T0.getTime() + ARRIVED_MS), axisDocId: `${id}-01` }] : [],
       },
     ],
-    recalled: false,
-    outgoing: [],
-    dispatchDue: null,
-    dispatchLease: null,
-    appliedDeliveries: [],
     countPending: true,
-    countedKeys: [],
-    version: 1,
-    createdAt: T0,
-    updatedAt: T0,
-  };
+  });
 }
 
 /** Five documents of four agencies: what each stored counter, roll-up and trend must hold once they are counted. */

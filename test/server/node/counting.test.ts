@@ -6,13 +6,14 @@ import { createLogger } from '../../../server/logger.js';
 import { settleCounts, settlePendingCounts } from '../../../server/node/counting.js';
 import { createCounterRepository, createDocumentRepository, ensureNodeIndexes } from '../../../storage/node/index.js';
 import { useDatabase } from '../../support/database.js';
+import { sampleMetadata, sampleNodeDocument } from '../../support/node-document.js';
 
 const H49 = parseAgencyCode('000.00.00.H49');
 const H27 = parseAgencyCode('000.00.00.H27');
 const T0 = new Date('2026-11-20T03:00:00Z');
 
 function outgoing(id: string, over: Partial<NodeDocument> = {}): NodeDocument {
-  return {
+  return sampleNodeDocument(T0, {
     id,
     agencyCode: H49,
     box: 'outbox',
@@ -21,37 +22,11 @@ function outgoing(id: string, over: Partial<NodeDocument> = {}): NodeDocument {
     from: H49,
     fromName: 'UBND',
     to: [H27],
-    metadata: {
-      subject: 's',
-      codeNumber: id,
-      codeNotation: 'UBND',
-      promulgationDate: '2026-11-20',
-      promulgationPlace: 'Hạ Long',
-      documentType: { type: 1, typeName: 'Công văn' },
-      signer: { fullName: 'A' },
-      priority: 0,
-      paper: false,
-      toPlaces: [],
-      responseFor: [],
-      bussinessDocType: 0,
-    },
-    file: { blobId: null, name: 'a.pdf', size: 1, sha256: 'x' },
-    packageBlobId: 'p',
-    signatureBlobId: 's',
-    verification: { verdict: 'accepted', signatureLevel: 'signed', findings: [], verifiedAt: T0 },
+    metadata: sampleMetadata({ codeNumber: id, codeNotation: 'UBND', promulgationDate: '2026-11-20', promulgationPlace: 'Hạ Long' }),
     recipients: [{ code: H27, name: 'H27', state: INITIAL_DOCUMENT_STATE, timeline: [] }],
-    recalled: false,
-    outgoing: [],
-    dispatchDue: null,
-    dispatchLease: null,
-    appliedDeliveries: [],
     countPending: true,
-    countedKeys: [],
-    version: 1,
-    createdAt: T0,
-    updatedAt: T0,
     ...over,
-  };
+  });
 }
 
 describe('server/node monthly counting survives a crash at any point @db', () => {

@@ -4,6 +4,7 @@ import { DISPATCH_PRIORITY, type NodeDocument } from '../../../server/domain/por
 import { INITIAL_DOCUMENT_STATE } from '../../../server/domain/status/index.js';
 import { createCounterRepository, createDocumentRepository, createHostedAgencyRepository, createIdempotencyRepository, createSealedItemRepository, createUserRepository, ensureNodeIndexes, NODE_COLLECTIONS } from '../../../storage/node/index.js';
 import { useDatabase } from '../../support/database.js';
+import { sampleMetadata, sampleNodeDocument } from '../../support/node-document.js';
 
 const G22 = parseAgencyCode('000.00.00.G22');
 const H27 = parseAgencyCode('000.00.00.H27');
@@ -11,7 +12,7 @@ const T0 = new Date('2026-03-01T00:00:00Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
 
 function sampleDocument(id: string, over: Partial<NodeDocument> = {}): NodeDocument {
-  return {
+  return sampleNodeDocument(T0, {
     id,
     agencyCode: G22,
     box: 'outbox',
@@ -20,37 +21,16 @@ function sampleDocument(id: string, over: Partial<NodeDocument> = {}): NodeDocum
     from: G22,
     fromName: 'VPCP',
     to: [H27],
-    metadata: {
-      subject: 's',
-      codeNumber: '1',
-      codeNotation: 'VPCP',
-      promulgationDate: '2026-03-01',
-      promulgationPlace: 'Hà Nội',
-      documentType: { type: 1, typeName: 'Công văn' },
-      signer: { fullName: 'A' },
-      priority: 0,
-      paper: false,
-      toPlaces: [],
-      responseFor: [],
-      bussinessDocType: 0,
-    },
+    metadata: sampleMetadata(),
     file: { blobId: 'b1', name: 'a.pdf', size: 1, sha256: 'x' },
     packageBlobId: 'p1',
     signatureBlobId: 's1',
-    verification: { verdict: 'accepted', signatureLevel: 'signed', findings: [], verifiedAt: T0 },
     recipients: [{ code: H27, name: 'H27', state: INITIAL_DOCUMENT_STATE, timeline: [] }],
-    recalled: false,
     outgoing: [{ id: 'status-01-1', kind: 'status', statusCode: '01', packageBytes: new Uint8Array([1, 2, 3]), signatureBytes: new Uint8Array([4, 5]), state: 'pending', attempts: 0, nextAttemptAt: T0, createdAt: T0 }],
     dispatchDue: T0,
-    dispatchLease: null,
-    appliedDeliveries: [],
     countPending: true,
-    countedKeys: [],
-    version: 1,
-    createdAt: T0,
-    updatedAt: T0,
     ...over,
-  };
+  });
 }
 
 describe('storage/node repositories @db', () => {

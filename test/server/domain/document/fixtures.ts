@@ -1,6 +1,7 @@
 import { parseAgencyCode } from '../../../../server/domain/agency/index.js';
 import type { DocumentMetadata, MessageState, NodeDocument, OutgoingMessage, Verification } from '../../../../server/domain/ports/node/index.js';
 import { INITIAL_DOCUMENT_STATE } from '../../../../server/domain/status/index.js';
+import { sampleMetadata, sampleNodeDocument } from '../../../support/node-document.js';
 
 export const G22 = parseAgencyCode('000.00.00.G22');
 export const H27 = parseAgencyCode('000.00.00.H27');
@@ -8,20 +9,7 @@ export const H49 = parseAgencyCode('000.00.00.H49');
 export const T0 = new Date('2026-11-20T03:00:00Z');
 export const later = (ms: number) => new Date(T0.getTime() + ms);
 
-export const METADATA: DocumentMetadata = {
-  subject: 'Về việc X',
-  codeNumber: '12',
-  codeNotation: 'VPCP',
-  promulgationDate: '2026-11-20',
-  promulgationPlace: 'Hà Nội',
-  documentType: { type: 1, typeName: 'Công văn' },
-  signer: { fullName: 'A' },
-  priority: 0,
-  paper: false,
-  toPlaces: [],
-  responseFor: [],
-  bussinessDocType: 0,
-};
+export const METADATA: DocumentMetadata = sampleMetadata({ subject: 'Về việc X', codeNumber: '12', promulgationDate: '2026-11-20' });
 
 export const ACCEPTED: Verification = { verdict: 'accepted', signatureLevel: 'signed', findings: [], verifiedAt: T0 };
 
@@ -31,7 +19,7 @@ export function message(id: string, state: MessageState = 'pending', nextAttempt
 
 /** An outgoing document of G22 to `to`, every recipient in the initial state. */
 export function outgoingDocument(over: Partial<NodeDocument> = {}, to = [H27, H49]): NodeDocument {
-  return {
+  return sampleNodeDocument(T0, {
     id: 'out-1',
     agencyCode: G22,
     box: 'outbox',
@@ -42,22 +30,11 @@ export function outgoingDocument(over: Partial<NodeDocument> = {}, to = [H27, H4
     to,
     metadata: METADATA,
     file: { blobId: 'file-1', name: 'a.pdf', size: 1, sha256: 'x' },
-    packageBlobId: 'p',
-    signatureBlobId: 's',
     verification: ACCEPTED,
     recipients: to.map((code) => ({ code, name: code, state: INITIAL_DOCUMENT_STATE, timeline: [] })),
-    recalled: false,
     outgoing: [message('edoc', 'sent')],
-    dispatchDue: null,
-    dispatchLease: null,
-    appliedDeliveries: [],
-    countPending: false,
-    countedKeys: [],
-    version: 1,
-    createdAt: T0,
-    updatedAt: T0,
     ...over,
-  };
+  });
 }
 
 /** H27's copy of the document, arrived (01 sent). */
